@@ -1,0 +1,51 @@
+//! The native JSON API under `/api/intercoop/v1/`. Mastodon's `/api/v1`
+//! stays free for the Mastodon client API.
+
+mod auth;
+mod coop;
+mod coops;
+pub mod error;
+mod extract;
+mod health;
+pub mod openapi;
+mod patch;
+mod proposals;
+pub mod views;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::domain::limits;
+use crate::state::AppState;
+use error::ApiError;
+
+pub const PREFIX: &str = "/api/intercoop/v1";
+
+pub fn router() -> Router<AppState> {
+    let api = Router::new()
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/coop", get(coop::get_own).patch(coop::patch_own))
+        .route("/coops/{handle}", get(coops::get_public))
+        .route("/proposals", get(proposals::list).post(proposals::create))
+        .route(
+            "/proposals/{id}",
+            get(proposals::get)
+                .patch(proposals::update)
+                .delete(proposals::delete),
+        )
+        .route("/openapi.json", get(openapi::serve))
+        .route("/health", get(health::health))
+        .fallback(|| async { ApiError::not_found("no such API endpoint") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this endpoint does not accept that method",
+            )
+        })
+        .layer(DefaultBodyLimit::max(limits::BODY_MAX_BYTES));
+    Router::new().nest(PREFIX, api)
+}

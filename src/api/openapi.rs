@@ -1,0 +1,46 @@
+//! The OpenAPI document, generated from the handlers' annotations so it
+//! cannot drift from the code. Served at `/api/intercoop/v1/openapi.json`.
+
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::{auth, coop, coops, health, proposals};
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Intercoop native API", description = "Coops publish their profile, needs and offers. See docs/api.md.", license(name = "AGPL-3.0-only")),
+    servers((url = "/api/intercoop/v1")),
+    paths(
+        auth::login, auth::logout,
+        coop::get_own, coop::patch_own,
+        coops::get_public,
+        proposals::create, proposals::list, proposals::get, proposals::update, proposals::delete,
+        health::health,
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Signing in"),
+        (name = "coop", description = "The signed-in coop"),
+        (name = "coops", description = "Coops on this node"),
+        (name = "proposals", description = "Needs and offers"),
+        (name = "node", description = "The node itself"),
+    )
+)]
+pub struct ApiDoc;
+
+pub async fn serve() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,28 @@
+//! Field limits, in one place so docs/api.md and the validators agree.
+
+pub const HANDLE_MAX: usize = 30;
+pub const DISPLAY_NAME_MAX: usize = 100;
+pub const ABOUT_MAX: usize = 5_000;
+pub const URL_MAX: usize = 300;
+pub const CITY_MAX: usize = 100;
+pub const LANGUAGES_MAX: usize = 10;
+pub const TAG_MAX: usize = 50;
+pub const TAGS_MAX: usize = 20;
+pub const LEGAL_FORM_MAX: usize = 100;
+pub const MEMBER_COUNT_MAX: i32 = 1_000_000;
+pub const FOUNDED_YEAR_MIN: i32 = 1800;
+pub const NETWORK_MAX: usize = 100;
+pub const NETWORKS_MAX: usize = 20;
+pub const CONTACT_FIELD_MAX: usize = 200;
+pub const EMAIL_MAX: usize = 254;
+pub const PASSWORD_MIN: usize = 8;
+pub const PASSWORD_MAX: usize = 256;
+pub const TITLE_MAX: usize = 200;
+pub const DESCRIPTION_MAX: usize = 10_000;
+pub const QUANTITY_UNIT_MAX: usize = 30;
+pub const PLACE_MAX: usize = 200;
+pub const SEARCH_TEXT_MAX: usize = 200;
+pub const PAGE_SIZE_DEFAULT: i64 = 20;
+pub const PAGE_SIZE_MAX: i64 = 100;
+/// Largest request body the API accepts, in bytes.
+pub const BODY_MAX_BYTES: usize = 64 * 1024;

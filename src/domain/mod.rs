@@ -1,0 +1,11 @@
+//! Plain types and rules of the product, with no I/O. Everything above
+//! (storage, services, HTTP edges) builds on these.
+
+pub mod coop;
+pub mod limits;
+pub mod proposal;
+pub mod text;
+pub mod user;
+pub mod validate;
+
+pub use validate::ValidationError;

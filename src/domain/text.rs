@@ -1,0 +1,34 @@
+//! Markdown written by coops becomes sanitised HTML once, at write time, so
+//! every reader (API, pages, federation) gets the same safe markup.
+
+pub fn markdown_to_safe_html(markdown: &str) -> String {
+    let mut options = pulldown_cmark::Options::empty();
+    options.insert(pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
+    options.insert(pulldown_cmark::Options::ENABLE_TABLES);
+    let parser = pulldown_cmark::Parser::new_ext(markdown, options);
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, parser);
+    ammonia::clean(&html)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_markdown() {
+        let html = markdown_to_safe_html("We **build** [software](https://example.coop).");
+        assert!(html.contains("<strong>build</strong>"), "{html}");
+        assert!(html.contains("href=\"https://example.coop\""), "{html}");
+    }
+
+    #[test]
+    fn strips_scripts_and_event_handlers() {
+        let html =
+            markdown_to_safe_html("hi <script>alert(1)</script><img src=x onerror=alert(2)>");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        let link = markdown_to_safe_html("[x](javascript:alert(1))");
+        assert!(!link.contains("javascript:"), "{link}");
+    }
+}

@@ -1,0 +1,113 @@
+//! Assembles the HTTP edges and runs them.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::Router;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::api::{self, error::ApiError};
+use crate::config::Config;
+use crate::services::Services;
+use crate::state::AppState;
+use crate::store::Db;
+
+/// Opens the database, applies migrations and builds the state.
+pub fn prepare(config: &Config) -> anyhow::Result<AppState> {
+    let db = Db::connect(&config.database_url, config.database_pool_size)
+        .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
+    let applied = db.migrate()?;
+    if applied > 0 {
+        tracing::info!(applied, "database migrations applied");
+    }
+    Ok(AppState {
+        services: Services::new(db),
+        config: Arc::new(config.clone()),
+    })
+}
+
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(api::router())
+        .route("/", axum::routing::get(root))
+        .fallback(|| async { ApiError::not_found("nothing here") })
+        .layer(TraceLayer::new_for_http())
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "the node hit a bug; it has been logged",
+            )
+            .into_response()
+        }))
+        .with_state(state)
+}
+
+async fn root(axum::extract::State(state): axum::extract::State<AppState>) -> String {
+    format!(
+        "{} — an Intercoop node.\nAPI: {}{}/openapi.json\n",
+        state.config.node_name,
+        state.config.public_url.as_str().trim_end_matches('/'),
+        api::PREFIX
+    )
+}
+
+/// Binds and serves until `shutdown` resolves. Returns the bound address
+/// through `on_bound` first (useful with port 0).
+pub async fn run(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    Ok(())
+}
+
+/// `intercoop serve`: everything up to the signal that stops it.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let state = {
+        let config = config.clone();
+        tokio::task::spawn_blocking(move || prepare(&config)).await??
+    };
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {} (bind): {e}", config.bind))?;
+    let local: SocketAddr = listener.local_addr()?;
+    tracing::info!(
+        address = %local,
+        public_url = %config.public_url,
+        database = ?state.services.db.backend(),
+        "listening on http://{local}"
+    );
+    run(state, listener, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

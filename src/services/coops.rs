@@ -1,0 +1,62 @@
+//! Reading and editing coop profiles.
+
+use super::{ServiceError, ServiceResult, Services, Viewer};
+use crate::domain::coop::{validate_handle, Coop, ProfilePatch};
+use crate::domain::limits;
+use crate::domain::proposal::{Proposal, ProposalStatus};
+use crate::store::{self, coops, proposals};
+
+fn no_such_coop(handle: &str) -> ServiceError {
+    ServiceError::NotFound(format!("no coop '{handle}' on this node"))
+}
+
+impl Services {
+    /// The signed-in member's own coop, private contact details included.
+    pub async fn own_coop(&self, viewer: &Viewer) -> ServiceResult<Coop> {
+        let id = viewer.coop_id()?.to_string();
+        self.db
+            .read(move |conn| coops::by_id(conn, &id))
+            .await?
+            .ok_or_else(|| ServiceError::NotFound("your coop no longer exists".into()))
+    }
+
+    pub async fn update_own_coop(
+        &self,
+        viewer: &Viewer,
+        patch: ProfilePatch,
+    ) -> ServiceResult<Coop> {
+        let id = viewer.coop_id()?.to_string();
+        self.db
+            .write(move |conn| {
+                let mut coop = coops::by_id(conn, &id)?
+                    .ok_or_else(|| ServiceError::NotFound("your coop no longer exists".into()))?;
+                let profile = patch.apply_to(&coop.profile).validated()?;
+                coop.about_html = profile.about_html();
+                coop.profile = profile;
+                coop.updated_at = store::now();
+                coops::update(conn, &coop)?;
+                Ok(coop)
+            })
+            .await
+    }
+
+    /// A local coop's public face and its newest open proposals.
+    pub async fn public_coop(&self, handle: &str) -> ServiceResult<(Coop, Vec<Proposal>)> {
+        let handle = validate_handle(handle).map_err(|_| no_such_coop(handle))?;
+        self.db
+            .read(move |conn| {
+                let coop = coops::by_handle(conn, &handle)?.ok_or_else(|| no_such_coop(&handle))?;
+                let open = proposals::list(
+                    conn,
+                    &proposals::ProposalFilter {
+                        coop_id: Some(coop.id.clone()),
+                        status: Some(ProposalStatus::Open),
+                        limit: limits::PAGE_SIZE_MAX,
+                        ..Default::default()
+                    },
+                )?;
+                Ok((coop, open))
+            })
+            .await
+    }
+}

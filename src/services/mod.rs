@@ -1,0 +1,89 @@
+//! The domain operations. HTTP edges and the CLI call these; they call
+//! storage. Nothing here knows about HTTP.
+
+pub mod accounts;
+pub mod coops;
+mod passwords;
+pub mod proposals;
+
+use crate::domain::ValidationError;
+use crate::store::{Db, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            // A unique index caught a race the service's own check could not.
+            StoreError::Conflict => ServiceError::Conflict("that already exists".into()),
+            other => ServiceError::Store(other),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for ServiceError {
+    fn from(e: diesel::result::Error) -> Self {
+        StoreError::from(e).into()
+    }
+}
+
+pub type ServiceResult<T> = Result<T, ServiceError>;
+
+/// Who is acting: a signed-in user, and the coop they act for if any.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub user: crate::domain::user::User,
+}
+
+impl Viewer {
+    /// The coop this user acts for, or a clear refusal for node admins without one.
+    pub fn coop_id(&self) -> ServiceResult<&str> {
+        self.user
+            .coop_id
+            .as_deref()
+            .ok_or_else(|| ServiceError::Forbidden("this account does not act for a coop".into()))
+    }
+}
+
+/// Everything the services need, cheap to clone.
+#[derive(Clone)]
+pub struct Services {
+    pub db: Db,
+}
+
+impl Services {
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+}
+
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+impl Services {
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> ServiceResult<()> {
+        self.db
+            .read(|conn| {
+                use diesel::connection::SimpleConnection;
+                conn.batch_execute("SELECT 1").map_err(StoreError::from)
+            })
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,223 @@
+//! Publishing, editing, closing and finding needs and offers.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+
+use super::{new_id, ServiceError, ServiceResult, Services, Viewer};
+use crate::domain::limits;
+use crate::domain::proposal::{Proposal, ProposalDraft, ProposalPatch, ProposalStatus};
+use crate::domain::validate;
+use crate::store::proposals::ProposalFilter;
+use crate::store::{self, coops, proposals};
+
+/// A proposal with the handle of the coop that published it.
+pub type Published = (Proposal, String);
+
+/// A page of results and the cursor for the next one.
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+/// A listing request as the edges receive it, before normalisation.
+#[derive(Debug, Default, Clone)]
+pub struct ProposalQuery {
+    pub filter: ProposalFilter,
+    pub text: Option<String>,
+    pub coop_handle: Option<String>,
+    /// Only the viewer's own coop.
+    pub mine: bool,
+}
+
+fn not_found(id: &str) -> ServiceError {
+    ServiceError::NotFound(format!("no proposal '{id}'"))
+}
+
+fn with_handles(
+    conn: &mut store::AnyConnection,
+    list: Vec<Proposal>,
+) -> ServiceResult<Vec<Published>> {
+    let mut ids: Vec<String> = list.iter().map(|p| p.coop_id.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    let handles: HashMap<String, String> = coops::handles(conn, &ids)?.into_iter().collect();
+    Ok(list
+        .into_iter()
+        .map(|p| {
+            let handle = handles.get(&p.coop_id).cloned().unwrap_or_default();
+            (p, handle)
+        })
+        .collect())
+}
+
+impl Services {
+    pub async fn create_proposal(
+        &self,
+        viewer: &Viewer,
+        draft: ProposalDraft,
+    ) -> ServiceResult<Published> {
+        let coop_id = viewer.coop_id()?.to_string();
+        let draft = draft.validated(Utc::now().date_naive(), true)?;
+        let now = store::now();
+        let proposal = Proposal {
+            id: new_id(),
+            coop_id,
+            description_html: draft.description_html(),
+            draft,
+            status: ProposalStatus::Open,
+            created_at: now,
+            updated_at: now,
+            closed_at: None,
+        };
+        self.db
+            .write(move |conn| {
+                proposals::insert(conn, &proposal)?;
+                let mut out = with_handles(conn, vec![proposal])?;
+                out.pop()
+                    .ok_or_else(|| ServiceError::NotFound("proposal vanished".into()))
+            })
+            .await
+    }
+
+    /// Open proposals are public; closed ones only to their own coop.
+    pub async fn proposal(&self, viewer: Option<&Viewer>, id: &str) -> ServiceResult<Published> {
+        let own = viewer.and_then(|v| v.user.coop_id.clone());
+        let id = id.to_string();
+        self.db
+            .read(move |conn| {
+                let p = proposals::by_id(conn, &id)?.ok_or_else(|| not_found(&id))?;
+                if p.status != ProposalStatus::Open && own.as_deref() != Some(p.coop_id.as_str()) {
+                    return Err(not_found(&id));
+                }
+                let mut out = with_handles(conn, vec![p])?;
+                out.pop().ok_or_else(|| not_found(&id))
+            })
+            .await
+    }
+
+    pub async fn update_proposal(
+        &self,
+        viewer: &Viewer,
+        id: &str,
+        patch: ProposalPatch,
+    ) -> ServiceResult<Published> {
+        let coop_id = viewer.coop_id()?.to_string();
+        let id = id.to_string();
+        let today = Utc::now().date_naive();
+        self.db
+            .write(move |conn| {
+                let mut p = proposals::by_id(conn, &id)?.ok_or_else(|| not_found(&id))?;
+                if p.coop_id != coop_id {
+                    // Do not reveal other coops' closed proposals; say no plainly to open ones.
+                    return Err(if p.status == ProposalStatus::Open {
+                        ServiceError::Forbidden("this proposal belongs to another coop".into())
+                    } else {
+                        not_found(&id)
+                    });
+                }
+                let deadline_changed = matches!(patch.deadline, Some(d) if d != p.draft.deadline);
+                p.draft = patch
+                    .apply_to(&p.draft)
+                    .validated(today, deadline_changed)?;
+                p.description_html = p.draft.description_html();
+                let now = store::now();
+                if let Some(status) = patch.status {
+                    if status != p.status {
+                        p.closed_at = match status {
+                            ProposalStatus::Closed => Some(now),
+                            ProposalStatus::Open => None,
+                        };
+                        p.status = status;
+                    }
+                }
+                p.updated_at = now;
+                proposals::update(conn, &p)?;
+                let mut out = with_handles(conn, vec![p])?;
+                out.pop().ok_or_else(|| not_found(&id))
+            })
+            .await
+    }
+
+    pub async fn delete_proposal(&self, viewer: &Viewer, id: &str) -> ServiceResult<()> {
+        let coop_id = viewer.coop_id()?.to_string();
+        let id = id.to_string();
+        self.db
+            .write(move |conn| {
+                let p = proposals::by_id(conn, &id)?.ok_or_else(|| not_found(&id))?;
+                if p.coop_id != coop_id {
+                    return Err(if p.status == ProposalStatus::Open {
+                        ServiceError::Forbidden("this proposal belongs to another coop".into())
+                    } else {
+                        not_found(&id)
+                    });
+                }
+                proposals::delete(conn, &id)?;
+                Ok(())
+            })
+            .await
+    }
+
+    pub async fn list_proposals(
+        &self,
+        viewer: Option<&Viewer>,
+        query: ProposalQuery,
+    ) -> ServiceResult<Page<Published>> {
+        let mut filter = query.filter;
+        filter.viewer_coop_id = viewer.and_then(|v| v.user.coop_id.clone());
+        if query.mine {
+            let v = viewer.ok_or_else(|| {
+                ServiceError::Unauthorized("mine=true needs a signed-in coop".into())
+            })?;
+            filter.coop_id = Some(v.coop_id()?.to_string());
+        }
+        if let Some(text) = &query.text {
+            let text = validate::text("text", text, limits::SEARCH_TEXT_MAX)?.to_lowercase();
+            filter.words = text
+                .split_whitespace()
+                .map(str::to_string)
+                .take(8)
+                .collect();
+        }
+        if let Some(tag) = &filter.tag {
+            let mut tags = validate::tags("tag", std::slice::from_ref(tag), 1)?;
+            filter.tag = tags.pop();
+        }
+        if !(1..=limits::PAGE_SIZE_MAX).contains(&filter.limit) {
+            return Err(validate::ValidationError::new(
+                "limit",
+                format!("must be between 1 and {}", limits::PAGE_SIZE_MAX),
+            )
+            .into());
+        }
+        let page_size = filter.limit;
+        filter.limit += 1;
+        let handle = query.coop_handle.clone();
+        let (mut items, more) = self
+            .db
+            .read(move |conn| {
+                if let Some(handle) = handle {
+                    match coops::by_handle(conn, &handle.trim().to_lowercase())? {
+                        Some(c) => filter.coop_id = Some(c.id),
+                        None => {
+                            return Err(ServiceError::NotFound(format!(
+                                "no coop '{handle}' on this node"
+                            )))
+                        }
+                    }
+                }
+                let mut list = proposals::list(conn, &filter)?;
+                let more = list.len() as i64 > page_size;
+                list.truncate(page_size as usize);
+                Ok((with_handles(conn, list)?, more))
+            })
+            .await?;
+        let next_cursor = if more {
+            items.last().map(|(p, _)| p.id.clone())
+        } else {
+            None
+        };
+        items.shrink_to_fit();
+        Ok(Page { items, next_cursor })
+    }
+}

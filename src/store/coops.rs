@@ -1,0 +1,147 @@
+//! The `coops` table.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::json::{from_text, to_text};
+use super::schema::coops;
+use super::{AnyConnection, StoreError, StoreResult};
+use crate::domain::coop::{Coop, CoopProfile, Stage};
+
+#[derive(Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = coops)]
+#[diesel(treat_none_as_null = true)]
+struct CoopRow {
+    id: String,
+    handle: String,
+    display_name: String,
+    about: String,
+    about_html: String,
+    website: Option<String>,
+    country: Option<String>,
+    city: Option<String>,
+    languages: String,
+    sectors: String,
+    legal_form: Option<String>,
+    member_count: Option<i32>,
+    founded_year: Option<i32>,
+    stage: Option<String>,
+    networks: String,
+    public_contact: String,
+    private_contact: String,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl CoopRow {
+    fn from_domain(c: &Coop) -> CoopRow {
+        let p = &c.profile;
+        CoopRow {
+            id: c.id.clone(),
+            handle: c.handle.clone(),
+            display_name: p.display_name.clone(),
+            about: p.about.clone(),
+            about_html: c.about_html.clone(),
+            website: p.website.clone(),
+            country: p.country.clone(),
+            city: p.city.clone(),
+            languages: to_text(&p.languages),
+            sectors: to_text(&p.sectors),
+            legal_form: p.legal_form.clone(),
+            member_count: p.member_count,
+            founded_year: p.founded_year,
+            stage: p.stage.map(|s| s.as_str().to_string()),
+            networks: to_text(&p.networks),
+            public_contact: to_text(&p.public_contact),
+            private_contact: to_text(&p.private_contact),
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
+    }
+
+    fn into_domain(self) -> StoreResult<Coop> {
+        let stage = match self.stage.as_deref() {
+            None => None,
+            Some(s) => Some(
+                Stage::parse(s).ok_or_else(|| StoreError::Corrupt(format!("coops.stage: {s}")))?,
+            ),
+        };
+        Ok(Coop {
+            profile: CoopProfile {
+                display_name: self.display_name,
+                about: self.about,
+                website: self.website,
+                country: self.country,
+                city: self.city,
+                languages: from_text("coops.languages", &self.languages)?,
+                sectors: from_text("coops.sectors", &self.sectors)?,
+                legal_form: self.legal_form,
+                member_count: self.member_count,
+                founded_year: self.founded_year,
+                stage,
+                networks: from_text("coops.networks", &self.networks)?,
+                public_contact: from_text("coops.public_contact", &self.public_contact)?,
+                private_contact: from_text("coops.private_contact", &self.private_contact)?,
+            },
+            id: self.id,
+            handle: self.handle,
+            about_html: self.about_html,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+pub fn insert(conn: &mut AnyConnection, coop: &Coop) -> StoreResult<()> {
+    diesel::insert_into(coops::table)
+        .values(CoopRow::from_domain(coop))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Writes every column of an existing coop.
+pub fn update(conn: &mut AnyConnection, coop: &Coop) -> StoreResult<()> {
+    let n = diesel::update(coops::table.find(&coop.id))
+        .set(CoopRow::from_domain(coop))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+pub fn by_id(conn: &mut AnyConnection, id: &str) -> StoreResult<Option<Coop>> {
+    coops::table
+        .find(id)
+        .select(CoopRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(CoopRow::into_domain)
+        .transpose()
+}
+
+pub fn by_handle(conn: &mut AnyConnection, handle: &str) -> StoreResult<Option<Coop>> {
+    coops::table
+        .filter(coops::handle.eq(handle))
+        .select(CoopRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(CoopRow::into_domain)
+        .transpose()
+}
+
+pub fn handle_taken(conn: &mut AnyConnection, handle: &str) -> StoreResult<bool> {
+    let n: i64 = coops::table
+        .filter(coops::handle.eq(handle))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// Handles of the given coops, for views that show who published what.
+pub fn handles(conn: &mut AnyConnection, ids: &[String]) -> StoreResult<Vec<(String, String)>> {
+    Ok(coops::table
+        .filter(coops::id.eq_any(ids))
+        .select((coops::id, coops::handle))
+        .load(conn)?)
+}

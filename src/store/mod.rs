@@ -1,0 +1,140 @@
+//! Storage: diesel over SQLite or PostgreSQL through one connection type.
+//! Rows live here and are converted to domain types here, nowhere else.
+
+pub mod connection;
+pub mod coops;
+mod json;
+mod migrations;
+pub mod proposals;
+pub mod schema;
+pub mod tokens;
+pub mod users;
+
+use std::path::Path;
+use std::time::Duration;
+
+use diesel::r2d2::Pool;
+
+use connection::{write_transaction, AnyConnectionManager, SqlitePragmas};
+pub use connection::{AnyConnection, Backend};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("already exists")]
+    Conflict,
+    #[error("database error: {0}")]
+    Database(String),
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+impl From<diesel::result::Error> for StoreError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::NotFound => StoreError::NotFound,
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => StoreError::Conflict,
+            other => StoreError::Database(other.to_string()),
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The database handle shared by the server, the CLI and background tasks.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool<AnyConnectionManager>,
+    backend: Backend,
+}
+
+impl Db {
+    /// Opens a pool on a `postgres://` URL or a SQLite path (a missing
+    /// parent folder is created). Fails fast with the driver's own message.
+    pub fn connect(url: &str, pool_size: u32) -> StoreResult<Db> {
+        let backend = Backend::of_url(url);
+        let url = match backend {
+            Backend::Sqlite => {
+                let path = url.strip_prefix("sqlite://").unwrap_or(url);
+                if path != ":memory:" && !path.starts_with("file:") {
+                    if let Some(parent) = Path::new(path).parent() {
+                        if !parent.as_os_str().is_empty() {
+                            std::fs::create_dir_all(parent).map_err(|e| {
+                                StoreError::Unavailable(format!(
+                                    "cannot create folder {}: {e}",
+                                    parent.display()
+                                ))
+                            })?;
+                        }
+                    }
+                }
+                path.to_string()
+            }
+            Backend::Postgres => url.to_string(),
+        };
+        let pool = Pool::builder()
+            .max_size(pool_size)
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(5))
+            .connection_customizer(Box::new(SqlitePragmas))
+            .build(AnyConnectionManager::new(url))
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        Ok(Db { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies pending migrations; returns how many ran.
+    pub fn migrate(&self) -> StoreResult<usize> {
+        let mut conn = self.conn()?;
+        migrations::run(&mut conn)
+    }
+
+    fn conn(&self) -> StoreResult<diesel::r2d2::PooledConnection<AnyConnectionManager>> {
+        self.pool
+            .get()
+            .map_err(|e| StoreError::Unavailable(e.to_string()))
+    }
+
+    /// Runs blocking diesel code off the async threads.
+    /// The closure may return any error that a `StoreError` converts into,
+    /// so services can refuse from inside a transaction.
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = db.conn()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| StoreError::Database(format!("database task failed: {e}")))?
+    }
+
+    /// Like `read`, inside a write transaction (see `write_transaction`);
+    /// an `Err` from the closure rolls everything back.
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + From<diesel::result::Error> + Send + 'static,
+    {
+        self.read(move |conn| write_transaction(conn, f)).await
+    }
+}
+
+/// The current time at the precision both backends keep (PostgreSQL stores
+/// microseconds), so a value read back equals the value written.
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::{SubsecRound, Utc};
+    Utc::now().naive_utc().trunc_subsecs(6)
+}

@@ -1,0 +1,242 @@
+//! The `proposals` and `proposal_tags` tables.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::json::{from_text, to_text};
+use super::schema::{proposal_tags, proposals};
+use super::{AnyConnection, StoreError, StoreResult};
+use crate::domain::proposal::{
+    Category, Proposal, ProposalDraft, ProposalKind, ProposalStatus, Quantity,
+};
+
+#[derive(Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = proposals)]
+#[diesel(treat_none_as_null = true)]
+struct ProposalRow {
+    id: String,
+    coop_id: String,
+    kind: String,
+    category: String,
+    title: String,
+    description: String,
+    description_html: String,
+    tags: String,
+    quantity_value: Option<String>,
+    quantity_unit: Option<String>,
+    place: Option<String>,
+    remote: bool,
+    deadline: Option<String>,
+    status: String,
+    search_text: String,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    closed_at: Option<NaiveDateTime>,
+}
+
+fn corrupt(column: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("proposals.{column}: {value}"))
+}
+
+impl ProposalRow {
+    fn from_domain(p: &Proposal) -> ProposalRow {
+        let d = &p.draft;
+        ProposalRow {
+            id: p.id.clone(),
+            coop_id: p.coop_id.clone(),
+            kind: d.kind.as_str().to_string(),
+            category: d.category.as_str().to_string(),
+            title: d.title.clone(),
+            description: d.description.clone(),
+            description_html: p.description_html.clone(),
+            tags: to_text(&d.tags),
+            quantity_value: d.quantity.as_ref().and_then(|q| q.value.clone()),
+            quantity_unit: d.quantity.as_ref().map(|q| q.unit.clone()),
+            place: d.place.clone(),
+            remote: d.remote,
+            deadline: d.deadline.map(|d| d.format("%Y-%m-%d").to_string()),
+            status: p.status.as_str().to_string(),
+            search_text: d.search_text(),
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+            closed_at: p.closed_at,
+        }
+    }
+
+    fn into_domain(self) -> StoreResult<Proposal> {
+        let deadline = match self.deadline.as_deref() {
+            None => None,
+            Some(s) => {
+                Some(NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| corrupt("deadline", s))?)
+            }
+        };
+        Ok(Proposal {
+            draft: ProposalDraft {
+                kind: ProposalKind::parse(&self.kind).ok_or_else(|| corrupt("kind", &self.kind))?,
+                category: Category::parse(&self.category)
+                    .ok_or_else(|| corrupt("category", &self.category))?,
+                title: self.title,
+                description: self.description,
+                tags: from_text("proposals.tags", &self.tags)?,
+                quantity: self.quantity_unit.map(|unit| Quantity {
+                    value: self.quantity_value,
+                    unit,
+                }),
+                place: self.place,
+                remote: self.remote,
+                deadline,
+            },
+            status: ProposalStatus::parse(&self.status)
+                .ok_or_else(|| corrupt("status", &self.status))?,
+            id: self.id,
+            coop_id: self.coop_id,
+            description_html: self.description_html,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            closed_at: self.closed_at,
+        })
+    }
+}
+
+fn write_tags(conn: &mut AnyConnection, proposal_id: &str, tags: &[String]) -> StoreResult<()> {
+    diesel::delete(proposal_tags::table.filter(proposal_tags::proposal_id.eq(proposal_id)))
+        .execute(conn)?;
+    // One statement per tag: MultiBackend has no multi-row INSERT, and
+    // there are at most 20 tags, inside the caller's transaction.
+    for tag in tags {
+        diesel::insert_into(proposal_tags::table)
+            .values((
+                proposal_tags::proposal_id.eq(proposal_id),
+                proposal_tags::tag.eq(tag),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn insert(conn: &mut AnyConnection, proposal: &Proposal) -> StoreResult<()> {
+    diesel::insert_into(proposals::table)
+        .values(ProposalRow::from_domain(proposal))
+        .execute(conn)?;
+    write_tags(conn, &proposal.id, &proposal.draft.tags)
+}
+
+pub fn update(conn: &mut AnyConnection, proposal: &Proposal) -> StoreResult<()> {
+    let n = diesel::update(proposals::table.find(&proposal.id))
+        .set(ProposalRow::from_domain(proposal))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    write_tags(conn, &proposal.id, &proposal.draft.tags)
+}
+
+pub fn by_id(conn: &mut AnyConnection, id: &str) -> StoreResult<Option<Proposal>> {
+    proposals::table
+        .find(id)
+        .select(ProposalRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(ProposalRow::into_domain)
+        .transpose()
+}
+
+/// Removes a proposal and its tags (the foreign key cascades).
+pub fn delete(conn: &mut AnyConnection, id: &str) -> StoreResult<()> {
+    // Tags first: SQLite only cascades when foreign_keys is on for this connection.
+    diesel::delete(proposal_tags::table.filter(proposal_tags::proposal_id.eq(id))).execute(conn)?;
+    let n = diesel::delete(proposals::table.find(id)).execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// What a listing asks for. Results are newest first; `before` is the id of
+/// the last item of the previous page (ids are time-ordered UUIDv7).
+#[derive(Debug, Clone, Default)]
+pub struct ProposalFilter {
+    pub kind: Option<ProposalKind>,
+    pub category: Option<Category>,
+    pub tag: Option<String>,
+    /// Lower-case words that must all appear in title, description or tags.
+    pub words: Vec<String>,
+    pub status: Option<ProposalStatus>,
+    pub coop_id: Option<String>,
+    /// Closed proposals are visible only to the coop that owns them.
+    pub viewer_coop_id: Option<String>,
+    pub before: Option<String>,
+    pub limit: i64,
+}
+
+fn like_pattern(word: &str) -> String {
+    let mut p = String::with_capacity(word.len() + 2);
+    p.push('%');
+    for c in word.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+pub fn list(conn: &mut AnyConnection, f: &ProposalFilter) -> StoreResult<Vec<Proposal>> {
+    let mut q = proposals::table
+        .select(ProposalRow::as_select())
+        .into_boxed();
+    match &f.viewer_coop_id {
+        Some(me) => {
+            q = q.filter(
+                proposals::status
+                    .eq(ProposalStatus::Open.as_str())
+                    .or(proposals::coop_id.eq(me.clone())),
+            )
+        }
+        None => q = q.filter(proposals::status.eq(ProposalStatus::Open.as_str())),
+    }
+    if let Some(status) = f.status {
+        q = q.filter(proposals::status.eq(status.as_str()));
+    }
+    if let Some(kind) = f.kind {
+        q = q.filter(proposals::kind.eq(kind.as_str()));
+    }
+    if let Some(category) = f.category {
+        q = q.filter(proposals::category.eq(category.as_str()));
+    }
+    if let Some(coop_id) = &f.coop_id {
+        q = q.filter(proposals::coop_id.eq(coop_id.clone()));
+    }
+    if let Some(tag) = &f.tag {
+        q = q.filter(
+            proposals::id.eq_any(
+                proposal_tags::table
+                    .filter(proposal_tags::tag.eq(tag.clone()))
+                    .select(proposal_tags::proposal_id),
+            ),
+        );
+    }
+    for word in &f.words {
+        q = q.filter(proposals::search_text.like(like_pattern(word)).escape('\\'));
+    }
+    if let Some(before) = &f.before {
+        q = q.filter(proposals::id.lt(before.clone()));
+    }
+    q.order(proposals::id.desc())
+        .limit(f.limit)
+        .load(conn)?
+        .into_iter()
+        .map(ProposalRow::into_domain)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(like_pattern("50%_off"), "%50\\%\\_off%");
+    }
+}

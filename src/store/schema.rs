@@ -1,0 +1,83 @@
+//! The tables, written by hand for both backends (`diesel print-schema`
+//! differs per backend). UUIDs, JSON and times are TEXT / naive UTC
+//! TIMESTAMP because MultiBackend supports nothing richer.
+
+diesel::table! {
+    coops (id) {
+        id -> Text,
+        handle -> Text,
+        display_name -> Text,
+        about -> Text,
+        about_html -> Text,
+        website -> Nullable<Text>,
+        country -> Nullable<Text>,
+        city -> Nullable<Text>,
+        languages -> Text,
+        sectors -> Text,
+        legal_form -> Nullable<Text>,
+        member_count -> Nullable<Integer>,
+        founded_year -> Nullable<Integer>,
+        stage -> Nullable<Text>,
+        networks -> Text,
+        public_contact -> Text,
+        private_contact -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        email -> Text,
+        password_hash -> Text,
+        role -> Text,
+        coop_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    proposals (id) {
+        id -> Text,
+        coop_id -> Text,
+        kind -> Text,
+        category -> Text,
+        title -> Text,
+        description -> Text,
+        description_html -> Text,
+        tags -> Text,
+        quantity_value -> Nullable<Text>,
+        quantity_unit -> Nullable<Text>,
+        place -> Nullable<Text>,
+        remote -> Bool,
+        deadline -> Nullable<Text>,
+        status -> Text,
+        search_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    proposal_tags (proposal_id, tag) {
+        proposal_id -> Text,
+        tag -> Text,
+    }
+}
+
+diesel::joinable!(users -> coops (coop_id));
+diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(proposals -> coops (coop_id));
+diesel::joinable!(proposal_tags -> proposals (proposal_id));
+diesel::allow_tables_to_appear_in_same_query!(coops, users, api_tokens, proposals, proposal_tags);

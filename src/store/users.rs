@@ -1,0 +1,80 @@
+//! The `users` table.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::users;
+use super::{AnyConnection, StoreError, StoreResult};
+use crate::domain::user::{Role, User};
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = users)]
+struct UserRow {
+    id: String,
+    email: String,
+    password_hash: String,
+    role: String,
+    coop_id: Option<String>,
+    created_at: NaiveDateTime,
+}
+
+impl UserRow {
+    fn into_domain(self) -> StoreResult<(User, String)> {
+        let role = Role::parse(&self.role)
+            .ok_or_else(|| StoreError::Corrupt(format!("users.role: {}", self.role)))?;
+        Ok((
+            User {
+                id: self.id,
+                email: self.email,
+                role,
+                coop_id: self.coop_id,
+                created_at: self.created_at,
+            },
+            self.password_hash,
+        ))
+    }
+}
+
+pub fn insert(conn: &mut AnyConnection, user: &User, password_hash: &str) -> StoreResult<()> {
+    diesel::insert_into(users::table)
+        .values(UserRow {
+            id: user.id.clone(),
+            email: user.email.clone(),
+            password_hash: password_hash.to_string(),
+            role: user.role.as_str().to_string(),
+            coop_id: user.coop_id.clone(),
+            created_at: user.created_at,
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The user and their password hash.
+pub fn by_email(conn: &mut AnyConnection, email: &str) -> StoreResult<Option<(User, String)>> {
+    users::table
+        .filter(users::email.eq(email))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(UserRow::into_domain)
+        .transpose()
+}
+
+pub fn by_id(conn: &mut AnyConnection, id: &str) -> StoreResult<Option<User>> {
+    Ok(users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(UserRow::into_domain)
+        .transpose()?
+        .map(|(u, _)| u))
+}
+
+pub fn email_taken(conn: &mut AnyConnection, email: &str) -> StoreResult<bool> {
+    let n: i64 = users::table
+        .filter(users::email.eq(email))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
