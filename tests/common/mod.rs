@@ -1,0 +1,260 @@
+//! Test harness: a real server on an ephemeral loopback port.
+//!
+//! The backend is chosen by `INTERCOOP_TEST_DATABASE_URL`: unset, each test
+//! gets its own SQLite file; set to a `postgres://` URL (of a role that may
+//! create databases), each test gets its own throw-away PostgreSQL database,
+//! dropped afterwards. `.ci/run` runs the whole suite both ways.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+use intercoop::config::{Config, ConfigValues};
+use intercoop::services::accounts::NewCoopAccount;
+use intercoop::state::AppState;
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use tokio::sync::oneshot;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A database for one test; dropped with it.
+pub struct TestDb {
+    pub url: String,
+    pg_admin: Option<(String, String)>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestDb {
+    pub fn new() -> TestDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        match std::env::var("INTERCOOP_TEST_DATABASE_URL") {
+            Ok(admin) if !admin.trim().is_empty() => {
+                let name = format!("intercoop_t_{}", uuid_simple());
+                let mut conn = diesel::PgConnection::establish(&admin)
+                    .unwrap_or_else(|e| panic!("INTERCOOP_TEST_DATABASE_URL: cannot connect: {e}"));
+                conn.batch_execute(&format!("CREATE DATABASE {name}"))
+                    .expect("CREATE DATABASE (the test role needs CREATEDB)");
+                let mut url =
+                    url::Url::parse(&admin).expect("INTERCOOP_TEST_DATABASE_URL is a URL");
+                url.set_path(&format!("/{name}"));
+                TestDb {
+                    url: url.to_string(),
+                    pg_admin: Some((admin, name)),
+                    _dir: dir,
+                }
+            }
+            _ => TestDb {
+                url: dir
+                    .path()
+                    .join("intercoop.db")
+                    .to_string_lossy()
+                    .into_owned(),
+                pg_admin: None,
+                _dir: dir,
+            },
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.pg_admin.is_some()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = &self.pg_admin {
+            if let Ok(mut conn) = diesel::PgConnection::establish(admin) {
+                let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+fn uuid_simple() -> String {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b).expect("randomness");
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+pub struct TestServer {
+    pub base: String,
+    pub state: AppState,
+    pub http: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+    pub db: TestDb,
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        let db = TestDb::new();
+        let config = Config::from_values(ConfigValues {
+            public_url: Some("https://coops.test".into()),
+            bind: Some("127.0.0.1:0".into()),
+            database_url: Some(db.url.clone()),
+            database_pool_size: Some(4),
+            ..Default::default()
+        })
+        .expect("test config");
+        let state = tokio::task::spawn_blocking(move || intercoop::server::prepare(&config))
+            .await
+            .expect("join")
+            .expect("server state");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!(
+            "http://{}/api/intercoop/v1",
+            listener.local_addr().expect("addr")
+        );
+        let (stop, stopped) = oneshot::channel::<()>();
+        let app_state = state.clone();
+        let task = tokio::spawn(async move {
+            intercoop::server::run(app_state, listener, async {
+                let _ = stopped.await;
+            })
+            .await
+            .expect("server");
+        });
+        TestServer {
+            base,
+            state,
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("client"),
+            stop: Some(stop),
+            task: Some(task),
+            db,
+        }
+    }
+
+    /// Creates a coop with its member account (as `intercoop admin create-coop`
+    /// does) and signs in through the API; returns the bearer token.
+    pub async fn coop(&self, handle: &str) -> String {
+        self.state
+            .services
+            .create_coop_account(NewCoopAccount {
+                handle: handle.into(),
+                display_name: format!("Coop {handle}"),
+                email: format!("{handle}@coops.test"),
+                password: PASSWORD.into(),
+            })
+            .await
+            .expect("create coop");
+        self.login(&format!("{handle}@coops.test"), PASSWORD).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let (status, body) = self
+            .call(
+                Method::POST,
+                "/auth/login",
+                None,
+                Some(serde_json::json!({"email": email, "password": password})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "login failed: {body}");
+        body["token"].as_str().expect("token").to_string()
+    }
+
+    /// Sends a request and returns the status and the JSON body (Null when empty).
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.expect("request");
+        read(resp).await
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> (StatusCode, Value) {
+        self.call(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::PATCH, path, Some(token), Some(body))
+            .await
+    }
+
+    /// Sends raw bytes with a given content type.
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> (StatusCode, Value) {
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .header("content-type", content_type)
+            .body(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        read(req.send().await.expect("request")).await
+    }
+
+    /// Publishes a proposal and returns its JSON (asserting 201).
+    pub async fn publish(&self, token: &str, body: Value) -> Value {
+        let (status, created) = self.post("/proposals", token, body).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        created
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.task.take() {
+            let _ = t.await;
+        }
+    }
+}
+
+async fn read(resp: reqwest::Response) -> (StatusCode, Value) {
+    let status = resp.status();
+    let bytes = resp.bytes().await.expect("body");
+    let value = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+    };
+    (status, value)
+}
+
+/// Asserts the API's error shape and code; returns the message.
+pub fn assert_error(
+    status: StatusCode,
+    body: &Value,
+    expected_status: StatusCode,
+    code: &str,
+) -> String {
+    assert_eq!(status, expected_status, "{body}");
+    assert_eq!(body["error"], code, "{body}");
+    let message = body["message"].as_str().unwrap_or_default().to_string();
+    assert!(!message.is_empty(), "error without a message: {body}");
+    message
+}
+
+pub fn need(title: &str) -> Value {
+    serde_json::json!({"kind": "need", "category": "human", "title": title})
+}
