@@ -16,11 +16,21 @@ use crate::services::Services;
 use crate::state::AppState;
 use crate::store::Db;
 
+/// Opens the configured database and applies pending migrations.
+pub fn open_database(config: &Config, pool_size: u32) -> anyhow::Result<(Db, usize)> {
+    let db = Db::connect(&config.database_url, pool_size).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot open the database {}: {e}",
+            crate::config::mask_password(&config.database_url)
+        )
+    })?;
+    let applied = db.migrate()?;
+    Ok((db, applied))
+}
+
 /// Opens the database, applies migrations and builds the state.
 pub fn prepare(config: &Config) -> anyhow::Result<AppState> {
-    let db = Db::connect(&config.database_url, config.database_pool_size)
-        .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
-    let applied = db.migrate()?;
+    let (db, applied) = open_database(config, config.database_pool_size)?;
     if applied > 0 {
         tracing::info!(applied, "database migrations applied");
     }

@@ -5,7 +5,6 @@ use clap::Subcommand;
 use super::password::PasswordArgs;
 use crate::config::Config;
 use crate::services::accounts::NewCoopAccount;
-use crate::services::Services;
 
 #[derive(Subcommand)]
 pub enum AdminCommand {
@@ -31,9 +30,12 @@ pub enum AdminCommand {
     },
 }
 
+async fn open(config: Config) -> anyhow::Result<crate::state::AppState> {
+    tokio::task::spawn_blocking(move || crate::server::prepare(&config)).await?
+}
+
 pub async fn run(config: Config, command: AdminCommand) -> anyhow::Result<()> {
-    let state = tokio::task::spawn_blocking(move || crate::server::prepare(&config)).await??;
-    let services: &Services = &state.services;
+    // Each command asks for the password before touching the database.
     match command {
         AdminCommand::CreateCoop {
             handle,
@@ -42,7 +44,9 @@ pub async fn run(config: Config, command: AdminCommand) -> anyhow::Result<()> {
             password,
         } => {
             let password = password.read()?;
-            let (coop, user) = services
+            let state = open(config).await?;
+            let (coop, user) = state
+                .services
                 .create_coop_account(NewCoopAccount {
                     handle,
                     display_name: name,
@@ -60,7 +64,8 @@ pub async fn run(config: Config, command: AdminCommand) -> anyhow::Result<()> {
         }
         AdminCommand::CreateAdmin { email, password } => {
             let password = password.read()?;
-            let user = services.create_admin(&email, password).await?;
+            let state = open(config).await?;
+            let user = state.services.create_admin(&email, password).await?;
             println!("created node admin {}", user.email);
         }
     }

@@ -105,11 +105,8 @@ fn init_logging(filter: &str) {
 }
 
 async fn migrate(config: Config) -> anyhow::Result<()> {
-    let applied = tokio::task::spawn_blocking(move || {
-        let db = crate::store::Db::connect(&config.database_url, 1)?;
-        db.migrate()
-    })
-    .await??;
+    let (_, applied) =
+        tokio::task::spawn_blocking(move || crate::server::open_database(&config, 1)).await??;
     println!("{applied} migration(s) applied");
     Ok(())
 }

@@ -76,12 +76,19 @@ impl Db {
             }
             Backend::Postgres => url.to_string(),
         };
+        // One direct attempt first: a wrong password or a server that is down
+        // fails at once with the driver's message instead of pool retries.
+        let manager = AnyConnectionManager::new(url);
+        diesel::r2d2::ManageConnection::connect(&manager)
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let pool = Pool::builder()
             .max_size(pool_size)
-            .min_idle(Some(1))
+            // No background top-ups: a process exiting while r2d2 opens a libpq
+            // connection on its own thread can crash (seen as SIGSEGV at exit).
+            .min_idle(Some(0))
             .connection_timeout(Duration::from_secs(5))
             .connection_customizer(Box::new(SqlitePragmas))
-            .build(AnyConnectionManager::new(url))
+            .build(manager)
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         Ok(Db { pool, backend })
     }
