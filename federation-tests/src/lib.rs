@@ -1,1 +1,13 @@
-pub fn placeholder() {}
+//! Harness for tests that run real `intercoop` processes.
+//!
+//! - [`TestDb`]: a database for one test, SQLite by default or a throw-away
+//!   PostgreSQL database when `INTERCOOP_TEST_DATABASE_URL` is set (the
+//!   server crate's own integration tests use it too);
+//! - [`Node`]: one `intercoop serve` process with its own database and host
+//!   name on loopback, driven only through its public HTTP interface.
+
+mod db;
+mod node;
+
+pub use db::TestDb;
+pub use node::{eventually, Node};

@@ -74,12 +74,13 @@ impl Quantity {
         let value = match self.value.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(v) => {
-                let (int, frac) = v.split_once('.').unwrap_or((v, ""));
-                let digits_ok = !int.is_empty()
-                    && int.len() <= 12
-                    && frac.len() <= 6
-                    && (frac.is_empty() == !v.contains('.'))
-                    && int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit());
+                let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+                let digits_ok = match v.split_once('.') {
+                    Some((int, frac)) => {
+                        digits(int) && int.len() <= 12 && digits(frac) && frac.len() <= 6
+                    }
+                    None => digits(v) && v.len() <= 12,
+                };
                 if !digits_ok || v.bytes().all(|b| b == b'0' || b == b'.') {
                     return Err(ValidationError::new(
                         "quantity.value",

@@ -98,7 +98,7 @@ pub fn email(field: &str, value: &str) -> Checked<String> {
 
 pub fn password(value: &str) -> Checked<()> {
     let n = value.chars().count();
-    if n < limits::PASSWORD_MIN || n > limits::PASSWORD_MAX {
+    if !(limits::PASSWORD_MIN..=limits::PASSWORD_MAX).contains(&n) {
         return Err(ValidationError::new(
             "password",
             format!(

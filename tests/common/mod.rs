@@ -1,15 +1,14 @@
 //! Test harness: a real server on an ephemeral loopback port.
 //!
-//! The backend is chosen by `INTERCOOP_TEST_DATABASE_URL`: unset, each test
-//! gets its own SQLite file; set to a `postgres://` URL (of a role that may
-//! create databases), each test gets its own throw-away PostgreSQL database,
-//! dropped afterwards. `.ci/run` runs the whole suite both ways.
+//! The backend is chosen by `INTERCOOP_TEST_DATABASE_URL` (see
+//! `federation_tests::TestDb`): unset, each test gets its own SQLite file;
+//! set, its own throw-away PostgreSQL database. `.ci/run` runs the whole
+//! suite both ways.
 #![allow(dead_code)]
 
 use std::time::Duration;
 
-use diesel::connection::SimpleConnection;
-use diesel::Connection;
+pub use federation_tests::TestDb;
 use intercoop::config::{Config, ConfigValues};
 use intercoop::services::accounts::NewCoopAccount;
 use intercoop::state::AppState;
@@ -18,65 +17,6 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 
 pub const PASSWORD: &str = "correct horse battery";
-
-/// A database for one test; dropped with it.
-pub struct TestDb {
-    pub url: String,
-    pg_admin: Option<(String, String)>,
-    _dir: tempfile::TempDir,
-}
-
-impl TestDb {
-    pub fn new() -> TestDb {
-        let dir = tempfile::tempdir().expect("temp dir");
-        match std::env::var("INTERCOOP_TEST_DATABASE_URL") {
-            Ok(admin) if !admin.trim().is_empty() => {
-                let name = format!("intercoop_t_{}", uuid_simple());
-                let mut conn = diesel::PgConnection::establish(&admin)
-                    .unwrap_or_else(|e| panic!("INTERCOOP_TEST_DATABASE_URL: cannot connect: {e}"));
-                conn.batch_execute(&format!("CREATE DATABASE {name}"))
-                    .expect("CREATE DATABASE (the test role needs CREATEDB)");
-                let mut url =
-                    url::Url::parse(&admin).expect("INTERCOOP_TEST_DATABASE_URL is a URL");
-                url.set_path(&format!("/{name}"));
-                TestDb {
-                    url: url.to_string(),
-                    pg_admin: Some((admin, name)),
-                    _dir: dir,
-                }
-            }
-            _ => TestDb {
-                url: dir
-                    .path()
-                    .join("intercoop.db")
-                    .to_string_lossy()
-                    .into_owned(),
-                pg_admin: None,
-                _dir: dir,
-            },
-        }
-    }
-
-    pub fn is_postgres(&self) -> bool {
-        self.pg_admin.is_some()
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some((admin, name)) = &self.pg_admin {
-            if let Ok(mut conn) = diesel::PgConnection::establish(admin) {
-                let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-            }
-        }
-    }
-}
-
-fn uuid_simple() -> String {
-    let mut b = [0u8; 8];
-    getrandom::fill(&mut b).expect("randomness");
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
 
 pub struct TestServer {
     pub base: String,

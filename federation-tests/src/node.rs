@@ -1,0 +1,227 @@
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use serde_json::Value;
+use tokio::process::{Child, Command};
+
+use crate::TestDb;
+
+/// The `intercoop` binary: `INTERCOOP_BIN`, or the one `cargo test --workspace`
+/// built next to this test binary.
+fn binary() -> PathBuf {
+    if let Ok(path) = std::env::var("INTERCOOP_BIN") {
+        return PathBuf::from(path);
+    }
+    // target/<profile>/deps/<test binary> -> target/<profile>/intercoop
+    let exe = std::env::current_exe().expect("current exe");
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("test binary lives in target/<profile>/deps");
+    let bin = profile_dir.join(format!("intercoop{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "{} not found: run `cargo test --workspace` (which builds it) or set INTERCOOP_BIN",
+        bin.display()
+    );
+    bin
+}
+
+fn free_port(ip: &str) -> u16 {
+    TcpListener::bind((ip, 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+/// One `intercoop serve` process. Each node has its own loopback address
+/// (127.0.0.x) and host name, so nodes look like separate servers.
+pub struct Node {
+    pub name: String,
+    pub ip: String,
+    pub port: u16,
+    pub db: TestDb,
+    pub http: reqwest::Client,
+    child: Option<Child>,
+}
+
+impl Node {
+    /// Starts node `name` on 127.0.0.`last_octet` and waits until it answers.
+    pub async fn start(name: &str, last_octet: u8) -> Node {
+        let ip = format!("127.0.0.{last_octet}");
+        let port = free_port(&ip);
+        let host = format!("{name}.test");
+        let http = reqwest::Client::builder()
+            .resolve(
+                &host,
+                format!("{ip}:{port}").parse().expect("socket address"),
+            )
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("client");
+        let mut node = Node {
+            name: name.to_string(),
+            ip,
+            port,
+            db: TestDb::new(),
+            http,
+            child: None,
+        };
+        node.spawn().await;
+        node
+    }
+
+    pub fn host(&self) -> String {
+        format!("{}.test", self.name)
+    }
+
+    pub fn public_url(&self) -> String {
+        format!("http://{}:{}", self.host(), self.port)
+    }
+
+    pub fn api(&self, path: &str) -> String {
+        format!("{}/api/intercoop/v1{path}", self.public_url())
+    }
+
+    async fn spawn(&mut self) {
+        let child = Command::new(binary())
+            .arg("serve")
+            .env("INTERCOOP_BIND", format!("{}:{}", self.ip, self.port))
+            .env("INTERCOOP_PUBLIC_URL", self.public_url())
+            .env("INTERCOOP_DATABASE_URL", &self.db.url)
+            .env("INTERCOOP_NODE_NAME", &self.name)
+            .env("INTERCOOP_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start intercoop serve");
+        self.child = Some(child);
+        let health = self.api("/health");
+        let http = self.http.clone();
+        eventually(
+            &format!("{} answers", self.name),
+            Duration::from_secs(60),
+            || {
+                let (http, health) = (http.clone(), health.clone());
+                async move {
+                    match http.get(&health).send().await {
+                        Ok(r) if r.status() == StatusCode::OK => Some(()),
+                        _ => None,
+                    }
+                }
+            },
+        )
+        .await;
+    }
+
+    /// Kills the process without warning (SIGKILL).
+    pub async fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill().await;
+        }
+    }
+
+    /// Starts the process again on the same address and database.
+    pub async fn restart(&mut self) {
+        self.kill().await;
+        self.spawn().await;
+    }
+
+    /// Runs an `intercoop` CLI command against this node's database.
+    pub async fn cli(&self, args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
+        use tokio::io::AsyncWriteExt;
+        let mut child = Command::new(binary())
+            .args(args)
+            .env("INTERCOOP_PUBLIC_URL", self.public_url())
+            .env("INTERCOOP_DATABASE_URL", &self.db.url)
+            .env("INTERCOOP_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run intercoop");
+        if let Some(mut input) = child.stdin.take() {
+            if let Some(text) = stdin {
+                input.write_all(text.as_bytes()).await.expect("stdin");
+            }
+        }
+        let out = child.wait_with_output().await.expect("wait");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    /// Creates a coop through the CLI and signs in through the API.
+    pub async fn coop(&self, handle: &str) -> String {
+        let email = format!("{handle}@{}", self.host());
+        let (ok, _, err) = self
+            .cli(
+                &[
+                    "admin",
+                    "create-coop",
+                    handle,
+                    "--name",
+                    handle,
+                    "--email",
+                    &email,
+                    "--password-stdin",
+                ],
+                Some("a test password\n"),
+            )
+            .await;
+        assert!(ok, "create-coop on {}: {err}", self.name);
+        let (status, body) = self
+            .send(
+                self.http
+                    .post(self.api("/auth/login"))
+                    .json(&serde_json::json!({
+                        "email": email, "password": "a test password"
+                    })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["token"].as_str().expect("token").to_string()
+    }
+
+    pub async fn send(&self, req: reqwest::RequestBuilder) -> (StatusCode, Value) {
+        let resp = req.send().await.expect("request");
+        let status = resp.status();
+        let bytes = resp.bytes().await.expect("body");
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.send(self.http.get(self.api(path))).await
+    }
+}
+
+/// Polls `check` until it yields a value, for at most `limit`; panics with
+/// `what` otherwise. Assertions across processes use this, never fixed sleeps.
+pub async fn eventually<T, F, Fut>(what: &str, limit: Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let started = Instant::now();
+    let mut delay = Duration::from_millis(20);
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(
+            started.elapsed() < limit,
+            "timed out after {limit:?} waiting for: {what}"
+        );
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(Duration::from_millis(500));
+    }
+}
