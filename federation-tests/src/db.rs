@@ -13,33 +13,40 @@ pub struct TestDb {
 }
 
 impl TestDb {
+    /// PostgreSQL when `INTERCOOP_TEST_DATABASE_URL` is set, SQLite otherwise.
     pub fn new() -> TestDb {
-        let dir = tempfile::tempdir().expect("temp dir");
         match std::env::var("INTERCOOP_TEST_DATABASE_URL") {
-            Ok(admin) if !admin.trim().is_empty() => {
-                let name = format!("intercoop_t_{}", random_hex());
-                let mut conn = diesel::PgConnection::establish(&admin)
-                    .unwrap_or_else(|e| panic!("INTERCOOP_TEST_DATABASE_URL: cannot connect: {e}"));
-                conn.batch_execute(&format!("CREATE DATABASE {name}"))
-                    .expect("CREATE DATABASE (the test role needs CREATEDB)");
-                let mut url =
-                    url::Url::parse(&admin).expect("INTERCOOP_TEST_DATABASE_URL is a URL");
-                url.set_path(&format!("/{name}"));
-                TestDb {
-                    url: url.to_string(),
-                    pg_admin: Some((admin, name)),
-                    _dir: dir,
-                }
-            }
-            _ => TestDb {
-                url: dir
-                    .path()
-                    .join("intercoop.db")
-                    .to_string_lossy()
-                    .into_owned(),
-                pg_admin: None,
-                _dir: dir,
-            },
+            Ok(admin) if !admin.trim().is_empty() => TestDb::postgres(&admin),
+            _ => TestDb::sqlite(),
+        }
+    }
+
+    pub fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        TestDb {
+            url: dir
+                .path()
+                .join("intercoop.db")
+                .to_string_lossy()
+                .into_owned(),
+            pg_admin: None,
+            _dir: dir,
+        }
+    }
+
+    /// A fresh database on the server `admin` points at (a role with CREATEDB).
+    pub fn postgres(admin: &str) -> TestDb {
+        let name = format!("intercoop_t_{}", random_hex());
+        let mut conn = diesel::PgConnection::establish(admin)
+            .unwrap_or_else(|e| panic!("INTERCOOP_TEST_DATABASE_URL: cannot connect: {e}"));
+        conn.batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("CREATE DATABASE (the test role needs CREATEDB)");
+        let mut url = url::Url::parse(admin).expect("INTERCOOP_TEST_DATABASE_URL is a URL");
+        url.set_path(&format!("/{name}"));
+        TestDb {
+            url: url.to_string(),
+            pg_admin: Some((admin.to_string(), name)),
+            _dir: tempfile::tempdir().expect("temp dir"),
         }
     }
 

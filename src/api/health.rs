@@ -7,15 +7,14 @@ use utoipa::ToSchema;
 
 use super::error::{ApiResult, ErrorBody};
 use crate::state::AppState;
-use crate::store::Backend;
 
 #[derive(Serialize, ToSchema)]
 pub struct Health {
     /// Always "ok" when the answer is 200.
     pub status: &'static str,
     pub version: &'static str,
-    #[schema(value_type = String)]
-    pub database: Backend,
+    /// "sqlite" or "postgres".
+    pub database: &'static str,
 }
 
 /// 200 when the node can reach its database, 503 otherwise.
@@ -26,6 +25,6 @@ pub async fn health(State(state): State<AppState>) -> ApiResult<Json<Health>> {
     Ok(Json(Health {
         status: "ok",
         version: env!("CARGO_PKG_VERSION"),
-        database: state.services.db.backend(),
+        database: state.services.database_kind(),
     }))
 }

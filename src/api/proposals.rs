@@ -13,11 +13,10 @@ use super::patch;
 use super::views::{ProposalPage, ProposalView};
 use crate::domain::limits;
 use crate::domain::proposal::{
-    Category, ProposalDraft, ProposalKind, ProposalPatch, ProposalStatus, Quantity,
+    Category, ProposalDraft, ProposalFilter, ProposalKind, ProposalPatch, ProposalStatus, Quantity,
 };
 use crate::services::proposals::{ProposalQuery, Published};
 use crate::state::AppState;
-use crate::store::proposals::ProposalFilter;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -220,6 +220,23 @@ impl ProposalDraft {
     }
 }
 
+/// What a listing asks for. Results are newest first; `before` is the id of
+/// the last item of the previous page (ids are time-ordered UUIDv7).
+#[derive(Debug, Clone, Default)]
+pub struct ProposalFilter {
+    pub kind: Option<ProposalKind>,
+    pub category: Option<Category>,
+    pub tag: Option<String>,
+    /// Lower-case words that must all appear in title, description or tags.
+    pub words: Vec<String>,
+    pub status: Option<ProposalStatus>,
+    pub coop_id: Option<String>,
+    /// Closed proposals are visible only to the coop that owns them.
+    pub viewer_coop_id: Option<String>,
+    pub before: Option<String>,
+    pub limit: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,7 @@
 use super::{ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::coop::{validate_handle, Coop, ProfilePatch};
 use crate::domain::limits;
-use crate::domain::proposal::{Proposal, ProposalStatus};
+use crate::domain::proposal::{Proposal, ProposalFilter, ProposalStatus};
 use crate::store::{self, coops, proposals};
 
 fn no_such_coop(handle: &str) -> ServiceError {
@@ -48,7 +48,7 @@ impl Services {
                 let coop = coops::by_handle(conn, &handle)?.ok_or_else(|| no_such_coop(&handle))?;
                 let open = proposals::list(
                     conn,
-                    &proposals::ProposalFilter {
+                    &ProposalFilter {
                         coop_id: Some(coop.id.clone()),
                         status: Some(ProposalStatus::Open),
                         limit: limits::PAGE_SIZE_MAX,

@@ -76,6 +76,14 @@ pub(crate) fn new_id() -> String {
 }
 
 impl Services {
+    /// "sqlite" or "postgres", for operators.
+    pub fn database_kind(&self) -> &'static str {
+        match self.db.backend() {
+            crate::store::Backend::Sqlite => "sqlite",
+            crate::store::Backend::Postgres => "postgres",
+        }
+    }
+
     /// Checks that the database answers.
     pub async fn ping(&self) -> ServiceResult<()> {
         self.db

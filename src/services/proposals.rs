@@ -6,9 +6,10 @@ use chrono::Utc;
 
 use super::{new_id, ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::limits;
-use crate::domain::proposal::{Proposal, ProposalDraft, ProposalPatch, ProposalStatus};
+use crate::domain::proposal::{
+    Proposal, ProposalDraft, ProposalFilter, ProposalPatch, ProposalStatus,
+};
 use crate::domain::validate;
-use crate::store::proposals::ProposalFilter;
 use crate::store::{self, coops, proposals};
 
 /// A proposal with the handle of the coop that published it.

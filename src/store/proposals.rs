@@ -7,7 +7,7 @@ use super::json::{from_text, to_text};
 use super::schema::{proposal_tags, proposals};
 use super::{AnyConnection, StoreError, StoreResult};
 use crate::domain::proposal::{
-    Category, Proposal, ProposalDraft, ProposalKind, ProposalStatus, Quantity,
+    Category, Proposal, ProposalDraft, ProposalFilter, ProposalKind, ProposalStatus, Quantity,
 };
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
@@ -150,23 +150,6 @@ pub fn delete(conn: &mut AnyConnection, id: &str) -> StoreResult<()> {
         return Err(StoreError::NotFound);
     }
     Ok(())
-}
-
-/// What a listing asks for. Results are newest first; `before` is the id of
-/// the last item of the previous page (ids are time-ordered UUIDv7).
-#[derive(Debug, Clone, Default)]
-pub struct ProposalFilter {
-    pub kind: Option<ProposalKind>,
-    pub category: Option<Category>,
-    pub tag: Option<String>,
-    /// Lower-case words that must all appear in title, description or tags.
-    pub words: Vec<String>,
-    pub status: Option<ProposalStatus>,
-    pub coop_id: Option<String>,
-    /// Closed proposals are visible only to the coop that owns them.
-    pub viewer_coop_id: Option<String>,
-    pub before: Option<String>,
-    pub limit: i64,
 }
 
 fn like_pattern(word: &str) -> String {
