@@ -66,8 +66,8 @@ async fn root(axum::extract::State(state): axum::extract::State<AppState>) -> St
     )
 }
 
-/// Binds and serves until `shutdown` resolves. Returns the bound address
-/// through `on_bound` first (useful with port 0).
+/// Serves on `listener` until `shutdown` resolves, then lets in-flight
+/// requests finish.
 pub async fn run(
     state: AppState,
     listener: TcpListener,

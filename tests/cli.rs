@@ -104,15 +104,19 @@ fn invalid_configuration_fails_naming_the_key() {
 fn admin_commands_create_accounts_and_refuse_duplicates() {
     let dir = tempfile::tempdir().unwrap();
     let db = TestDb::new();
-    let with_db = |cmd: &mut Command| {
-        cmd.env("INTERCOOP_DATABASE_URL", &db.url);
+    let admin = |args: &[&str], env: &[(&str, &str)], stdin: Option<&str>| {
+        let mut cmd = intercoop(dir.path());
+        cmd.env("INTERCOOP_DATABASE_URL", &db.url)
+            .arg("admin")
+            .args(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        run(&mut cmd, stdin)
     };
 
-    let mut cmd = intercoop(dir.path());
-    with_db(&mut cmd);
-    let (code, out, err) = run(
-        cmd.args([
-            "admin",
+    let (code, out, err) = admin(
+        &[
             "create-coop",
             "fiqus",
             "--name",
@@ -120,7 +124,8 @@ fn admin_commands_create_accounts_and_refuse_duplicates() {
             "--email",
             "ana@fiqus.coop",
             "--password-stdin",
-        ]),
+        ],
+        &[],
         Some("a long enough password\n"),
     );
     assert_eq!(code, 0, "{err}");
@@ -130,75 +135,61 @@ fn admin_commands_create_accounts_and_refuse_duplicates() {
         "passwords are never logged"
     );
 
-    let mut cmd = intercoop(dir.path());
-    with_db(&mut cmd);
-    let (code, _, err) = run(
-        cmd.args([
-            "admin",
+    let (code, _, err) = admin(
+        &[
             "create-coop",
             "fiqus",
             "--name",
             "Other",
             "--email",
             "other@fiqus.coop",
-        ])
-        .env("INTERCOOP_PASSWORD", "another long password"),
+        ],
+        &[("INTERCOOP_PASSWORD", "another long password")],
         None,
     );
     assert_eq!(code, 1);
     assert!(err.contains("handle 'fiqus' is already taken"), "{err}");
 
-    let mut cmd = intercoop(dir.path());
-    with_db(&mut cmd);
-    let (code, _, err) = run(
-        cmd.args([
-            "admin",
+    let (code, _, err) = admin(
+        &[
             "create-admin",
             "--email",
             "ANA@fiqus.coop",
             "--password",
             "yet another password",
-        ]),
+        ],
+        &[],
         None,
     );
     assert_eq!(code, 1);
     assert!(err.contains("already registered"), "{err}");
 
-    let mut cmd = intercoop(dir.path());
-    with_db(&mut cmd);
-    let (code, _, err) = run(
-        cmd.args([
-            "admin",
+    let (code, _, err) = admin(
+        &[
             "create-admin",
             "--email",
             "root@node.coop",
             "--password",
             "short",
-        ]),
+        ],
+        &[],
         None,
     );
     assert_eq!(code, 1);
     assert!(err.contains("password"), "{err}");
 
-    let mut cmd = intercoop(dir.path());
-    with_db(&mut cmd);
-    let (code, _, err) = run(
-        cmd.args(["admin", "create-admin", "--email", "root@node.coop"]),
-        None,
-    );
+    let (code, _, err) = admin(&["create-admin", "--email", "root@node.coop"], &[], None);
     assert_eq!(code, 1, "no password from anywhere is an error");
     assert!(err.contains("no password given"), "{err}");
 
-    let mut cmd = intercoop(dir.path());
-    with_db(&mut cmd);
-    let (code, out, err) = run(
-        cmd.args([
-            "admin",
+    let (code, out, err) = admin(
+        &[
             "create-admin",
             "--email",
             "root@node.coop",
             "--password-stdin",
-        ]),
+        ],
+        &[],
         Some("root password here\n"),
     );
     assert_eq!(code, 0, "{err}");

@@ -77,6 +77,14 @@ impl From<ServiceError> for ApiError {
             ServiceError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
             ServiceError::Unauthorized(m) => ApiError::unauthorized(m),
             ServiceError::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", m),
+            ServiceError::Internal(m) => {
+                tracing::error!(error = %m, "internal failure");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "the node failed to do this; it has been logged",
+                )
+            }
             ServiceError::Store(e) => {
                 // The details may name tables or hosts; log them, do not send them.
                 tracing::error!(error = %e, "storage failure");

@@ -34,9 +34,8 @@ fn token_hash(token: &str) -> String {
 
 fn new_token() -> ServiceResult<String> {
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| {
-        ServiceError::Store(store::StoreError::Database(format!("no randomness: {e}")))
-    })?;
+    getrandom::fill(&mut bytes)
+        .map_err(|e| ServiceError::Internal(format!("no randomness for a token: {e}")))?;
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 

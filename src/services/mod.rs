@@ -23,6 +23,9 @@ pub enum ServiceError {
     Forbidden(String),
     #[error(transparent)]
     Store(StoreError),
+    /// A fault of the node itself (no randomness, a hashing failure ...).
+    #[error("{0}")]
+    Internal(String),
 }
 
 impl From<StoreError> for ServiceError {

@@ -16,14 +16,10 @@ pub async fn hash(password: String) -> ServiceResult<String> {
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
-            .map_err(|e| {
-                ServiceError::Store(crate::store::StoreError::Database(format!(
-                    "password hashing failed: {e}"
-                )))
-            })
+            .map_err(|e| ServiceError::Internal(format!("password hashing failed: {e}")))
     })
     .await
-    .map_err(|e| ServiceError::Store(crate::store::StoreError::Database(e.to_string())))?
+    .map_err(|e| ServiceError::Internal(format!("password hashing task failed: {e}")))?
 }
 
 /// Checks a password; with no stored hash, spends the same time on a dummy

@@ -35,6 +35,20 @@ fn not_found(id: &str) -> ServiceError {
     ServiceError::NotFound(format!("no proposal '{id}'"))
 }
 
+/// Only a proposal's own coop may change it. Another coop's closed proposal
+/// is reported as missing, so its existence is not revealed.
+fn ensure_owner(p: &Proposal, coop_id: &str) -> ServiceResult<()> {
+    if p.coop_id == coop_id {
+        Ok(())
+    } else if p.status == ProposalStatus::Open {
+        Err(ServiceError::Forbidden(
+            "this proposal belongs to another coop".into(),
+        ))
+    } else {
+        Err(not_found(&p.id))
+    }
+}
+
 fn with_handles(
     conn: &mut store::AnyConnection,
     list: Vec<Proposal>,
@@ -109,14 +123,7 @@ impl Services {
         self.db
             .write(move |conn| {
                 let mut p = proposals::by_id(conn, &id)?.ok_or_else(|| not_found(&id))?;
-                if p.coop_id != coop_id {
-                    // Do not reveal other coops' closed proposals; say no plainly to open ones.
-                    return Err(if p.status == ProposalStatus::Open {
-                        ServiceError::Forbidden("this proposal belongs to another coop".into())
-                    } else {
-                        not_found(&id)
-                    });
-                }
+                ensure_owner(&p, &coop_id)?;
                 let deadline_changed = matches!(patch.deadline, Some(d) if d != p.draft.deadline);
                 p.draft = patch
                     .apply_to(&p.draft)
@@ -146,13 +153,7 @@ impl Services {
         self.db
             .write(move |conn| {
                 let p = proposals::by_id(conn, &id)?.ok_or_else(|| not_found(&id))?;
-                if p.coop_id != coop_id {
-                    return Err(if p.status == ProposalStatus::Open {
-                        ServiceError::Forbidden("this proposal belongs to another coop".into())
-                    } else {
-                        not_found(&id)
-                    });
-                }
+                ensure_owner(&p, &coop_id)?;
                 proposals::delete(conn, &id)?;
                 Ok(())
             })
@@ -194,7 +195,7 @@ impl Services {
         let page_size = filter.limit;
         filter.limit += 1;
         let handle = query.coop_handle.clone();
-        let (mut items, more) = self
+        let (items, more) = self
             .db
             .read(move |conn| {
                 if let Some(handle) = handle {
@@ -218,7 +219,6 @@ impl Services {
         } else {
             None
         };
-        items.shrink_to_fit();
         Ok(Page { items, next_cursor })
     }
 }
