@@ -107,10 +107,7 @@ async fn start(db: TestDb) -> Bench {
         ..Default::default()
     })
     .expect("config");
-    let state = tokio::task::spawn_blocking(move || intercoop::server::prepare(&config))
-        .await
-        .unwrap()
-        .unwrap();
+    let state = intercoop::server::prepare(&config).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}/api/intercoop/v1", listener.local_addr().unwrap());
     let served = state.clone();

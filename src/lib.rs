@@ -11,6 +11,7 @@ pub mod api;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod federation;
 pub mod server;
 pub mod services;
 pub mod state;

@@ -28,14 +28,21 @@ pub fn open_database(config: &Config, pool_size: u32) -> anyhow::Result<(Db, usi
     Ok((db, applied))
 }
 
-/// Opens the database, applies migrations and builds the state.
-pub fn prepare(config: &Config) -> anyhow::Result<AppState> {
-    let (db, applied) = open_database(config, config.database_pool_size)?;
+/// Opens the database, applies migrations, makes sure every actor has keys
+/// and builds the state.
+pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
+    let (db, applied) = {
+        let config = config.clone();
+        tokio::task::spawn_blocking(move || open_database(&config, config.database_pool_size))
+            .await??
+    };
     if applied > 0 {
         tracing::info!(applied, "database migrations applied");
     }
+    let services = Services::new(db);
+    services.ensure_actor_keys().await?;
     Ok(AppState {
-        services: Services::new(db),
+        services,
         config: Arc::new(config.clone()),
     })
 }
@@ -43,6 +50,7 @@ pub fn prepare(config: &Config) -> anyhow::Result<AppState> {
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api::router())
+        .merge(crate::federation::routes::router())
         .route("/", axum::routing::get(root))
         .fallback(|| async { ApiError::not_found("nothing here") })
         .layer(TraceLayer::new_for_http())
@@ -81,10 +89,7 @@ pub async fn run(
 
 /// `intercoop serve`: everything up to the signal that stops it.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
-    let state = {
-        let config = config.clone();
-        tokio::task::spawn_blocking(move || prepare(&config)).await??
-    };
+    let state = prepare(&config).await?;
     let listener = TcpListener::bind(config.bind)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {} (bind): {e}", config.bind))?;

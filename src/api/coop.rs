@@ -47,6 +47,8 @@ pub struct ProfilePatchRequest {
     pub networks: Option<Vec<String>>,
     pub public_contact: Option<ContactDetails>,
     pub private_contact: Option<ContactDetails>,
+    /// Follow requests wait for approval instead of being accepted at once.
+    pub manually_approves_followers: Option<bool>,
 }
 
 impl From<ProfilePatchRequest> for ProfilePatch {
@@ -66,6 +68,7 @@ impl From<ProfilePatchRequest> for ProfilePatch {
             networks: r.networks,
             public_contact: r.public_contact,
             private_contact: r.private_contact,
+            manually_approves_followers: r.manually_approves_followers,
         }
     }
 }

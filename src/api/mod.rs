@@ -5,7 +5,7 @@ mod auth;
 mod coop;
 mod coops;
 pub mod error;
-mod extract;
+pub(crate) mod extract;
 mod health;
 pub mod openapi;
 mod patch;

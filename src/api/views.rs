@@ -125,6 +125,7 @@ pub struct OwnCoopView {
     pub public: PublicCoopView,
     /// Shared with another coop only after an accepted introduction.
     pub private_contact: ContactDetails,
+    pub manually_approves_followers: bool,
 }
 
 impl OwnCoopView {
@@ -132,6 +133,7 @@ impl OwnCoopView {
         OwnCoopView {
             public: PublicCoopView::new(c, domain),
             private_contact: c.profile.private_contact.clone(),
+            manually_approves_followers: c.profile.manually_approves_followers,
         }
     }
 }

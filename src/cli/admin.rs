@@ -31,7 +31,7 @@ pub enum AdminCommand {
 }
 
 async fn open(config: Config) -> anyhow::Result<crate::state::AppState> {
-    tokio::task::spawn_blocking(move || crate::server::prepare(&config)).await?
+    crate::server::prepare(&config).await
 }
 
 pub async fn run(config: Config, command: AdminCommand) -> anyhow::Result<()> {

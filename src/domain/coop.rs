@@ -3,6 +3,7 @@
 use chrono::{Datelike, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::actor::ActorKeys;
 use super::limits;
 use super::text::markdown_to_safe_html;
 use super::validate::{self, Checked, ValidationError};
@@ -89,6 +90,8 @@ pub struct CoopProfile {
     pub networks: Vec<String>,
     pub public_contact: ContactDetails,
     pub private_contact: ContactDetails,
+    /// Follow requests wait for the coop's approval instead of being accepted.
+    pub manually_approves_followers: bool,
 }
 
 /// A stored local coop.
@@ -99,6 +102,8 @@ pub struct Coop {
     pub profile: CoopProfile,
     /// Sanitised HTML rendered from `profile.about`.
     pub about_html: String,
+    /// Set when the coop is created (or, for older rows, at the next start).
+    pub keys: Option<ActorKeys>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -121,6 +126,7 @@ pub struct ProfilePatch {
     pub networks: Option<Vec<String>>,
     pub public_contact: Option<ContactDetails>,
     pub private_contact: Option<ContactDetails>,
+    pub manually_approves_followers: Option<bool>,
 }
 
 impl ProfilePatch {
@@ -167,6 +173,9 @@ impl ProfilePatch {
         }
         if let Some(v) = self.private_contact {
             p.private_contact = v;
+        }
+        if let Some(v) = self.manually_approves_followers {
+            p.manually_approves_followers = v;
         }
         p
     }
@@ -297,6 +306,7 @@ impl CoopProfile {
             )?,
             public_contact: self.public_contact.validated("public_contact")?,
             private_contact: self.private_contact.validated("private_contact")?,
+            manually_approves_followers: self.manually_approves_followers,
         })
     }
 

@@ -1,6 +1,7 @@
 //! Plain types and rules of the product, with no I/O. Everything above
 //! (storage, services, HTTP edges) builds on these.
 
+pub mod actor;
 pub mod coop;
 pub mod limits;
 pub mod proposal;

@@ -60,10 +60,12 @@ impl Services {
         let email = validate::email("email", &new.email)?;
         validate::password(&new.password)?;
         let password_hash = passwords::hash(new.password).await?;
+        let keys = super::actors::generate_keys().await?;
         let now = store::now();
         let coop = Coop {
             id: new_id(),
             handle,
+            keys: Some(keys),
             about_html: profile.about_html(),
             profile,
             created_at: now,

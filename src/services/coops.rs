@@ -40,6 +40,22 @@ impl Services {
             .await
     }
 
+    /// A local coop by handle (for its actor document).
+    pub async fn coop_by_handle(&self, handle: &str) -> ServiceResult<Coop> {
+        let handle = validate_handle(handle).map_err(|_| no_such_coop(handle))?;
+        self.db
+            .read(move |conn| coops::by_handle(conn, &handle)?.ok_or_else(|| no_such_coop(&handle)))
+            .await
+    }
+
+    pub async fn open_proposal_count(&self, coop_id: &str) -> ServiceResult<i64> {
+        let id = coop_id.to_string();
+        Ok(self
+            .db
+            .read(move |conn| proposals::count_open(conn, Some(&id)))
+            .await?)
+    }
+
     /// A local coop's public face and its newest open proposals.
     pub async fn public_coop(&self, handle: &str) -> ServiceResult<(Coop, Vec<Proposal>)> {
         let handle = validate_handle(handle).map_err(|_| no_such_coop(handle))?;

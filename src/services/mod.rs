@@ -2,6 +2,7 @@
 //! storage. Nothing here knows about HTTP.
 
 pub mod accounts;
+pub mod actors;
 pub mod coops;
 mod passwords;
 pub mod proposals;

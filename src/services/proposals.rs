@@ -111,6 +111,19 @@ impl Services {
             .await
     }
 
+    /// A proposal as federation serves it: open ones as objects, closed ones
+    /// as tombstones, so the caller gets both.
+    pub async fn proposal_any_status(&self, id: &str) -> ServiceResult<Published> {
+        let id = id.to_string();
+        self.db
+            .read(move |conn| {
+                let p = proposals::by_id(conn, &id)?.ok_or_else(|| not_found(&id))?;
+                let mut out = with_handles(conn, vec![p])?;
+                out.pop().ok_or_else(|| not_found(&id))
+            })
+            .await
+    }
+
     pub async fn update_proposal(
         &self,
         viewer: &Viewer,

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::json::{from_text, to_text};
 use super::schema::coops;
 use super::{AnyConnection, StoreError, StoreResult};
+use crate::domain::actor::ActorKeys;
 use crate::domain::coop::{Coop, CoopProfile, Stage};
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
@@ -31,6 +32,9 @@ struct CoopRow {
     private_contact: String,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    public_key_pem: Option<String>,
+    private_key_pem: Option<String>,
+    manually_approves_followers: bool,
 }
 
 impl CoopRow {
@@ -56,6 +60,9 @@ impl CoopRow {
             private_contact: to_text(&p.private_contact),
             created_at: c.created_at,
             updated_at: c.updated_at,
+            public_key_pem: c.keys.as_ref().map(|k| k.public_key_pem.clone()),
+            private_key_pem: c.keys.as_ref().map(|k| k.private_key_pem.clone()),
+            manually_approves_followers: p.manually_approves_followers,
         }
     }
 
@@ -82,6 +89,14 @@ impl CoopRow {
                 networks: from_text("coops.networks", &self.networks)?,
                 public_contact: from_text("coops.public_contact", &self.public_contact)?,
                 private_contact: from_text("coops.private_contact", &self.private_contact)?,
+                manually_approves_followers: self.manually_approves_followers,
+            },
+            keys: match (self.public_key_pem, self.private_key_pem) {
+                (Some(public_key_pem), Some(private_key_pem)) => Some(ActorKeys {
+                    public_key_pem,
+                    private_key_pem,
+                }),
+                _ => None,
             },
             id: self.id,
             handle: self.handle,
@@ -144,4 +159,40 @@ pub fn handles(conn: &mut AnyConnection, ids: &[String]) -> StoreResult<Vec<(Str
         .filter(coops::id.eq_any(ids))
         .select((coops::id, coops::handle))
         .load(conn)?)
+}
+
+/// Ids of coops that have no key pair yet (rows from before keys existed).
+pub fn without_keys(conn: &mut AnyConnection) -> StoreResult<Vec<String>> {
+    Ok(coops::table
+        .filter(
+            coops::public_key_pem
+                .is_null()
+                .or(coops::private_key_pem.is_null()),
+        )
+        .select(coops::id)
+        .load(conn)?)
+}
+
+/// Gives a coop a key pair unless it already has one (another process may
+/// have been first).
+pub fn set_keys_if_missing(
+    conn: &mut AnyConnection,
+    id: &str,
+    keys: &ActorKeys,
+) -> StoreResult<()> {
+    diesel::update(
+        coops::table
+            .find(id)
+            .filter(coops::public_key_pem.is_null()),
+    )
+    .set((
+        coops::public_key_pem.eq(&keys.public_key_pem),
+        coops::private_key_pem.eq(&keys.private_key_pem),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+pub fn count(conn: &mut AnyConnection) -> StoreResult<i64> {
+    Ok(coops::table.count().get_result(conn)?)
 }

@@ -5,6 +5,7 @@ pub mod connection;
 pub mod coops;
 mod json;
 mod migrations;
+pub mod node_actor;
 pub mod proposals;
 pub mod schema;
 pub mod tokens;

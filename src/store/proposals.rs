@@ -214,6 +214,16 @@ pub fn list(conn: &mut AnyConnection, f: &ProposalFilter) -> StoreResult<Vec<Pro
         .collect()
 }
 
+pub fn count_open(conn: &mut AnyConnection, coop_id: Option<&str>) -> StoreResult<i64> {
+    let mut q = proposals::table
+        .filter(proposals::status.eq(ProposalStatus::Open.as_str()))
+        .into_boxed();
+    if let Some(id) = coop_id {
+        q = q.filter(proposals::coop_id.eq(id.to_string()));
+    }
+    Ok(q.count().get_result(conn)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::like_pattern;

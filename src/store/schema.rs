@@ -23,6 +23,18 @@ diesel::table! {
         private_contact -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        public_key_pem -> Nullable<Text>,
+        private_key_pem -> Nullable<Text>,
+        manually_approves_followers -> Bool,
+    }
+}
+
+diesel::table! {
+    node_actor (id) {
+        id -> Text,
+        public_key_pem -> Text,
+        private_key_pem -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -80,4 +92,11 @@ diesel::joinable!(users -> coops (coop_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(proposals -> coops (coop_id));
 diesel::joinable!(proposal_tags -> proposals (proposal_id));
-diesel::allow_tables_to_appear_in_same_query!(coops, users, api_tokens, proposals, proposal_tags);
+diesel::allow_tables_to_appear_in_same_query!(
+    coops,
+    users,
+    api_tokens,
+    proposals,
+    proposal_tags,
+    node_actor
+);

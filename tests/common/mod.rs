@@ -38,9 +38,8 @@ impl TestServer {
             ..Default::default()
         })
         .expect("test config");
-        let state = tokio::task::spawn_blocking(move || intercoop::server::prepare(&config))
+        let state = intercoop::server::prepare(&config)
             .await
-            .expect("join")
             .expect("server state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

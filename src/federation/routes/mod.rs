@@ -1,0 +1,72 @@
+//! Federation edge: discovery (WebFinger, NodeInfo) and the ActivityPub
+//! documents of the node, its coops and their proposals.
+
+mod actors;
+mod discovery;
+mod objects;
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Serialize;
+
+use crate::api::error::ApiError;
+use crate::federation::urls::Urls;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/.well-known/webfinger", get(discovery::webfinger))
+        .route("/.well-known/nodeinfo", get(discovery::nodeinfo_links))
+        .route("/nodeinfo/2.1", get(discovery::nodeinfo))
+        .route("/actor", get(actors::node))
+        .route("/actor/outbox", get(actors::node_outbox))
+        .route("/actors/{handle}", get(actors::coop))
+        .route("/actors/{handle}/outbox", get(actors::outbox))
+        .route("/actors/{handle}/featured", get(actors::featured))
+        .route("/actors/{handle}/followers", get(actors::followers))
+        .route("/actors/{handle}/following", get(actors::following))
+        .route("/proposals/{id}", get(objects::proposal))
+        .route("/proposals/{id}/activity", get(objects::proposal_create))
+        .route("/inbox", post(inbox_not_ready))
+        .route("/actors/{handle}/inbox", post(inbox_not_ready))
+}
+
+/// Inboxes are advertised (actors must have one) but receiving activities
+/// is the next step of the federation work; say so plainly meanwhile.
+async fn inbox_not_ready() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_IMPLEMENTED,
+        "not_implemented",
+        "this node does not accept activities yet",
+    )
+}
+
+pub(crate) fn urls(state: &AppState) -> Urls {
+    Urls::new(&state.config.public_url)
+}
+
+/// A JSON body with the given media type.
+pub(crate) fn json_as<T: Serialize>(
+    status: StatusCode,
+    media_type: &'static str,
+    body: &T,
+) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => {
+            let mut response = (status, bytes).into_response();
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
+            response
+        }
+        Err(e) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
+            .into_response(),
+    }
+}
+
+/// An ActivityPub document.
+pub(crate) fn activity_json<T: Serialize>(body: &T) -> Response {
+    json_as(StatusCode::OK, crate::federation::ACTIVITY_JSON, body)
+}

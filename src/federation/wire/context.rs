@@ -1,0 +1,63 @@
+//! JSON-LD contexts. We never fetch remote contexts; these are what we send,
+//! written inline so plain-JSON consumers and LD processors agree.
+
+use serde_json::{json, Value};
+
+pub const ACTIVITYSTREAMS: &str = "https://www.w3.org/ns/activitystreams";
+pub const SECURITY: &str = "https://w3id.org/security/v1";
+
+/// For actors: Mastodon's extensions (profile fields, discoverability,
+/// featured collection) and FEP-2c59's `webfinger`.
+pub fn actor() -> Value {
+    json!([
+        ACTIVITYSTREAMS,
+        SECURITY,
+        {
+            "toot": "http://joinmastodon.org/ns#",
+            "schema": "http://schema.org#",
+            "PropertyValue": "schema:PropertyValue",
+            "value": "schema:value",
+            "discoverable": "toot:discoverable",
+            "indexable": "toot:indexable",
+            "featured": {"@id": "toot:featured", "@type": "@id"},
+            "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
+            "webfinger": "https://purl.archive.org/socialweb/webfinger#webfinger"
+        }
+    ])
+}
+
+/// For proposals and the activities carrying them: FEP-0837 (ValueFlows) terms.
+pub fn proposal() -> Value {
+    json!([
+        ACTIVITYSTREAMS,
+        {
+            "vf": "https://w3id.org/valueflows/ont/vf#",
+            "om2": "http://www.ontology-of-units-of-measure.org/resource/om-2/",
+            "Hashtag": "as:Hashtag",
+            "sensitive": "as:sensitive",
+            "Proposal": "vf:Proposal",
+            "Intent": "vf:Intent",
+            "purpose": "vf:purpose",
+            "publishes": "vf:publishes",
+            "reciprocal": "vf:reciprocal",
+            "unitBased": "vf:unitBased",
+            "action": "vf:action",
+            "provider": {"@id": "vf:provider", "@type": "@id"},
+            "receiver": {"@id": "vf:receiver", "@type": "@id"},
+            "resourceConformsTo": {"@id": "vf:resourceConformsTo", "@type": "@id"},
+            "resourceClassifiedAs": {"@id": "vf:resourceClassifiedAs", "@type": "@id"},
+            "resourceQuantity": "vf:resourceQuantity",
+            "availableQuantity": "vf:availableQuantity",
+            "minimumQuantity": "vf:minimumQuantity",
+            "hasBeginning": "vf:hasBeginning",
+            "hasEnd": "vf:hasEnd",
+            "hasUnit": "om2:hasUnit",
+            "hasNumericalValue": "om2:hasNumericalValue"
+        }
+    ])
+}
+
+/// Collections and tombstones need only ActivityStreams.
+pub fn plain() -> Value {
+    Value::String(ACTIVITYSTREAMS.to_string())
+}

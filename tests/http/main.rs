@@ -1,0 +1,12 @@
+//! Both HTTP edges (the native API and the federation documents) through a
+//! real server on an ephemeral port, on SQLite or PostgreSQL (see common/mod.rs).
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod auth;
+mod coop;
+mod edges;
+mod federation;
+mod proposals;
+mod proposals_list;
