@@ -126,6 +126,9 @@ impl Services {
             return Err(refused());
         }
         let email = email.trim().to_lowercase();
+        self.login_limiter
+            .attempt(&email)
+            .map_err(|retry_after| ServiceError::RateLimited { retry_after })?;
         let found = self
             .db
             .read(move |conn| users::by_email(conn, &email))

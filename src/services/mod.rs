@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod actors;
 pub mod coops;
+pub mod login_limit;
 mod passwords;
 pub mod proposals;
 
@@ -22,6 +23,8 @@ pub enum ServiceError {
     Unauthorized(String),
     #[error("{0}")]
     Forbidden(String),
+    #[error("too many attempts; try again in {} s", .retry_after.as_secs().max(1))]
+    RateLimited { retry_after: std::time::Duration },
     #[error(transparent)]
     Store(StoreError),
     /// A fault of the node itself (no randomness, a hashing failure ...).
@@ -67,11 +70,15 @@ impl Viewer {
 #[derive(Clone)]
 pub struct Services {
     pub db: Db,
+    login_limiter: std::sync::Arc<login_limit::LoginLimiter>,
 }
 
 impl Services {
     pub fn new(db: Db) -> Self {
-        Self { db }
+        Self {
+            db,
+            login_limiter: Default::default(),
+        }
     }
 }
 

@@ -147,3 +147,49 @@ async fn an_admin_without_a_coop_cannot_act_as_one() {
     assert_error(st, &b, StatusCode::FORBIDDEN, "forbidden");
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn password_guessing_is_throttled_per_account() {
+    let s = TestServer::start().await;
+    s.coop("fiqus").await;
+    let attempt = |email: &'static str, password: &'static str| {
+        let s = &s;
+        async move {
+            s.call(
+                Method::POST,
+                "/auth/login",
+                None,
+                Some(json!({"email": email, "password": password})),
+            )
+            .await
+        }
+    };
+    // `coop()` signed in once; the burst allows ten attempts in all.
+    for _ in 0..9 {
+        let (st, b) = attempt("fiqus@coops.test", "wrong guess").await;
+        assert_error(st, &b, StatusCode::UNAUTHORIZED, "unauthorized");
+    }
+    let resp = s
+        .http
+        .post(format!("{}/auth/login", s.base))
+        .json(&json!({"email": "FIQUS@coops.test", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
+    let retry: u64 = resp.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=30).contains(&retry), "{retry}");
+    let b: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(b["error"], "rate_limited");
+    let (st, b) = attempt("someone-else@coops.test", "wrong guess").await;
+    assert_error(st, &b, StatusCode::UNAUTHORIZED, "unauthorized");
+    s.stop().await;
+}
