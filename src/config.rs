@@ -36,6 +36,12 @@ pub struct ConfigValues {
     /// Log filter, e.g. "info" or "intercoop=debug,tower_http=info".
     #[arg(long, env = "INTERCOOP_LOG", global = true)]
     pub log: Option<String>,
+    /// Development only: federate over plain http and with loopback hosts.
+    #[arg(long, env = "INTERCOOP_DEV_MODE", global = true)]
+    pub dev_mode: Option<bool>,
+    /// Deliveries in flight at once to one destination host.
+    #[arg(long, env = "INTERCOOP_DELIVERY_CONCURRENCY_PER_HOST", global = true)]
+    pub delivery_concurrency_per_host: Option<u32>,
 }
 
 impl ConfigValues {
@@ -48,6 +54,10 @@ impl ConfigValues {
             database_pool_size: over.database_pool_size.or(self.database_pool_size),
             node_name: over.node_name.or(self.node_name),
             log: over.log.or(self.log),
+            dev_mode: over.dev_mode.or(self.dev_mode),
+            delivery_concurrency_per_host: over
+                .delivery_concurrency_per_host
+                .or(self.delivery_concurrency_per_host),
         }
     }
 }
@@ -61,6 +71,8 @@ pub struct Config {
     pub database_pool_size: u32,
     pub node_name: String,
     pub log: String,
+    pub dev_mode: bool,
+    pub delivery_concurrency_per_host: u32,
     /// The file it was read from, if any.
     pub file: Option<PathBuf>,
 }
@@ -165,6 +177,13 @@ impl Config {
         if tracing_subscriber::EnvFilter::try_new(&log).is_err() {
             return Err(err("log", format!("'{log}' is not a valid log filter")));
         }
+        let delivery_concurrency_per_host = v.delivery_concurrency_per_host.unwrap_or(2);
+        if !(1..=64).contains(&delivery_concurrency_per_host) {
+            return Err(err(
+                "delivery_concurrency_per_host",
+                "must be between 1 and 64",
+            ));
+        }
         Ok(Config {
             public_url,
             bind,
@@ -172,6 +191,8 @@ impl Config {
             database_pool_size,
             node_name,
             log,
+            dev_mode: v.dev_mode.unwrap_or(false),
+            delivery_concurrency_per_host,
             file: None,
         })
     }
@@ -188,7 +209,7 @@ impl Config {
     pub fn to_masked_toml(&self) -> String {
         let q = |s: &str| toml::Value::String(s.to_string()).to_string();
         format!(
-            "# effective configuration{}\npublic_url = {}\nbind = {}\ndatabase_url = {}\ndatabase_pool_size = {}\nnode_name = {}\nlog = {}\n",
+            "# effective configuration{}\npublic_url = {}\nbind = {}\ndatabase_url = {}\ndatabase_pool_size = {}\nnode_name = {}\nlog = {}\ndev_mode = {}\ndelivery_concurrency_per_host = {}\n",
             self.file
                 .as_ref()
                 .map(|f| format!(" (file: {})", f.display()))
@@ -199,6 +220,8 @@ impl Config {
             self.database_pool_size,
             q(&self.node_name),
             q(&self.log),
+            self.dev_mode,
+            self.delivery_concurrency_per_host,
         )
     }
 }
@@ -299,6 +322,13 @@ mod tests {
                     ..Default::default()
                 },
                 "database_pool_size",
+            ),
+            (
+                ConfigValues {
+                    delivery_concurrency_per_host: Some(0),
+                    ..Default::default()
+                },
+                "delivery_concurrency_per_host",
             ),
         ];
         for (values, key) in cases {

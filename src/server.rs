@@ -12,6 +12,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::api::{self, error::ApiError};
 use crate::config::Config;
+use crate::federation::delivery::DeliveryWorker;
 use crate::services::Services;
 use crate::state::AppState;
 use crate::store::Db;
@@ -74,16 +75,26 @@ async fn root(axum::extract::State(state): axum::extract::State<AppState>) -> St
     )
 }
 
-/// Serves on `listener` until `shutdown` resolves, then lets in-flight
-/// requests finish.
+/// Serves on `listener`, with the delivery worker beside it, until
+/// `shutdown` resolves; in-flight requests finish, queued deliveries stay
+/// queued for the next start.
 pub async fn run(
     state: AppState,
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    axum::serve(listener, app(state))
+    let worker = DeliveryWorker::new(
+        state.services.db.clone(),
+        &state.config,
+        state.services.delivery_wake.clone(),
+    )
+    .await?
+    .spawn();
+    let served = axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
-        .await?;
+        .await;
+    worker.stop().await;
+    served?;
     Ok(())
 }
 

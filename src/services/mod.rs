@@ -71,6 +71,8 @@ impl Viewer {
 pub struct Services {
     pub db: Db,
     login_limiter: std::sync::Arc<login_limit::LoginLimiter>,
+    /// Notified when deliveries are queued, so the worker starts at once.
+    pub delivery_wake: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl Services {
@@ -78,7 +80,24 @@ impl Services {
         Self {
             db,
             login_limiter: Default::default(),
+            delivery_wake: Default::default(),
         }
+    }
+
+    /// Makes queued deliveries due now (all, or to one host) and wakes the worker.
+    pub async fn retry_deliveries_now(&self, host: Option<String>) -> ServiceResult<usize> {
+        let now = crate::store::now();
+        let n = self
+            .db
+            .write(move |conn| crate::store::deliveries::retry_now(conn, host.as_deref(), now))
+            .await?;
+        self.delivery_wake.notify_one();
+        Ok(n)
+    }
+
+    /// Deliveries waiting to be sent.
+    pub async fn pending_deliveries(&self) -> ServiceResult<i64> {
+        Ok(self.db.read(crate::store::deliveries::pending).await?)
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod connection;
 pub mod coops;
+pub mod deliveries;
 mod json;
 mod migrations;
 pub mod node_actor;

@@ -88,6 +88,40 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outgoing_activities (id) {
+        id -> Text,
+        ap_id -> Text,
+        signer -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    deliveries (id) {
+        id -> Text,
+        activity_id -> Text,
+        inbox -> Text,
+        host -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    delivery_hosts (host) {
+        host -> Text,
+        failing_since -> Nullable<Timestamp>,
+        last_success_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(deliveries -> outgoing_activities (activity_id));
 diesel::joinable!(users -> coops (coop_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(proposals -> coops (coop_id));
@@ -98,5 +132,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     proposals,
     proposal_tags,
-    node_actor
+    node_actor,
+    outgoing_activities,
+    deliveries,
+    delivery_hosts
 );

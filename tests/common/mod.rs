@@ -29,12 +29,18 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start() -> TestServer {
-        let db = TestDb::new();
+        TestServer::start_on(TestDb::new()).await
+    }
+
+    /// Starts on an existing database (e.g. after `stop_keeping_db`).
+    pub async fn start_on(db: TestDb) -> TestServer {
         let config = Config::from_values(ConfigValues {
             public_url: Some("https://coops.test".into()),
             bind: Some("127.0.0.1:0".into()),
             database_url: Some(db.url.clone()),
             database_pool_size: Some(4),
+            // Deliveries in these tests go to plain-http receivers on loopback.
+            dev_mode: Some(true),
             ..Default::default()
         })
         .expect("test config");
@@ -68,6 +74,17 @@ impl TestServer {
             task: Some(task),
             db,
         }
+    }
+
+    /// Stops the server (and its delivery worker) and hands back its database.
+    pub async fn stop_keeping_db(mut self) -> TestDb {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.task.take() {
+            let _ = t.await;
+        }
+        self.db
     }
 
     /// Creates a coop with its member account (as `intercoop admin create-coop`
@@ -158,13 +175,8 @@ impl TestServer {
         created
     }
 
-    pub async fn stop(mut self) {
-        if let Some(s) = self.stop.take() {
-            let _ = s.send(());
-        }
-        if let Some(t) = self.task.take() {
-            let _ = t.await;
-        }
+    pub async fn stop(self) {
+        self.stop_keeping_db().await;
     }
 }
 

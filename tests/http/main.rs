@@ -6,6 +6,7 @@ mod common;
 
 mod auth;
 mod coop;
+mod delivery;
 mod edges;
 mod federation;
 mod proposals;

@@ -1,0 +1,298 @@
+//! The background worker that sends due deliveries.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use activitypub_federation::activity_sending::SendActivityTask;
+use activitypub_federation::config::{Data, FederationConfig};
+use tokio::sync::{oneshot, Notify};
+use tokio::task::JoinSet;
+use url::Url;
+
+use super::schedule::next_attempt;
+use super::signer::{Signer, StoredActivity};
+use super::NODE_SIGNER;
+use crate::config::Config;
+use crate::federation::urls::Urls;
+use crate::store::{self, coops, deliveries, node_actor, Db, StoreError};
+
+/// A claimed delivery belongs to its worker for this long; a worker that
+/// dies mid-send leaves it to others after that.
+const LEASE: Duration = Duration::from_secs(120);
+/// Sends in flight at once, over all hosts.
+const MAX_IN_FLIGHT: usize = 32;
+/// Longest idle sleep: also how soon work queued by another process is seen.
+const IDLE_POLL: Duration = Duration::from_secs(2);
+
+enum Outcome {
+    Delivered,
+    /// Worth trying again later.
+    Retry(String),
+    /// Retrying cannot help (the inbox URL is refused, the signer is gone).
+    Permanent(String),
+}
+
+pub struct DeliveryWorker {
+    db: Db,
+    urls: Urls,
+    federation: FederationConfig<Db>,
+    per_host: usize,
+    wake: Arc<Notify>,
+}
+
+/// Stops the worker; unfinished sends stay queued for the next start.
+pub struct WorkerHandle {
+    stop: oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl WorkerHandle {
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+    }
+}
+
+fn duration_since(earlier: chrono::NaiveDateTime, now: chrono::NaiveDateTime) -> Duration {
+    (now - earlier).to_std().unwrap_or(Duration::ZERO)
+}
+
+impl DeliveryWorker {
+    /// `wake` is notified whenever work is queued, so sends start at once.
+    pub async fn new(db: Db, config: &Config, wake: Arc<Notify>) -> anyhow::Result<Self> {
+        if config.dev_mode {
+            tracing::warn!("DEVELOPMENT MODE: federating over plain http and with loopback hosts; never use this in production");
+        }
+        let federation = FederationConfig::builder()
+            .domain(config.public_url.host_str().unwrap_or("localhost"))
+            .app_data(db.clone())
+            .debug(config.dev_mode)
+            .build()
+            .await?;
+        Ok(DeliveryWorker {
+            db,
+            urls: Urls::new(&config.public_url),
+            federation,
+            per_host: config.delivery_concurrency_per_host as usize,
+            wake,
+        })
+    }
+
+    pub fn spawn(self) -> WorkerHandle {
+        let (stop, stopped) = oneshot::channel();
+        let task = tokio::spawn(self.run(stopped));
+        WorkerHandle { stop, task }
+    }
+
+    async fn run(self, mut stopped: oneshot::Receiver<()>) {
+        let this = Arc::new(self);
+        let mut in_flight: HashMap<String, usize> = HashMap::new();
+        let mut running: JoinSet<String> = JoinSet::new();
+        loop {
+            if running.len() < MAX_IN_FLIGHT {
+                this.start_due(&mut in_flight, &mut running).await;
+            }
+            if running.is_empty() {
+                let wait = this.idle_wait().await;
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = this.wake.notified() => {}
+                    _ = &mut stopped => break,
+                }
+            } else {
+                tokio::select! {
+                    Some(done) = running.join_next() => {
+                        if let Ok(host) = done {
+                            if let Some(n) = in_flight.get_mut(&host) {
+                                *n = n.saturating_sub(1);
+                            }
+                        }
+                    }
+                    _ = this.wake.notified() => {}
+                    _ = &mut stopped => break,
+                }
+            }
+        }
+        // Leases on interrupted sends expire and the rows are sent again later.
+        running.abort_all();
+    }
+
+    async fn idle_wait(&self) -> Duration {
+        match self.db.read(deliveries::next_due_at).await {
+            Ok(Some(at)) => {
+                let now = store::now();
+                if at <= now {
+                    Duration::from_millis(50)
+                } else {
+                    duration_since(now, at).min(IDLE_POLL)
+                }
+            }
+            _ => IDLE_POLL,
+        }
+    }
+
+    async fn start_due(
+        self: &Arc<Self>,
+        in_flight: &mut HashMap<String, usize>,
+        running: &mut JoinSet<String>,
+    ) {
+        let now = store::now();
+        let due = match self
+            .db
+            .read(move |c| deliveries::due(c, now, 2 * MAX_IN_FLIGHT as i64))
+            .await
+        {
+            Ok(due) => due,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the delivery queue");
+                return;
+            }
+        };
+        for d in due {
+            if running.len() >= MAX_IN_FLIGHT {
+                break;
+            }
+            let busy = in_flight.get(&d.host).copied().unwrap_or(0);
+            if busy >= self.per_host {
+                continue;
+            }
+            let lease_until = now + chrono::Duration::from_std(LEASE).unwrap_or_default();
+            let id = d.id.clone();
+            match self
+                .db
+                .write(move |c| deliveries::claim(c, &id, now, lease_until))
+                .await
+            {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot claim a delivery");
+                    continue;
+                }
+            }
+            *in_flight.entry(d.host.clone()).or_default() += 1;
+            let this = Arc::clone(self);
+            running.spawn(async move {
+                let host = d.host.clone();
+                this.deliver(d).await;
+                host
+            });
+        }
+    }
+
+    async fn signer(&self, name: &str) -> Result<Signer, StoreError> {
+        let name = name.to_string();
+        let urls = self.urls.clone();
+        self.db
+            .read(move |conn| {
+                if name == NODE_SIGNER {
+                    let keys = node_actor::keys(conn)?.ok_or(StoreError::NotFound)?;
+                    return Ok(Signer {
+                        id: urls.node_actor(),
+                        inbox: urls.shared_inbox(),
+                        public_key_pem: keys.public_key_pem,
+                        private_key_pem: keys.private_key_pem,
+                    });
+                }
+                let coop = coops::by_handle(conn, &name)?.ok_or(StoreError::NotFound)?;
+                let keys = coop.keys.ok_or(StoreError::NotFound)?;
+                Ok(Signer {
+                    id: urls.actor(&coop.handle),
+                    inbox: urls.actor_part(&coop.handle, "inbox"),
+                    public_key_pem: keys.public_key_pem,
+                    private_key_pem: keys.private_key_pem,
+                })
+            })
+            .await
+    }
+
+    async fn attempt(&self, d: &deliveries::Due) -> Outcome {
+        let signer = match self.signer(&d.signer).await {
+            Ok(s) => s,
+            Err(StoreError::NotFound) => {
+                return Outcome::Permanent(format!("signer '{}' no longer exists", d.signer))
+            }
+            Err(e) => return Outcome::Retry(e.to_string()),
+        };
+        let (Ok(id), Ok(inbox), Ok(body)) = (
+            Url::parse(&d.ap_id),
+            Url::parse(&d.inbox),
+            serde_json::from_str::<serde_json::Value>(&d.body),
+        ) else {
+            return Outcome::Permanent("stored activity or inbox is malformed".into());
+        };
+        let activity = StoredActivity {
+            id,
+            actor: signer.id.clone(),
+            body,
+        };
+        let data: Data<Db> = self.federation.to_request_data();
+        let tasks = match SendActivityTask::prepare(&activity, &signer, vec![inbox], &data).await {
+            Ok(t) => t,
+            Err(e) => return Outcome::Retry(e.to_string()),
+        };
+        let Some(task) = tasks.into_iter().next() else {
+            return Outcome::Permanent(
+                "the inbox URL is refused (scheme, host or address not allowed)".into(),
+            );
+        };
+        match task.sign_and_send(&data).await {
+            Ok(()) => Outcome::Delivered,
+            Err(e) => Outcome::Retry(e.to_string()),
+        }
+    }
+
+    async fn deliver(&self, d: deliveries::Due) {
+        let outcome = self.attempt(&d).await;
+        let now = store::now();
+        let (id, host) = (d.id.clone(), d.host.clone());
+        let result = match outcome {
+            Outcome::Delivered => {
+                self.db
+                    .write(move |c| deliveries::delivered(c, &id, &host, now))
+                    .await
+            }
+            Outcome::Permanent(error) => {
+                tracing::warn!(inbox = %d.inbox, activity = %d.ap_id, %error, "delivery dropped");
+                self.db
+                    .write(move |c| deliveries::abandon(c, &id, &host, &error, now))
+                    .await
+            }
+            Outcome::Retry(error) => {
+                let failures = u32::try_from(d.attempts).unwrap_or(0).saturating_add(1);
+                let age = duration_since(d.activity_created_at, now);
+                let h = host.clone();
+                let failing_for = self
+                    .db
+                    .read(move |c| deliveries::host_failing_since(c, &h))
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|since| duration_since(since, now));
+                match next_attempt(failures, age, failing_for) {
+                    Some(delay) => {
+                        tracing::info!(inbox = %d.inbox, attempt = failures, retry_in_s = delay.as_secs(), %error, "delivery failed; will retry");
+                        let at = now + chrono::Duration::from_std(delay).unwrap_or_default();
+                        let attempts = i32::try_from(failures).unwrap_or(i32::MAX);
+                        self.db
+                            .write(move |c| {
+                                deliveries::failed(c, &id, &host, attempts, at, &error, now)
+                            })
+                            .await
+                    }
+                    None => {
+                        tracing::warn!(inbox = %d.inbox, activity = %d.ap_id, %error, "delivery abandoned after a week of failures");
+                        self.db
+                            .write(move |c| deliveries::abandon(c, &id, &host, &error, now))
+                            .await
+                    }
+                }
+            }
+        };
+        if let Err(e) = result {
+            // The lease runs out and the delivery is tried again.
+            tracing::warn!(error = %e, "cannot record a delivery outcome");
+        }
+    }
+}

@@ -1,0 +1,235 @@
+//! The durable outgoing queue: `outgoing_activities`, `deliveries` and
+//! `delivery_hosts`. Claiming uses a lease written with a conditional
+//! UPDATE, so several processes can share the queue without SKIP LOCKED
+//! (which MultiBackend lacks).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{Nullable, Text, Timestamp};
+
+use super::schema::{deliveries, delivery_hosts, outgoing_activities};
+use super::{AnyConnection, StoreResult};
+
+pub struct NewActivity<'a> {
+    pub id: &'a str,
+    pub ap_id: &'a str,
+    pub signer: &'a str,
+    pub body: &'a str,
+    pub created_at: NaiveDateTime,
+}
+
+/// A delivery that is due, with what is needed to send it.
+#[derive(Debug, Clone, Queryable)]
+pub struct Due {
+    pub id: String,
+    pub inbox: String,
+    pub host: String,
+    pub attempts: i32,
+    pub activity_created_at: NaiveDateTime,
+    pub ap_id: String,
+    pub signer: String,
+    pub body: String,
+}
+
+/// Stores the activity once and a delivery per distinct inbox.
+pub fn enqueue(
+    conn: &mut AnyConnection,
+    activity: &NewActivity,
+    inboxes: &[(String, String)],
+    new_id: impl Fn() -> String,
+) -> StoreResult<usize> {
+    diesel::insert_into(outgoing_activities::table)
+        .values((
+            outgoing_activities::id.eq(activity.id),
+            outgoing_activities::ap_id.eq(activity.ap_id),
+            outgoing_activities::signer.eq(activity.signer),
+            outgoing_activities::body.eq(activity.body),
+            outgoing_activities::created_at.eq(activity.created_at),
+        ))
+        .execute(conn)?;
+    for (inbox, host) in inboxes {
+        diesel::insert_into(deliveries::table)
+            .values((
+                deliveries::id.eq(new_id()),
+                deliveries::activity_id.eq(activity.id),
+                deliveries::inbox.eq(inbox),
+                deliveries::host.eq(host),
+                deliveries::attempts.eq(0),
+                deliveries::next_attempt_at.eq(activity.created_at),
+                deliveries::created_at.eq(activity.created_at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(inboxes.len())
+}
+
+pub fn due(conn: &mut AnyConnection, now: NaiveDateTime, limit: i64) -> StoreResult<Vec<Due>> {
+    Ok(deliveries::table
+        .inner_join(outgoing_activities::table)
+        .filter(deliveries::next_attempt_at.le(now))
+        .filter(
+            deliveries::lease_until
+                .is_null()
+                .or(deliveries::lease_until.lt(now)),
+        )
+        .order(deliveries::next_attempt_at.asc())
+        .limit(limit)
+        .select((
+            deliveries::id,
+            deliveries::inbox,
+            deliveries::host,
+            deliveries::attempts,
+            outgoing_activities::created_at,
+            outgoing_activities::ap_id,
+            outgoing_activities::signer,
+            outgoing_activities::body,
+        ))
+        .load(conn)?)
+}
+
+/// Takes a delivery for this worker until `lease_until`; false when another
+/// worker was first.
+pub fn claim(
+    conn: &mut AnyConnection,
+    id: &str,
+    now: NaiveDateTime,
+    lease_until: NaiveDateTime,
+) -> StoreResult<bool> {
+    let n = diesel::update(
+        deliveries::table.find(id).filter(
+            deliveries::lease_until
+                .is_null()
+                .or(deliveries::lease_until.lt(now)),
+        ),
+    )
+    .set(deliveries::lease_until.eq(lease_until))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+fn record_host(
+    conn: &mut AnyConnection,
+    host: &str,
+    now: NaiveDateTime,
+    error: Option<&str>,
+) -> StoreResult<()> {
+    // Same statement on SQLite (3.24+) and PostgreSQL.
+    let sql = match error {
+        None => {
+            "INSERT INTO delivery_hosts (host, failing_since, last_success_at, last_error) VALUES ($1, NULL, $2, $3) \
+             ON CONFLICT (host) DO UPDATE SET failing_since = NULL, last_success_at = excluded.last_success_at, last_error = NULL"
+        }
+        Some(_) => {
+            "INSERT INTO delivery_hosts (host, failing_since, last_success_at, last_error) VALUES ($1, $2, NULL, $3) \
+             ON CONFLICT (host) DO UPDATE SET failing_since = COALESCE(delivery_hosts.failing_since, excluded.failing_since), \
+             last_error = excluded.last_error"
+        }
+    };
+    diesel::sql_query(sql)
+        .bind::<Text, _>(host)
+        .bind::<Timestamp, _>(now)
+        .bind::<Nullable<Text>, _>(error)
+        .execute(conn)?;
+    Ok(())
+}
+
+fn drop_finished_activity(conn: &mut AnyConnection, delivery_id: &str) -> StoreResult<()> {
+    let activity: Option<String> = deliveries::table
+        .find(delivery_id)
+        .select(deliveries::activity_id)
+        .first(conn)
+        .optional()?;
+    diesel::delete(deliveries::table.find(delivery_id)).execute(conn)?;
+    if let Some(activity) = activity {
+        let left: i64 = deliveries::table
+            .filter(deliveries::activity_id.eq(&activity))
+            .count()
+            .get_result(conn)?;
+        if left == 0 {
+            diesel::delete(outgoing_activities::table.find(&activity)).execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn delivered(
+    conn: &mut AnyConnection,
+    id: &str,
+    host: &str,
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    drop_finished_activity(conn, id)?;
+    record_host(conn, host, now, None)
+}
+
+pub fn failed(
+    conn: &mut AnyConnection,
+    id: &str,
+    host: &str,
+    attempts: i32,
+    next_attempt_at: NaiveDateTime,
+    error: &str,
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    diesel::update(deliveries::table.find(id))
+        .set((
+            deliveries::attempts.eq(attempts),
+            deliveries::next_attempt_at.eq(next_attempt_at),
+            deliveries::lease_until.eq(None::<NaiveDateTime>),
+            deliveries::last_error.eq(error),
+        ))
+        .execute(conn)?;
+    record_host(conn, host, now, Some(error))
+}
+
+/// Gives up on a delivery (too old); the host stays marked as failing.
+pub fn abandon(
+    conn: &mut AnyConnection,
+    id: &str,
+    host: &str,
+    error: &str,
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    drop_finished_activity(conn, id)?;
+    record_host(conn, host, now, Some(error))
+}
+
+pub fn host_failing_since(
+    conn: &mut AnyConnection,
+    host: &str,
+) -> StoreResult<Option<NaiveDateTime>> {
+    Ok(delivery_hosts::table
+        .find(host)
+        .select(delivery_hosts::failing_since)
+        .first::<Option<NaiveDateTime>>(conn)
+        .optional()?
+        .flatten())
+}
+
+/// When the next delivery falls due, if any.
+pub fn next_due_at(conn: &mut AnyConnection) -> StoreResult<Option<NaiveDateTime>> {
+    Ok(deliveries::table
+        .select(diesel::dsl::min(deliveries::next_attempt_at))
+        .first(conn)?)
+}
+
+pub fn pending(conn: &mut AnyConnection) -> StoreResult<i64> {
+    Ok(deliveries::table.count().get_result(conn)?)
+}
+
+/// Makes every waiting delivery (to one host, or all) due now.
+pub fn retry_now(
+    conn: &mut AnyConnection,
+    host: Option<&str>,
+    now: NaiveDateTime,
+) -> StoreResult<usize> {
+    let n = match host {
+        Some(h) => diesel::update(deliveries::table.filter(deliveries::host.eq(h)))
+            .set(deliveries::next_attempt_at.eq(now))
+            .execute(conn)?,
+        None => diesel::update(deliveries::table)
+            .set(deliveries::next_attempt_at.eq(now))
+            .execute(conn)?,
+    };
+    Ok(n)
+}
