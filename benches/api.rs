@@ -83,6 +83,20 @@ fn draft(rng: &mut Rng, i: usize) -> ProposalDraft {
     }
 }
 
+fn open_proposal(draft: ProposalDraft, coop_id: String) -> Proposal {
+    let now = store::now();
+    Proposal {
+        id: uuid::Uuid::now_v7().to_string(),
+        coop_id,
+        description_html: draft.description_html(),
+        draft,
+        status: ProposalStatus::Open,
+        created_at: now,
+        updated_at: now,
+        closed_at: None,
+    }
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[idx.min(sorted.len() - 1)]
@@ -157,17 +171,7 @@ impl Bench {
             let batch: Vec<Proposal> = (done..done + count)
                 .map(|i| {
                     let d = draft(rng, i);
-                    let now = store::now();
-                    Proposal {
-                        id: uuid::Uuid::now_v7().to_string(),
-                        coop_id: rng.pick(coops).clone(),
-                        description_html: d.description_html(),
-                        draft: d,
-                        status: ProposalStatus::Open,
-                        created_at: now,
-                        updated_at: now,
-                        closed_at: None,
-                    }
+                    open_proposal(d, rng.pick(coops).clone())
                 })
                 .collect();
             self.state
@@ -264,18 +268,7 @@ async fn creation_rate(b: &Bench, token: &str, coop_id: &str) {
         tasks.push(tokio::spawn(async move {
             let mut rng = Rng(42 ^ c as u64);
             for i in 0..total / clients {
-                let d = draft(&mut rng, i);
-                let now = store::now();
-                let p = Proposal {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    coop_id: coop_id.clone(),
-                    description_html: d.description_html(),
-                    draft: d,
-                    status: ProposalStatus::Open,
-                    created_at: now,
-                    updated_at: now,
-                    closed_at: None,
-                };
+                let p = open_proposal(draft(&mut rng, i), coop_id.clone());
                 db.write(move |conn| store::proposals::insert(conn, &p))
                     .await
                     .unwrap();

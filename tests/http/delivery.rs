@@ -25,22 +25,39 @@ struct Received {
     body: Bytes,
 }
 
-/// An inbox server: records what it gets; answers 503 to the first `fail_first` requests.
+/// An inbox server: records what it gets; answers 503 to the first
+/// `fail_first` requests; takes `delay` over each answer, and records the
+/// most requests it had in hand at once.
 struct Receiver {
     port: u16,
     got: Arc<Mutex<Vec<Received>>>,
+    /// (in hand now, most at once)
+    gauge: Arc<Mutex<(usize, usize)>>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl Receiver {
     async fn start(port: u16, fail_first: usize) -> Receiver {
+        Receiver::start_slow(port, fail_first, Duration::ZERO).await
+    }
+
+    async fn start_slow(port: u16, fail_first: usize, delay: Duration) -> Receiver {
         let got: Arc<Mutex<Vec<Received>>> = Arc::default();
+        let gauge: Arc<Mutex<(usize, usize)>> = Arc::default();
         let failures = Arc::new(Mutex::new(fail_first));
-        let record = got.clone();
+        let (record, counting) = (got.clone(), gauge.clone());
         let app = axum::Router::new().fallback(
             move |uri: axum::http::Uri, headers: HeaderMap, body: Bytes| {
-                let (record, failures) = (record.clone(), failures.clone());
+                let (record, failures, counting) =
+                    (record.clone(), failures.clone(), counting.clone());
                 async move {
+                    {
+                        let mut g = counting.lock().unwrap();
+                        g.0 += 1;
+                        g.1 = g.1.max(g.0);
+                    }
+                    tokio::time::sleep(delay).await;
+                    counting.lock().unwrap().0 -= 1;
                     {
                         let mut left = failures.lock().unwrap();
                         if *left > 0 {
@@ -64,7 +81,16 @@ impl Receiver {
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        Receiver { port, got, task }
+        Receiver {
+            port,
+            got,
+            gauge,
+            task,
+        }
+    }
+
+    fn most_at_once(&self) -> usize {
+        self.gauge.lock().unwrap().1
     }
 
     fn inbox(&self, path: &str) -> Url {
@@ -165,6 +191,17 @@ async fn wait_for(receiver: &Receiver, n: usize) -> Vec<Received> {
         },
     )
     .await
+}
+
+/// Every queued delivery, due or not.
+async fn queued(s: &TestServer) -> Vec<intercoop::store::deliveries::Due> {
+    let later = intercoop::store::now() + chrono::Duration::days(30);
+    s.state
+        .services
+        .db
+        .read(move |c| intercoop::store::deliveries::due(c, later, 100))
+        .await
+        .unwrap()
 }
 
 async fn wait_queue_empty(s: &TestServer) {
@@ -275,20 +312,11 @@ async fn a_failed_delivery_is_retried_on_schedule() {
         "the first attempt is recorded as failed",
         Duration::from_secs(30),
         || async {
-            let rows = s
-                .state
-                .services
-                .db
-                .read(|c| {
-                    intercoop::store::deliveries::due(
-                        c,
-                        intercoop::store::now() + chrono::Duration::hours(1),
-                        10,
-                    )
-                })
+            queued(&s)
                 .await
-                .unwrap();
-            rows.first().filter(|d| d.attempts == 1).map(|_| ())
+                .first()
+                .filter(|d| d.attempts == 1)
+                .map(|_| ())
         },
     )
     .await;
@@ -329,19 +357,7 @@ async fn queued_deliveries_survive_a_restart() {
         queue(&s, "fiqus", activity(n), vec![down.clone()]).await;
     }
     eventually("first attempts fail", Duration::from_secs(30), || async {
-        let rows = s
-            .state
-            .services
-            .db
-            .read(|c| {
-                intercoop::store::deliveries::due(
-                    c,
-                    intercoop::store::now() + chrono::Duration::hours(1),
-                    10,
-                )
-            })
-            .await
-            .unwrap();
+        let rows = queued(&s).await;
         (rows.len() == 5 && rows.iter().all(|d| d.attempts >= 1)).then_some(())
     })
     .await;
@@ -372,6 +388,25 @@ async fn queued_deliveries_survive_a_restart() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 5, "each activity arrives");
+    wait_queue_empty(&s).await;
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn at_most_two_sends_are_in_flight_to_one_host() {
+    let s = TestServer::start().await;
+    s.coop("fiqus").await;
+    let receiver = Receiver::start_slow(0, 0, Duration::from_millis(300)).await;
+    let inboxes: Vec<Url> = (0..6)
+        .map(|i| receiver.inbox(&format!("/users/{i}/inbox")))
+        .collect();
+    assert_eq!(queue(&s, "fiqus", activity(20), inboxes).await, 6);
+    wait_for(&receiver, 6).await;
+    assert_eq!(
+        receiver.most_at_once(),
+        2,
+        "delivery_concurrency_per_host defaults to 2"
+    );
     wait_queue_empty(&s).await;
     s.stop().await;
 }

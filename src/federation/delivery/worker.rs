@@ -33,6 +33,36 @@ enum Outcome {
     Permanent(String),
 }
 
+/// Sends in flight, per destination host, keyed by task so that a task that
+/// ends in any way (even a panic) releases its host's slot.
+#[derive(Default)]
+struct InFlight {
+    tasks: HashMap<tokio::task::Id, String>,
+    per_host: HashMap<String, usize>,
+}
+
+impl InFlight {
+    fn to(&self, host: &str) -> usize {
+        self.per_host.get(host).copied().unwrap_or(0)
+    }
+
+    fn start(&mut self, task: tokio::task::Id, host: String) {
+        *self.per_host.entry(host.clone()).or_default() += 1;
+        self.tasks.insert(task, host);
+    }
+
+    fn finish(&mut self, task: tokio::task::Id) {
+        if let Some(host) = self.tasks.remove(&task) {
+            if let Some(n) = self.per_host.get_mut(&host) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    self.per_host.remove(&host);
+                }
+            }
+        }
+    }
+}
+
 pub struct DeliveryWorker {
     db: Db,
     urls: Urls,
@@ -87,8 +117,8 @@ impl DeliveryWorker {
 
     async fn run(self, mut stopped: oneshot::Receiver<()>) {
         let this = Arc::new(self);
-        let mut in_flight: HashMap<String, usize> = HashMap::new();
-        let mut running: JoinSet<String> = JoinSet::new();
+        let mut in_flight = InFlight::default();
+        let mut running: JoinSet<()> = JoinSet::new();
         loop {
             if running.len() < MAX_IN_FLIGHT {
                 this.start_due(&mut in_flight, &mut running).await;
@@ -102,12 +132,16 @@ impl DeliveryWorker {
                 }
             } else {
                 tokio::select! {
-                    Some(done) = running.join_next() => {
-                        if let Ok(host) = done {
-                            if let Some(n) = in_flight.get_mut(&host) {
-                                *n = n.saturating_sub(1);
+                    Some(done) = running.join_next_with_id() => {
+                        // A panicked send frees its slot too; its lease lets it be retried.
+                        let id = match done {
+                            Ok((id, ())) => id,
+                            Err(e) => {
+                                tracing::error!(error = %e, "a delivery task failed");
+                                e.id()
                             }
-                        }
+                        };
+                        in_flight.finish(id);
                     }
                     _ = this.wake.notified() => {}
                     _ = &mut stopped => break,
@@ -132,11 +166,7 @@ impl DeliveryWorker {
         }
     }
 
-    async fn start_due(
-        self: &Arc<Self>,
-        in_flight: &mut HashMap<String, usize>,
-        running: &mut JoinSet<String>,
-    ) {
+    async fn start_due(self: &Arc<Self>, in_flight: &mut InFlight, running: &mut JoinSet<()>) {
         let now = store::now();
         let due = match self
             .db
@@ -153,8 +183,7 @@ impl DeliveryWorker {
             if running.len() >= MAX_IN_FLIGHT {
                 break;
             }
-            let busy = in_flight.get(&d.host).copied().unwrap_or(0);
-            if busy >= self.per_host {
+            if in_flight.to(&d.host) >= self.per_host {
                 continue;
             }
             let lease_until = now + chrono::Duration::from_std(LEASE).unwrap_or_default();
@@ -171,13 +200,10 @@ impl DeliveryWorker {
                     continue;
                 }
             }
-            *in_flight.entry(d.host.clone()).or_default() += 1;
+            let host = d.host.clone();
             let this = Arc::clone(self);
-            running.spawn(async move {
-                let host = d.host.clone();
-                this.deliver(d).await;
-                host
-            });
+            let task = running.spawn(async move { this.deliver(d).await });
+            in_flight.start(task.id(), host);
         }
     }
 

@@ -12,13 +12,11 @@ use crate::federation::wire::nodeinfo::{self, Discovery, NodeInfo};
 use crate::federation::wire::webfinger::{self, Webfinger};
 use crate::state::AppState;
 
+/// Other parameters (clients may send `rel=self`) are ignored: we answer
+/// with every link.
 #[derive(Deserialize)]
 pub struct WebfingerQuery {
     resource: String,
-    /// Clients may ask for particular link relations; we answer with all.
-    #[serde(default)]
-    #[allow(dead_code)]
-    rel: Option<String>,
 }
 
 enum Target {

@@ -59,8 +59,7 @@ impl NodeInfo {
             version: "2.1".into(),
             software: json!({
                 "name": "intercoop",
-                "version": env!("CARGO_PKG_VERSION"),
-                "homepage": "https://github.com/intercoop/intercoop"
+                "version": env!("CARGO_PKG_VERSION")
             }),
             protocols: vec!["activitypub".into()],
             services: json!({"inbound": [], "outbound": []}),
