@@ -14,9 +14,7 @@ use std::time::{Duration, Instant};
 
 use federation_tests::TestDb;
 use intercoop::config::{Config, ConfigValues};
-use intercoop::domain::proposal::{
-    Category, Proposal, ProposalDraft, ProposalKind, ProposalStatus,
-};
+use intercoop::domain::proposal::{Category, Proposal, ProposalDraft, ProposalKind};
 use intercoop::services::accounts::NewCoopAccount;
 use intercoop::state::AppState;
 use intercoop::store;
@@ -84,17 +82,12 @@ fn draft(rng: &mut Rng, i: usize) -> ProposalDraft {
 }
 
 fn open_proposal(draft: ProposalDraft, coop_id: String) -> Proposal {
-    let now = store::now();
-    Proposal {
-        id: uuid::Uuid::now_v7().to_string(),
+    Proposal::new_open(
+        uuid::Uuid::now_v7().to_string(),
         coop_id,
-        description_html: draft.description_html(),
         draft,
-        status: ProposalStatus::Open,
-        created_at: now,
-        updated_at: now,
-        closed_at: None,
-    }
+        store::now(),
+    )
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {

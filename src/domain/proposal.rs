@@ -124,6 +124,27 @@ pub struct Proposal {
     pub closed_at: Option<NaiveDateTime>,
 }
 
+impl Proposal {
+    /// A newly published proposal: open, created and updated `now`.
+    pub fn new_open(
+        id: String,
+        coop_id: String,
+        draft: ProposalDraft,
+        now: NaiveDateTime,
+    ) -> Proposal {
+        Proposal {
+            id,
+            coop_id,
+            description_html: draft.description_html(),
+            draft,
+            status: ProposalStatus::Open,
+            created_at: now,
+            updated_at: now,
+            closed_at: None,
+        }
+    }
+}
+
 /// A partial update; `Some(None)` clears an optional field.
 #[derive(Debug, Clone, Default)]
 pub struct ProposalPatch {

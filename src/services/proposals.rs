@@ -74,17 +74,7 @@ impl Services {
     ) -> ServiceResult<Published> {
         let coop_id = viewer.coop_id()?.to_string();
         let draft = draft.validated(Utc::now().date_naive(), true)?;
-        let now = store::now();
-        let proposal = Proposal {
-            id: new_id(),
-            coop_id,
-            description_html: draft.description_html(),
-            draft,
-            status: ProposalStatus::Open,
-            created_at: now,
-            updated_at: now,
-            closed_at: None,
-        };
+        let proposal = Proposal::new_open(new_id(), coop_id, draft, store::now());
         self.db
             .write(move |conn| {
                 proposals::insert(conn, &proposal)?;
