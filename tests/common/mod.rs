@@ -168,6 +168,37 @@ impl TestServer {
         read(req.send().await.expect("request")).await
     }
 
+    /// GETs a path at the server root (federation documents, not the API)
+    /// as ActivityPub; returns status, Content-Type and JSON body.
+    pub async fn fetch(&self, path: &str) -> (StatusCode, String, Value) {
+        let root = self.base.trim_end_matches("/api/intercoop/v1");
+        let resp = self
+            .http
+            .get(format!("{root}{path}"))
+            .header("accept", "application/activity+json")
+            .send()
+            .await
+            .expect("request");
+        let status = resp.status();
+        let content_type = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let body: Value = resp.json().await.unwrap_or(Value::Null);
+        (status, content_type, body)
+    }
+
+    /// The public key PEM an actor document publishes.
+    pub async fn public_key_of(&self, actor_path: &str) -> String {
+        let (_, _, actor) = self.fetch(actor_path).await;
+        actor["publicKey"]["publicKeyPem"]
+            .as_str()
+            .expect("publicKeyPem")
+            .to_string()
+    }
+
     /// Publishes a proposal and returns its JSON (asserting 201).
     pub async fn publish(&self, token: &str, body: Value) -> Value {
         let (status, created) = self.post("/proposals", token, body).await;

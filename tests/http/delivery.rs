@@ -232,27 +232,8 @@ async fn each_inbox_gets_one_signed_copy() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(receiver.received().len(), 2, "nothing is sent twice");
 
-    let root = s.base.trim_end_matches("/api/intercoop/v1");
-    let actor: Value = s
-        .http
-        .get(format!("{root}/actors/fiqus"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let pem = actor["publicKey"]["publicKeyPem"].as_str().unwrap();
-    let other: Value = s
-        .http
-        .get(format!("{root}/actors/cotech"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let other_pem = other["publicKey"]["publicKeyPem"].as_str().unwrap();
+    let actor_pem = s.public_key_of("/actors/fiqus").await;
+    let other_pem = s.public_key_of("/actors/cotech").await;
     let mut paths: Vec<&str> = got.iter().map(|r| r.path.as_str()).collect();
     paths.sort();
     assert_eq!(paths, ["/inbox", "/users/ana/inbox"]);
@@ -260,11 +241,11 @@ async fn each_inbox_gets_one_signed_copy() {
         assert_eq!(r.headers["content-type"], "application/activity+json");
         assert!(digest_matches(r), "Digest is the body's SHA-256");
         assert_eq!(
-            verify_signature(r, pem).unwrap(),
+            verify_signature(r, &actor_pem).unwrap(),
             "https://coops.test/actors/fiqus#main-key"
         );
         assert!(
-            verify_signature(r, other_pem).is_err(),
+            verify_signature(r, &other_pem).is_err(),
             "another actor's key must not verify it"
         );
         let body: Value = serde_json::from_slice(&r.body).unwrap();
@@ -285,18 +266,8 @@ async fn the_node_actor_signs_its_own_activities() {
     )
     .await;
     let got = wait_for(&receiver, 1).await;
-    let root = s.base.trim_end_matches("/api/intercoop/v1");
-    let node: Value = s
-        .http
-        .get(format!("{root}/actor"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let key_id =
-        verify_signature(&got[0], node["publicKey"]["publicKeyPem"].as_str().unwrap()).unwrap();
+    let node_pem = s.public_key_of("/actor").await;
+    let key_id = verify_signature(&got[0], &node_pem).unwrap();
     assert_eq!(key_id, "https://coops.test/actor#main-key");
     s.stop().await;
 }

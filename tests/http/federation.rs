@@ -8,31 +8,13 @@ use crate::common::{assert_error, need, TestServer};
 
 const AP: &str = "application/activity+json";
 
-/// GET a path at the server root (not under the API prefix).
-async fn fetch(s: &TestServer, path: &str) -> (StatusCode, String, Value) {
-    let root = s.base.trim_end_matches("/api/intercoop/v1");
-    let resp = s
-        .http
-        .get(format!("{root}{path}"))
-        .header("accept", AP)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status();
-    let content_type = resp
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    let body: Value = resp.json().await.unwrap_or(Value::Null);
-    (status, content_type, body)
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn webfinger_finds_coops_and_the_node() {
     let s = TestServer::start().await;
     s.coop("fiqus").await;
-    let (st, ct, b) = fetch(&s, "/.well-known/webfinger?resource=acct:FIQUS@coops.test").await;
+    let (st, ct, b) = s
+        .fetch("/.well-known/webfinger?resource=acct:FIQUS@coops.test")
+        .await;
     assert_eq!(st, StatusCode::OK, "{b}");
     assert_eq!(ct, "application/jrd+json");
     assert_eq!(b["subject"], "acct:fiqus@coops.test");
@@ -45,16 +27,16 @@ async fn webfinger_finds_coops_and_the_node() {
     assert_eq!(link["type"], AP);
     assert_eq!(link["href"], "https://coops.test/actors/fiqus");
 
-    let (st, _, b) = fetch(
-        &s,
-        "/.well-known/webfinger?resource=https://coops.test/actors/fiqus",
-    )
-    .await;
+    let (st, _, b) = s
+        .fetch("/.well-known/webfinger?resource=https://coops.test/actors/fiqus")
+        .await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(b["subject"], "acct:fiqus@coops.test");
 
     for node in ["acct:coops.test@coops.test", "https://coops.test/"] {
-        let (st, _, b) = fetch(&s, &format!("/.well-known/webfinger?resource={node}")).await;
+        let (st, _, b) = s
+            .fetch(&format!("/.well-known/webfinger?resource={node}"))
+            .await;
         assert_eq!(st, StatusCode::OK, "{node}: {b}");
         let rels: Vec<&str> = b["links"]
             .as_array()
@@ -78,10 +60,12 @@ async fn webfinger_finds_coops_and_the_node() {
         "acct:fiqus@elsewhere.example",
         "https://elsewhere.example/actors/fiqus",
     ] {
-        let (st, _, b) = fetch(&s, &format!("/.well-known/webfinger?resource={missing}")).await;
+        let (st, _, b) = s
+            .fetch(&format!("/.well-known/webfinger?resource={missing}"))
+            .await;
         assert_error(st, &b, StatusCode::NOT_FOUND, "not_found");
     }
-    let (st, _, b) = fetch(&s, "/.well-known/webfinger").await;
+    let (st, _, b) = s.fetch("/.well-known/webfinger").await;
     assert_error(st, &b, StatusCode::BAD_REQUEST, "invalid_query");
     s.stop().await;
 }
@@ -100,7 +84,7 @@ async fn nodeinfo_describes_the_node() {
     )
     .await;
 
-    let (st, _, links) = fetch(&s, "/.well-known/nodeinfo").await;
+    let (st, _, links) = s.fetch("/.well-known/nodeinfo").await;
     assert_eq!(st, StatusCode::OK);
     let find = |rel: &str| {
         links["links"]
@@ -120,7 +104,7 @@ async fn nodeinfo_describes_the_node() {
         "FEP-2677"
     );
 
-    let (st, ct, doc) = fetch(&s, "/nodeinfo/2.1").await;
+    let (st, ct, doc) = s.fetch("/nodeinfo/2.1").await;
     assert_eq!(st, StatusCode::OK);
     assert!(ct.starts_with("application/json; profile="), "{ct}");
     assert_eq!(doc["version"], "2.1");
@@ -167,7 +151,7 @@ async fn a_coop_is_an_organization_actor_with_its_own_key() {
                "website": "https://fiqus.coop", "manually_approves_followers": true}),
     )
     .await;
-    let (st, ct, a) = fetch(&s, "/actors/fiqus").await;
+    let (st, ct, a) = s.fetch("/actors/fiqus").await;
     assert_eq!(st, StatusCode::OK, "{a}");
     assert_eq!(ct, AP);
     assert_eq!(a["@context"][0], "https://www.w3.org/ns/activitystreams");
@@ -222,12 +206,12 @@ async fn a_coop_is_an_organization_actor_with_its_own_key() {
         "{fields:?}"
     );
 
-    let (_, _, other) = fetch(&s, "/actors/cotech").await;
+    let (_, _, other) = s.fetch("/actors/cotech").await;
     assert_ne!(
         other["publicKey"]["publicKeyPem"], a["publicKey"]["publicKeyPem"],
         "each coop has its own key"
     );
-    let (st, _, b) = fetch(&s, "/actors/nobody").await;
+    let (st, _, b) = s.fetch("/actors/nobody").await;
     assert_error(st, &b, StatusCode::NOT_FOUND, "not_found");
     s.stop().await;
 }
@@ -235,7 +219,7 @@ async fn a_coop_is_an_organization_actor_with_its_own_key() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_node_actor_is_an_application_whose_key_survives_restarts() {
     let s = TestServer::start().await;
-    let (st, ct, a) = fetch(&s, "/actor").await;
+    let (st, ct, a) = s.fetch("/actor").await;
     assert_eq!(st, StatusCode::OK, "{a}");
     assert_eq!(ct, AP);
     assert_eq!(a["type"], "Application");
@@ -245,7 +229,7 @@ async fn the_node_actor_is_an_application_whose_key_survives_restarts() {
     assert_eq!(a["publicKey"]["owner"], "https://coops.test/actor");
     // Start-up runs this again; it must not replace the key peers cached.
     s.state.services.ensure_actor_keys().await.unwrap();
-    let (_, _, again) = fetch(&s, "/actor").await;
+    let (_, _, again) = s.fetch("/actor").await;
     assert_eq!(again["publicKey"], a["publicKey"]);
     s.stop().await;
 }
@@ -262,7 +246,7 @@ async fn proposals_are_fep_0837_notes_and_closed_ones_are_tombstones() {
         )
         .await;
     let id = p["id"].as_str().unwrap();
-    let (st, ct, note) = fetch(&s, &format!("/proposals/{id}")).await;
+    let (st, ct, note) = s.fetch(&format!("/proposals/{id}")).await;
     assert_eq!(st, StatusCode::OK, "{note}");
     assert_eq!(ct, AP);
     assert_eq!(note["type"], "Note");
@@ -311,7 +295,7 @@ async fn proposals_are_fep_0837_notes_and_closed_ones_are_tombstones() {
         .to_string()
         .contains("https://w3id.org/valueflows/ont/vf#"));
 
-    let (st, _, create) = fetch(&s, &format!("/proposals/{id}/activity")).await;
+    let (st, _, create) = s.fetch(&format!("/proposals/{id}/activity")).await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(create["type"], "Create");
     assert_eq!(create["actor"], "https://coops.test/actors/fiqus");
@@ -323,13 +307,13 @@ async fn proposals_are_fep_0837_notes_and_closed_ones_are_tombstones() {
         json!({"status": "closed"}),
     )
     .await;
-    let (st, ct, gone) = fetch(&s, &format!("/proposals/{id}")).await;
+    let (st, ct, gone) = s.fetch(&format!("/proposals/{id}")).await;
     assert_eq!(st, StatusCode::GONE);
     assert_eq!(ct, AP);
     assert_eq!(gone["type"], "Tombstone");
     assert_eq!(gone["formerType"], "Note");
     assert_eq!(gone["id"], note["id"]);
-    let (st, _, b) = fetch(&s, "/proposals/no-such-id").await;
+    let (st, _, b) = s.fetch("/proposals/no-such-id").await;
     assert_error(st, &b, StatusCode::NOT_FOUND, "not_found");
     s.stop().await;
 }
@@ -355,7 +339,7 @@ async fn outbox_pages_through_every_open_proposal_and_featured_lists_them() {
     )
     .await;
 
-    let (st, _, outbox) = fetch(&s, "/actors/fiqus/outbox").await;
+    let (st, _, outbox) = s.fetch("/actors/fiqus/outbox").await;
     assert_eq!(st, StatusCode::OK, "{outbox}");
     assert_eq!(outbox["type"], "OrderedCollection");
     assert_eq!(outbox["totalItems"], 25);
@@ -364,7 +348,7 @@ async fn outbox_pages_through_every_open_proposal_and_featured_lists_them() {
     for _ in 0..5 {
         let Some(url) = next.take() else { break };
         let path = url.trim_start_matches("https://coops.test");
-        let (st, _, page) = fetch(&s, path).await;
+        let (st, _, page) = s.fetch(path).await;
         assert_eq!(st, StatusCode::OK, "{page}");
         assert_eq!(page["type"], "OrderedCollectionPage");
         assert_eq!(page["partOf"], "https://coops.test/actors/fiqus/outbox");
@@ -390,7 +374,7 @@ async fn outbox_pages_through_every_open_proposal_and_featured_lists_them() {
     open.sort();
     assert_eq!(seen, open);
 
-    let (st, _, featured) = fetch(&s, "/actors/fiqus/featured").await;
+    let (st, _, featured) = s.fetch("/actors/fiqus/featured").await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(featured["totalItems"], 25);
     assert!(featured["orderedItems"]
@@ -400,7 +384,7 @@ async fn outbox_pages_through_every_open_proposal_and_featured_lists_them() {
         .all(|n| n["type"] == "Note"));
 
     for part in ["followers", "following"] {
-        let (st, _, c) = fetch(&s, &format!("/actors/fiqus/{part}")).await;
+        let (st, _, c) = s.fetch(&format!("/actors/fiqus/{part}")).await;
         assert_eq!(st, StatusCode::OK);
         assert_eq!(c["totalItems"], 0);
     }
