@@ -42,6 +42,9 @@ pub struct ConfigValues {
     /// Deliveries in flight at once to one destination host.
     #[arg(long, env = "INTERCOOP_DELIVERY_CONCURRENCY_PER_HOST", global = true)]
     pub delivery_concurrency_per_host: Option<u32>,
+    /// Development only: host names resolved without DNS, "alpha.test=127.0.0.2,beta.test=127.0.0.3".
+    #[arg(long, env = "INTERCOOP_DEV_HOSTS", global = true)]
+    pub dev_hosts: Option<String>,
 }
 
 impl ConfigValues {
@@ -58,6 +61,7 @@ impl ConfigValues {
             delivery_concurrency_per_host: over
                 .delivery_concurrency_per_host
                 .or(self.delivery_concurrency_per_host),
+            dev_hosts: over.dev_hosts.or(self.dev_hosts),
         }
     }
 }
@@ -73,6 +77,8 @@ pub struct Config {
     pub log: String,
     pub dev_mode: bool,
     pub delivery_concurrency_per_host: u32,
+    /// Development only: host names and the addresses they resolve to.
+    pub dev_hosts: Vec<(String, std::net::IpAddr)>,
     /// The file it was read from, if any.
     pub file: Option<PathBuf>,
 }
@@ -184,6 +190,14 @@ impl Config {
                 "must be between 1 and 64",
             ));
         }
+        let dev_mode = v.dev_mode.unwrap_or(false);
+        let dev_hosts = parse_dev_hosts(v.dev_hosts.as_deref().unwrap_or(""))?;
+        if !dev_hosts.is_empty() && !dev_mode {
+            return Err(err(
+                "dev_hosts",
+                "is only honoured in development mode; set dev_mode = true or remove it",
+            ));
+        }
         Ok(Config {
             public_url,
             bind,
@@ -191,8 +205,9 @@ impl Config {
             database_pool_size,
             node_name,
             log,
-            dev_mode: v.dev_mode.unwrap_or(false),
+            dev_mode,
             delivery_concurrency_per_host,
+            dev_hosts,
             file: None,
         })
     }
@@ -209,7 +224,7 @@ impl Config {
     pub fn to_masked_toml(&self) -> String {
         let q = |s: &str| toml::Value::String(s.to_string()).to_string();
         format!(
-            "# effective configuration{}\npublic_url = {}\nbind = {}\ndatabase_url = {}\ndatabase_pool_size = {}\nnode_name = {}\nlog = {}\ndev_mode = {}\ndelivery_concurrency_per_host = {}\n",
+            "# effective configuration{}\npublic_url = {}\nbind = {}\ndatabase_url = {}\ndatabase_pool_size = {}\nnode_name = {}\nlog = {}\ndev_mode = {}\ndelivery_concurrency_per_host = {}\ndev_hosts = {}\n",
             self.file
                 .as_ref()
                 .map(|f| format!(" (file: {})", f.display()))
@@ -222,8 +237,35 @@ impl Config {
             q(&self.log),
             self.dev_mode,
             self.delivery_concurrency_per_host,
+            q(&self
+                .dev_hosts
+                .iter()
+                .map(|(h, ip)| format!("{h}={ip}"))
+                .collect::<Vec<_>>()
+                .join(",")),
         )
     }
+}
+
+fn parse_dev_hosts(text: &str) -> Result<Vec<(String, std::net::IpAddr)>, ConfigError> {
+    let mut out = Vec::new();
+    for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let parsed = item.split_once('=').and_then(|(host, ip)| {
+            let host = host.trim().to_ascii_lowercase();
+            let ip: std::net::IpAddr = ip.trim().parse().ok()?;
+            (!host.is_empty()).then_some((host, ip))
+        });
+        match parsed {
+            Some(pair) => out.push(pair),
+            None => {
+                return Err(err(
+                    "dev_hosts",
+                    format!("expected host=ip entries separated by commas, got '{item}'"),
+                ))
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn parse_public_url(text: &str) -> Result<Url, ConfigError> {

@@ -40,11 +40,24 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
     if applied > 0 {
         tracing::info!(applied, "database migrations applied");
     }
-    let services = Services::new(db);
+    let urls = crate::federation::urls::Urls::new(&config.public_url);
+    let services = Services::new(db, urls.clone());
     services.ensure_actor_keys().await?;
+    // Fetches of remote actors are signed by the node actor, so servers in
+    // authorized-fetch mode answer them.
+    let node_keys = services.node_actor_keys().await?;
+    let node = crate::federation::delivery::Signer {
+        id: urls.node_actor(),
+        inbox: urls.shared_inbox(),
+        public_key_pem: node_keys.public_key_pem,
+        private_key_pem: node_keys.private_key_pem,
+    };
+    let federation =
+        crate::federation::client::federation_config(config, services.clone(), Some(&node)).await?;
     Ok(AppState {
         services,
         config: Arc::new(config.clone()),
+        federation,
     })
 }
 

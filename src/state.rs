@@ -9,4 +9,7 @@ use crate::services::Services;
 pub struct AppState {
     pub services: Services,
     pub config: Arc<Config>,
+    /// activitypub_federation's settings for receiving and fetching, with
+    /// the services as the data its handlers reach.
+    pub federation: activitypub_federation::config::FederationConfig<Services>,
 }

@@ -6,6 +6,7 @@ mod coop;
 mod coops;
 pub mod error;
 pub(crate) mod extract;
+mod follows;
 mod health;
 pub mod openapi;
 mod patch;
@@ -36,6 +37,15 @@ pub fn router() -> Router<AppState> {
                 .patch(proposals::update)
                 .delete(proposals::delete),
         )
+        .route(
+            "/follows",
+            get(follows::list_following).post(follows::follow),
+        )
+        .route("/follows/{id}", axum::routing::delete(follows::unfollow))
+        .route("/followers", get(follows::list_followers))
+        .route("/followers/{id}/approve", post(follows::approve))
+        .route("/followers/{id}/reject", post(follows::reject))
+        .route("/remote-proposals", get(follows::remote_proposals))
         .route("/openapi.json", get(openapi::serve))
         .route("/health", get(health::health))
         .fallback(|| async { ApiError::not_found("no such API endpoint") })

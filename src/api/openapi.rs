@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{auth, coop, coops, health, proposals};
+use super::{auth, coop, coops, follows, health, proposals};
 
 struct BearerAuth;
 
@@ -28,6 +28,8 @@ impl Modify for BearerAuth {
         coop::get_own, coop::patch_own,
         coops::get_public,
         proposals::create, proposals::list, proposals::get, proposals::update, proposals::delete,
+        follows::follow, follows::list_following, follows::unfollow, follows::list_followers,
+        follows::approve, follows::reject, follows::remote_proposals,
         health::health,
     ),
     modifiers(&BearerAuth),
@@ -36,6 +38,7 @@ impl Modify for BearerAuth {
         (name = "coop", description = "The signed-in coop"),
         (name = "coops", description = "Coops on this node"),
         (name = "proposals", description = "Needs and offers"),
+        (name = "follows", description = "Following coops on other servers, and their followers"),
         (name = "node", description = "The node itself"),
     )
 )]

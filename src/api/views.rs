@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 use crate::domain::coop::{ContactDetails, Coop, Stage};
 use crate::domain::proposal::{Category, Proposal, ProposalKind, ProposalStatus, Quantity};
+use crate::domain::remote::{Follow, RemoteActor, RemoteProposal};
 
 fn utc(t: NaiveDateTime) -> DateTime<Utc> {
     DateTime::from_naive_utc_and_offset(t, Utc)
@@ -145,4 +146,118 @@ pub struct CoopWithProposalsView {
     #[serde(flatten)]
     pub coop: PublicCoopView,
     pub open_proposals: Vec<ProposalView>,
+}
+
+/// A remote actor as the API shows it.
+#[derive(Serialize, ToSchema)]
+pub struct RemoteActorView {
+    /// Its id on this node, used in `/follows/{id}` and `/followers/{id}`.
+    pub id: String,
+    /// `handle@domain`.
+    pub account: String,
+    /// Its ActivityPub id.
+    pub actor: String,
+    pub name: String,
+    /// `Organization`, `Person`, `Application` ...
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub url: Option<String>,
+}
+
+impl RemoteActorView {
+    pub fn new(a: &RemoteActor) -> Self {
+        RemoteActorView {
+            id: a.id.clone(),
+            account: a.address(),
+            actor: a.ap_id.clone(),
+            name: a.display_name.clone(),
+            kind: a.kind.clone(),
+            url: a.url.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+pub enum FollowStateView {
+    Pending,
+    Accepted,
+}
+
+/// One follow relation of the signed-in coop (either direction).
+#[derive(Serialize, ToSchema)]
+pub struct FollowView {
+    #[serde(flatten)]
+    pub actor: RemoteActorView,
+    pub state: FollowStateView,
+    pub since: DateTime<Utc>,
+}
+
+impl FollowView {
+    pub fn new(f: &Follow, a: &RemoteActor) -> Self {
+        FollowView {
+            actor: RemoteActorView::new(a),
+            state: if f.accepted {
+                FollowStateView::Accepted
+            } else {
+                FollowStateView::Pending
+            },
+            since: utc(f.created_at),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FollowPage {
+    pub items: Vec<FollowView>,
+    pub next_cursor: Option<String>,
+}
+
+/// A need or an offer received from a followed remote coop.
+#[derive(Serialize, ToSchema)]
+pub struct RemoteProposalView {
+    pub id: String,
+    /// Its ActivityPub id.
+    pub ap_id: String,
+    /// Where people can read it on its home server.
+    pub url: Option<String>,
+    pub coop: RemoteActorView,
+    pub kind: ProposalKind,
+    pub category: Category,
+    pub title: String,
+    /// Sanitised HTML as received.
+    pub content_html: String,
+    pub tags: Vec<String>,
+    pub quantity: Option<Quantity>,
+    pub place: Option<String>,
+    pub deadline: Option<DateTime<Utc>>,
+    pub published_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl RemoteProposalView {
+    pub fn new(p: RemoteProposal, a: &RemoteActor) -> Self {
+        RemoteProposalView {
+            id: p.id,
+            ap_id: p.ap_id,
+            url: p.url,
+            coop: RemoteActorView::new(a),
+            kind: p.kind,
+            category: p.category,
+            title: p.title,
+            content_html: p.content_html,
+            tags: p.tags,
+            quantity: p.quantity,
+            place: p.place,
+            deadline: p.deadline.map(utc),
+            published_at: utc(p.published_at),
+            updated_at: utc(p.updated_at),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RemoteProposalPage {
+    pub items: Vec<RemoteProposalView>,
+    pub next_cursor: Option<String>,
 }

@@ -26,3 +26,7 @@ pub const PAGE_SIZE_DEFAULT: i64 = 20;
 pub const PAGE_SIZE_MAX: i64 = 100;
 /// Largest request body the API accepts, in bytes.
 pub const BODY_MAX_BYTES: usize = 64 * 1024;
+/// Largest activity an inbox accepts, in bytes (answered with 413 beyond).
+pub const INBOX_BODY_MAX_BYTES: usize = 256 * 1024;
+/// Longest HTML content kept from a received need or offer, in bytes.
+pub const REMOTE_CONTENT_MAX: usize = 64 * 1024;

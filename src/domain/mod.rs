@@ -5,6 +5,7 @@ pub mod actor;
 pub mod coop;
 pub mod limits;
 pub mod proposal;
+pub mod remote;
 pub mod text;
 pub mod user;
 pub mod validate;

@@ -11,6 +11,12 @@ pub fn markdown_to_safe_html(markdown: &str) -> String {
     ammonia::clean(&html)
 }
 
+/// HTML from another server, cleaned with the same rules before it is
+/// stored or shown.
+pub fn sanitize_html(html: &str) -> String {
+    ammonia::clean(html)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

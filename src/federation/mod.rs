@@ -1,6 +1,7 @@
 //! ActivityPub: wire types (what goes over the network) and the routes that
 //! serve them. See docs/FEDERATION.md for the shapes and the reasons.
 
+pub mod client;
 pub mod delivery;
 pub mod routes;
 pub mod urls;

@@ -3,6 +3,21 @@
 
 use url::Url;
 
+/// `host[:port]` of a URL, lower-cased: the origin that owns what lives
+/// under it (the unit of ownership checks and of delivery limits).
+pub fn origin_of(url: &Url) -> Option<String> {
+    let host = url.host_str()?.to_ascii_lowercase();
+    Some(match url.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host,
+    })
+}
+
+/// Whether two URLs share an origin (host and port).
+pub fn same_origin(a: &Url, b: &Url) -> bool {
+    matches!((origin_of(a), origin_of(b)), (Some(x), Some(y)) if x == y)
+}
+
 #[derive(Debug, Clone)]
 pub struct Urls {
     base: String,
@@ -41,6 +56,13 @@ impl Urls {
         self.url(&format!("/actors/{handle}"))
     }
 
+    /// The handle of a local coop actor URL (`/actors/{handle}`), if it is one.
+    pub fn handle_of(&self, actor: &Url) -> Option<String> {
+        let prefix = format!("{}/actors/", self.base);
+        let rest = actor.as_str().strip_prefix(&prefix)?;
+        (!rest.is_empty() && !rest.contains(['/', '#', '?'])).then(|| rest.to_string())
+    }
+
     pub fn actor_part(&self, handle: &str, part: &str) -> Url {
         self.url(&format!("/actors/{handle}/{part}"))
     }
@@ -72,6 +94,14 @@ impl Urls {
     /// Our category vocabulary, for `resourceClassifiedAs` (compare the fragment).
     pub fn category(&self, category: &str) -> Url {
         self.url(&format!("/ns/categories#{category}"))
+    }
+
+    /// A fresh id for an activity of `actor` that is not served on its own
+    /// (follows, accepts, updates ...), Mastodon-style as a fragment.
+    pub fn activity_of(&self, actor: &Url, what: &str) -> Url {
+        let mut id = actor.clone();
+        id.set_fragment(Some(&format!("{what}/{}", uuid::Uuid::now_v7())));
+        id
     }
 
     pub fn nodeinfo(&self) -> Url {

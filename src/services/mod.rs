@@ -4,7 +4,10 @@
 pub mod accounts;
 pub mod actors;
 pub mod coops;
+pub mod follows;
+pub mod inbox;
 pub mod login_limit;
+mod outbox;
 mod passwords;
 pub mod proposals;
 
@@ -70,15 +73,18 @@ impl Viewer {
 #[derive(Clone)]
 pub struct Services {
     pub db: Db,
+    /// Builds the URLs of our actors and objects (activities need them).
+    pub urls: crate::federation::urls::Urls,
     login_limiter: std::sync::Arc<login_limit::LoginLimiter>,
     /// Notified when deliveries are queued, so the worker starts at once.
     pub delivery_wake: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl Services {
-    pub fn new(db: Db) -> Self {
+    pub fn new(db: Db, urls: crate::federation::urls::Urls) -> Self {
         Self {
             db,
+            urls,
             login_limiter: Default::default(),
             delivery_wake: Default::default(),
         }

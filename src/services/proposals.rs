@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 
+use super::outbox::{self, Change};
 use super::{new_id, ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::limits;
 use crate::domain::proposal::{
@@ -75,14 +76,27 @@ impl Services {
         let coop_id = viewer.coop_id()?.to_string();
         let draft = draft.validated(Utc::now().date_naive(), true)?;
         let proposal = Proposal::new_open(new_id(), coop_id, draft, store::now());
-        self.db
+        let urls = self.urls.clone();
+        let (published, queued) = self
+            .db
             .write(move |conn| {
                 proposals::insert(conn, &proposal)?;
-                let mut out = with_handles(conn, vec![proposal])?;
-                out.pop()
-                    .ok_or_else(|| ServiceError::NotFound("proposal vanished".into()))
+                let (p, handle) = with_handles(conn, vec![proposal])?
+                    .pop()
+                    .ok_or_else(|| ServiceError::NotFound("proposal vanished".into()))?;
+                let queued = outbox::proposal_changed(conn, &urls, &p, &handle, Change::Published)?;
+                Ok::<_, ServiceError>(((p, handle), queued))
             })
-            .await
+            .await?;
+        self.wake_delivery(queued);
+        Ok(published)
+    }
+
+    /// Lets the delivery worker know about newly queued work.
+    pub(crate) fn wake_delivery(&self, queued: usize) {
+        if queued > 0 {
+            self.delivery_wake.notify_one();
+        }
     }
 
     /// Open proposals are public; closed ones only to their own coop.
@@ -123,10 +137,13 @@ impl Services {
         let coop_id = viewer.coop_id()?.to_string();
         let id = id.to_string();
         let today = Utc::now().date_naive();
-        self.db
+        let urls = self.urls.clone();
+        let (published, queued) = self
+            .db
             .write(move |conn| {
                 let mut p = proposals::by_id(conn, &id)?.ok_or_else(|| not_found(&id))?;
                 ensure_owner(&p, &coop_id)?;
+                let was = p.status;
                 let deadline_changed = matches!(patch.deadline, Some(d) if d != p.draft.deadline);
                 p.draft = patch
                     .apply_to(&p.draft)
@@ -144,23 +161,54 @@ impl Services {
                 }
                 p.updated_at = now;
                 proposals::update(conn, &p)?;
-                let mut out = with_handles(conn, vec![p])?;
-                out.pop().ok_or_else(|| not_found(&id))
+                let (p, handle) = with_handles(conn, vec![p])?
+                    .pop()
+                    .ok_or_else(|| not_found(&id))?;
+                let change = match (was, p.status) {
+                    (ProposalStatus::Open, ProposalStatus::Open) => Some(Change::Edited),
+                    (ProposalStatus::Open, ProposalStatus::Closed) => Some(Change::Withdrawn),
+                    (ProposalStatus::Closed, ProposalStatus::Open) => Some(Change::Reopened),
+                    // Followers never saw it; nothing to say.
+                    (ProposalStatus::Closed, ProposalStatus::Closed) => None,
+                };
+                let queued = match change {
+                    Some(c) => outbox::proposal_changed(conn, &urls, &p, &handle, c)?,
+                    None => 0,
+                };
+                Ok::<_, ServiceError>(((p, handle), queued))
             })
-            .await
+            .await?;
+        self.wake_delivery(queued);
+        Ok(published)
     }
 
     pub async fn delete_proposal(&self, viewer: &Viewer, id: &str) -> ServiceResult<()> {
         let coop_id = viewer.coop_id()?.to_string();
         let id = id.to_string();
-        self.db
+        let urls = self.urls.clone();
+        let queued = self
+            .db
             .write(move |conn| {
                 let p = proposals::by_id(conn, &id)?.ok_or_else(|| not_found(&id))?;
                 ensure_owner(&p, &coop_id)?;
                 proposals::delete(conn, &id)?;
-                Ok(())
+                if p.status != ProposalStatus::Open {
+                    return Ok::<_, ServiceError>(0);
+                }
+                let (p, handle) = with_handles(conn, vec![p])?
+                    .pop()
+                    .ok_or_else(|| not_found(&id))?;
+                Ok(outbox::proposal_changed(
+                    conn,
+                    &urls,
+                    &p,
+                    &handle,
+                    Change::Withdrawn,
+                )?)
             })
-            .await
+            .await?;
+        self.wake_delivery(queued);
+        Ok(())
     }
 
     pub async fn list_proposals(

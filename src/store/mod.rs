@@ -4,10 +4,14 @@
 pub mod connection;
 pub mod coops;
 pub mod deliveries;
+pub mod follows;
 mod json;
 mod migrations;
 pub mod node_actor;
 pub mod proposals;
+pub mod received;
+pub mod remote_actors;
+pub mod remote_proposals;
 pub mod schema;
 pub mod tokens;
 pub mod users;

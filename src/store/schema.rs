@@ -121,11 +121,79 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    remote_actors (id) {
+        id -> Text,
+        ap_id -> Text,
+        kind -> Text,
+        username -> Text,
+        host -> Text,
+        display_name -> Text,
+        summary_html -> Text,
+        url -> Nullable<Text>,
+        inbox -> Text,
+        shared_inbox -> Nullable<Text>,
+        public_key_pem -> Text,
+        fetched_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    followers (coop_id, actor_id) {
+        coop_id -> Text,
+        actor_id -> Text,
+        follow_ap_id -> Text,
+        accepted -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    following (coop_id, actor_id) {
+        coop_id -> Text,
+        actor_id -> Text,
+        follow_ap_id -> Text,
+        accepted -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    remote_proposals (id) {
+        id -> Text,
+        ap_id -> Text,
+        actor_id -> Text,
+        kind -> Text,
+        category -> Text,
+        title -> Text,
+        content_html -> Text,
+        tags -> Text,
+        quantity_value -> Nullable<Text>,
+        quantity_unit -> Nullable<Text>,
+        place -> Nullable<Text>,
+        deadline -> Nullable<Timestamp>,
+        url -> Nullable<Text>,
+        published_at -> Timestamp,
+        updated_at -> Timestamp,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    received_activities (ap_id) {
+        ap_id -> Text,
+        received_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(deliveries -> outgoing_activities (activity_id));
 diesel::joinable!(users -> coops (coop_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(proposals -> coops (coop_id));
 diesel::joinable!(proposal_tags -> proposals (proposal_id));
+diesel::joinable!(followers -> remote_actors (actor_id));
+diesel::joinable!(following -> remote_actors (actor_id));
+diesel::joinable!(remote_proposals -> remote_actors (actor_id));
 diesel::allow_tables_to_appear_in_same_query!(
     coops,
     users,
@@ -135,5 +203,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     node_actor,
     outgoing_activities,
     deliveries,
-    delivery_hosts
+    delivery_hosts,
+    remote_actors,
+    followers,
+    following,
+    remote_proposals,
+    received_activities
 );

@@ -12,6 +12,7 @@ mod signer;
 mod worker;
 
 pub use schedule::{next_attempt, ABANDON_AFTER, UNREACHABLE_AFTER};
+pub use signer::Signer;
 pub use worker::{DeliveryWorker, WorkerHandle};
 
 use url::Url;
@@ -20,15 +21,6 @@ use crate::store::{deliveries, AnyConnection, StoreResult};
 
 /// Who signs an activity: the node actor, or a local coop by handle.
 pub const NODE_SIGNER: &str = "node";
-
-/// `host[:port]` of an inbox, the unit of per-destination limits.
-pub fn host_of(inbox: &Url) -> Option<String> {
-    let host = inbox.host_str()?.to_ascii_lowercase();
-    Some(match inbox.port() {
-        Some(p) => format!("{host}:{p}"),
-        None => host,
-    })
-}
 
 /// Queues `activity` (JSON with an `id`) for each distinct inbox, inside the
 /// caller's transaction, so the change and its announcement commit together.
@@ -44,7 +36,8 @@ pub fn enqueue(
         .ok_or_else(|| crate::store::StoreError::Database("activity without id".into()))?;
     let mut targets: Vec<(String, String)> = Vec::new();
     for inbox in inboxes {
-        if let Some(host) = host_of(inbox) {
+        // The origin is the unit of per-destination limits.
+        if let Some(host) = crate::federation::urls::origin_of(inbox) {
             let inbox = inbox.to_string();
             if !targets.iter().any(|(i, _)| *i == inbox) {
                 targets.push((inbox, host));

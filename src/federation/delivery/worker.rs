@@ -19,7 +19,9 @@ use crate::store::{self, coops, deliveries, node_actor, Db, StoreError};
 
 /// A claimed delivery belongs to its worker for this long; a worker that
 /// dies mid-send leaves it to others after that.
-const LEASE: Duration = Duration::from_secs(120);
+/// Three times the request timeout, so a live worker never loses a send
+/// it is still making.
+const LEASE: Duration = Duration::from_secs(30);
 /// Sends in flight at once, over all hosts.
 const MAX_IN_FLIGHT: usize = 32;
 /// Longest idle sleep: also how soon work queued by another process is seen.
@@ -94,12 +96,8 @@ impl DeliveryWorker {
         if config.dev_mode {
             tracing::warn!("DEVELOPMENT MODE: federating over plain http and with loopback hosts; never use this in production");
         }
-        let federation = FederationConfig::builder()
-            .domain(config.public_url.host_str().unwrap_or("localhost"))
-            .app_data(db.clone())
-            .debug(config.dev_mode)
-            .build()
-            .await?;
+        let federation =
+            crate::federation::client::federation_config(config, db.clone(), None).await?;
         Ok(DeliveryWorker {
             db,
             urls: Urls::new(&config.public_url),

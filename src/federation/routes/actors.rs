@@ -147,13 +147,16 @@ pub async fn featured(
     Ok(activity_json(&doc))
 }
 
-/// Follow relationships arrive with the inbox; until then these are empty.
-async fn empty_collection(state: AppState, handle: String, part: &str) -> ApiResult<Response> {
+/// Followers and following show their size only: who follows whom is the
+/// coops' business (Mastodon's "hide your network" behaves the same).
+async fn count_collection(state: AppState, handle: String, part: &str) -> ApiResult<Response> {
     let coop = state.services.coop_by_handle(&handle).await?;
-    let doc: OrderedCollection<Url> = OrderedCollection::inline(
+    let (followers, following) = state.services.follow_counts(&coop.id).await?;
+    let total = if part == "followers" { followers } else { following };
+    let doc: OrderedCollection<Url> = OrderedCollection::count_only(
         context::plain(),
         urls(&state).actor_part(&coop.handle, part),
-        Vec::new(),
+        total,
     );
     Ok(activity_json(&doc))
 }
@@ -162,12 +165,12 @@ pub async fn followers(
     State(state): State<AppState>,
     Path(handle): Path<String>,
 ) -> ApiResult<Response> {
-    empty_collection(state, handle, "followers").await
+    count_collection(state, handle, "followers").await
 }
 
 pub async fn following(
     State(state): State<AppState>,
     Path(handle): Path<String>,
 ) -> ApiResult<Response> {
-    empty_collection(state, handle, "following").await
+    count_collection(state, handle, "following").await
 }

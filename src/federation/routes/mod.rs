@@ -3,7 +3,11 @@
 
 mod actors;
 mod discovery;
+mod inbox;
 mod objects;
+mod resolve;
+
+pub(crate) use resolve::resolve_account;
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -29,18 +33,8 @@ pub fn router() -> Router<AppState> {
         .route("/actors/{handle}/following", get(actors::following))
         .route("/proposals/{id}", get(objects::proposal))
         .route("/proposals/{id}/activity", get(objects::proposal_create))
-        .route("/inbox", post(inbox_not_ready))
-        .route("/actors/{handle}/inbox", post(inbox_not_ready))
-}
-
-/// Inboxes are advertised (actors must have one) but receiving activities
-/// is the next step of the federation work; say so plainly meanwhile.
-async fn inbox_not_ready() -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_IMPLEMENTED,
-        "not_implemented",
-        "this node does not accept activities yet",
-    )
+        .route("/inbox", post(inbox::inbox))
+        .route("/actors/{handle}/inbox", post(inbox::inbox))
 }
 
 pub(crate) fn urls(state: &AppState) -> Urls {

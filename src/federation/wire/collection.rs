@@ -46,6 +46,18 @@ impl<T> OrderedCollection<T> {
         }
     }
 
+    /// A count without the members (who follows whom is not published).
+    pub fn count_only(context: Value, id: Url, total_items: i64) -> Self {
+        OrderedCollection {
+            context,
+            id,
+            kind: "OrderedCollection".into(),
+            total_items,
+            first: None,
+            ordered_items: None,
+        }
+    }
+
     pub fn inline(context: Value, id: Url, items: Vec<T>) -> Self {
         OrderedCollection {
             context,

@@ -1,11 +1,14 @@
 //! What goes over ActivityPub, as plain serde types. Conversions from domain
 //! types live beside each type; nothing here touches the database.
 
+pub mod activity;
 pub mod actor;
 pub mod collection;
 pub mod context;
 pub mod nodeinfo;
 pub mod proposal;
+pub mod received_proposal;
+pub mod remote_actor;
 pub mod webfinger;
 
 pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";

@@ -1,0 +1,72 @@
+//! What this node knows about other servers: remote actors, follow
+//! relations in both directions, and needs and offers received from coops
+//! that a local coop follows.
+
+use chrono::NaiveDateTime;
+
+use super::proposal::{Category, ProposalKind, Quantity};
+
+/// An actor on another server, as last fetched from its origin.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteActor {
+    pub id: String,
+    /// Its ActivityPub id (URL).
+    pub ap_id: String,
+    /// `Organization`, `Person`, `Application`, `Service` or `Group`.
+    pub kind: String,
+    pub username: String,
+    /// `host[:port]` of `ap_id`: the origin that owns its activities and objects.
+    pub host: String,
+    pub display_name: String,
+    /// Sanitised HTML.
+    pub summary_html: String,
+    pub url: Option<String>,
+    pub inbox: String,
+    pub shared_inbox: Option<String>,
+    pub public_key_pem: String,
+    pub fetched_at: NaiveDateTime,
+}
+
+impl RemoteActor {
+    /// `handle@host`, as people type it.
+    pub fn address(&self) -> String {
+        format!("{}@{}", self.username, self.host)
+    }
+
+    /// Where to deliver to it: the shared inbox when it has one.
+    pub fn delivery_inbox(&self) -> &str {
+        self.shared_inbox.as_deref().unwrap_or(&self.inbox)
+    }
+}
+
+/// One side of a follow relation between a local coop and a remote actor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Follow {
+    pub coop_id: String,
+    pub actor_id: String,
+    /// The id of the `Follow` activity (ours when we follow, theirs when they do).
+    pub follow_ap_id: String,
+    pub accepted: bool,
+    pub created_at: NaiveDateTime,
+}
+
+/// A need or an offer published by a remote coop.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteProposal {
+    pub id: String,
+    pub ap_id: String,
+    pub actor_id: String,
+    pub kind: ProposalKind,
+    pub category: Category,
+    pub title: String,
+    /// Sanitised HTML, as received.
+    pub content_html: String,
+    pub tags: Vec<String>,
+    pub quantity: Option<Quantity>,
+    pub place: Option<String>,
+    pub deadline: Option<NaiveDateTime>,
+    pub url: Option<String>,
+    pub published_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub received_at: NaiveDateTime,
+}

@@ -1,0 +1,211 @@
+//! Reading needs and offers that other servers publish: a `Note` (or any
+//! object) carrying the FEP-0837 `purpose` and `publishes` fields. Our own
+//! notes are one case; Mitra and other FEP-0837 software are others, so
+//! everything beyond `purpose` is optional.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::Deserialize;
+use serde_json::Value;
+use url::Url;
+
+use crate::domain::limits;
+use crate::domain::proposal::{Category, ProposalKind, Quantity};
+use crate::domain::remote::RemoteProposal;
+use crate::domain::text::sanitize_html;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceivedNote {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub attributed_to: Option<Value>,
+    pub purpose: Option<String>,
+    pub name: Option<String>,
+    pub content: Option<String>,
+    #[serde(default)]
+    pub url: Value,
+    pub published: Option<DateTime<Utc>>,
+    pub updated: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub tag: Value,
+    #[serde(default)]
+    pub location: Value,
+    pub has_end: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub publishes: Value,
+}
+
+/// Why a received object was not stored.
+#[derive(Debug, PartialEq)]
+pub enum NotAProposal {
+    /// A plain post: fine, just not something we keep.
+    Ignored,
+    /// Claims to be a proposal but breaks a rule.
+    Invalid(String),
+}
+
+/// The tags every need and offer carries; not repeated in the tag list.
+const KIND_TAGS: [&str; 2] = ["coopneed", "coopoffer"];
+
+fn str_or_number(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// An object's `attributedTo` as one actor id (string, object or list).
+pub fn attributed_to(value: &Value) -> Option<Url> {
+    match value {
+        Value::String(s) => Url::parse(s).ok(),
+        Value::Object(map) => map.get("id").and_then(attributed_to),
+        Value::Array(items) => items.iter().find_map(attributed_to),
+        _ => None,
+    }
+}
+
+fn category(publishes: &Value) -> Category {
+    let classified: Vec<String> = match publishes.get("resourceClassifiedAs") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        Some(Value::String(s)) => vec![s.clone()],
+        _ => Vec::new(),
+    };
+    for c in &classified {
+        // Ours end in `#category`; others may end in a path segment.
+        let last = c.rsplit(['#', '/', ':']).next().unwrap_or(c);
+        if let Some(cat) = Category::parse(&last.to_lowercase()) {
+            return cat;
+        }
+    }
+    // Unknown vocabularies: ValueFlows `transfer` is about resources,
+    // `deliverService` about people's time.
+    match publishes.get("action").and_then(Value::as_str) {
+        Some("deliverService") | Some("work") => Category::Human,
+        _ => Category::Technical,
+    }
+}
+
+fn tags(value: &Value) -> Vec<String> {
+    let items: Vec<&Value> = match value {
+        Value::Array(items) => items.iter().collect(),
+        Value::Object(_) => vec![value],
+        _ => Vec::new(),
+    };
+    let mut out: Vec<String> = Vec::new();
+    for t in items {
+        if t.get("type").and_then(Value::as_str) != Some("Hashtag") {
+            continue;
+        }
+        let Some(name) = t.get("name").and_then(Value::as_str) else {
+            continue;
+        };
+        let name = name.trim_start_matches('#').trim().to_lowercase();
+        if name.is_empty() || KIND_TAGS.contains(&name.as_str()) || out.contains(&name) {
+            continue;
+        }
+        if name.chars().count() <= limits::TAG_MAX && out.len() < limits::TAGS_MAX {
+            out.push(name);
+        }
+    }
+    out
+}
+
+fn plain_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn cut(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
+}
+
+fn naive(t: DateTime<Utc>) -> NaiveDateTime {
+    use chrono::SubsecRound;
+    t.naive_utc().trunc_subsecs(6)
+}
+
+impl ReceivedNote {
+    /// The stored form, or why it is not kept. `now` fills in missing dates.
+    pub fn into_proposal(
+        self,
+        id: String,
+        actor_id: String,
+        now: NaiveDateTime,
+    ) -> Result<RemoteProposal, NotAProposal> {
+        let kind = match self.purpose.as_deref() {
+            Some("request") => ProposalKind::Need,
+            Some("offer") => ProposalKind::Offer,
+            Some(other) => {
+                return Err(NotAProposal::Invalid(format!(
+                    "purpose '{other}' is neither 'request' nor 'offer'"
+                )))
+            }
+            None => return Err(NotAProposal::Ignored),
+        };
+        let content = self.content.as_deref().unwrap_or("");
+        if content.len() > limits::REMOTE_CONTENT_MAX {
+            return Err(NotAProposal::Invalid("content is too long".into()));
+        }
+        let content_html = sanitize_html(content);
+        let title = match self
+            .name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            Some(name) => cut(name, limits::TITLE_MAX),
+            None => cut(&plain_text(&content_html), limits::TITLE_MAX),
+        };
+        let quantity = self.publishes.get("resourceQuantity").and_then(|q| {
+            let unit = q.get("hasUnit").and_then(str_or_number)?;
+            Some(Quantity {
+                value: q.get("hasNumericalValue").and_then(str_or_number),
+                unit: cut(&unit, limits::QUANTITY_UNIT_MAX),
+            })
+        });
+        let published = self.published.map(naive).unwrap_or(now);
+        Ok(RemoteProposal {
+            id,
+            actor_id,
+            kind,
+            category: category(&self.publishes),
+            title,
+            content_html,
+            tags: tags(&self.tag),
+            quantity,
+            place: self
+                .location
+                .get("name")
+                .and_then(Value::as_str)
+                .map(|p| cut(p.trim(), limits::PLACE_MAX))
+                .filter(|p| !p.is_empty()),
+            deadline: self.has_end.map(naive),
+            url: match &self.url {
+                Value::String(s) => Url::parse(s).ok().map(|u| u.to_string()),
+                Value::Object(m) => m.get("href").and_then(Value::as_str).map(str::to_string),
+                _ => None,
+            },
+            published_at: published,
+            updated_at: self.updated.map(naive).unwrap_or(published),
+            received_at: now,
+            ap_id: self.id.to_string(),
+        })
+    }
+}

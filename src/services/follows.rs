@@ -1,0 +1,321 @@
+//! Follow relations between local coops and remote actors, as the signed-in
+//! coop manages them: follow, unfollow, approve or reject followers, and see
+//! what followed coops publish.
+
+use url::Url;
+
+use super::proposals::Page;
+use super::{new_id, ServiceError, ServiceResult, Services, Viewer};
+use crate::domain::limits;
+use crate::domain::remote::{Follow, RemoteActor, RemoteProposal};
+use crate::federation::delivery;
+use crate::federation::wire::activity::{self, FollowObject};
+use crate::federation::wire::remote_actor::RemoteActorDocument;
+use crate::store::follows::{followers, following, WithActor};
+use crate::store::{self, coops, remote_actors, remote_proposals, AnyConnection, StoreError};
+
+/// Which relations of a list to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FollowState {
+    Pending,
+    Accepted,
+}
+
+impl FollowState {
+    fn accepted(self) -> bool {
+        self == FollowState::Accepted
+    }
+}
+
+/// Checks a page size and returns one more, to learn whether a next page exists.
+fn page_limit(limit: i64) -> ServiceResult<i64> {
+    if !(1..=limits::PAGE_SIZE_MAX).contains(&limit) {
+        return Err(ServiceError::Invalid(crate::domain::ValidationError::new(
+            "limit",
+            format!("must be between 1 and {}", limits::PAGE_SIZE_MAX),
+        )));
+    }
+    Ok(limit + 1)
+}
+
+/// Cuts the extra row `page_limit` asked for and names the next cursor.
+fn paged<T>(mut items: Vec<T>, limit: i64, cursor_of: impl Fn(&T) -> String) -> Page<T> {
+    let more = items.len() as i64 > limit;
+    items.truncate(limit as usize);
+    let next_cursor = if more {
+        items.last().map(cursor_of)
+    } else {
+        None
+    };
+    Page { items, next_cursor }
+}
+
+fn bad_url(what: &str) -> ServiceError {
+    ServiceError::Internal(format!("stored {what} is not a URL"))
+}
+
+fn parse(url: &str, what: &str) -> ServiceResult<Url> {
+    Url::parse(url).map_err(|_| bad_url(what))
+}
+
+fn handle_of(conn: &mut AnyConnection, coop_id: &str) -> ServiceResult<String> {
+    Ok(coops::by_id(conn, coop_id)?
+        .ok_or_else(|| ServiceError::NotFound("coop not found".into()))?
+        .handle)
+}
+
+fn actor_by_id(conn: &mut AnyConnection, id: &str) -> ServiceResult<RemoteActor> {
+    remote_actors::by_id(conn, id)?
+        .ok_or_else(|| ServiceError::NotFound(format!("no remote actor '{id}'")))
+}
+
+impl Services {
+    /// Stores (or refreshes) an actor document fetched from its origin.
+    pub async fn save_remote_actor(&self, doc: RemoteActorDocument) -> ServiceResult<RemoteActor> {
+        let now = store::now();
+        let actor = doc
+            .into_domain(new_id(), now)
+            .map_err(|m| ServiceError::Invalid(crate::domain::ValidationError::new("actor", m)))?;
+        Ok(self
+            .db
+            .write(move |conn| remote_actors::upsert(conn, &actor))
+            .await?)
+    }
+
+    pub async fn remote_actor(&self, ap_id: &str) -> ServiceResult<Option<RemoteActor>> {
+        let ap_id = ap_id.to_string();
+        Ok(self
+            .db
+            .read(move |conn| remote_actors::by_ap_id(conn, &ap_id))
+            .await?)
+    }
+
+    /// The viewer's coop asks to follow `actor`; pending until it accepts.
+    /// Following again is harmless: the existing relation is returned.
+    pub async fn follow(
+        &self,
+        viewer: &Viewer,
+        actor: RemoteActor,
+    ) -> ServiceResult<(Follow, bool)> {
+        let coop_id = viewer.coop_id()?.to_string();
+        let urls = self.urls.clone();
+        let (follow, created, queued) = self
+            .db
+            .write(move |conn| {
+                if let Some(existing) = following::get(conn, &coop_id, &actor.id)? {
+                    return Ok::<_, ServiceError>((existing, false, 0));
+                }
+                let handle = handle_of(conn, &coop_id)?;
+                let me = urls.actor(&handle);
+                let target = parse(&actor.ap_id, "actor id")?;
+                let id = urls.activity_of(&me, "follows");
+                let follow = Follow {
+                    coop_id: coop_id.clone(),
+                    actor_id: actor.id.clone(),
+                    follow_ap_id: id.to_string(),
+                    accepted: false,
+                    created_at: store::now(),
+                };
+                following::upsert(conn, &follow)?;
+                let value = activity::follow(id, me, target).to_value();
+                let inbox = parse(&actor.inbox, "inbox")?;
+                let queued = delivery::enqueue(conn, &handle, &value, &[inbox])?;
+                Ok((follow, true, queued))
+            })
+            .await?;
+        self.wake_delivery(queued);
+        Ok((follow, created))
+    }
+
+    /// Stops following (or withdraws a pending request) with `Undo{Follow}`.
+    pub async fn unfollow(&self, viewer: &Viewer, actor_id: &str) -> ServiceResult<()> {
+        let coop_id = viewer.coop_id()?.to_string();
+        let actor_id = actor_id.to_string();
+        let urls = self.urls.clone();
+        let queued = self
+            .db
+            .write(move |conn| {
+                let follow = following::get(conn, &coop_id, &actor_id)?.ok_or_else(|| {
+                    ServiceError::NotFound("this coop does not follow that actor".into())
+                })?;
+                let actor = actor_by_id(conn, &actor_id)?;
+                let handle = handle_of(conn, &coop_id)?;
+                following::delete(conn, &coop_id, &actor_id)?;
+                let me = urls.actor(&handle);
+                let undo = activity::about_follow(
+                    "Undo",
+                    urls.activity_of(&me, "undo"),
+                    me.clone(),
+                    FollowObject::new(
+                        parse(&follow.follow_ap_id, "follow id")?,
+                        me,
+                        parse(&actor.ap_id, "actor id")?,
+                    ),
+                );
+                let inbox = parse(&actor.inbox, "inbox")?;
+                Ok::<_, ServiceError>(delivery::enqueue(
+                    conn,
+                    &handle,
+                    &undo.to_value(),
+                    &[inbox],
+                )?)
+            })
+            .await?;
+        self.wake_delivery(queued);
+        Ok(())
+    }
+
+    /// Accepts a pending follower (`Accept{Follow}`).
+    pub async fn approve_follower(
+        &self,
+        viewer: &Viewer,
+        actor_id: &str,
+    ) -> ServiceResult<WithActor> {
+        let coop_id = viewer.coop_id()?.to_string();
+        let actor_id = actor_id.to_string();
+        let urls = self.urls.clone();
+        let (out, queued) = self
+            .db
+            .write(move |conn| {
+                let mut follow = followers::get(conn, &coop_id, &actor_id)?.ok_or_else(|| {
+                    ServiceError::NotFound("no follow request from that actor".into())
+                })?;
+                let actor = actor_by_id(conn, &actor_id)?;
+                if follow.accepted {
+                    return Ok::<_, ServiceError>(((follow, actor), 0));
+                }
+                followers::set_accepted(conn, &coop_id, &actor_id)?;
+                follow.accepted = true;
+                let handle = handle_of(conn, &coop_id)?;
+                let queued = answer_follow(conn, &urls, "Accept", &handle, &follow, &actor)?;
+                Ok(((follow, actor), queued))
+            })
+            .await?;
+        self.wake_delivery(queued);
+        Ok(out)
+    }
+
+    /// Refuses a follow request, or removes an accepted follower
+    /// (`Reject{Follow}` either way, as Mastodon does).
+    pub async fn reject_follower(&self, viewer: &Viewer, actor_id: &str) -> ServiceResult<()> {
+        let coop_id = viewer.coop_id()?.to_string();
+        let actor_id = actor_id.to_string();
+        let urls = self.urls.clone();
+        let queued = self
+            .db
+            .write(move |conn| {
+                let follow = followers::get(conn, &coop_id, &actor_id)?.ok_or_else(|| {
+                    ServiceError::NotFound("that actor does not follow this coop".into())
+                })?;
+                let actor = actor_by_id(conn, &actor_id)?;
+                followers::delete(conn, &coop_id, &actor_id)?;
+                let handle = handle_of(conn, &coop_id)?;
+                answer_follow(conn, &urls, "Reject", &handle, &follow, &actor)
+            })
+            .await?;
+        self.wake_delivery(queued);
+        Ok(())
+    }
+
+    pub async fn followers_of(
+        &self,
+        viewer: &Viewer,
+        state: FollowState,
+        cursor: Option<String>,
+        limit: i64,
+    ) -> ServiceResult<Page<WithActor>> {
+        let coop_id = viewer.coop_id()?.to_string();
+        let fetch = page_limit(limit)?;
+        let items = self
+            .db
+            .read(move |conn| {
+                followers::list(conn, &coop_id, state.accepted(), cursor.as_deref(), fetch)
+            })
+            .await?;
+        Ok(paged(items, limit, |(f, _)| f.actor_id.clone()))
+    }
+
+    pub async fn followed_by(
+        &self,
+        viewer: &Viewer,
+        state: FollowState,
+        cursor: Option<String>,
+        limit: i64,
+    ) -> ServiceResult<Page<WithActor>> {
+        let coop_id = viewer.coop_id()?.to_string();
+        let fetch = page_limit(limit)?;
+        let items = self
+            .db
+            .read(move |conn| {
+                following::list(conn, &coop_id, state.accepted(), cursor.as_deref(), fetch)
+            })
+            .await?;
+        Ok(paged(items, limit, |(f, _)| f.actor_id.clone()))
+    }
+
+    /// Needs and offers of the remote coops the viewer's coop follows.
+    pub async fn received_proposals(
+        &self,
+        viewer: &Viewer,
+        cursor: Option<String>,
+        limit: i64,
+    ) -> ServiceResult<Page<(RemoteProposal, RemoteActor)>> {
+        let coop_id = viewer.coop_id()?.to_string();
+        let fetch = page_limit(limit)?;
+        let items = self
+            .db
+            .read(move |conn| {
+                remote_proposals::received_by(conn, &coop_id, cursor.as_deref(), fetch)
+            })
+            .await?;
+        Ok(paged(items, limit, |(p, _)| p.id.clone()))
+    }
+
+    /// Accepted followers and followed actors of a coop, for its collections.
+    pub async fn follow_counts(&self, coop_id: &str) -> ServiceResult<(i64, i64)> {
+        let coop_id = coop_id.to_string();
+        Ok(self
+            .db
+            .read(move |conn| {
+                Ok::<_, StoreError>((
+                    followers::count(conn, &coop_id, true)?,
+                    following::count(conn, &coop_id, true)?,
+                ))
+            })
+            .await?)
+    }
+}
+
+/// Queues our `Accept` or `Reject` of `follow` to the follower's inbox.
+pub(super) fn answer_follow(
+    conn: &mut AnyConnection,
+    urls: &crate::federation::urls::Urls,
+    kind: &'static str,
+    handle: &str,
+    follow: &Follow,
+    actor: &RemoteActor,
+) -> ServiceResult<usize> {
+    let me = urls.actor(handle);
+    let what = if kind == "Accept" {
+        "accepts"
+    } else {
+        "rejects"
+    };
+    let answer = activity::about_follow(
+        kind,
+        urls.activity_of(&me, what),
+        me.clone(),
+        FollowObject::new(
+            parse(&follow.follow_ap_id, "follow id")?,
+            parse(&actor.ap_id, "actor id")?,
+            me,
+        ),
+    );
+    let inbox = parse(&actor.inbox, "inbox")?;
+    Ok(delivery::enqueue(
+        conn,
+        handle,
+        &answer.to_value(),
+        &[inbox],
+    )?)
+}

@@ -1,0 +1,291 @@
+//! What received activities do. The federation edge has already checked the
+//! signature, the digest and the date, and resolved the signing actor; these
+//! operations apply the origin rules and the effects, each in one
+//! transaction that also records the activity id, so a redelivered activity
+//! changes nothing.
+
+use url::Url;
+
+use super::follows::answer_follow;
+use super::{new_id, ServiceError, ServiceResult, Services};
+use crate::domain::remote::{Follow, RemoteActor};
+use crate::domain::ValidationError;
+use crate::federation::urls::same_origin;
+use crate::federation::wire::activity::FollowObject;
+use crate::federation::wire::received_proposal::{attributed_to, NotAProposal, ReceivedNote};
+use crate::federation::wire::remote_actor::RemoteActorDocument;
+use crate::store::follows::{followers, following};
+use crate::store::{self, coops, received, remote_actors, remote_proposals, AnyConnection};
+
+/// What an accepted activity did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Received {
+    Applied,
+    /// Its id was seen before.
+    Duplicate,
+    /// Valid, but nothing here needs it (a plain post, an unknown object ...).
+    Ignored(String),
+}
+
+fn forbidden(message: impl Into<String>) -> ServiceError {
+    ServiceError::Forbidden(message.into())
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> ServiceError {
+    ServiceError::Invalid(ValidationError::new(field, message))
+}
+
+/// Runs `apply` unless the activity was seen before, in one transaction.
+async fn once<F>(services: &Services, activity_id: &Url, apply: F) -> ServiceResult<Received>
+where
+    F: FnOnce(&mut AnyConnection) -> ServiceResult<(Received, usize)> + Send + 'static,
+{
+    let id = activity_id.to_string();
+    let (outcome, queued) = services
+        .db
+        .write(move |conn| {
+            if !received::first_time(conn, &id, store::now())? {
+                return Ok((Received::Duplicate, 0));
+            }
+            apply(conn)
+        })
+        .await?;
+    services.wake_delivery(queued);
+    Ok(outcome)
+}
+
+/// The local coop a URL names, if any.
+fn local_coop(
+    conn: &mut AnyConnection,
+    urls: &crate::federation::urls::Urls,
+    actor: &Url,
+) -> ServiceResult<Option<crate::domain::coop::Coop>> {
+    match urls.handle_of(actor) {
+        Some(handle) => Ok(coops::by_handle(conn, &handle)?),
+        None => Ok(None),
+    }
+}
+
+impl Services {
+    /// `Follow`: accepted at once, or kept pending when the coop approves
+    /// followers by hand.
+    pub async fn receive_follow(
+        &self,
+        activity_id: &Url,
+        actor: &RemoteActor,
+        object: &Url,
+    ) -> ServiceResult<Received> {
+        let (urls, actor, object, follow_id) = (
+            self.urls.clone(),
+            actor.clone(),
+            object.clone(),
+            activity_id.to_string(),
+        );
+        once(self, activity_id, move |conn| {
+            let coop = local_coop(conn, &urls, &object)?.ok_or_else(|| {
+                ServiceError::NotFound(format!("{object} is not a coop on this node"))
+            })?;
+            let already = followers::get(conn, &coop.id, &actor.id)?;
+            let accepted = already.as_ref().is_some_and(|f| f.accepted)
+                || !coop.profile.manually_approves_followers;
+            let follow = Follow {
+                coop_id: coop.id.clone(),
+                actor_id: actor.id.clone(),
+                follow_ap_id: follow_id,
+                accepted,
+                created_at: already.map(|f| f.created_at).unwrap_or_else(store::now),
+            };
+            followers::upsert(conn, &follow)?;
+            let queued = if accepted {
+                answer_follow(conn, &urls, "Accept", &coop.handle, &follow, &actor)?
+            } else {
+                0
+            };
+            Ok((Received::Applied, queued))
+        })
+        .await
+    }
+
+    /// `Accept` or `Reject` of one of our follows. Only the followed actor
+    /// may answer it.
+    pub async fn receive_follow_answer(
+        &self,
+        activity_id: &Url,
+        actor: &RemoteActor,
+        follow_id: &Url,
+        embedded: Option<FollowObject>,
+        accepted: bool,
+    ) -> ServiceResult<Received> {
+        let (urls, actor, follow_id) = (self.urls.clone(), actor.clone(), follow_id.to_string());
+        once(self, activity_id, move |conn| {
+            let mut follow = following::by_follow_ap_id(conn, &follow_id)?;
+            if follow.is_none() {
+                // Some servers answer with their own copy of the Follow.
+                if let Some(f) = &embedded {
+                    if let Some(coop) = local_coop(conn, &urls, &f.actor)? {
+                        follow = following::get(conn, &coop.id, &actor.id)?;
+                    }
+                }
+            }
+            let Some(follow) = follow else {
+                return Ok((Received::Ignored("no such follow request".into()), 0));
+            };
+            if follow.actor_id != actor.id {
+                return Err(forbidden("only the followed actor can answer a follow"));
+            }
+            if accepted {
+                following::set_accepted(conn, &follow.coop_id, &actor.id)?;
+            } else {
+                following::delete(conn, &follow.coop_id, &actor.id)?;
+            }
+            Ok((Received::Applied, 0))
+        })
+        .await
+    }
+
+    /// `Undo{Follow}`: the actor stops following (or withdraws its request).
+    pub async fn receive_unfollow(
+        &self,
+        activity_id: &Url,
+        actor: &RemoteActor,
+        follow_id: &Url,
+        embedded: Option<FollowObject>,
+    ) -> ServiceResult<Received> {
+        if let Some(f) = &embedded {
+            if f.actor.as_str() != actor.ap_id {
+                return Err(forbidden("an actor can only undo its own follow"));
+            }
+        }
+        let (urls, actor, follow_id) = (self.urls.clone(), actor.clone(), follow_id.to_string());
+        once(self, activity_id, move |conn| {
+            let mut coop_id = followers::by_follow_ap_id(conn, &follow_id)?
+                .filter(|f| f.actor_id == actor.id)
+                .map(|f| f.coop_id);
+            if coop_id.is_none() {
+                if let Some(f) = &embedded {
+                    coop_id = local_coop(conn, &urls, &f.object)?.map(|c| c.id);
+                }
+            }
+            match coop_id {
+                Some(coop_id) if followers::delete(conn, &coop_id, &actor.id)? => {
+                    Ok((Received::Applied, 0))
+                }
+                _ => Ok((Received::Ignored("no such follow".into()), 0)),
+            }
+        })
+        .await
+    }
+
+    /// `Create` or `Update` of a need or an offer by a coop that one of ours
+    /// follows. The object must be the actor's own, on its own host.
+    pub async fn receive_proposal(
+        &self,
+        activity_id: &Url,
+        actor: &RemoteActor,
+        note: ReceivedNote,
+    ) -> ServiceResult<Received> {
+        let actor_url = Url::parse(&actor.ap_id)
+            .map_err(|_| ServiceError::Internal("stored actor id is not a URL".into()))?;
+        if !same_origin(&note.id, &actor_url) {
+            return Err(forbidden("the object is on another host than its actor"));
+        }
+        match note.attributed_to.as_ref().and_then(attributed_to) {
+            Some(author) if author == actor_url => {}
+            Some(_) => return Err(forbidden("the object is attributed to another actor")),
+            None => return Err(invalid("object.attributedTo", "is missing")),
+        }
+        let actor = actor.clone();
+        once(self, activity_id, move |conn| {
+            if !following::any_with_actor(conn, &actor.id)? {
+                return Ok((
+                    Received::Ignored("no coop here follows this actor".into()),
+                    0,
+                ));
+            }
+            let proposal = match note.into_proposal(new_id(), actor.id.clone(), store::now()) {
+                Ok(p) => p,
+                Err(NotAProposal::Ignored) => {
+                    return Ok((Received::Ignored("not a need or an offer".into()), 0))
+                }
+                Err(NotAProposal::Invalid(m)) => return Err(invalid("object", m)),
+            };
+            if let Some(existing) = remote_proposals::by_ap_id(conn, &proposal.ap_id)? {
+                if existing.actor_id != actor.id {
+                    return Err(forbidden("the object belongs to another actor"));
+                }
+            }
+            remote_proposals::upsert(conn, &proposal)?;
+            Ok((Received::Applied, 0))
+        })
+        .await
+    }
+
+    /// `Delete` of an object by its owner, or of the actor itself.
+    pub async fn receive_delete(
+        &self,
+        activity_id: &Url,
+        actor: &RemoteActor,
+        object: &Url,
+    ) -> ServiceResult<Received> {
+        let actor_url = Url::parse(&actor.ap_id)
+            .map_err(|_| ServiceError::Internal("stored actor id is not a URL".into()))?;
+        if !same_origin(object, &actor_url) {
+            return Err(forbidden(
+                "an actor can only delete objects on its own host",
+            ));
+        }
+        let (actor, object, itself) = (actor.clone(), object.to_string(), *object == actor_url);
+        once(self, activity_id, move |conn| {
+            if itself {
+                remote_actors::delete(conn, &actor.id)?;
+                return Ok((Received::Applied, 0));
+            }
+            match remote_proposals::by_ap_id(conn, &object)? {
+                Some(p) if p.actor_id != actor.id => {
+                    Err(forbidden("the object belongs to another actor"))
+                }
+                Some(_) => {
+                    remote_proposals::delete_by_ap_id(conn, &object)?;
+                    Ok((Received::Applied, 0))
+                }
+                None => Ok((Received::Ignored("unknown object".into()), 0)),
+            }
+        })
+        .await
+    }
+
+    /// `Update` of the actor's own profile.
+    pub async fn receive_actor_update(
+        &self,
+        activity_id: &Url,
+        actor: &RemoteActor,
+        doc: RemoteActorDocument,
+    ) -> ServiceResult<Received> {
+        if doc.id.as_str() != actor.ap_id {
+            return Err(forbidden("an actor can only update itself"));
+        }
+        let updated = doc
+            .into_domain(actor.id.clone(), store::now())
+            .map_err(|m| invalid("object", m))?;
+        if updated.public_key_pem != actor.public_key_pem {
+            // A key change must come from the origin, not from an activity.
+            return Err(forbidden(
+                "a key change is only taken from the actor's own document",
+            ));
+        }
+        once(self, activity_id, move |conn| {
+            remote_actors::upsert(conn, &updated)?;
+            Ok((Received::Applied, 0))
+        })
+        .await
+    }
+
+    /// Forgets received activity ids older than `age`.
+    pub async fn prune_received(&self, age: std::time::Duration) -> ServiceResult<usize> {
+        let before = store::now() - chrono::Duration::from_std(age).unwrap_or_default();
+        Ok(self
+            .db
+            .write(move |conn| received::prune(conn, before))
+            .await?)
+    }
+}

@@ -1,0 +1,74 @@
+//! What a local coop announces to its followers: activities are queued in
+//! the caller's transaction, so a change and its announcement commit
+//! together (and a crash loses neither).
+
+use url::Url;
+
+use crate::domain::proposal::Proposal;
+use crate::federation::delivery;
+use crate::federation::urls::Urls;
+use crate::federation::wire::activity;
+use crate::federation::wire::proposal::ProposalNote;
+use crate::store::{follows::followers, AnyConnection, StoreResult};
+
+/// Queues `activity` for the shared inboxes of a coop's accepted followers.
+pub(super) fn to_followers(
+    conn: &mut AnyConnection,
+    coop_id: &str,
+    handle: &str,
+    activity: &serde_json::Value,
+) -> StoreResult<usize> {
+    let inboxes: Vec<Url> = followers::accepted_actors(conn, coop_id)?
+        .iter()
+        .filter_map(|a| Url::parse(a.delivery_inbox()).ok())
+        .collect();
+    if inboxes.is_empty() {
+        return Ok(0);
+    }
+    delivery::enqueue(conn, handle, activity, &inboxes)
+}
+
+fn json<T: serde::Serialize>(value: &T) -> serde_json::Value {
+    // Serialising plain derive(Serialize) data cannot fail.
+    serde_json::to_value(value).unwrap_or_default()
+}
+
+/// What happened to a proposal, as its followers must hear it.
+pub(super) enum Change {
+    Published,
+    Reopened,
+    Edited,
+    Withdrawn,
+}
+
+pub(super) fn proposal_changed(
+    conn: &mut AnyConnection,
+    urls: &Urls,
+    p: &Proposal,
+    handle: &str,
+    change: Change,
+) -> StoreResult<usize> {
+    let actor = urls.actor(handle);
+    let followers = urls.actor_part(handle, "followers");
+    let mut note = ProposalNote::from_proposal(p, handle, urls);
+    let value = match change {
+        Change::Published => json(&note.into_create(&p.id, urls)),
+        Change::Reopened => {
+            // A fresh id: receivers dropped the first Create's id as seen.
+            let mut create = note.into_create(&p.id, urls);
+            create.id = urls.activity_of(&create.object.id, "create");
+            json(&create)
+        }
+        Change::Edited => {
+            note.context = None;
+            let id = urls.activity_of(&note.id, "update");
+            activity::public("Update", id, actor, &followers, note, p.updated_at).to_value()
+        }
+        Change::Withdrawn => {
+            let object = urls.proposal(&p.id);
+            let id = urls.activity_of(&object, "delete");
+            activity::delete(id, actor, &followers, object, crate::store::now()).to_value()
+        }
+    };
+    to_followers(conn, &p.coop_id, handle, &value)
+}

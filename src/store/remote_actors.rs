@@ -1,0 +1,107 @@
+//! The `remote_actors` table.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::remote_actors;
+use super::{AnyConnection, StoreResult};
+use crate::domain::remote::RemoteActor;
+
+#[derive(Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = remote_actors)]
+#[diesel(treat_none_as_null = true)]
+pub(super) struct Row {
+    id: String,
+    ap_id: String,
+    kind: String,
+    username: String,
+    host: String,
+    display_name: String,
+    summary_html: String,
+    url: Option<String>,
+    inbox: String,
+    shared_inbox: Option<String>,
+    public_key_pem: String,
+    fetched_at: NaiveDateTime,
+}
+
+impl From<Row> for RemoteActor {
+    fn from(r: Row) -> Self {
+        RemoteActor {
+            id: r.id,
+            ap_id: r.ap_id,
+            kind: r.kind,
+            username: r.username,
+            host: r.host,
+            display_name: r.display_name,
+            summary_html: r.summary_html,
+            url: r.url,
+            inbox: r.inbox,
+            shared_inbox: r.shared_inbox,
+            public_key_pem: r.public_key_pem,
+            fetched_at: r.fetched_at,
+        }
+    }
+}
+
+impl From<&RemoteActor> for Row {
+    fn from(a: &RemoteActor) -> Self {
+        Row {
+            id: a.id.clone(),
+            ap_id: a.ap_id.clone(),
+            kind: a.kind.clone(),
+            username: a.username.clone(),
+            host: a.host.clone(),
+            display_name: a.display_name.clone(),
+            summary_html: a.summary_html.clone(),
+            url: a.url.clone(),
+            inbox: a.inbox.clone(),
+            shared_inbox: a.shared_inbox.clone(),
+            public_key_pem: a.public_key_pem.clone(),
+            fetched_at: a.fetched_at,
+        }
+    }
+}
+
+pub fn by_ap_id(conn: &mut AnyConnection, ap_id: &str) -> StoreResult<Option<RemoteActor>> {
+    Ok(remote_actors::table
+        .filter(remote_actors::ap_id.eq(ap_id))
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?
+        .map(Into::into))
+}
+
+pub fn by_id(conn: &mut AnyConnection, id: &str) -> StoreResult<Option<RemoteActor>> {
+    Ok(remote_actors::table
+        .find(id)
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?
+        .map(Into::into))
+}
+
+/// Inserts the actor, or refreshes the stored one with the same `ap_id`
+/// (keeping its local id). Returns what is stored.
+pub fn upsert(conn: &mut AnyConnection, actor: &RemoteActor) -> StoreResult<RemoteActor> {
+    let mut row = Row::from(actor);
+    match by_ap_id(conn, &actor.ap_id)? {
+        Some(existing) => {
+            row.id = existing.id;
+            diesel::update(remote_actors::table.find(&row.id))
+                .set(&row)
+                .execute(conn)?;
+        }
+        None => {
+            diesel::insert_into(remote_actors::table)
+                .values(&row)
+                .execute(conn)?;
+        }
+    }
+    Ok(row.into())
+}
+
+/// Forgets an actor, with its follow relations and proposals (by cascade).
+pub fn delete(conn: &mut AnyConnection, id: &str) -> StoreResult<bool> {
+    Ok(diesel::delete(remote_actors::table.find(id)).execute(conn)? == 1)
+}
