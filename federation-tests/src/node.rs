@@ -45,33 +45,61 @@ pub struct Node {
     pub port: u16,
     pub db: TestDb,
     pub http: reqwest::Client,
+    /// `host=ip` for every node of its group, so they find each other.
+    dev_hosts: String,
     child: Option<Child>,
 }
 
 impl Node {
     /// Starts node `name` on 127.0.0.`last_octet` and waits until it answers.
     pub async fn start(name: &str, last_octet: u8) -> Node {
-        let ip = format!("127.0.0.{last_octet}");
-        let port = free_port(&ip);
-        let host = format!("{name}.test");
-        let http = reqwest::Client::builder()
-            .resolve(
-                &host,
+        let mut nodes = Node::start_all(&[(name, last_octet)]).await;
+        nodes.pop().expect("one node")
+    }
+
+    /// Starts nodes that federate with each other: each knows the others'
+    /// host names (development mode resolves them to their loopback address).
+    pub async fn start_all(specs: &[(&str, u8)]) -> Vec<Node> {
+        let placed: Vec<(String, String, u16)> = specs
+            .iter()
+            .map(|(name, octet)| {
+                let ip = format!("127.0.0.{octet}");
+                let port = free_port(&ip);
+                (name.to_string(), ip, port)
+            })
+            .collect();
+        let dev_hosts = placed
+            .iter()
+            .map(|(name, ip, _)| format!("{name}.test={ip}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        let mut http = reqwest::Client::builder().timeout(Duration::from_secs(30));
+        for (name, ip, port) in &placed {
+            http = http.resolve(
+                &format!("{name}.test"),
                 format!("{ip}:{port}").parse().expect("socket address"),
-            )
-            .timeout(Duration::from_secs(30))
-            .build()
-            .expect("client");
-        let mut node = Node {
-            name: name.to_string(),
-            ip,
-            port,
-            db: TestDb::new(),
-            http,
-            child: None,
-        };
-        node.spawn().await;
-        node
+            );
+        }
+        let http = http.build().expect("client");
+        let mut nodes: Vec<Node> = placed
+            .into_iter()
+            .map(|(name, ip, port)| Node {
+                name,
+                ip,
+                port,
+                db: TestDb::new(),
+                http: http.clone(),
+                dev_hosts: dev_hosts.clone(),
+                child: None,
+            })
+            .collect();
+        for node in nodes.iter_mut() {
+            node.launch();
+        }
+        for node in &nodes {
+            node.wait_until_up().await;
+        }
+        nodes
     }
 
     pub fn host(&self) -> String {
@@ -86,20 +114,30 @@ impl Node {
         format!("{}/api/intercoop/v1{path}", self.public_url())
     }
 
-    async fn spawn(&mut self) {
+    fn launch(&mut self) {
         let child = Command::new(binary())
             .arg("serve")
             .env("INTERCOOP_BIND", format!("{}:{}", self.ip, self.port))
             .env("INTERCOOP_PUBLIC_URL", self.public_url())
             .env("INTERCOOP_DATABASE_URL", &self.db.url)
             .env("INTERCOOP_NODE_NAME", &self.name)
-            .env("INTERCOOP_LOG", "warn")
+            .env("INTERCOOP_LOG", "error")
+            .env("INTERCOOP_DEV_MODE", "true")
+            .env("INTERCOOP_DEV_HOSTS", &self.dev_hosts)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .kill_on_drop(true)
             .spawn()
             .expect("start intercoop serve");
         self.child = Some(child);
+    }
+
+    async fn spawn(&mut self) {
+        self.launch();
+        self.wait_until_up().await;
+    }
+
+    async fn wait_until_up(&self) {
         let health = self.api("/health");
         let http = self.http.clone();
         eventually(
@@ -201,6 +239,42 @@ impl Node {
 
     pub async fn get(&self, path: &str) -> (StatusCode, Value) {
         self.send(self.http.get(self.api(path))).await
+    }
+
+    /// `handle@host:port`, as people on other servers type it.
+    pub fn account(&self, handle: &str) -> String {
+        format!("{handle}@{}:{}", self.host(), self.port)
+    }
+
+    pub async fn get_as(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        self.send(self.http.get(self.api(path)).bearer_auth(token))
+            .await
+    }
+
+    pub async fn post_as(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(
+            self.http
+                .post(self.api(path))
+                .bearer_auth(token)
+                .json(&body),
+        )
+        .await
+    }
+
+    pub async fn patch_as(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(
+            self.http
+                .patch(self.api(path))
+                .bearer_auth(token)
+                .json(&body),
+        )
+        .await
+    }
+
+    pub async fn delete_as(&self, token: &str, path: &str) -> StatusCode {
+        self.send(self.http.delete(self.api(path)).bearer_auth(token))
+            .await
+            .0
     }
 }
 

@@ -28,6 +28,24 @@ pub enum AdminCommand {
         #[command(flatten)]
         password: PasswordArgs,
     },
+    /// The outgoing delivery queue.
+    Deliveries {
+        #[command(subcommand)]
+        command: DeliveriesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum DeliveriesCommand {
+    /// How many deliveries are waiting.
+    Pending,
+    /// Make waiting deliveries due now (after a peer came back), to all
+    /// hosts or one; a running server sends them within seconds.
+    Retry {
+        /// Only deliveries to this host[:port].
+        #[arg(long)]
+        host: Option<String>,
+    },
 }
 
 async fn open(config: Config) -> anyhow::Result<crate::state::AppState> {
@@ -67,6 +85,22 @@ pub async fn run(config: Config, command: AdminCommand) -> anyhow::Result<()> {
             let state = open(config).await?;
             let user = state.services.create_admin(&email, password).await?;
             println!("created node admin {}", user.email);
+        }
+        AdminCommand::Deliveries { command } => {
+            let state = open(config).await?;
+            match command {
+                DeliveriesCommand::Pending => {
+                    println!(
+                        "{} deliveries waiting, {} of them after a failed attempt",
+                        state.services.pending_deliveries().await?,
+                        state.services.failing_deliveries().await?
+                    );
+                }
+                DeliveriesCommand::Retry { host } => {
+                    let n = state.services.retry_deliveries_now(host).await?;
+                    println!("{n} deliveries are due now");
+                }
+            }
         }
     }
     Ok(())

@@ -105,6 +105,11 @@ impl Services {
     pub async fn pending_deliveries(&self) -> ServiceResult<i64> {
         Ok(self.db.read(crate::store::deliveries::pending).await?)
     }
+
+    /// Waiting deliveries that failed at least once (their host was down).
+    pub async fn failing_deliveries(&self) -> ServiceResult<i64> {
+        Ok(self.db.read(crate::store::deliveries::failing).await?)
+    }
 }
 
 pub(crate) fn new_id() -> String {

@@ -217,6 +217,14 @@ pub fn pending(conn: &mut AnyConnection) -> StoreResult<i64> {
     Ok(deliveries::table.count().get_result(conn)?)
 }
 
+/// Waiting deliveries that have failed at least once.
+pub fn failing(conn: &mut AnyConnection) -> StoreResult<i64> {
+    Ok(deliveries::table
+        .filter(deliveries::attempts.gt(0))
+        .count()
+        .get_result(conn)?)
+}
+
 /// Makes every waiting delivery (to one host, or all) due now.
 pub fn retry_now(
     conn: &mut AnyConnection,

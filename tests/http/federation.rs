@@ -390,24 +390,3 @@ async fn outbox_pages_through_every_open_proposal_and_featured_lists_them() {
     }
     s.stop().await;
 }
-
-#[tokio::test(flavor = "multi_thread")]
-async fn inboxes_say_plainly_that_they_do_not_accept_activities_yet() {
-    let s = TestServer::start().await;
-    s.coop("fiqus").await;
-    let root = s.base.trim_end_matches("/api/intercoop/v1").to_string();
-    for path in ["/inbox", "/actors/fiqus/inbox"] {
-        let resp = s
-            .http
-            .post(format!("{root}{path}"))
-            .header("content-type", AP)
-            .body("{}")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), StatusCode::NOT_IMPLEMENTED);
-        let b: Value = resp.json().await.unwrap();
-        assert_eq!(b["error"], "not_implemented");
-    }
-    s.stop().await;
-}

@@ -152,7 +152,11 @@ pub async fn featured(
 async fn count_collection(state: AppState, handle: String, part: &str) -> ApiResult<Response> {
     let coop = state.services.coop_by_handle(&handle).await?;
     let (followers, following) = state.services.follow_counts(&coop.id).await?;
-    let total = if part == "followers" { followers } else { following };
+    let total = if part == "followers" {
+        followers
+    } else {
+        following
+    };
     let doc: OrderedCollection<Url> = OrderedCollection::count_only(
         context::plain(),
         urls(&state).actor_part(&coop.handle, part),
