@@ -103,12 +103,31 @@ pub async fn run(
     )
     .await?
     .spawn();
+    let housekeeping = tokio::spawn(housekeeping(state.services.clone()));
     let served = axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
         .await;
+    housekeeping.abort();
     worker.stop().await;
     served?;
     Ok(())
+}
+
+/// Received activity ids are kept this long to recognise redeliveries
+/// (senders give up retrying well before: Mastodon after about a week).
+const REMEMBER_RECEIVED: std::time::Duration = std::time::Duration::from_secs(14 * 24 * 3600);
+
+/// Hourly upkeep of tables that would otherwise only grow.
+async fn housekeeping(services: crate::services::Services) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        match services.prune_received(REMEMBER_RECEIVED).await {
+            Ok(n) if n > 0 => tracing::info!(forgotten = n, "old received activity ids pruned"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot prune received activity ids"),
+        }
+    }
 }
 
 /// `intercoop serve`: everything up to the signal that stops it.

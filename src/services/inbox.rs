@@ -196,6 +196,11 @@ impl Services {
         }
         let actor = actor.clone();
         once(self, activity_id, move |conn| {
+            if let Some(existing) = remote_proposals::by_ap_id(conn, note.id.as_str())? {
+                if existing.actor_id != actor.id {
+                    return Err(forbidden("the object belongs to another actor"));
+                }
+            }
             if !following::any_with_actor(conn, &actor.id)? {
                 return Ok((
                     Received::Ignored("no coop here follows this actor".into()),
@@ -209,11 +214,6 @@ impl Services {
                 }
                 Err(NotAProposal::Invalid(m)) => return Err(invalid("object", m)),
             };
-            if let Some(existing) = remote_proposals::by_ap_id(conn, &proposal.ap_id)? {
-                if existing.actor_id != actor.id {
-                    return Err(forbidden("the object belongs to another actor"));
-                }
-            }
             remote_proposals::upsert(conn, &proposal)?;
             Ok((Received::Applied, 0))
         })

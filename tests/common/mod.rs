@@ -16,6 +16,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use tokio::sync::oneshot;
 
+pub mod remote;
+
 pub const PASSWORD: &str = "correct horse battery";
 
 pub struct TestServer {

@@ -2,7 +2,7 @@
 //! FEP-0837 Notes, collections.
 
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::common::{assert_error, need, TestServer};
 

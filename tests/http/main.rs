@@ -9,5 +9,6 @@ mod coop;
 mod delivery;
 mod edges;
 mod federation;
+mod inbox;
 mod proposals;
 mod proposals_list;

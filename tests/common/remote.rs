@@ -1,0 +1,279 @@
+//! A stand-in for another fediverse server on loopback: it serves
+//! Mastodon-shaped actor documents and WebFinger, records what is posted to
+//! its inboxes, and signs activities (draft-cavage, RSA-SHA256) the way
+//! Mastodon does, so our inbox can be driven with real signatures.
+
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query};
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use base64::Engine as _;
+use rsa::pkcs1v15::SigningKey;
+use rsa::pkcs8::DecodePrivateKey;
+use rsa::signature::{SignatureEncoding, Signer};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+pub struct Person {
+    pub name: String,
+    pub public_key_pem: String,
+    pub private_key_pem: String,
+}
+
+/// What a remote server received: path and JSON body.
+pub type Delivered = (String, Value);
+
+pub struct Remote {
+    pub port: u16,
+    pub people: Arc<Vec<Person>>,
+    /// Display names served for each actor (tests change them).
+    names: Arc<Mutex<Vec<String>>>,
+    got: Arc<Mutex<Vec<Delivered>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+impl Remote {
+    /// Starts a server with one actor per name.
+    pub async fn start(names: &[&str]) -> Remote {
+        let people: Vec<Person> = names
+            .iter()
+            .map(|n| {
+                let keys = activitypub_federation::http_signatures::generate_actor_keypair()
+                    .expect("keys");
+                Person {
+                    name: n.to_string(),
+                    public_key_pem: keys.public_key,
+                    private_key_pem: keys.private_key,
+                }
+            })
+            .collect();
+        let people = Arc::new(people);
+        let display: Arc<Mutex<Vec<String>>> =
+            Arc::new(Mutex::new(names.iter().map(|n| n.to_uppercase()).collect()));
+        let got: Arc<Mutex<Vec<Delivered>>> = Arc::default();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let base = format!("http://localhost:{port}");
+
+        let (p, d, b) = (people.clone(), display.clone(), base.clone());
+        let actor = move |Path(name): Path<String>| {
+            let (p, d, b) = (p.clone(), d.clone(), b.clone());
+            async move {
+                let Some(i) = p.iter().position(|x| x.name == name) else {
+                    return StatusCode::NOT_FOUND.into_response();
+                };
+                let display = d.lock().unwrap()[i].clone();
+                let doc = person_document(&b, &p[i], &display);
+                (
+                    [(header::CONTENT_TYPE, "application/activity+json")],
+                    doc.to_string(),
+                )
+                    .into_response()
+            }
+        };
+        let (p, b) = (people.clone(), base.clone());
+        let webfinger = move |Query(q): Query<std::collections::HashMap<String, String>>| {
+            let (p, b) = (p.clone(), b.clone());
+            async move {
+                let resource = q.get("resource").cloned().unwrap_or_default();
+                let name = resource
+                    .trim_start_matches("acct:")
+                    .split('@')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+                if !p.iter().any(|x| x.name == name) {
+                    return StatusCode::NOT_FOUND.into_response();
+                }
+                let jrd = json!({
+                    "subject": resource,
+                    "links": [{"rel": "self", "type": "application/activity+json",
+                               "href": format!("{b}/users/{name}")}]
+                });
+                (
+                    [(header::CONTENT_TYPE, "application/jrd+json")],
+                    jrd.to_string(),
+                )
+                    .into_response()
+            }
+        };
+        let record = got.clone();
+        let inbox = move |uri: axum::http::Uri, body: Bytes| {
+            let record = record.clone();
+            async move {
+                let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                record.lock().unwrap().push((uri.path().to_string(), value));
+                StatusCode::ACCEPTED
+            }
+        };
+        let app = axum::Router::new()
+            .route("/users/{name}", get(actor))
+            .route("/.well-known/webfinger", get(webfinger))
+            .route("/users/{name}/inbox", post(inbox.clone()))
+            .route("/inbox", post(inbox));
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Remote {
+            port,
+            people,
+            names: display,
+            got,
+            task,
+        }
+    }
+
+    pub fn base(&self) -> String {
+        format!("http://localhost:{}", self.port)
+    }
+
+    pub fn actor(&self, name: &str) -> String {
+        format!("{}/users/{name}", self.base())
+    }
+
+    pub fn account(&self, name: &str) -> String {
+        format!("{name}@localhost:{}", self.port)
+    }
+
+    pub fn set_display_name(&self, name: &str, display: &str) {
+        let i = self.person_index(name);
+        self.names.lock().unwrap()[i] = display.to_string();
+    }
+
+    fn person_index(&self, name: &str) -> usize {
+        self.people
+            .iter()
+            .position(|p| p.name == name)
+            .expect("person")
+    }
+
+    pub fn person(&self, name: &str) -> &Person {
+        &self.people[self.person_index(name)]
+    }
+
+    /// The actor document as served now.
+    pub fn document(&self, name: &str) -> Value {
+        let i = self.person_index(name);
+        let display = self.names.lock().unwrap()[i].clone();
+        person_document(&self.base(), &self.people[i], &display)
+    }
+
+    pub fn received(&self) -> Vec<Delivered> {
+        self.got.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Remote {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// A Mastodon-shaped `Person`.
+fn person_document(base: &str, p: &Person, display: &str) -> Value {
+    let id = format!("{base}/users/{}", p.name);
+    json!({
+        "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1",
+                     {"manuallyApprovesFollowers": "as:manuallyApprovesFollowers", "toot": "http://joinmastodon.org/ns#"}],
+        "id": id,
+        "type": "Person",
+        "following": format!("{id}/following"),
+        "followers": format!("{id}/followers"),
+        "inbox": format!("{id}/inbox"),
+        "outbox": format!("{id}/outbox"),
+        "preferredUsername": p.name,
+        "name": display,
+        "summary": "<p>Worker-owned <script>alert(1)</script>studio</p>",
+        "url": format!("{base}/@{}", p.name),
+        "manuallyApprovesFollowers": false,
+        "discoverable": true,
+        "publicKey": {"id": format!("{id}#main-key"), "owner": id, "publicKeyPem": p.public_key_pem},
+        "endpoints": {"sharedInbox": format!("{base}/inbox")}
+    })
+}
+
+/// How to sign a request; every field can be spoiled for a test.
+pub struct Signing<'a> {
+    pub key_pem: &'a str,
+    pub key_id: String,
+    pub date: SystemTime,
+    /// Replaces the correct Digest header.
+    pub digest: Option<String>,
+    pub sign: bool,
+    pub send_date: bool,
+}
+
+impl<'a> Signing<'a> {
+    pub fn as_person(remote: &Remote, name: &str, key_of: &'a Person) -> Signing<'a> {
+        Signing {
+            key_pem: &key_of.private_key_pem,
+            key_id: format!("{}#main-key", remote.actor(name)),
+            date: SystemTime::now(),
+            digest: None,
+            sign: true,
+            send_date: true,
+        }
+    }
+}
+
+/// POSTs `body` to `url` with Host, Date, Digest and Signature headers.
+pub async fn post_signed(
+    http: &reqwest::Client,
+    url: &str,
+    body: &[u8],
+    s: &Signing<'_>,
+) -> (StatusCode, Value) {
+    let parsed = url::Url::parse(url).expect("url");
+    let host = format!(
+        "{}:{}",
+        parsed.host_str().unwrap_or_default(),
+        parsed.port().unwrap_or(80)
+    );
+    let date = httpdate::fmt_http_date(s.date);
+    let digest = s
+        .digest
+        .clone()
+        .unwrap_or_else(|| format!("SHA-256={}", b64(&Sha256::digest(body))));
+    let signing_string = format!(
+        "(request-target): post {}\nhost: {host}\ndate: {date}\ndigest: {digest}",
+        parsed.path()
+    );
+    let key = rsa::RsaPrivateKey::from_pkcs8_pem(s.key_pem).expect("private key");
+    let signature = SigningKey::<Sha256>::new(key).sign(signing_string.as_bytes());
+    let mut req = http
+        .post(url)
+        .header("host", host)
+        .header("digest", digest)
+        .header("content-type", "application/activity+json")
+        .body(body.to_vec());
+    if s.send_date {
+        req = req.header("date", date);
+    }
+    if s.sign {
+        req = req.header(
+            "signature",
+            format!(
+                "keyId=\"{}\",algorithm=\"rsa-sha256\",headers=\"(request-target) host date digest\",signature=\"{}\"",
+                s.key_id,
+                b64(&signature.to_bytes())
+            ),
+        );
+    }
+    let resp = req.send().await.expect("request");
+    let status = resp.status();
+    let bytes = resp.bytes().await.expect("body");
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}

@@ -1,0 +1,485 @@
+//! The inbox, driven by a stand-in remote server that signs like Mastodon:
+//! follows are answered, proposals from followed actors are kept, and every
+//! kind of bad request is refused with its status and changes nothing.
+
+use std::time::{Duration, SystemTime};
+
+use federation_tests::eventually;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::common::remote::{post_signed, Remote, Signing};
+use crate::common::{assert_error, TestServer};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+fn root(s: &TestServer) -> String {
+    s.base.trim_end_matches("/api/intercoop/v1").to_string()
+}
+
+async fn send(
+    s: &TestServer,
+    path: &str,
+    activity: &Value,
+    signing: &Signing<'_>,
+) -> (StatusCode, Value) {
+    post_signed(
+        &s.http,
+        &format!("{}{path}", root(s)),
+        activity.to_string().as_bytes(),
+        signing,
+    )
+    .await
+}
+
+/// Sends as `name`, correctly signed.
+async fn send_as(
+    s: &TestServer,
+    remote: &Remote,
+    name: &str,
+    path: &str,
+    activity: &Value,
+) -> (StatusCode, Value) {
+    let signing = Signing::as_person(remote, name, remote.person(name));
+    send(s, path, activity, &signing).await
+}
+
+fn follow_of(remote: &Remote, name: &str, n: u32, target: &str) -> Value {
+    json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}#follows/{n}", remote.actor(name)),
+        "type": "Follow",
+        "actor": remote.actor(name),
+        "object": target
+    })
+}
+
+async fn followers(s: &TestServer, token: &str, state: &str) -> Vec<String> {
+    let (st, page) = s
+        .get(&format!("/followers?state={state}"), Some(token))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{page}");
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["account"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn wait_received(
+    remote: &Remote,
+    what: &str,
+    check: impl Fn(&(String, Value)) -> bool,
+) -> (String, Value) {
+    eventually(what, WAIT, || async {
+        remote.received().into_iter().find(|d| check(d))
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_signed_follow_is_accepted_and_an_undo_ends_it() {
+    let s = TestServer::start().await;
+    let token = s.coop("fiqus").await;
+    let remote = Remote::start(&["ana"]).await;
+    let follow = follow_of(&remote, "ana", 1, "https://coops.test/actors/fiqus");
+
+    let (st, body) = send_as(&s, &remote, "ana", "/actors/fiqus/inbox", &follow).await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{body}");
+    assert_eq!(
+        followers(&s, &token, "accepted").await,
+        [remote.account("ana")]
+    );
+    let (path, accept) = wait_received(&remote, "the Accept", |(_, a)| a["type"] == "Accept").await;
+    assert_eq!(path, "/users/ana/inbox");
+    assert_eq!(accept["actor"], "https://coops.test/actors/fiqus");
+    assert_eq!(accept["object"]["id"], follow["id"]);
+    assert_eq!(accept["object"]["actor"], remote.actor("ana"));
+    let (_, _, collection) = s.fetch("/actors/fiqus/followers").await;
+    assert_eq!(collection["totalItems"], 1);
+    // The stored actor is the fetched document, cleaned.
+    let (_, page) = s.get("/followers", Some(&token)).await;
+    assert_eq!(page["items"][0]["name"], "ANA");
+    assert_eq!(page["items"][0]["type"], "Person");
+
+    let undo = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}#follows/1/undo", remote.actor("ana")),
+        "type": "Undo", "actor": remote.actor("ana"), "object": follow
+    });
+    let (st, _) = send_as(&s, &remote, "ana", "/inbox", &undo).await;
+    assert_eq!(st, StatusCode::ACCEPTED);
+    assert!(followers(&s, &token, "accepted").await.is_empty());
+
+    // A replayed Follow is recognised by its id and changes nothing.
+    let (st, _) = send_as(&s, &remote, "ana", "/inbox", &follow).await;
+    assert_eq!(st, StatusCode::ACCEPTED);
+    assert!(followers(&s, &token, "accepted").await.is_empty());
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_requests_are_refused_and_change_nothing() {
+    let s = TestServer::start().await;
+    let token = s.coop("fiqus").await;
+    let remote = Remote::start(&["ana", "mallory"]).await;
+    let ana = remote.person("ana");
+    let mallory = remote.person("mallory");
+    let follow = follow_of(&remote, "ana", 1, "https://coops.test/actors/fiqus");
+    let path = "/actors/fiqus/inbox";
+
+    // Signed with another actor's key.
+    let forged = Signing::as_person(&remote, "ana", mallory);
+    let (st, b) = send(&s, path, &follow, &forged).await;
+    assert_error(st, &b, StatusCode::UNAUTHORIZED, "invalid_signature");
+
+    // No signature at all.
+    let mut unsigned = Signing::as_person(&remote, "ana", ana);
+    unsigned.sign = false;
+    let (st, b) = send(&s, path, &follow, &unsigned).await;
+    assert_error(st, &b, StatusCode::UNAUTHORIZED, "invalid_signature");
+
+    // A Digest of another body (the signature covers the wrong digest).
+    let mut wrong_digest = Signing::as_person(&remote, "ana", ana);
+    wrong_digest.digest = Some("SHA-256=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=".into());
+    let (st, b) = send(&s, path, &follow, &wrong_digest).await;
+    assert_error(st, &b, StatusCode::UNAUTHORIZED, "invalid_digest");
+
+    // Dates out of the window, either way, and none at all.
+    for date in [
+        SystemTime::now() - Duration::from_secs(2 * 3600),
+        SystemTime::now() + Duration::from_secs(2 * 3600),
+    ] {
+        let mut stale = Signing::as_person(&remote, "ana", ana);
+        stale.date = date;
+        let (st, b) = send(&s, path, &follow, &stale).await;
+        assert_error(st, &b, StatusCode::UNAUTHORIZED, "invalid_date");
+    }
+    let mut no_date = Signing::as_person(&remote, "ana", ana);
+    no_date.send_date = false;
+    let (st, b) = send(&s, path, &follow, &no_date).await;
+    assert_error(st, &b, StatusCode::UNAUTHORIZED, "invalid_date");
+
+    // Too big, not JSON, not an activity we handle.
+    let signing = Signing::as_person(&remote, "ana", ana);
+    let mut huge = follow.clone();
+    huge["padding"] = json!("x".repeat(300 * 1024));
+    let (st, b) = send(&s, path, &huge, &signing).await;
+    assert_error(st, &b, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+    let (st, b) = post_signed(
+        &s.http,
+        &format!("{}{path}", root(&s)),
+        b"{\"type\": \"Follow\",",
+        &signing,
+    )
+    .await;
+    assert_error(st, &b, StatusCode::BAD_REQUEST, "invalid_activity");
+    let mut like = follow.clone();
+    like["type"] = json!("Like");
+    let (st, b) = send(&s, path, &like, &signing).await;
+    assert_error(
+        st,
+        &b,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unsupported_activity",
+    );
+
+    // An activity id on another host than its actor.
+    let mut foreign_id = follow.clone();
+    foreign_id["id"] = json!("http://elsewhere.test/follows/1");
+    let (st, b) = send(&s, path, &foreign_id, &signing).await;
+    assert_error(st, &b, StatusCode::FORBIDDEN, "forbidden_origin");
+
+    // An object on another host than its actor.
+    let note = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/notes/1/activity", remote.base()),
+        "type": "Create", "actor": remote.actor("ana"),
+        "object": {"id": "http://elsewhere.test/notes/1", "type": "Note", "purpose": "offer",
+                   "attributedTo": remote.actor("ana"), "content": "x"}
+    });
+    let (st, b) = send(&s, "/inbox", &note, &signing).await;
+    assert_error(st, &b, StatusCode::FORBIDDEN, "forbidden");
+
+    // A follow of a coop that does not exist.
+    let nobody = follow_of(&remote, "ana", 2, "https://coops.test/actors/nobody");
+    let (st, b) = send(&s, "/inbox", &nobody, &signing).await;
+    assert_error(st, &b, StatusCode::NOT_FOUND, "not_found");
+
+    assert!(followers(&s, &token, "accepted").await.is_empty());
+    assert!(followers(&s, &token, "pending").await.is_empty());
+    // The refused Follow was not recorded as seen: sent properly, it works.
+    let (st, _) = send(&s, path, &follow, &signing).await;
+    assert_eq!(st, StatusCode::ACCEPTED);
+    assert_eq!(
+        followers(&s, &token, "accepted").await,
+        [remote.account("ana")]
+    );
+    s.stop().await;
+}
+
+fn proposal_note(remote: &Remote, n: u32, title: &str) -> Value {
+    // Shaped like Mitra's FEP-0837 proposals, with our category vocabulary.
+    json!({
+        "id": format!("{}/objects/{n}", remote.base()),
+        "type": "Note",
+        "attributedTo": remote.actor("ana"),
+        "purpose": "offer",
+        "name": title,
+        "content": "<p>We host <b>Nextcloud</b><script>alert(1)</script></p>",
+        "published": "2026-11-20T10:00:00Z",
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "tag": [{"type": "Hashtag", "name": "#coopOffer", "href": "x"},
+                {"type": "Hashtag", "name": "#Nextcloud", "href": "x"}],
+        "publishes": {
+            "type": "Intent", "action": "transfer",
+            "resourceClassifiedAs": ["https://other.example/ns/categories#technical"],
+            "resourceQuantity": {"hasUnit": "one", "hasNumericalValue": 5}
+        },
+        "location": {"type": "Place", "name": "Leeds"},
+        "unitBased": false
+    })
+}
+
+fn wrap(remote: &Remote, kind: &str, n: &str, object: Value) -> Value {
+    json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/activities/{n}", remote.base()),
+        "type": kind, "actor": remote.actor("ana"), "object": object
+    })
+}
+
+async fn received_titles(s: &TestServer, token: &str) -> Vec<String> {
+    let (st, page) = s.get("/remote-proposals", Some(token)).await;
+    assert_eq!(st, StatusCode::OK, "{page}");
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["title"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn proposals_of_a_followed_actor_are_kept_and_follow_its_changes() {
+    let s = TestServer::start().await;
+    let token = s.coop("fiqus").await;
+    let remote = Remote::start(&["ana", "mallory"]).await;
+
+    // Nobody here follows ana yet: her proposals are not kept.
+    let (st, _) = send_as(
+        &s,
+        &remote,
+        "ana",
+        "/inbox",
+        &wrap(&remote, "Create", "0", proposal_note(&remote, 0, "Early")),
+    )
+    .await;
+    assert_eq!(st, StatusCode::ACCEPTED);
+
+    let (st, f) = s
+        .post(
+            "/follows",
+            &token,
+            json!({"account": remote.account("ana")}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{f}");
+    assert_eq!(f["state"], "pending");
+    let (_, sent) = wait_received(&remote, "our Follow", |(_, a)| a["type"] == "Follow").await;
+    assert_eq!(sent["actor"], "https://coops.test/actors/fiqus");
+    assert_eq!(sent["object"], remote.actor("ana"));
+    // Ana accepts with her own copy of the Follow, as Mastodon does.
+    let accept = wrap(&remote, "Accept", "accept-1", sent.clone());
+    let (st, b) = send_as(&s, &remote, "ana", "/actors/fiqus/inbox", &accept).await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
+    let (_, following) = s.get("/follows", Some(&token)).await;
+    assert_eq!(following["items"][0]["account"], remote.account("ana"));
+    assert_eq!(following["items"][0]["state"], "accepted");
+
+    let (st, _) = send_as(
+        &s,
+        &remote,
+        "ana",
+        "/inbox",
+        &wrap(
+            &remote,
+            "Create",
+            "1",
+            proposal_note(&remote, 1, "Nextcloud hosting"),
+        ),
+    )
+    .await;
+    assert_eq!(st, StatusCode::ACCEPTED);
+    let plain = json!({"id": format!("{}/objects/2", remote.base()), "type": "Note",
+                       "attributedTo": remote.actor("ana"), "content": "just chatting"});
+    let (st, _) = send_as(
+        &s,
+        &remote,
+        "ana",
+        "/inbox",
+        &wrap(&remote, "Create", "2", plain),
+    )
+    .await;
+    assert_eq!(st, StatusCode::ACCEPTED);
+    let (_, page) = s.get("/remote-proposals", Some(&token)).await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 1, "{page}");
+    let p = &page["items"][0];
+    assert_eq!(p["title"], "Nextcloud hosting");
+    assert_eq!(p["kind"], "offer");
+    assert_eq!(p["category"], "technical");
+    assert_eq!(p["tags"], json!(["nextcloud"]));
+    assert_eq!(p["quantity"], json!({"value": "5", "unit": "one"}));
+    assert_eq!(p["place"], "Leeds");
+    assert!(
+        !p["content_html"].as_str().unwrap().contains("script"),
+        "{p}"
+    );
+    assert_eq!(p["coop"]["account"], remote.account("ana"));
+
+    // Mallory may not change or delete ana's proposal.
+    let mut stolen = proposal_note(&remote, 1, "Hijacked");
+    stolen["attributedTo"] = json!(remote.actor("mallory"));
+    let mut update = wrap(&remote, "Update", "m1", stolen);
+    update["actor"] = json!(remote.actor("mallory"));
+    let (st, b) = send_as(&s, &remote, "mallory", "/inbox", &update).await;
+    assert_error(st, &b, StatusCode::FORBIDDEN, "forbidden");
+    let mut delete = wrap(
+        &remote,
+        "Delete",
+        "m2",
+        json!(format!("{}/objects/1", remote.base())),
+    );
+    delete["actor"] = json!(remote.actor("mallory"));
+    let (st, b) = send_as(&s, &remote, "mallory", "/inbox", &delete).await;
+    assert_error(st, &b, StatusCode::FORBIDDEN, "forbidden");
+    assert_eq!(received_titles(&s, &token).await, ["Nextcloud hosting"]);
+
+    // Ana edits it, updates her profile, then deletes it.
+    let (st, _) = send_as(
+        &s,
+        &remote,
+        "ana",
+        "/inbox",
+        &wrap(
+            &remote,
+            "Update",
+            "3",
+            proposal_note(&remote, 1, "Nextcloud and Matrix hosting"),
+        ),
+    )
+    .await;
+    assert_eq!(st, StatusCode::ACCEPTED);
+    assert_eq!(
+        received_titles(&s, &token).await,
+        ["Nextcloud and Matrix hosting"]
+    );
+    remote.set_display_name("ana", "Ana's Coop");
+    let (st, b) = send_as(
+        &s,
+        &remote,
+        "ana",
+        "/inbox",
+        &wrap(&remote, "Update", "4", remote.document("ana")),
+    )
+    .await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
+    let (_, following) = s.get("/follows", Some(&token)).await;
+    assert_eq!(following["items"][0]["name"], "Ana's Coop");
+    let tombstone = json!({"id": format!("{}/objects/1", remote.base()), "type": "Tombstone"});
+    let (st, _) = send_as(
+        &s,
+        &remote,
+        "ana",
+        "/inbox",
+        &wrap(&remote, "Delete", "5", tombstone),
+    )
+    .await;
+    assert_eq!(st, StatusCode::ACCEPTED);
+    assert!(received_titles(&s, &token).await.is_empty());
+
+    // Ana deletes her account: she is forgotten along with the follow.
+    let (st, _) = send_as(
+        &s,
+        &remote,
+        "ana",
+        "/inbox",
+        &wrap(&remote, "Delete", "6", json!(remote.actor("ana"))),
+    )
+    .await;
+    assert_eq!(st, StatusCode::ACCEPTED);
+    let (_, following) = s.get("/follows", Some(&token)).await;
+    assert!(
+        following["items"].as_array().unwrap().is_empty(),
+        "{following}"
+    );
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn follow_api_refuses_bad_accounts() {
+    let s = TestServer::start().await;
+    let token = s.coop("fiqus").await;
+    let remote = Remote::start(&["ana"]).await;
+    for bad in ["ana", "@", "ana@", "a b@c.test"] {
+        let (st, b) = s.post("/follows", &token, json!({"account": bad})).await;
+        assert_error(
+            st,
+            &b,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        );
+    }
+    let (st, b) = s
+        .post("/follows", &token, json!({"account": "fiqus@coops.test"}))
+        .await;
+    let message = assert_error(
+        st,
+        &b,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert!(message.contains("this node"), "{message}");
+    let (st, b) = s
+        .post(
+            "/follows",
+            &token,
+            json!({"account": remote.account("nobody")}),
+        )
+        .await;
+    assert_error(st, &b, StatusCode::NOT_FOUND, "not_found");
+    let (st, b) = s
+        .post(
+            "/follows",
+            &token,
+            json!({"account": remote.account("ana"), "extra": 1}),
+        )
+        .await;
+    assert_error(
+        st,
+        &b,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    let (st, b) = s.get("/follows?limit=0", Some(&token)).await;
+    assert_error(
+        st,
+        &b,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    let (st, b) = s
+        .call(
+            reqwest::Method::DELETE,
+            "/follows/unknown",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_error(st, &b, StatusCode::NOT_FOUND, "not_found");
+    let (_, page) = s.get("/follows?state=pending", Some(&token)).await;
+    assert!(page["items"].as_array().unwrap().is_empty());
+    assert!(remote.received().is_empty(), "nothing was sent");
+    s.stop().await;
+}
