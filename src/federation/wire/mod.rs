@@ -5,6 +5,8 @@ pub mod activity;
 pub mod actor;
 pub mod collection;
 pub mod context;
+#[cfg(test)]
+mod interop_tests;
 pub mod nodeinfo;
 pub mod proposal;
 pub mod received_proposal;
