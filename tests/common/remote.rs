@@ -226,13 +226,9 @@ impl<'a> Signing<'a> {
     }
 }
 
-/// POSTs `body` to `url` with Host, Date, Digest and Signature headers.
-pub async fn post_signed(
-    http: &reqwest::Client,
-    url: &str,
-    body: &[u8],
-    s: &Signing<'_>,
-) -> (StatusCode, Value) {
+/// The Host, Date, Digest, Content-Type and Signature headers for POSTing
+/// `body` to `url` (Date and Signature left out when `s` says so).
+pub fn signed_headers(url: &str, body: &[u8], s: &Signing<'_>) -> Vec<(&'static str, String)> {
     let parsed = url::Url::parse(url).expect("url");
     let host = format!(
         "{}:{}",
@@ -250,24 +246,37 @@ pub async fn post_signed(
     );
     let key = rsa::RsaPrivateKey::from_pkcs8_pem(s.key_pem).expect("private key");
     let signature = SigningKey::<Sha256>::new(key).sign(signing_string.as_bytes());
-    let mut req = http
-        .post(url)
-        .header("host", host)
-        .header("digest", digest)
-        .header("content-type", "application/activity+json")
-        .body(body.to_vec());
+    let mut headers = vec![
+        ("host", host),
+        ("digest", digest),
+        ("content-type", "application/activity+json".to_string()),
+    ];
     if s.send_date {
-        req = req.header("date", date);
+        headers.push(("date", date));
     }
     if s.sign {
-        req = req.header(
+        headers.push((
             "signature",
             format!(
                 "keyId=\"{}\",algorithm=\"rsa-sha256\",headers=\"(request-target) host date digest\",signature=\"{}\"",
                 s.key_id,
                 b64(&signature.to_bytes())
             ),
-        );
+        ));
+    }
+    headers
+}
+
+/// POSTs `body` to `url` with Host, Date, Digest and Signature headers.
+pub async fn post_signed(
+    http: &reqwest::Client,
+    url: &str,
+    body: &[u8],
+    s: &Signing<'_>,
+) -> (StatusCode, Value) {
+    let mut req = http.post(url).body(body.to_vec());
+    for (name, value) in signed_headers(url, body, s) {
+        req = req.header(name, value);
     }
     let resp = req.send().await.expect("request");
     let status = resp.status();
