@@ -12,7 +12,9 @@ use super::extract::{ApiJson, ApiQuery, Auth};
 use super::views::{FollowPage, FollowView, RemoteProposalPage, RemoteProposalView};
 use crate::domain::limits;
 use crate::services::follows::FollowState;
+use crate::services::proposals::Page;
 use crate::state::AppState;
+use crate::store::follows::WithActor;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -48,6 +50,17 @@ pub struct PageParams {
     pub cursor: Option<String>,
     /// 1 to 100, default 20.
     pub limit: Option<i64>,
+}
+
+fn follow_page(page: Page<WithActor>) -> FollowPage {
+    FollowPage {
+        items: page
+            .items
+            .iter()
+            .map(|(f, a)| FollowView::new(f, a))
+            .collect(),
+        next_cursor: page.next_cursor,
+    }
 }
 
 fn state_of(p: &FollowListParams) -> FollowState {
@@ -97,14 +110,7 @@ pub async fn list_following(
             params.limit.unwrap_or(limits::PAGE_SIZE_DEFAULT),
         )
         .await?;
-    Ok(Json(FollowPage {
-        items: page
-            .items
-            .iter()
-            .map(|(f, a)| FollowView::new(f, a))
-            .collect(),
-        next_cursor: page.next_cursor,
-    }))
+    Ok(Json(follow_page(page)))
 }
 
 /// Stop following (or withdraw a request). `id` is the actor's `id` in lists.
@@ -137,14 +143,7 @@ pub async fn list_followers(
             params.limit.unwrap_or(limits::PAGE_SIZE_DEFAULT),
         )
         .await?;
-    Ok(Json(FollowPage {
-        items: page
-            .items
-            .iter()
-            .map(|(f, a)| FollowView::new(f, a))
-            .collect(),
-        next_cursor: page.next_cursor,
-    }))
+    Ok(Json(follow_page(page)))
 }
 
 /// Approve a pending follow request.

@@ -56,24 +56,6 @@ impl FollowObject {
     }
 }
 
-fn private(
-    id: Url,
-    kind: &'static str,
-    actor: Url,
-    object: FollowObject,
-) -> OutgoingActivity<FollowObject> {
-    OutgoingActivity {
-        context: super::context::plain(),
-        to: vec![object_counterpart(&actor, &object).to_string()],
-        id,
-        kind,
-        actor,
-        object,
-        cc: Vec::new(),
-        published: None,
-    }
-}
-
 /// The other party of a follow relation, seen from `actor`.
 fn object_counterpart<'a>(actor: &Url, follow: &'a FollowObject) -> &'a Url {
     if &follow.actor == actor {
@@ -102,9 +84,18 @@ pub fn about_follow(
     kind: &'static str,
     id: Url,
     actor: Url,
-    follow: FollowObject,
+    object: FollowObject,
 ) -> OutgoingActivity<FollowObject> {
-    private(id, kind, actor, follow)
+    OutgoingActivity {
+        context: super::context::plain(),
+        to: vec![object_counterpart(&actor, &object).to_string()],
+        id,
+        kind,
+        actor,
+        object,
+        cc: Vec::new(),
+        published: None,
+    }
 }
 
 fn utc(t: NaiveDateTime) -> DateTime<Utc> {

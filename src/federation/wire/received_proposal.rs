@@ -11,7 +11,7 @@ use url::Url;
 use crate::domain::limits;
 use crate::domain::proposal::{Category, ProposalKind, Quantity};
 use crate::domain::remote::RemoteProposal;
-use crate::domain::text::sanitize_html;
+use crate::domain::text::{sanitize_html, truncate_chars as cut};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -130,10 +130,6 @@ fn plain_text(html: &str) -> String {
         }
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn cut(text: &str, max: usize) -> String {
-    text.chars().take(max).collect()
 }
 
 fn naive(t: DateTime<Utc>) -> NaiveDateTime {

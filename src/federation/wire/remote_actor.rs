@@ -7,7 +7,7 @@ use serde_json::Value;
 use url::Url;
 
 use crate::domain::remote::RemoteActor;
-use crate::domain::text::sanitize_html;
+use crate::domain::text::{sanitize_html, truncate_chars as cut};
 use crate::federation::urls::{origin_of, same_origin};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -56,10 +56,6 @@ fn first_url(value: &Value) -> Option<String> {
 
 const NAME_MAX: usize = 200;
 const SUMMARY_MAX: usize = 10_000;
-
-fn cut(text: &str, max: usize) -> String {
-    text.chars().take(max).collect()
-}
 
 impl RemoteActorDocument {
     /// Checks the rules an actor document must follow to be trusted: a known
