@@ -8,6 +8,7 @@
 
 mod db;
 mod node;
+pub mod steps;
 
 pub use db::TestDb;
-pub use node::{eventually, Node};
+pub use node::{eventually, free_port, Node, Spec};

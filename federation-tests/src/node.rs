@@ -30,17 +30,53 @@ fn binary() -> PathBuf {
     bin
 }
 
-fn free_port(ip: &str) -> u16 {
+pub fn free_port(ip: &str) -> u16 {
     TcpListener::bind((ip, 0))
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("free port")
 }
 
+/// Where a node listens and what it calls itself.
+pub struct Spec {
+    name: String,
+    ip: String,
+    port: u16,
+    public_url: Option<String>,
+}
+
+impl Spec {
+    /// Node `name` on 127.0.0.`last_octet`, on a free port.
+    pub fn new(name: &str, last_octet: u8) -> Spec {
+        let ip = format!("127.0.0.{last_octet}");
+        Spec {
+            name: name.to_string(),
+            port: free_port(&ip),
+            ip,
+            public_url: None,
+        }
+    }
+
+    /// The node sits behind a reverse proxy that other servers reach at
+    /// `public_url`; the test still talks to the node's own listener.
+    pub fn behind(mut self, public_url: &str) -> Spec {
+        self.public_url = Some(public_url.to_string());
+        self
+    }
+
+    /// `ip:port` of the node's own listener.
+    pub fn listener(&self) -> String {
+        format!("{}:{}", self.ip, self.port)
+    }
+}
+
 /// One `intercoop serve` process. Each node has its own loopback address
 /// (127.0.0.x) and host name, so nodes look like separate servers.
 pub struct Node {
     pub name: String,
+    /// What the node advertises: `http://<name>.test:<port>` unless it sits
+    /// behind a front (see [`Spec::behind`]).
+    public_url: String,
     pub ip: String,
     pub port: u16,
     pub db: TestDb,
@@ -60,33 +96,46 @@ impl Node {
     /// Starts nodes that federate with each other: each knows the others'
     /// host names (development mode resolves them to their loopback address).
     pub async fn start_all(specs: &[(&str, u8)]) -> Vec<Node> {
-        let placed: Vec<(String, String, u16)> = specs
+        let specs: Vec<Spec> = specs
             .iter()
-            .map(|(name, octet)| {
-                let ip = format!("127.0.0.{octet}");
-                let port = free_port(&ip);
-                (name.to_string(), ip, port)
-            })
+            .map(|(name, octet)| Spec::new(name, *octet))
             .collect();
-        let dev_hosts = placed
+        Node::start_specs(specs, &[]).await
+    }
+
+    /// Starts one node as `spec` says; `other_hosts` (`host=ip`) are servers
+    /// that are not intercoop nodes, such as an interop peer.
+    pub async fn start_spec(spec: Spec, other_hosts: &[String]) -> Node {
+        let mut nodes = Node::start_specs(vec![spec], other_hosts).await;
+        nodes.pop().expect("one node")
+    }
+
+    async fn start_specs(specs: Vec<Spec>, other_hosts: &[String]) -> Vec<Node> {
+        let dev_hosts = specs
             .iter()
-            .map(|(name, ip, _)| format!("{name}.test={ip}"))
+            .map(|s| format!("{}.test={}", s.name, s.ip))
+            .chain(other_hosts.iter().cloned())
             .collect::<Vec<_>>()
             .join(",");
         let mut http = reqwest::Client::builder().timeout(Duration::from_secs(30));
-        for (name, ip, port) in &placed {
+        for s in &specs {
             http = http.resolve(
-                &format!("{name}.test"),
-                format!("{ip}:{port}").parse().expect("socket address"),
+                &format!("{}.test", s.name),
+                format!("{}:{}", s.ip, s.port)
+                    .parse()
+                    .expect("socket address"),
             );
         }
         let http = http.build().expect("client");
-        let mut nodes: Vec<Node> = placed
+        let mut nodes: Vec<Node> = specs
             .into_iter()
-            .map(|(name, ip, port)| Node {
-                name,
-                ip,
-                port,
+            .map(|s| Node {
+                public_url: s
+                    .public_url
+                    .unwrap_or_else(|| format!("http://{}.test:{}", s.name, s.port)),
+                name: s.name,
+                ip: s.ip,
+                port: s.port,
                 db: TestDb::new(),
                 http: http.clone(),
                 dev_hosts: dev_hosts.clone(),
@@ -106,12 +155,18 @@ impl Node {
         format!("{}.test", self.name)
     }
 
+    /// The base URL the node advertises (its ids start with it).
     pub fn public_url(&self) -> String {
+        self.public_url.clone()
+    }
+
+    /// The node's own listener, which the test talks to directly.
+    fn local_url(&self) -> String {
         format!("http://{}:{}", self.host(), self.port)
     }
 
     pub fn api(&self, path: &str) -> String {
-        format!("{}/api/intercoop/v1{path}", self.public_url())
+        format!("{}/api/intercoop/v1{path}", self.local_url())
     }
 
     fn launch(&mut self) {
@@ -243,7 +298,12 @@ impl Node {
 
     /// `handle@host:port`, as people on other servers type it.
     pub fn account(&self, handle: &str) -> String {
-        format!("{handle}@{}:{}", self.host(), self.port)
+        let url = url::Url::parse(&self.public_url).expect("public url");
+        let host = url.host_str().expect("public url host");
+        match url.port() {
+            Some(port) => format!("{handle}@{host}:{port}"),
+            None => format!("{handle}@{host}"),
+        }
     }
 
     pub async fn get_as(&self, token: &str, path: &str) -> (StatusCode, Value) {

@@ -3,78 +3,13 @@
 
 use std::time::Duration;
 
+use federation_tests::steps::{accounts, follow, publish, titles, wait_for, WAIT};
 use federation_tests::{eventually, Node};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
-const WAIT: Duration = Duration::from_secs(60);
 /// A sender killed mid-send holds its lease (30 s) before another try.
 const WAIT_AFTER_KILL: Duration = Duration::from_secs(120);
-
-fn titles(page: &Value) -> Vec<String> {
-    let mut t: Vec<String> = page["items"]
-        .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|p| p["title"].as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
-    t.sort();
-    t
-}
-
-fn accounts(page: &Value) -> Vec<String> {
-    let mut a: Vec<String> = page["items"]
-        .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|f| f["account"].as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
-    a.sort();
-    a
-}
-
-/// Waits until `path` (as `token` on `node`) satisfies `ok`; returns the body.
-async fn wait_for(
-    node: &Node,
-    token: &str,
-    path: &str,
-    what: &str,
-    limit: Duration,
-    ok: impl Fn(&Value) -> bool,
-) -> Value {
-    eventually(what, limit, || async {
-        let (st, body) = node.get_as(token, path).await;
-        (st == StatusCode::OK && ok(&body)).then_some(body)
-    })
-    .await
-}
-
-async fn follow(node: &Node, token: &str, account: &str) -> Value {
-    let (st, body) = node
-        .post_as(token, "/follows", json!({ "account": account }))
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "follow {account}: {body}");
-    body
-}
-
-async fn publish(node: &Node, token: &str, title: &str) -> String {
-    let (st, body) = node
-        .post_as(
-            token,
-            "/proposals",
-            json!({"kind": "need", "category": "technical", "title": title, "tags": ["hosting"],
-                   "quantity": {"value": "3", "unit": "server"}, "place": "Rosario, AR"}),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{body}");
-    body["id"].as_str().expect("id").to_string()
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn follows_are_accepted_and_proposals_reach_every_follower() {

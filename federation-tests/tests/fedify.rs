@@ -1,0 +1,300 @@
+//! Interop with software we did not write: a server built with Fedify (from
+//! npm, see `fedify/peer.mjs`) and a coop on an intercoop node follow each
+//! other through WebFinger and read each other's posts, every request signed
+//! and verified by both sides.
+//!
+//! Needs `npm ci` in `federation-tests/fedify` first, so it only builds with
+//! the `fedify` feature: `.ci/run` does both.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use federation_tests::steps::{accounts, follow, publish, titles, wait_for, WAIT};
+use federation_tests::{eventually, free_port, Node, Spec};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+const PEER_IP: &str = "127.0.0.40";
+const FRONT_IP: &str = "127.0.0.41";
+
+/// The Fedify peer process and a client for its control API.
+struct Peer {
+    host: String,
+    http: reqwest::Client,
+    _child: Child,
+}
+
+impl Peer {
+    async fn start(front_port: u16, node_listener: &str) -> Peer {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fedify");
+        let node = dir.join("node_modules/.bin/node");
+        assert!(
+            node.exists(),
+            "{} is missing: run `npm ci` in {}",
+            node.display(),
+            dir.display()
+        );
+        let port = free_port(PEER_IP);
+        let host = format!("fedify.test:{port}");
+        let mut child = Command::new(node)
+            .arg("peer.mjs")
+            .current_dir(&dir)
+            .env("PEER_BIND", format!("{PEER_IP}:{port}"))
+            .env("PEER_HOST", &host)
+            .env("FRONT_BIND", format!("{FRONT_IP}:{front_port}"))
+            .env("FRONT_HOST", "alpha.test")
+            .env("FRONT_UPSTREAM", node_listener)
+            .env(
+                "PEER_RESOLVE",
+                format!("alpha.test={FRONT_IP},fedify.test={PEER_IP}"),
+            )
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start the Fedify peer");
+        let stdout = child.stdout.take().expect("peer stdout");
+        let ready = tokio::time::timeout(WAIT, async {
+            let mut lines = BufReader::new(stdout).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                if line == "ready" {
+                    return true;
+                }
+            }
+            false
+        })
+        .await;
+        assert_eq!(ready, Ok(true), "the Fedify peer did not start");
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .resolve(
+                "fedify.test",
+                format!("{PEER_IP}:{port}").parse().expect("address"),
+            )
+            .build()
+            .expect("client");
+        Peer {
+            host,
+            http,
+            _child: child,
+        }
+    }
+
+    fn account(&self) -> String {
+        format!("peer@{}", self.host)
+    }
+
+    fn actor(&self) -> String {
+        format!("http://{}/users/peer", self.host)
+    }
+
+    async fn control(&self, path: &str, body: Value) -> Value {
+        let resp = self
+            .http
+            .post(format!("http://{}/control/{path}", self.host))
+            .json(&body)
+            .send()
+            .await
+            .expect("peer control");
+        let status = resp.status();
+        let body: Value = resp.json().await.expect("peer answer");
+        assert_eq!(status, StatusCode::OK, "peer {path}: {body}");
+        body
+    }
+
+    async fn received(&self) -> Value {
+        self.http
+            .get(format!("http://{}/control/received", self.host))
+            .send()
+            .await
+            .expect("peer control")
+            .json()
+            .await
+            .expect("peer answer")
+    }
+
+    /// Waits until the peer has verified an activity of `kind` that `ok` likes.
+    async fn wait_for(&self, kind: &str, ok: impl Fn(&Value) -> bool) -> Value {
+        eventually(&format!("the peer verifies a {kind}"), WAIT, || async {
+            let all = self.received().await;
+            all["received"]
+                .as_array()
+                .and_then(|items| items.iter().find(|a| a["type"] == kind && ok(a)).cloned())
+        })
+        .await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fedify_server_and_a_coop_follow_each_other_and_read_each_others_posts() {
+    let front_port = free_port(FRONT_IP);
+    let spec = Spec::new("alpha", 42).behind(&format!("https://alpha.test:{front_port}"));
+    let listener = spec.listener();
+    let alpha = Node::start_spec(spec, &[format!("fedify.test={PEER_IP}")]).await;
+    let peer = Peer::start(front_port, &listener).await;
+    let tierra = alpha.coop("tierra").await;
+    let tierra_actor = format!("{}/actors/tierra", alpha.public_url());
+
+    // Fedify finds the coop by its handle (WebFinger over https) and follows.
+    let followed = peer
+        .control(
+            "follow",
+            json!({ "handle": format!("@{}", alpha.account("tierra")) }),
+        )
+        .await;
+    assert_eq!(followed["actor"], tierra_actor);
+    assert_eq!(followed["type"], "Organization");
+    wait_for(
+        &alpha,
+        &tierra,
+        "/followers",
+        "the Fedify follower is accepted",
+        WAIT,
+        |p| accounts(p) == [peer.account()] && p["items"][0]["state"] == "accepted",
+    )
+    .await;
+    let accept = peer
+        .wait_for("Accept", |a| a["actor"] == tierra_actor.as_str())
+        .await;
+    assert_eq!(accept["raw"]["object"]["id"], followed["follow"]);
+
+    // The coop's needs reach Fedify as signed Create/Update/Delete of Notes
+    // that carry the FEP-0837 fields.
+    let id = publish(&alpha, &tierra, "Two developers for a month").await;
+    let note_id = format!("{}/proposals/{id}", alpha.public_url());
+    let create = peer
+        .wait_for("Create", |a| a["raw"]["object"]["id"] == note_id.as_str())
+        .await;
+    let note = &create["raw"]["object"];
+    assert_eq!(create["actor"], tierra_actor);
+    assert_eq!(note["type"], "Note");
+    assert_eq!(note["attributedTo"], tierra_actor);
+    assert_eq!(note["name"], "Two developers for a month");
+    assert_eq!(note["purpose"], "request");
+    assert_eq!(
+        note["publishes"]["resourceQuantity"]["hasNumericalValue"],
+        "3"
+    );
+    let (st, _) = alpha
+        .patch_as(
+            &tierra,
+            &format!("/proposals/{id}"),
+            json!({"title": "Three developers for a month"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    peer.wait_for("Update", |a| {
+        a["raw"]["object"]["name"] == "Three developers for a month"
+    })
+    .await;
+    let (st, _) = alpha
+        .patch_as(
+            &tierra,
+            &format!("/proposals/{id}"),
+            json!({"status": "closed"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    peer.wait_for("Delete", |a| a["raw"]["object"]["id"] == note_id.as_str())
+        .await;
+
+    // The coop follows Fedify back; Fedify's signed Accept is taken.
+    let requested = follow(&alpha, &tierra, &peer.account()).await;
+    assert_eq!(requested["type"], "Person");
+    assert_eq!(requested["actor"], peer.actor());
+    wait_for(
+        &alpha,
+        &tierra,
+        "/follows",
+        "Fedify accepts the follow",
+        WAIT,
+        |p| accounts(p) == [peer.account()] && p["items"][0]["state"] == "accepted",
+    )
+    .await;
+
+    // Fedify's posts: a plain Note from its own outbox is accepted (and
+    // not kept: it is not a need or an offer) ...
+    peer.control(
+        "note",
+        json!({ "to": tierra_actor, "content": "<p>Hello from Fedify</p>" }),
+    )
+    .await;
+    // ... and an offer carrying FEP-0837 fields, signed by Fedify, is kept.
+    let offer_id = format!("{}/offers/1", peer.actor());
+    let sent = peer
+        .control(
+            "raw",
+            json!({
+                "to": tierra_actor,
+                "activity": {
+                    "@context": ["https://www.w3.org/ns/activitystreams", {
+                        "vf": "https://w3id.org/valueflows/ont/vf#",
+                        "purpose": "vf:purpose", "publishes": "vf:publishes"
+                    }],
+                    "id": format!("{}/activities/offer-1", peer.actor()),
+                    "type": "Create",
+                    "actor": peer.actor(),
+                    "to": ["https://www.w3.org/ns/activitystreams#Public"],
+                    "object": {
+                        "id": offer_id,
+                        "type": "Note",
+                        "attributedTo": peer.actor(),
+                        "name": "Rust mentoring",
+                        "content": "<p>Two hours a week of Rust mentoring.</p>",
+                        "purpose": "offer",
+                        "publishes": {"type": "Intent", "action": "deliverService",
+                                      "resourceQuantity": {"hasUnit": "hour", "hasNumericalValue": "2"}},
+                        "to": ["https://www.w3.org/ns/activitystreams#Public"]
+                    }
+                }
+            }),
+        )
+        .await;
+    assert_eq!(sent["status"], 202, "{sent}");
+    let page = wait_for(
+        &alpha,
+        &tierra,
+        "/remote-proposals",
+        "the Fedify offer is kept",
+        WAIT,
+        |p| titles(p) == ["Rust mentoring"],
+    )
+    .await;
+    let offer = &page["items"][0];
+    assert_eq!(offer["kind"], "offer");
+    assert_eq!(offer["ap_id"], offer_id);
+    assert_eq!(offer["coop"]["account"], peer.account());
+    assert_eq!(offer["quantity"], json!({"value": "2", "unit": "hour"}));
+
+    // Fedify's Update of its actor renames it here.
+    peer.control(
+        "rename",
+        json!({ "to": tierra_actor, "name": "Fedify peer, renamed" }),
+    )
+    .await;
+    wait_for(
+        &alpha,
+        &tierra,
+        "/follows",
+        "the rename arrives",
+        WAIT,
+        |p| p["items"][0]["name"] == "Fedify peer, renamed",
+    )
+    .await;
+
+    // Fedify unfollows: the coop loses the follower.
+    peer.control("unfollow", json!({ "actor": tierra_actor }))
+        .await;
+    wait_for(
+        &alpha,
+        &tierra,
+        "/followers",
+        "the Undo arrives",
+        WAIT,
+        |p| accounts(p).is_empty(),
+    )
+    .await;
+}
