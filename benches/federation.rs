@@ -8,6 +8,9 @@
 //! 2. outbound: one proposal fanned out to 1,000 follower servers, time to
 //!    fully delivered and deliveries per second, beside the raw signing rate;
 //! 3. lag: publish on alpha to visible on beta, median and p95.
+//!
+//! `cargo bench --bench federation -- inbound` (or `outbound`, `lag`) runs
+//! only the parts named.
 
 // The stand-in remote server and signer of the integration tests.
 #[path = "../tests/common/remote.rs"]
@@ -410,15 +413,35 @@ fn main() {
     runtime.block_on(async {
         let remote = Remote::start(&["ana"]).await;
         let (verify, sign) = crypto_ceilings(&remote);
+        // TestDb::new() would follow the variable for both runs; name each.
+        let pg_admin = std::env::var("INTERCOOP_TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.trim().is_empty());
         let mut backends = vec!["sqlite"];
-        if std::env::var("INTERCOOP_TEST_DATABASE_URL").is_ok() {
+        if pg_admin.is_some() {
             backends.push("postgres");
         }
+        let db = |name: &str| match (name, &pg_admin) {
+            ("postgres", Some(admin)) => TestDb::postgres(admin),
+            _ => TestDb::sqlite(),
+        };
+        // `cargo bench --bench federation -- inbound lag` runs only those parts.
+        let only: Vec<String> = std::env::args()
+            .skip(1)
+            .filter(|a| !a.starts_with('-'))
+            .collect();
+        let part = |p: &str| only.is_empty() || only.iter().any(|o| o == p);
         for name in backends {
             println!("\n== {name}");
-            inbound(name, TestDb::new(), &remote, verify).await;
-            outbound(name, TestDb::new(), sign).await;
-            lag(name, TestDb::new(), TestDb::new()).await;
+            if part("inbound") {
+                inbound(name, db(name), &remote, verify).await;
+            }
+            if part("outbound") {
+                outbound(name, db(name), sign).await;
+            }
+            if part("lag") {
+                lag(name, db(name), db(name)).await;
+            }
         }
     });
 }

@@ -196,10 +196,9 @@ impl Services {
         }
         let actor = actor.clone();
         once(self, activity_id, move |conn| {
-            if let Some(existing) = remote_proposals::by_ap_id(conn, note.id.as_str())? {
-                if existing.actor_id != actor.id {
-                    return Err(forbidden("the object belongs to another actor"));
-                }
+            let existing = remote_proposals::by_ap_id(conn, note.id.as_str())?;
+            if existing.as_ref().is_some_and(|e| e.actor_id != actor.id) {
+                return Err(forbidden("the object belongs to another actor"));
             }
             if !following::any_with_actor(conn, &actor.id)? {
                 return Ok((
@@ -214,7 +213,7 @@ impl Services {
                 }
                 Err(NotAProposal::Invalid(m)) => return Err(invalid("object", m)),
             };
-            remote_proposals::upsert(conn, &proposal)?;
+            remote_proposals::save(conn, &proposal, existing.as_ref())?;
             Ok((Received::Applied, 0))
         })
         .await

@@ -4,6 +4,9 @@
 //! "Invalid connection url", hiding the real libpq error; so the manager below
 //! dispatches on the URL scheme itself.
 
+use std::ops::{Deref, DerefMut};
+use std::time::{Duration, Instant};
+
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::prelude::*;
 use diesel::r2d2::{CustomizeConnection, ManageConnection};
@@ -42,25 +45,64 @@ impl AnyConnectionManager {
     }
 }
 
+/// How long a connection that answered a ping is lent without another one.
+/// Pinging on every checkout cost two of the nine PostgreSQL round trips of
+/// an inbox request; a connection that dies in between fails the requests
+/// using it until its next ping (at most this long), as a request racing a
+/// database restart would anyway.
+const PING_EVERY: Duration = Duration::from_secs(1);
+
+/// A pooled connection and when it last answered a ping. It dereferences to
+/// the connection, so store code never sees the difference.
+pub struct Checked {
+    conn: AnyConnection,
+    pinged_at: Instant,
+}
+
+impl Deref for Checked {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        &self.conn
+    }
+}
+
+impl DerefMut for Checked {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.conn
+    }
+}
+
 impl ManageConnection for AnyConnectionManager {
-    type Connection = AnyConnection;
+    type Connection = Checked;
     type Error = diesel::r2d2::Error;
 
-    fn connect(&self) -> Result<AnyConnection, Self::Error> {
+    fn connect(&self) -> Result<Checked, Self::Error> {
         let conn = match Backend::of_url(&self.url) {
             Backend::Postgres => PgConnection::establish(&self.url).map(AnyConnection::Postgresql),
             Backend::Sqlite => SqliteConnection::establish(&self.url).map(AnyConnection::Sqlite),
         };
-        conn.map_err(diesel::r2d2::Error::ConnectionError)
+        Ok(Checked {
+            conn: conn.map_err(diesel::r2d2::Error::ConnectionError)?,
+            pinged_at: Instant::now(),
+        })
     }
 
-    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), Self::Error> {
-        conn.batch_execute("SELECT 1")
-            .map_err(diesel::r2d2::Error::QueryError)
+    fn is_valid(&self, c: &mut Checked) -> Result<(), Self::Error> {
+        if c.pinged_at.elapsed() < PING_EVERY {
+            return Ok(());
+        }
+        c.conn
+            .batch_execute("SELECT 1")
+            .map_err(diesel::r2d2::Error::QueryError)?;
+        c.pinged_at = Instant::now();
+        Ok(())
     }
 
-    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
-        <AnyConnection as Connection>::TransactionManager::is_broken_transaction_manager(conn)
+    fn has_broken(&self, c: &mut Checked) -> bool {
+        <AnyConnection as Connection>::TransactionManager::is_broken_transaction_manager(
+            &mut c.conn,
+        )
     }
 }
 
@@ -70,9 +112,9 @@ impl ManageConnection for AnyConnectionManager {
 #[derive(Debug)]
 pub struct SqlitePragmas;
 
-impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
-    fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), diesel::r2d2::Error> {
-        if let AnyConnection::Sqlite(c) = conn {
+impl CustomizeConnection<Checked, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut Checked) -> Result<(), diesel::r2d2::Error> {
+        if let AnyConnection::Sqlite(c) = &mut conn.conn {
             c.batch_execute(
                 "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
                  PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",

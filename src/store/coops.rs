@@ -129,7 +129,7 @@ pub fn by_id(conn: &mut AnyConnection, id: &str) -> StoreResult<Option<Coop>> {
     coops::table
         .find(id)
         .select(CoopRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .map(CoopRow::into_domain)
         .transpose()
@@ -139,7 +139,7 @@ pub fn by_handle(conn: &mut AnyConnection, handle: &str) -> StoreResult<Option<C
     coops::table
         .filter(coops::handle.eq(handle))
         .select(CoopRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .map(CoopRow::into_domain)
         .transpose()

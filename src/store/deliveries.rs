@@ -137,7 +137,7 @@ fn drop_finished_activity(conn: &mut AnyConnection, delivery_id: &str) -> StoreR
     let activity: Option<String> = deliveries::table
         .find(delivery_id)
         .select(deliveries::activity_id)
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     diesel::delete(deliveries::table.find(delivery_id)).execute(conn)?;
     if let Some(activity) = activity {
@@ -210,7 +210,7 @@ pub fn host_failing_since(
 pub fn next_due_at(conn: &mut AnyConnection) -> StoreResult<Option<NaiveDateTime>> {
     Ok(deliveries::table
         .select(diesel::dsl::min(deliveries::next_attempt_at))
-        .first(conn)?)
+        .get_result(conn)?)
 }
 
 pub fn pending(conn: &mut AnyConnection) -> StoreResult<i64> {

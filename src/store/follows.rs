@@ -70,7 +70,7 @@ macro_rules! follow_table {
                 Ok($table::table
                     .find((coop_id, actor_id))
                     .select(COLUMNS)
-                    .first(conn)
+                    .get_result(conn)
                     .optional()?
                     .map(follow))
             }
@@ -82,7 +82,7 @@ macro_rules! follow_table {
                 Ok($table::table
                     .filter($table::follow_ap_id.eq(follow_ap_id))
                     .select(COLUMNS)
-                    .first(conn)
+                    .get_result(conn)
                     .optional()?
                     .map(follow))
             }

@@ -1,5 +1,10 @@
 //! Storage: diesel over SQLite or PostgreSQL through one connection type.
 //! Rows live here and are converted to domain types here, nowhere else.
+//!
+//! Single-row lookups use `get_result` on a unique key, not `first`: diesel
+//! binds `LIMIT 1` as a parameter, and SQLite (3.47+) then re-plans the
+//! cached statement on every run because the plan may depend on the bound
+//! limit. That re-planning was a tenth of the inbox's CPU time.
 
 pub mod connection;
 pub mod coops;
@@ -17,6 +22,7 @@ pub mod tokens;
 pub mod users;
 
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use diesel::r2d2::Pool;
@@ -56,6 +62,10 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub struct Db {
     pool: Pool<AnyConnectionManager>,
     backend: Backend,
+    /// SQLite has one writer at a time. Writers of this process queue here
+    /// instead of on the database lock, whose busy handler sleeps in
+    /// millisecond steps; other processes still meet `busy_timeout`.
+    sqlite_writer: Arc<Mutex<()>>,
 }
 
 impl Db {
@@ -96,7 +106,11 @@ impl Db {
             .connection_customizer(Box::new(SqlitePragmas))
             .build(manager)
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            sqlite_writer: Arc::new(Mutex::new(())),
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -141,7 +155,23 @@ impl Db {
         T: Send + 'static,
         E: From<StoreError> + From<diesel::result::Error> + Send + 'static,
     {
-        self.read(move |conn| write_transaction(conn, f)).await
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || {
+            // A poisoned lock only means another writer panicked; its
+            // transaction was rolled back, so the database is fine.
+            let _turn = match db.backend {
+                Backend::Sqlite => Some(
+                    db.sqlite_writer
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner()),
+                ),
+                Backend::Postgres => None,
+            };
+            let mut conn = db.conn()?;
+            write_transaction(&mut conn, f)
+        })
+        .await
+        .map_err(|e| StoreError::Database(format!("database task failed: {e}")))?
     }
 }
 

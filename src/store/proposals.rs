@@ -135,7 +135,7 @@ pub fn by_id(conn: &mut AnyConnection, id: &str) -> StoreResult<Option<Proposal>
     proposals::table
         .find(id)
         .select(ProposalRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .map(ProposalRow::into_domain)
         .transpose()

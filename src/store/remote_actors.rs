@@ -67,7 +67,7 @@ pub fn by_ap_id(conn: &mut AnyConnection, ap_id: &str) -> StoreResult<Option<Rem
     Ok(remote_actors::table
         .filter(remote_actors::ap_id.eq(ap_id))
         .select(Row::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .map(Into::into))
 }
@@ -76,7 +76,7 @@ pub fn by_id(conn: &mut AnyConnection, id: &str) -> StoreResult<Option<RemoteAct
     Ok(remote_actors::table
         .find(id)
         .select(Row::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .map(Into::into))
 }

@@ -86,19 +86,23 @@ pub fn by_ap_id(conn: &mut AnyConnection, ap_id: &str) -> StoreResult<Option<Rem
     remote_proposals::table
         .filter(remote_proposals::ap_id.eq(ap_id))
         .select(Row::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .map(Row::into_domain)
         .transpose()
 }
 
-/// Stores a new proposal or replaces the stored one with the same `ap_id`
-/// (keeping its local id).
-pub fn upsert(conn: &mut AnyConnection, p: &RemoteProposal) -> StoreResult<()> {
+/// Stores `p`, replacing `existing` (the stored proposal with the same
+/// `ap_id`, which the caller has read already) and keeping its local id.
+pub fn save(
+    conn: &mut AnyConnection,
+    p: &RemoteProposal,
+    existing: Option<&RemoteProposal>,
+) -> StoreResult<()> {
     let mut row = Row::from_domain(p);
-    match by_ap_id(conn, &p.ap_id)? {
+    match existing {
         Some(existing) => {
-            row.id = existing.id;
+            row.id = existing.id.clone();
             row.received_at = existing.received_at;
             diesel::update(remote_proposals::table.find(&row.id))
                 .set(&row)

@@ -36,7 +36,7 @@ pub fn user_for(
         .filter(api_tokens::token_hash.eq(token_hash))
         .filter(api_tokens::expires_at.gt(now))
         .select(users::id)
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

@@ -54,7 +54,7 @@ pub fn by_email(conn: &mut AnyConnection, email: &str) -> StoreResult<Option<(Us
     users::table
         .filter(users::email.eq(email))
         .select(UserRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .map(UserRow::into_domain)
         .transpose()
@@ -64,7 +64,7 @@ pub fn by_id(conn: &mut AnyConnection, id: &str) -> StoreResult<Option<User>> {
     Ok(users::table
         .find(id)
         .select(UserRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .map(UserRow::into_domain)
         .transpose()?

@@ -7,7 +7,7 @@ use activitypub_federation::traits::Activity;
 use serde::Deserialize;
 use url::Url;
 
-use super::actor::KnownActor;
+use super::actor::{resolved, KnownActor};
 use super::error::InboxError;
 use crate::domain::ValidationError;
 use crate::federation::urls::same_origin;
@@ -62,11 +62,16 @@ impl Activity for Incoming {
 
     async fn receive(self, data: &Data<Services>) -> Result<(), InboxError> {
         let a = self.0;
-        // Already resolved (and fresh) while the signature was checked.
-        let actor = ObjectId::<KnownActor>::from(a.actor.clone())
-            .dereference(data)
-            .await?
-            .actor;
+        // Resolved (and refreshed if stale) while the signature was checked.
+        let actor = match resolved(&a.actor) {
+            Some(actor) => actor,
+            None => {
+                ObjectId::<KnownActor>::from(a.actor.clone())
+                    .dereference(data)
+                    .await?
+                    .actor
+            }
+        };
         let services: &Services = data;
         let outcome = match a.kind.as_str() {
             "Follow" => {

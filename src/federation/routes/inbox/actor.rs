@@ -1,6 +1,9 @@
 //! A remote actor as activitypub_federation sees it: read from our store,
 //! or fetched from its origin (signed by the node actor), checked and saved.
 
+use std::cell::RefCell;
+use std::future::Future;
+
 use activitypub_federation::config::Data;
 use activitypub_federation::traits::{Actor, Object};
 use chrono::{DateTime, Utc};
@@ -11,6 +14,31 @@ use crate::domain::remote::RemoteActor;
 use crate::federation::urls::same_origin;
 use crate::federation::wire::remote_actor::RemoteActorDocument;
 use crate::services::{ServiceError, Services};
+
+tokio::task_local! {
+    /// The actor the library resolved to check this request's signature,
+    /// so that handling the activity does not read it again.
+    static RESOLVED: RefCell<Option<RemoteActor>>;
+}
+
+/// Runs an inbox request with room to remember its resolved actor.
+pub(super) async fn remembering_actor<F: Future>(request: F) -> F::Output {
+    RESOLVED.scope(RefCell::new(None), request).await
+}
+
+/// The actor `id` as resolved earlier in this request, if it was.
+pub(super) fn resolved(id: &Url) -> Option<RemoteActor> {
+    RESOLVED
+        .try_with(|slot| slot.borrow().clone())
+        .ok()
+        .flatten()
+        .filter(|actor| actor.ap_id == id.as_str())
+}
+
+/// Outside an inbox request (a WebFinger resolve) there is nothing to keep.
+fn remember(actor: &RemoteActor) {
+    let _ = RESOLVED.try_with(|slot| *slot.borrow_mut() = Some(actor.clone()));
+}
 
 #[derive(Debug, Clone)]
 pub struct KnownActor {
@@ -58,7 +86,10 @@ impl Object for KnownActor {
 
     async fn read_from_id(id: Url, data: &Data<Services>) -> Result<Option<Self>, InboxError> {
         match data.remote_actor(id.as_str()).await? {
-            Some(actor) => Ok(Some(actor.try_into()?)),
+            Some(actor) => {
+                remember(&actor);
+                Ok(Some(actor.try_into()?))
+            }
             None => Ok(None),
         }
     }
@@ -87,7 +118,9 @@ impl Object for KnownActor {
         json: RemoteActorDocument,
         data: &Data<Services>,
     ) -> Result<Self, InboxError> {
-        data.save_remote_actor(json).await?.try_into()
+        let actor = data.save_remote_actor(json).await?;
+        remember(&actor);
+        actor.try_into()
     }
 }
 

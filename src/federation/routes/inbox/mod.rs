@@ -22,6 +22,7 @@ use crate::federation::wire::activity::IncomingActivity;
 use crate::state::AppState;
 
 use activity::Incoming;
+use actor::remembering_actor;
 pub use activity::SUPPORTED;
 pub(crate) use actor::KnownActor;
 
@@ -98,7 +99,7 @@ pub async fn inbox(State(state): State<AppState>, request: Request) -> Response 
         Err(response) => return response,
     };
     let federation = state.federation.to_request_data();
-    match receive_activity::<Incoming, KnownActor, _>(data, &federation).await {
+    match remembering_actor(receive_activity::<Incoming, KnownActor, _>(data, &federation)).await {
         Ok(()) => StatusCode::ACCEPTED.into_response(),
         Err(e) => {
             tracing::info!(id = %envelope.id, kind = %envelope.kind, error = %e, "activity refused");
