@@ -22,6 +22,7 @@ pub struct NewActivity<'a> {
 #[derive(Debug, Clone, Queryable)]
 pub struct Due {
     pub id: String,
+    pub activity_id: String,
     pub inbox: String,
     pub host: String,
     pub attempts: i32,
@@ -76,6 +77,7 @@ pub fn due(conn: &mut AnyConnection, now: NaiveDateTime, limit: i64) -> StoreRes
         .limit(limit)
         .select((
             deliveries::id,
+            deliveries::activity_id,
             deliveries::inbox,
             deliveries::host,
             deliveries::attempts,
@@ -87,24 +89,31 @@ pub fn due(conn: &mut AnyConnection, now: NaiveDateTime, limit: i64) -> StoreRes
         .load(conn)?)
 }
 
-/// Takes a delivery for this worker until `lease_until`; false when another
-/// worker was first.
+/// Takes the deliveries `ids` for this worker until `lease_until`; returns
+/// those it got (another worker may have been first to some). Call it in
+/// one transaction for a batch: one commit instead of one per delivery.
 pub fn claim(
     conn: &mut AnyConnection,
-    id: &str,
+    ids: &[String],
     now: NaiveDateTime,
     lease_until: NaiveDateTime,
-) -> StoreResult<bool> {
-    let n = diesel::update(
-        deliveries::table.find(id).filter(
-            deliveries::lease_until
-                .is_null()
-                .or(deliveries::lease_until.lt(now)),
-        ),
-    )
-    .set(deliveries::lease_until.eq(lease_until))
-    .execute(conn)?;
-    Ok(n == 1)
+) -> StoreResult<Vec<String>> {
+    let mut claimed = Vec::with_capacity(ids.len());
+    for id in ids {
+        let n = diesel::update(
+            deliveries::table.find(id).filter(
+                deliveries::lease_until
+                    .is_null()
+                    .or(deliveries::lease_until.lt(now)),
+            ),
+        )
+        .set(deliveries::lease_until.eq(lease_until))
+        .execute(conn)?;
+        if n == 1 {
+            claimed.push(id.clone());
+        }
+    }
+    Ok(claimed)
 }
 
 fn record_host(
@@ -133,32 +142,22 @@ fn record_host(
     Ok(())
 }
 
-fn drop_finished_activity(conn: &mut AnyConnection, delivery_id: &str) -> StoreResult<()> {
-    let activity: Option<String> = deliveries::table
-        .find(delivery_id)
-        .select(deliveries::activity_id)
-        .get_result(conn)
-        .optional()?;
-    diesel::delete(deliveries::table.find(delivery_id)).execute(conn)?;
-    if let Some(activity) = activity {
-        let left: i64 = deliveries::table
-            .filter(deliveries::activity_id.eq(&activity))
-            .count()
-            .get_result(conn)?;
-        if left == 0 {
-            diesel::delete(outgoing_activities::table.find(&activity)).execute(conn)?;
-        }
+/// Removes a finished delivery, and its activity once no delivery is left.
+fn drop_finished(conn: &mut AnyConnection, d: &Due) -> StoreResult<()> {
+    diesel::delete(deliveries::table.find(&d.id)).execute(conn)?;
+    let others = diesel::select(diesel::dsl::exists(
+        deliveries::table.filter(deliveries::activity_id.eq(&d.activity_id)),
+    ))
+    .get_result::<bool>(conn)?;
+    if !others {
+        diesel::delete(outgoing_activities::table.find(&d.activity_id)).execute(conn)?;
     }
     Ok(())
 }
 
-pub fn delivered(
-    conn: &mut AnyConnection,
-    id: &str,
-    host: &str,
-    now: NaiveDateTime,
-) -> StoreResult<()> {
-    drop_finished_activity(conn, id)?;
+pub fn delivered(conn: &mut AnyConnection, d: &Due, now: NaiveDateTime) -> StoreResult<()> {
+    drop_finished(conn, d)?;
+    let host = d.host.as_str();
     record_host(conn, host, now, None)
 }
 
@@ -185,12 +184,12 @@ pub fn failed(
 /// Gives up on a delivery (too old); the host stays marked as failing.
 pub fn abandon(
     conn: &mut AnyConnection,
-    id: &str,
-    host: &str,
+    d: &Due,
     error: &str,
     now: NaiveDateTime,
 ) -> StoreResult<()> {
-    drop_finished_activity(conn, id)?;
+    drop_finished(conn, d)?;
+    let host = d.host.as_str();
     record_host(conn, host, now, Some(error))
 }
 
@@ -201,7 +200,7 @@ pub fn host_failing_since(
     Ok(delivery_hosts::table
         .find(host)
         .select(delivery_hosts::failing_since)
-        .first::<Option<NaiveDateTime>>(conn)
+        .get_result::<Option<NaiveDateTime>>(conn)
         .optional()?
         .flatten())
 }
@@ -240,4 +239,89 @@ pub fn retry_now(
             .execute(conn)?,
     };
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Duration;
+
+    use super::*;
+    use crate::store::{now, Db};
+
+    fn queue_of_three() -> (tempfile::TempDir, Db) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = Db::connect(&dir.path().join("q.db").to_string_lossy(), 2).expect("db");
+        db.migrate().expect("migrate");
+        let mut conn = db.conn().expect("conn");
+        let activity = NewActivity {
+            id: "act",
+            ap_id: "https://a.test/activities/1",
+            signer: "fiqus",
+            body: "{}",
+            created_at: now(),
+        };
+        let inboxes: Vec<(String, String)> = ["b", "c", "d"]
+            .iter()
+            .map(|h| (format!("https://{h}.test/inbox"), format!("{h}.test")))
+            .collect();
+        let ids = std::cell::Cell::new(0);
+        enqueue(&mut conn, &activity, &inboxes, || {
+            ids.set(ids.get() + 1);
+            format!("d{}", ids.get())
+        })
+        .expect("enqueue");
+        drop(conn);
+        (dir, db)
+    }
+
+    fn ids(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_batch_claim_takes_only_what_no_live_lease_holds() {
+        let (_dir, db) = queue_of_three();
+        let mut conn = db.conn().expect("conn");
+        let t = now();
+        let lease = t + Duration::seconds(30);
+        assert_eq!(
+            claim(&mut conn, &ids(&["d1", "d2"]), t, lease).unwrap(),
+            ids(&["d1", "d2"])
+        );
+        // Another worker asking for all three gets the one left.
+        assert_eq!(
+            claim(&mut conn, &ids(&["d1", "d2", "d3"]), t, lease).unwrap(),
+            ids(&["d3"])
+        );
+        // Once a lease runs out, the delivery can be taken again.
+        let later = lease + Duration::seconds(1);
+        assert_eq!(
+            claim(
+                &mut conn,
+                &ids(&["d1"]),
+                later,
+                later + Duration::seconds(30)
+            )
+            .unwrap(),
+            ids(&["d1"])
+        );
+    }
+
+    #[test]
+    fn the_activity_goes_with_its_last_delivery() {
+        let (_dir, db) = queue_of_three();
+        let mut conn = db.conn().expect("conn");
+        let due = due(&mut conn, now(), 10).unwrap();
+        assert_eq!(due.len(), 3);
+        assert!(due.iter().all(|d| d.activity_id == "act"));
+        let activities = |c: &mut AnyConnection| -> i64 {
+            outgoing_activities::table.count().get_result(c).unwrap()
+        };
+        delivered(&mut conn, &due[0], now()).unwrap();
+        abandon(&mut conn, &due[1], "gone", now()).unwrap();
+        assert_eq!(activities(&mut conn), 1, "one delivery is still queued");
+        delivered(&mut conn, &due[2], now()).unwrap();
+        assert_eq!(activities(&mut conn), 0);
+        assert!(super::due(&mut conn, now(), 10).unwrap().is_empty());
+    }
 }

@@ -13,7 +13,7 @@ pub fn keys(conn: &mut AnyConnection) -> StoreResult<Option<ActorKeys>> {
     Ok(node_actor::table
         .find(ROW)
         .select((node_actor::public_key_pem, node_actor::private_key_pem))
-        .first::<(String, String)>(conn)
+        .get_result::<(String, String)>(conn)
         .optional()?
         .map(|(public_key_pem, private_key_pem)| ActorKeys {
             public_key_pem,

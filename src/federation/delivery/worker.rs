@@ -1,8 +1,8 @@
 //! The background worker that sends due deliveries.
 
 use std::collections::HashMap;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use activitypub_federation::activity_sending::SendActivityTask;
 use activitypub_federation::config::{Data, FederationConfig};
@@ -24,6 +24,11 @@ use crate::store::{self, coops, deliveries, node_actor, Db, StoreError};
 const LEASE: Duration = Duration::from_secs(30);
 /// Sends in flight at once, over all hosts.
 const MAX_IN_FLIGHT: usize = 32;
+/// Sends in flight at or below which the worker looks for more work.
+const REFILL_AT: usize = MAX_IN_FLIGHT / 2;
+/// How long a signing identity read from the database is reused. Keys do
+/// not change; a deleted coop's deliveries stop within this time.
+const SIGNER_TTL: Duration = Duration::from_secs(60);
 /// Longest idle sleep: also how soon work queued by another process is seen.
 const IDLE_POLL: Duration = Duration::from_secs(2);
 
@@ -71,6 +76,11 @@ pub struct DeliveryWorker {
     federation: FederationConfig<Db>,
     per_host: usize,
     wake: Arc<Notify>,
+    signers: Mutex<HashMap<String, (Instant, Signer)>>,
+}
+
+fn poisoned<T>(_: T) -> StoreError {
+    StoreError::Database("the signer cache lock is poisoned".into())
 }
 
 /// Stops the worker; unfinished sends stay queued for the next start.
@@ -104,6 +114,7 @@ impl DeliveryWorker {
             federation,
             per_host: config.delivery_concurrency_per_host as usize,
             wake,
+            signers: Mutex::new(HashMap::new()),
         })
     }
 
@@ -118,7 +129,9 @@ impl DeliveryWorker {
         let mut in_flight = InFlight::default();
         let mut running: JoinSet<()> = JoinSet::new();
         loop {
-            if running.len() < MAX_IN_FLIGHT {
+            // Refill in batches (one queue read and one claim transaction
+            // for many sends), not after every finished send.
+            if running.len() <= REFILL_AT {
                 this.start_due(&mut in_flight, &mut running).await;
             }
             if running.is_empty() {
@@ -177,27 +190,36 @@ impl DeliveryWorker {
                 return;
             }
         };
-        for d in due {
-            if running.len() >= MAX_IN_FLIGHT {
+        // Pick what the caps allow, then claim the lot in one transaction.
+        let mut picked = Vec::new();
+        let mut per_host: HashMap<&str, usize> = HashMap::new();
+        for d in &due {
+            if running.len() + picked.len() >= MAX_IN_FLIGHT {
                 break;
             }
-            if in_flight.to(&d.host) >= self.per_host {
+            let to_host = per_host.entry(d.host.as_str()).or_default();
+            if in_flight.to(&d.host) + *to_host >= self.per_host {
                 continue;
             }
-            let lease_until = now + chrono::Duration::from_std(LEASE).unwrap_or_default();
-            let id = d.id.clone();
-            match self
-                .db
-                .write(move |c| deliveries::claim(c, &id, now, lease_until))
-                .await
-            {
-                Ok(true) => {}
-                Ok(false) => continue,
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot claim a delivery");
-                    continue;
-                }
+            *to_host += 1;
+            picked.push(d.id.clone());
+        }
+        if picked.is_empty() {
+            return;
+        }
+        let lease_until = now + chrono::Duration::from_std(LEASE).unwrap_or_default();
+        let claimed = match self
+            .db
+            .write(move |c| deliveries::claim(c, &picked, now, lease_until))
+            .await
+        {
+            Ok(claimed) => claimed,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot claim deliveries");
+                return;
             }
+        };
+        for d in due.into_iter().filter(|d| claimed.contains(&d.id)) {
             let host = d.host.clone();
             let this = Arc::clone(self);
             let task = running.spawn(async move { this.deliver(d).await });
@@ -205,7 +227,23 @@ impl DeliveryWorker {
         }
     }
 
+    /// The signing identity `name`, from a cache kept for [`SIGNER_TTL`]:
+    /// one fan-out signs many deliveries as the same actor.
     async fn signer(&self, name: &str) -> Result<Signer, StoreError> {
+        if let Some((at, signer)) = self.signers.lock().map_err(poisoned)?.get(name) {
+            if at.elapsed() < SIGNER_TTL {
+                return Ok(signer.clone());
+            }
+        }
+        let signer = self.load_signer(name).await?;
+        self.signers
+            .lock()
+            .map_err(poisoned)?
+            .insert(name.to_string(), (Instant::now(), signer.clone()));
+        Ok(signer)
+    }
+
+    async fn load_signer(&self, name: &str) -> Result<Signer, StoreError> {
         let name = name.to_string();
         let urls = self.urls.clone();
         self.db
@@ -274,13 +312,13 @@ impl DeliveryWorker {
         let result = match outcome {
             Outcome::Delivered => {
                 self.db
-                    .write(move |c| deliveries::delivered(c, &id, &host, now))
+                    .write(move |c| deliveries::delivered(c, &d, now))
                     .await
             }
             Outcome::Permanent(error) => {
                 tracing::warn!(inbox = %d.inbox, activity = %d.ap_id, %error, "delivery dropped");
                 self.db
-                    .write(move |c| deliveries::abandon(c, &id, &host, &error, now))
+                    .write(move |c| deliveries::abandon(c, &d, &error, now))
                     .await
             }
             Outcome::Retry(error) => {
@@ -308,7 +346,7 @@ impl DeliveryWorker {
                     None => {
                         tracing::warn!(inbox = %d.inbox, activity = %d.ap_id, %error, "delivery abandoned after a week of failures");
                         self.db
-                            .write(move |c| deliveries::abandon(c, &id, &host, &error, now))
+                            .write(move |c| deliveries::abandon(c, &d, &error, now))
                             .await
                     }
                 }

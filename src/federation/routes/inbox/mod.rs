@@ -22,8 +22,8 @@ use crate::federation::wire::activity::IncomingActivity;
 use crate::state::AppState;
 
 use activity::Incoming;
-use actor::remembering_actor;
 pub use activity::SUPPORTED;
+use actor::remembering_actor;
 pub(crate) use actor::KnownActor;
 
 /// How far a request's `Date` may be from our clock, either way. The
@@ -99,7 +99,12 @@ pub async fn inbox(State(state): State<AppState>, request: Request) -> Response 
         Err(response) => return response,
     };
     let federation = state.federation.to_request_data();
-    match remembering_actor(receive_activity::<Incoming, KnownActor, _>(data, &federation)).await {
+    match remembering_actor(receive_activity::<Incoming, KnownActor, _>(
+        data,
+        &federation,
+    ))
+    .await
+    {
         Ok(()) => StatusCode::ACCEPTED.into_response(),
         Err(e) => {
             tracing::info!(id = %envelope.id, kind = %envelope.kind, error = %e, "activity refused");
