@@ -214,10 +214,7 @@ impl Config {
 
     /// The host (and port, when not the default) as used in `@handle@domain`.
     pub fn domain(&self) -> String {
-        match self.public_url.port() {
-            Some(port) => format!("{}:{port}", self.public_url.host_str().unwrap_or_default()),
-            None => self.public_url.host_str().unwrap_or_default().to_string(),
-        }
+        crate::federation::urls::Urls::new(&self.public_url).domain()
     }
 
     /// The configuration as TOML, with the database password masked.

@@ -161,6 +161,21 @@ async fn a_fedify_server_and_a_coop_follow_each_other_and_read_each_others_posts
         .await;
     assert_eq!(accept["raw"]["object"]["id"], followed["follow"]);
 
+    // A profile change reaches Fedify as a signed Update of the actor.
+    let (st, _) = alpha
+        .patch_as(
+            &tierra,
+            "/coop",
+            json!({"display_name": "Tierra Cooperativa"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let update = peer
+        .wait_for("Update", |a| a["raw"]["object"]["type"] == "Organization")
+        .await;
+    assert_eq!(update["raw"]["object"]["id"], tierra_actor);
+    assert_eq!(update["raw"]["object"]["name"], "Tierra Cooperativa");
+
     // The coop's needs reach Fedify as signed Create/Update/Delete of Notes
     // that carry the FEP-0837 fields.
     let id = publish(&alpha, &tierra, "Two developers for a month").await;

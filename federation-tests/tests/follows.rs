@@ -49,6 +49,21 @@ async fn follows_are_accepted_and_proposals_reach_every_follower() {
         accounts(&followers),
         [gamma.account("agaric"), beta.account("cotech")]
     );
+    // A profile change reaches followers as Update of the actor.
+    let (st, _) = alpha
+        .patch_as(
+            &fiqus,
+            "/coop",
+            json!({"display_name": "Fiqus Cooperativa"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    for (node, token) in [(beta, &cotech), (gamma, &agaric)] {
+        wait_for(node, token, "/follows", "the new name arrives", WAIT, |p| {
+            p["items"][0]["name"] == "Fiqus Cooperativa"
+        })
+        .await;
+    }
     let (_, collection) = alpha
         .send(
             alpha

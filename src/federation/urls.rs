@@ -104,6 +104,16 @@ impl Urls {
         id
     }
 
+    /// `host[:port]` of the public URL: what follows the `@` in handles.
+    pub fn domain(&self) -> String {
+        let root = self.root();
+        let host = root.host_str().unwrap_or_default();
+        match root.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_string(),
+        }
+    }
+
     pub fn nodeinfo(&self) -> Url {
         self.url("/nodeinfo/2.1")
     }

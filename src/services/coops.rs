@@ -1,6 +1,6 @@
 //! Reading and editing coop profiles.
 
-use super::{ServiceError, ServiceResult, Services, Viewer};
+use super::{outbox, ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::coop::{validate_handle, Coop, ProfilePatch};
 use crate::domain::limits;
 use crate::domain::proposal::{Proposal, ProposalFilter, ProposalStatus};
@@ -26,7 +26,9 @@ impl Services {
         patch: ProfilePatch,
     ) -> ServiceResult<Coop> {
         let id = viewer.coop_id()?.to_string();
-        self.db
+        let urls = self.urls.clone();
+        let (coop, queued) = self
+            .db
             .write(move |conn| {
                 let mut coop = coops::by_id(conn, &id)?
                     .ok_or_else(|| ServiceError::NotFound("your coop no longer exists".into()))?;
@@ -35,9 +37,12 @@ impl Services {
                 coop.profile = profile;
                 coop.updated_at = store::now();
                 coops::update(conn, &coop)?;
-                Ok(coop)
+                let queued = outbox::profile_changed(conn, &urls, &coop)?;
+                Ok::<_, ServiceError>((coop, queued))
             })
-            .await
+            .await?;
+        self.wake_delivery(queued);
+        Ok(coop)
     }
 
     /// A local coop by handle (for its actor document).

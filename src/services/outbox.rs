@@ -4,10 +4,12 @@
 
 use url::Url;
 
+use crate::domain::coop::Coop;
 use crate::domain::proposal::Proposal;
 use crate::federation::delivery;
 use crate::federation::urls::Urls;
 use crate::federation::wire::activity;
+use crate::federation::wire::actor::ActorDocument;
 use crate::federation::wire::proposal::ProposalNote;
 use crate::store::{follows::followers, AnyConnection, StoreResult};
 
@@ -31,6 +33,25 @@ pub(super) fn to_followers(
 fn json<T: serde::Serialize>(value: &T) -> serde_json::Value {
     // Serialising plain derive(Serialize) data cannot fail.
     serde_json::to_value(value).unwrap_or_default()
+}
+
+/// A coop's profile changed: its followers get `Update` of its actor, as
+/// Mastodon sends, so they show the new name, bio and fields at once.
+pub(super) fn profile_changed(
+    conn: &mut AnyConnection,
+    urls: &Urls,
+    coop: &Coop,
+) -> StoreResult<usize> {
+    let Some(keys) = &coop.keys else {
+        // No keys yet means never served as an actor: nobody follows it.
+        return Ok(0);
+    };
+    let doc = ActorDocument::from_coop(coop, keys, urls);
+    let id = urls.activity_of(&doc.id, "updates");
+    let actor = doc.id.clone();
+    let followers = urls.actor_part(&coop.handle, "followers");
+    let update = activity::public("Update", id, actor, &followers, doc, coop.updated_at);
+    to_followers(conn, &coop.id, &coop.handle, &update.to_value())
 }
 
 /// What happened to a proposal, as its followers must hear it.

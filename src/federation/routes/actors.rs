@@ -22,12 +22,7 @@ const OUTBOX_PAGE: i64 = 20;
 
 pub async fn node(State(state): State<AppState>) -> ApiResult<Response> {
     let keys = state.services.node_actor_keys().await?;
-    let doc = ActorDocument::node(
-        &keys,
-        &urls(&state),
-        &state.config.domain(),
-        &state.config.node_name,
-    );
+    let doc = ActorDocument::node(&keys, &urls(&state), &state.config.node_name);
     Ok(activity_json(&doc))
 }
 
@@ -48,7 +43,7 @@ pub async fn coop(
         .keys
         .as_ref()
         .ok_or_else(|| ServiceError::Internal(format!("coop {} has no keys", coop.handle)))?;
-    let doc = ActorDocument::from_coop(&coop, keys, &urls(&state), &state.config.domain());
+    let doc = ActorDocument::from_coop(&coop, keys, &urls(&state));
     Ok(activity_json(&doc))
 }
 

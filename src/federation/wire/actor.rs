@@ -138,7 +138,7 @@ fn profile_fields(coop: &Coop) -> Vec<PropertyValue> {
 }
 
 impl ActorDocument {
-    pub fn from_coop(coop: &Coop, keys: &ActorKeys, urls: &Urls, domain: &str) -> Self {
+    pub fn from_coop(coop: &Coop, keys: &ActorKeys, urls: &Urls) -> Self {
         let id = urls.actor(&coop.handle);
         ActorDocument {
             context: super::context::actor(),
@@ -160,7 +160,7 @@ impl ActorDocument {
             published: Some(utc(coop.created_at)),
             updated: Some(utc(coop.updated_at)),
             attachment: profile_fields(coop),
-            webfinger: format!("acct:{}@{domain}", coop.handle),
+            webfinger: format!("acct:{}@{}", coop.handle, urls.domain()),
             public_key: PublicKey {
                 id: urls.key_id(&id),
                 owner: id.clone(),
@@ -173,7 +173,8 @@ impl ActorDocument {
 
     /// The node's own actor (FEP-2677): signs fetches, and is what one node
     /// follows on another. `preferredUsername` is the domain, as Mastodon does.
-    pub fn node(keys: &ActorKeys, urls: &Urls, domain: &str, node_name: &str) -> Self {
+    pub fn node(keys: &ActorKeys, urls: &Urls, node_name: &str) -> Self {
+        let domain = urls.domain();
         let id = urls.node_actor();
         ActorDocument {
             context: super::context::actor(),
