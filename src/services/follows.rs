@@ -76,18 +76,31 @@ impl Services {
         let actor = doc
             .into_domain(new_id(), now)
             .map_err(|m| ServiceError::Invalid(crate::domain::ValidationError::new("actor", m)))?;
-        Ok(self
+        let ap_id = actor.ap_id.clone();
+        let saved = self
             .db
             .write(move |conn| remote_actors::upsert(conn, &actor))
-            .await?)
+            .await;
+        match &saved {
+            Ok(actor) => self.actors.put(actor),
+            Err(_) => self.actors.forget(&ap_id),
+        }
+        Ok(saved?)
     }
 
     pub async fn remote_actor(&self, ap_id: &str) -> ServiceResult<Option<RemoteActor>> {
-        let ap_id = ap_id.to_string();
-        Ok(self
+        if let Some(actor) = self.actors.get(ap_id) {
+            return Ok(Some(actor));
+        }
+        let id = ap_id.to_string();
+        let found = self
             .db
-            .read(move |conn| remote_actors::by_ap_id(conn, &ap_id))
-            .await?)
+            .read(move |conn| remote_actors::by_ap_id(conn, &id))
+            .await?;
+        if let Some(actor) = &found {
+            self.actors.put(actor);
+        }
+        Ok(found)
     }
 
     /// The viewer's coop asks to follow `actor`; pending until it accepts.

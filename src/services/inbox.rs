@@ -234,7 +234,11 @@ impl Services {
             ));
         }
         let (actor, object, itself) = (actor.clone(), object.to_string(), *object == actor_url);
-        once(self, activity_id, move |conn| {
+        if itself {
+            self.actors.forget(&actor.ap_id);
+        }
+        let ap_id = actor.ap_id.clone();
+        let outcome = once(self, activity_id, move |conn| {
             if itself {
                 remote_actors::delete(conn, &actor.id)?;
                 return Ok((Received::Applied, 0));
@@ -250,7 +254,12 @@ impl Services {
                 None => Ok((Received::Ignored("unknown object".into()), 0)),
             }
         })
-        .await
+        .await;
+        if itself {
+            // Again after the commit: a read in between may have cached it.
+            self.actors.forget(&ap_id);
+        }
+        outcome
     }
 
     /// `Update` of the actor's own profile.
@@ -272,11 +281,13 @@ impl Services {
                 "a key change is only taken from the actor's own document",
             ));
         }
-        once(self, activity_id, move |conn| {
+        let outcome = once(self, activity_id, move |conn| {
             remote_actors::upsert(conn, &updated)?;
             Ok((Received::Applied, 0))
         })
-        .await
+        .await;
+        self.actors.forget(&actor.ap_id);
+        outcome
     }
 
     /// Forgets received activity ids older than `age`.

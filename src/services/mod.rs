@@ -2,6 +2,7 @@
 //! storage. Nothing here knows about HTTP.
 
 pub mod accounts;
+mod actor_cache;
 pub mod actors;
 pub mod coops;
 pub mod follows;
@@ -78,6 +79,7 @@ pub struct Services {
     login_limiter: std::sync::Arc<login_limit::LoginLimiter>,
     /// Notified when deliveries are queued, so the worker starts at once.
     pub delivery_wake: std::sync::Arc<tokio::sync::Notify>,
+    actors: std::sync::Arc<actor_cache::ActorCache>,
 }
 
 impl Services {
@@ -87,6 +89,7 @@ impl Services {
             urls,
             login_limiter: Default::default(),
             delivery_wake: Default::default(),
+            actors: Default::default(),
         }
     }
 
