@@ -15,6 +15,7 @@ use crate::federation::wire::activity::FollowObject;
 use crate::federation::wire::received_proposal::{attributed_to, NotAProposal, ReceivedNote};
 use crate::federation::wire::remote_actor::RemoteActorDocument;
 use crate::store::follows::{followers, following};
+use crate::store::remote_proposals::Saved;
 use crate::store::{self, coops, received, remote_actors, remote_proposals, AnyConnection};
 
 /// What an accepted activity did.
@@ -194,27 +195,23 @@ impl Services {
             Some(_) => return Err(forbidden("the object is attributed to another actor")),
             None => return Err(invalid("object.attributedTo", "is missing")),
         }
-        let actor = actor.clone();
+        let actor_id = actor.id.clone();
         once(self, activity_id, move |conn| {
-            let existing = remote_proposals::by_ap_id(conn, note.id.as_str())?;
-            if existing.as_ref().is_some_and(|e| e.actor_id != actor.id) {
-                return Err(forbidden("the object belongs to another actor"));
-            }
-            if !following::any_with_actor(conn, &actor.id)? {
-                return Ok((
-                    Received::Ignored("no coop here follows this actor".into()),
-                    0,
-                ));
-            }
-            let proposal = match note.into_proposal(new_id(), actor.id.clone(), store::now()) {
+            let proposal = match note.into_proposal(new_id(), actor_id, store::now()) {
                 Ok(p) => p,
                 Err(NotAProposal::Ignored) => {
                     return Ok((Received::Ignored("not a need or an offer".into()), 0))
                 }
                 Err(NotAProposal::Invalid(m)) => return Err(invalid("object", m)),
             };
-            remote_proposals::save(conn, &proposal, existing.as_ref())?;
-            Ok((Received::Applied, 0))
+            Ok(match remote_proposals::save_if_followed(conn, &proposal)? {
+                Saved::Saved => (Received::Applied, 0),
+                Saved::NotFollowed => (
+                    Received::Ignored("no coop here follows this actor".into()),
+                    0,
+                ),
+                Saved::OtherOwner => return Err(forbidden("the object belongs to another actor")),
+            })
         })
         .await
     }

@@ -92,29 +92,62 @@ pub fn by_ap_id(conn: &mut AnyConnection, ap_id: &str) -> StoreResult<Option<Rem
         .transpose()
 }
 
-/// Stores `p`, replacing `existing` (the stored proposal with the same
-/// `ap_id`, which the caller has read already) and keeping its local id.
-pub fn save(
-    conn: &mut AnyConnection,
-    p: &RemoteProposal,
-    existing: Option<&RemoteProposal>,
-) -> StoreResult<()> {
-    let mut row = Row::from_domain(p);
-    match existing {
-        Some(existing) => {
-            row.id = existing.id.clone();
-            row.received_at = existing.received_at;
-            diesel::update(remote_proposals::table.find(&row.id))
-                .set(&row)
-                .execute(conn)?;
-        }
-        None => {
-            diesel::insert_into(remote_proposals::table)
-                .values(&row)
-                .execute(conn)?;
-        }
+/// What [`save_if_followed`] did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Saved {
+    /// Inserted, or replaced the stored copy (keeping its local id).
+    Saved,
+    /// No local coop follows the proposal's actor; nothing stored.
+    NotFollowed,
+    /// A proposal with this `ap_id` belongs to another actor; nothing stored.
+    OtherOwner,
+}
+
+/// Stores `p` if a local coop follows its actor, replacing the stored copy
+/// unless that belongs to another actor. One statement on the common path:
+/// the inbox runs this for every received proposal.
+pub fn save_if_followed(conn: &mut AnyConnection, p: &RemoteProposal) -> StoreResult<Saved> {
+    use diesel::sql_types::{Nullable, Text, Timestamp};
+    let row = Row::from_domain(p);
+    // Same statement on SQLite (3.35+) and PostgreSQL. `received_at` and
+    // `id` are left as first stored.
+    let n = diesel::sql_query(
+        "INSERT INTO remote_proposals (id, ap_id, actor_id, kind, category, title, content_html, \
+         tags, quantity_value, quantity_unit, place, deadline, url, published_at, updated_at, received_at) \
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 \
+         WHERE EXISTS (SELECT 1 FROM following WHERE following.actor_id = $3) \
+         ON CONFLICT (ap_id) DO UPDATE SET kind = excluded.kind, category = excluded.category, \
+         title = excluded.title, content_html = excluded.content_html, tags = excluded.tags, \
+         quantity_value = excluded.quantity_value, quantity_unit = excluded.quantity_unit, \
+         place = excluded.place, deadline = excluded.deadline, url = excluded.url, \
+         published_at = excluded.published_at, updated_at = excluded.updated_at \
+         WHERE remote_proposals.actor_id = excluded.actor_id",
+    )
+    .bind::<Text, _>(&row.id)
+    .bind::<Text, _>(&row.ap_id)
+    .bind::<Text, _>(&row.actor_id)
+    .bind::<Text, _>(&row.kind)
+    .bind::<Text, _>(&row.category)
+    .bind::<Text, _>(&row.title)
+    .bind::<Text, _>(&row.content_html)
+    .bind::<Text, _>(&row.tags)
+    .bind::<Nullable<Text>, _>(&row.quantity_value)
+    .bind::<Nullable<Text>, _>(&row.quantity_unit)
+    .bind::<Nullable<Text>, _>(&row.place)
+    .bind::<Nullable<Timestamp>, _>(row.deadline)
+    .bind::<Nullable<Text>, _>(&row.url)
+    .bind::<Timestamp, _>(row.published_at)
+    .bind::<Timestamp, _>(row.updated_at)
+    .bind::<Timestamp, _>(row.received_at)
+    .execute(conn)?;
+    if n == 1 {
+        return Ok(Saved::Saved);
     }
-    Ok(())
+    // Rare: find out which condition held it back.
+    Ok(match by_ap_id(conn, &p.ap_id)? {
+        Some(stored) if stored.actor_id != p.actor_id => Saved::OtherOwner,
+        _ => Saved::NotFollowed,
+    })
 }
 
 pub fn delete_by_ap_id(conn: &mut AnyConnection, ap_id: &str) -> StoreResult<bool> {

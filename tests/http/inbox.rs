@@ -338,7 +338,15 @@ async fn proposals_of_a_followed_actor_are_kept_and_follow_its_changes() {
     );
     assert_eq!(p["coop"]["account"], remote.account("ana"));
 
-    // Mallory may not change or delete ana's proposal.
+    // Mallory may not change or delete ana's proposal, even once followed.
+    let (st, f) = s
+        .post(
+            "/follows",
+            &token,
+            json!({"account": remote.account("mallory")}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{f}");
     let mut stolen = proposal_note(&remote, 1, "Hijacked");
     stolen["attributedTo"] = json!(remote.actor("mallory"));
     let mut update = wrap(&remote, "Update", "m1", stolen);
