@@ -52,6 +52,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
         public_key_pem: node_keys.public_key_pem,
         private_key_pem: node_keys.private_key_pem,
     };
+    services.set_http_client(crate::federation::client::http_client(config)?);
     let federation =
         crate::federation::client::federation_config(config, services.clone(), Some(&node)).await?;
     Ok(AppState {
@@ -104,10 +105,13 @@ pub async fn run(
     .await?
     .spawn();
     let housekeeping = tokio::spawn(housekeeping(state.services.clone()));
+    let backfill = crate::federation::backfill::spawn(state.federation.clone());
     let served = axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
         .await;
     housekeeping.abort();
+    // Progress is saved after every page; an interrupted page is read again.
+    backfill.abort();
     worker.stop().await;
     served?;
     Ok(())

@@ -176,7 +176,10 @@ impl Node {
             .env("INTERCOOP_PUBLIC_URL", self.public_url())
             .env("INTERCOOP_DATABASE_URL", &self.db.url)
             .env("INTERCOOP_NODE_NAME", &self.name)
-            .env("INTERCOOP_LOG", "error")
+            .env(
+                "INTERCOOP_LOG",
+                std::env::var("FEDERATION_TEST_LOG").unwrap_or_else(|_| "error".into()),
+            )
             .env("INTERCOOP_DEV_MODE", "true")
             .env("INTERCOOP_DEV_HOSTS", &self.dev_hosts)
             .stdin(Stdio::null())
@@ -280,6 +283,44 @@ impl Node {
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         body["token"].as_str().expect("token").to_string()
+    }
+
+    /// Creates a node admin through the CLI and signs in through the API.
+    pub async fn admin(&self) -> String {
+        let email = format!("admin@{}", self.host());
+        let (ok, _, err) = self
+            .cli(
+                &[
+                    "admin",
+                    "create-admin",
+                    "--email",
+                    &email,
+                    "--password-stdin",
+                ],
+                Some("a test password\n"),
+            )
+            .await;
+        assert!(ok, "create-admin on {}: {err}", self.name);
+        let (status, body) = self
+            .send(
+                self.http
+                    .post(self.api("/auth/login"))
+                    .json(&serde_json::json!({
+                        "email": email, "password": "a test password"
+                    })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["token"].as_str().expect("token").to_string()
+    }
+
+    /// `host:port`, the node's domain as admins type it.
+    pub fn domain(&self) -> String {
+        let url = url::Url::parse(&self.public_url).expect("public url");
+        match url.port() {
+            Some(port) => format!("{}:{port}", url.host_str().expect("host")),
+            None => url.host_str().expect("host").to_string(),
+        }
     }
 
     pub async fn send(&self, req: reqwest::RequestBuilder) -> (StatusCode, Value) {

@@ -1,9 +1,11 @@
 //! The native JSON API under `/api/intercoop/v1/`. Mastodon's `/api/v1`
 //! stays free for the Mastodon client API.
 
+pub(crate) mod admin;
 mod auth;
 mod coop;
 mod coops;
+mod directory;
 pub mod error;
 pub(crate) mod extract;
 mod follows;
@@ -46,6 +48,26 @@ pub fn router() -> Router<AppState> {
         .route("/followers/{id}/approve", post(follows::approve))
         .route("/followers/{id}/reject", post(follows::reject))
         .route("/remote-proposals", get(follows::remote_proposals))
+        .route("/directory/proposals", get(directory::proposals))
+        .route("/directory/coops", get(directory::coops))
+        .route(
+            "/admin/nodes",
+            get(admin::list_nodes).post(admin::follow_node),
+        )
+        .route(
+            "/admin/nodes/{domain}",
+            axum::routing::delete(admin::unfollow_node),
+        )
+        .route("/admin/nodes/{domain}/approve", post(admin::approve_node))
+        .route(
+            "/admin/nodes/{domain}/remove-follower",
+            post(admin::remove_follower_node),
+        )
+        .route(
+            "/admin/policy",
+            get(admin::get_policy).put(admin::put_policy),
+        )
+        .route("/admin/actions", get(admin::actions))
         .route("/openapi.json", get(openapi::serve))
         .route("/health", get(health::health))
         .fallback(|| async { ApiError::not_found("no such API endpoint") })

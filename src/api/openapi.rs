@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{auth, coop, coops, follows, health, proposals};
+use super::{admin, auth, coop, coops, directory, follows, health, proposals};
 
 struct BearerAuth;
 
@@ -30,6 +30,9 @@ impl Modify for BearerAuth {
         proposals::create, proposals::list, proposals::get, proposals::update, proposals::delete,
         follows::follow, follows::list_following, follows::unfollow, follows::list_followers,
         follows::approve, follows::reject, follows::remote_proposals,
+        directory::proposals, directory::coops,
+        admin::list_nodes, admin::follow_node, admin::unfollow_node, admin::approve_node,
+        admin::remove_follower_node, admin::get_policy, admin::put_policy, admin::actions,
         health::health,
     ),
     modifiers(&BearerAuth),
@@ -39,6 +42,8 @@ impl Modify for BearerAuth {
         (name = "coops", description = "Coops on this node"),
         (name = "proposals", description = "Needs and offers"),
         (name = "follows", description = "Following coops on other servers, and their followers"),
+        (name = "directory", description = "Every coop and open proposal this node knows, local and federated"),
+        (name = "admin", description = "Node administration: other nodes, policy, the record of admin actions"),
         (name = "node", description = "The node itself"),
     )
 )]

@@ -30,3 +30,6 @@ pub const BODY_MAX_BYTES: usize = 64 * 1024;
 pub const INBOX_BODY_MAX_BYTES: usize = 256 * 1024;
 /// Longest HTML content kept from a received need or offer, in bytes.
 pub const REMOTE_CONTENT_MAX: usize = 64 * 1024;
+/// Deepest directory page (offset), so a search cannot ask the database to
+/// skip millions of rows.
+pub const DIRECTORY_OFFSET_MAX: i64 = 10_000;

@@ -4,6 +4,7 @@
 pub mod actor;
 pub mod coop;
 pub mod limits;
+pub mod node;
 pub mod proposal;
 pub mod remote;
 pub mod text;

@@ -48,6 +48,15 @@ impl Urls {
         self.url("/actor/outbox")
     }
 
+    pub fn node_followers(&self) -> Url {
+        self.url("/actor/followers")
+    }
+
+    /// The node's directory: its coops, then its open proposals, paged.
+    pub fn node_directory(&self) -> Url {
+        self.url("/actor/directory")
+    }
+
     pub fn shared_inbox(&self) -> Url {
         self.url("/inbox")
     }

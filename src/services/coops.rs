@@ -46,6 +46,14 @@ impl Services {
     }
 
     /// A local coop by handle (for its actor document).
+    /// Up to `limit` coops after the handle `after`, in handle order.
+    pub async fn coops_after(&self, after: Option<String>, limit: i64) -> ServiceResult<Vec<Coop>> {
+        Ok(self
+            .db
+            .read(move |conn| coops::page_by_handle(conn, after.as_deref(), limit))
+            .await?)
+    }
+
     pub async fn coop_by_handle(&self, handle: &str) -> ServiceResult<Coop> {
         let handle = validate_handle(handle).map_err(|_| no_such_coop(handle))?;
         self.db

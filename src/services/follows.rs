@@ -28,7 +28,7 @@ impl FollowState {
 }
 
 /// Checks a page size and returns one more, to learn whether a next page exists.
-fn page_limit(limit: i64) -> ServiceResult<i64> {
+pub(super) fn page_limit(limit: i64) -> ServiceResult<i64> {
     if !(1..=limits::PAGE_SIZE_MAX).contains(&limit) {
         return Err(ServiceError::Invalid(crate::domain::ValidationError::new(
             "limit",
@@ -39,7 +39,7 @@ fn page_limit(limit: i64) -> ServiceResult<i64> {
 }
 
 /// Cuts the extra row `page_limit` asked for and names the next cursor.
-fn paged<T>(mut items: Vec<T>, limit: i64, cursor_of: impl Fn(&T) -> String) -> Page<T> {
+pub(super) fn paged<T>(mut items: Vec<T>, limit: i64, cursor_of: impl Fn(&T) -> String) -> Page<T> {
     let more = items.len() as i64 > limit;
     items.truncate(limit as usize);
     let next_cursor = if more {

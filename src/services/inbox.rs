@@ -7,7 +7,9 @@
 use url::Url;
 
 use super::follows::answer_follow;
+use super::nodes::{answer_node_follow, approval};
 use super::{new_id, ServiceError, ServiceResult, Services};
+use crate::domain::node::{NodeApproval, NodeFollower};
 use crate::domain::remote::{Follow, RemoteActor};
 use crate::domain::ValidationError;
 use crate::federation::urls::same_origin;
@@ -15,6 +17,7 @@ use crate::federation::wire::activity::FollowObject;
 use crate::federation::wire::received_proposal::{attributed_to, NotAProposal, ReceivedNote};
 use crate::federation::wire::remote_actor::RemoteActorDocument;
 use crate::store::follows::{followers, following};
+use crate::store::nodes;
 use crate::store::remote_proposals::Saved;
 use crate::store::{self, coops, received, remote_actors, remote_proposals, AnyConnection};
 
@@ -83,6 +86,9 @@ impl Services {
             activity_id.to_string(),
         );
         once(self, activity_id, move |conn| {
+            if object == urls.node_actor() {
+                return node_follow(conn, &urls, &actor, follow_id);
+            }
             let coop = local_coop(conn, &urls, &object)?.ok_or_else(|| {
                 ServiceError::NotFound(format!("{object} is not a coop on this node"))
             })?;
@@ -129,7 +135,7 @@ impl Services {
                 }
             }
             let Some(follow) = follow else {
-                return Ok((Received::Ignored("no such follow request".into()), 0));
+                return answer_to_node_follow(conn, &urls, &follow_id, embedded, &actor, accepted);
             };
             if follow.actor_id != actor.id {
                 return Err(forbidden("only the followed actor can answer a follow"));
@@ -171,7 +177,14 @@ impl Services {
                 Some(coop_id) if followers::delete(conn, &coop_id, &actor.id)? => {
                     Ok((Received::Applied, 0))
                 }
-                _ => Ok((Received::Ignored("no such follow".into()), 0)),
+                // A node stops following ours.
+                _ => match nodes::followers::get(conn, &actor.host)? {
+                    Some(f) if f.actor_id == actor.id => {
+                        nodes::followers::delete(conn, &actor.host)?;
+                        Ok((Received::Applied, 0))
+                    }
+                    _ => Ok((Received::Ignored("no such follow".into()), 0)),
+                },
             }
         })
         .await
@@ -185,35 +198,26 @@ impl Services {
         actor: &RemoteActor,
         note: ReceivedNote,
     ) -> ServiceResult<Received> {
-        let actor_url = Url::parse(&actor.ap_id)
-            .map_err(|_| ServiceError::Internal("stored actor id is not a URL".into()))?;
-        if !same_origin(&note.id, &actor_url) {
-            return Err(forbidden("the object is on another host than its actor"));
-        }
-        match note.attributed_to.as_ref().and_then(attributed_to) {
-            Some(author) if author == actor_url => {}
-            Some(_) => return Err(forbidden("the object is attributed to another actor")),
-            None => return Err(invalid("object.attributedTo", "is missing")),
-        }
+        check_own_note(actor, &note)?;
         let actor_id = actor.id.clone();
         once(self, activity_id, move |conn| {
-            let proposal = match note.into_proposal(new_id(), actor_id, store::now()) {
-                Ok(p) => p,
-                Err(NotAProposal::Ignored) => {
-                    return Ok((Received::Ignored("not a need or an offer".into()), 0))
-                }
-                Err(NotAProposal::Invalid(m)) => return Err(invalid("object", m)),
-            };
-            Ok(match remote_proposals::save_if_followed(conn, &proposal)? {
-                Saved::Saved => (Received::Applied, 0),
-                Saved::NotFollowed => (
-                    Received::Ignored("no coop here follows this actor".into()),
-                    0,
-                ),
-                Saved::OtherOwner => return Err(forbidden("the object belongs to another actor")),
-            })
+            Ok((save_note(conn, actor_id, note)?, 0))
         })
         .await
+    }
+
+    /// A proposal read from a followed node's directory (backfill): the
+    /// same rules as a received `Create`, without an activity around it.
+    pub async fn backfill_proposal(
+        &self,
+        actor: &RemoteActor,
+        note: ReceivedNote,
+    ) -> ServiceResult<Received> {
+        check_own_note(actor, &note)?;
+        let actor_id = actor.id.clone();
+        self.db
+            .write(move |conn| save_note(conn, actor_id, note))
+            .await
     }
 
     /// `Delete` of an object by its owner, or of the actor itself.
@@ -295,4 +299,103 @@ impl Services {
             .write(move |conn| received::prune(conn, before))
             .await?)
     }
+}
+
+/// A `Follow` of our node actor: only other nodes' actors may ask.
+fn node_follow(
+    conn: &mut AnyConnection,
+    urls: &crate::federation::urls::Urls,
+    actor: &RemoteActor,
+    follow_id: String,
+) -> ServiceResult<(Received, usize)> {
+    if !matches!(actor.kind.as_str(), "Application" | "Service") {
+        return Err(forbidden(
+            "only another node's actor (Application or Service) can follow this node",
+        ));
+    }
+    let already = nodes::followers::get(conn, &actor.host)?;
+    let accepted = already
+        .as_ref()
+        .is_some_and(|f| f.accepted && f.actor_id == actor.id)
+        || approval(conn)? == NodeApproval::Auto;
+    let follow = NodeFollower {
+        domain: actor.host.clone(),
+        actor_id: actor.id.clone(),
+        follow_ap_id: follow_id,
+        accepted,
+        created_at: already.map(|f| f.created_at).unwrap_or_else(store::now),
+    };
+    nodes::followers::upsert(conn, &follow)?;
+    let queued = if accepted {
+        answer_node_follow(conn, urls, "Accept", &follow, actor)?
+    } else {
+        0
+    };
+    Ok((Received::Applied, queued))
+}
+
+/// `Accept` or `Reject` of our node's follow of another node. Accepted, the
+/// backfill of what that node already holds starts.
+fn answer_to_node_follow(
+    conn: &mut AnyConnection,
+    urls: &crate::federation::urls::Urls,
+    follow_id: &str,
+    embedded: Option<FollowObject>,
+    actor: &RemoteActor,
+    accepted: bool,
+) -> ServiceResult<(Received, usize)> {
+    let mut follow = nodes::following::by_follow_ap_id(conn, follow_id)?;
+    if follow.is_none() && embedded.is_some_and(|f| f.actor == urls.node_actor()) {
+        follow = nodes::following::get(conn, &actor.host)?;
+    }
+    let Some(follow) = follow else {
+        return Ok((Received::Ignored("no such follow request".into()), 0));
+    };
+    if follow.actor_id != actor.id {
+        return Err(forbidden("only the followed actor can answer a follow"));
+    }
+    if accepted {
+        if !follow.accepted {
+            nodes::following::accept(conn, &follow.domain, store::now())?;
+        }
+    } else {
+        nodes::following::delete(conn, &follow.domain)?;
+    }
+    Ok((Received::Applied, 0))
+}
+
+/// The object must be the actor's own, on its own host.
+fn check_own_note(actor: &RemoteActor, note: &ReceivedNote) -> ServiceResult<()> {
+    let actor_url = Url::parse(&actor.ap_id)
+        .map_err(|_| ServiceError::Internal("stored actor id is not a URL".into()))?;
+    if !same_origin(&note.id, &actor_url) {
+        return Err(forbidden("the object is on another host than its actor"));
+    }
+    match note.attributed_to.as_ref().and_then(attributed_to) {
+        Some(author) if author == actor_url => Ok(()),
+        Some(_) => Err(forbidden("the object is attributed to another actor")),
+        None => Err(invalid("object.attributedTo", "is missing")),
+    }
+}
+
+/// Stores a need or an offer if its actor or its node is followed.
+fn save_note(
+    conn: &mut AnyConnection,
+    actor_id: String,
+    note: ReceivedNote,
+) -> ServiceResult<Received> {
+    let proposal = match note.into_proposal(new_id(), actor_id, store::now()) {
+        Ok(p) => p,
+        Err(NotAProposal::Ignored) => {
+            return Ok(Received::Ignored("not a need or an offer".into()))
+        }
+        Err(NotAProposal::Invalid(m)) => return Err(invalid("object", m)),
+    };
+    Ok(match remote_proposals::save_if_followed(conn, &proposal)? {
+        Saved::Saved => Received::Applied,
+        Saved::NotFollowed => {
+            Received::Ignored("neither this actor nor its node is followed here".into())
+        }
+        Saved::OtherOwner => return Err(forbidden("the object belongs to another actor")),
+    })
 }

@@ -5,9 +5,11 @@ pub mod accounts;
 mod actor_cache;
 pub mod actors;
 pub mod coops;
+pub mod directory;
 pub mod follows;
 pub mod inbox;
 pub mod login_limit;
+pub mod nodes;
 mod outbox;
 mod passwords;
 pub mod proposals;
@@ -80,6 +82,8 @@ pub struct Services {
     /// Notified when deliveries are queued, so the worker starts at once.
     pub delivery_wake: std::sync::Arc<tokio::sync::Notify>,
     actors: std::sync::Arc<actor_cache::ActorCache>,
+    /// The federation HTTP client, for signed fetches (set at start-up).
+    http: std::sync::Arc<std::sync::OnceLock<reqwest_middleware::ClientWithMiddleware>>,
 }
 
 impl Services {
@@ -90,7 +94,17 @@ impl Services {
             login_limiter: Default::default(),
             delivery_wake: Default::default(),
             actors: Default::default(),
+            http: Default::default(),
         }
+    }
+
+    /// Gives the services the federation HTTP client (once, at start-up).
+    pub fn set_http_client(&self, client: reqwest_middleware::ClientWithMiddleware) {
+        let _ = self.http.set(client);
+    }
+
+    pub fn http_client(&self) -> Option<&reqwest_middleware::ClientWithMiddleware> {
+        self.http.get()
     }
 
     /// Makes queued deliveries due now (all, or to one host) and wakes the worker.

@@ -6,28 +6,61 @@ use url::Url;
 
 use crate::domain::coop::Coop;
 use crate::domain::proposal::Proposal;
+use crate::domain::remote::RemoteActor;
 use crate::federation::delivery;
+use crate::federation::delivery::NODE_SIGNER;
 use crate::federation::urls::Urls;
 use crate::federation::wire::activity;
 use crate::federation::wire::actor::ActorDocument;
 use crate::federation::wire::proposal::ProposalNote;
-use crate::store::{follows::followers, AnyConnection, StoreResult};
+use crate::store::{follows::followers, nodes, AnyConnection, StoreResult};
 
-/// Queues `activity` for the shared inboxes of a coop's accepted followers.
+fn inboxes_of(actors: &[RemoteActor]) -> Vec<Url> {
+    actors
+        .iter()
+        .filter_map(|a| Url::parse(a.delivery_inbox()).ok())
+        .collect()
+}
+
+/// Queues `activity` for the shared inboxes of a coop's accepted followers,
+/// and forwards it to the nodes following ours.
 pub(super) fn to_followers(
     conn: &mut AnyConnection,
+    urls: &Urls,
     coop_id: &str,
     handle: &str,
     activity: &serde_json::Value,
 ) -> StoreResult<usize> {
-    let inboxes: Vec<Url> = followers::accepted_actors(conn, coop_id)?
-        .iter()
-        .filter_map(|a| Url::parse(a.delivery_inbox()).ok())
-        .collect();
+    let inboxes = inboxes_of(&followers::accepted_actors(conn, coop_id)?);
+    let mut queued = 0;
+    if !inboxes.is_empty() {
+        queued += delivery::enqueue(conn, handle, activity, &inboxes)?;
+    }
+    Ok(queued + to_follower_nodes(conn, urls, activity)?)
+}
+
+/// Forwards a local coop's public activity to the nodes following ours, as
+/// FEP-1b12 groups do: `Announce` by the node actor, the activity unchanged
+/// inside. Receivers check it against its origin before using it.
+pub(super) fn to_follower_nodes(
+    conn: &mut AnyConnection,
+    urls: &Urls,
+    activity: &serde_json::Value,
+) -> StoreResult<usize> {
+    let inboxes = inboxes_of(&nodes::followers::accepted_actors(conn)?);
     if inboxes.is_empty() {
         return Ok(0);
     }
-    delivery::enqueue(conn, handle, activity, &inboxes)
+    let me = urls.node_actor();
+    let announce = activity::public(
+        "Announce",
+        urls.activity_of(&me, "announces"),
+        me,
+        &urls.node_followers(),
+        activity,
+        crate::store::now(),
+    );
+    delivery::enqueue(conn, NODE_SIGNER, &announce.to_value(), &inboxes)
 }
 
 fn json<T: serde::Serialize>(value: &T) -> serde_json::Value {
@@ -51,7 +84,7 @@ pub(super) fn profile_changed(
     let actor = doc.id.clone();
     let followers = urls.actor_part(&coop.handle, "followers");
     let update = activity::public("Update", id, actor, &followers, doc, coop.updated_at);
-    to_followers(conn, &coop.id, &coop.handle, &update.to_value())
+    to_followers(conn, urls, &coop.id, &coop.handle, &update.to_value())
 }
 
 /// What happened to a proposal, as its followers must hear it.
@@ -91,5 +124,5 @@ pub(super) fn proposal_changed(
             activity::delete(id, actor, &followers, object, crate::store::now()).to_value()
         }
     };
-    to_followers(conn, &p.coop_id, handle, &value)
+    to_followers(conn, urls, &p.coop_id, handle, &value)
 }

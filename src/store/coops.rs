@@ -196,3 +196,23 @@ pub fn set_keys_if_missing(
 pub fn count(conn: &mut AnyConnection) -> StoreResult<i64> {
     Ok(coops::table.count().get_result(conn)?)
 }
+
+/// Coops in handle order after `after`, for the node's directory pages.
+pub fn page_by_handle(
+    conn: &mut AnyConnection,
+    after: Option<&str>,
+    limit: i64,
+) -> StoreResult<Vec<Coop>> {
+    let mut query = coops::table.into_boxed();
+    if let Some(after) = after {
+        query = query.filter(coops::handle.gt(after.to_string()));
+    }
+    query
+        .order(coops::handle.asc())
+        .limit(limit)
+        .select(CoopRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(CoopRow::into_domain)
+        .collect()
+}

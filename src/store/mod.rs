@@ -6,18 +6,22 @@
 //! cached statement on every run because the plan may depend on the bound
 //! limit. That re-planning was a tenth of the inbox's CPU time.
 
+pub mod admin_actions;
 pub mod connection;
 pub mod coops;
 pub mod deliveries;
+pub mod directory;
 pub mod follows;
 mod json;
 mod migrations;
 pub mod node_actor;
+pub mod nodes;
 pub mod proposals;
 pub mod received;
 pub mod remote_actors;
 pub mod remote_proposals;
 pub mod schema;
+pub mod settings;
 pub mod tokens;
 pub mod users;
 

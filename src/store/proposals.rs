@@ -152,7 +152,7 @@ pub fn delete(conn: &mut AnyConnection, id: &str) -> StoreResult<()> {
     Ok(())
 }
 
-fn like_pattern(word: &str) -> String {
+pub(super) fn like_pattern(word: &str) -> String {
     let mut p = String::with_capacity(word.len() + 2);
     p.push('%');
     for c in word.chars() {

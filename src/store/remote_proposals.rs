@@ -97,15 +97,16 @@ pub fn by_ap_id(conn: &mut AnyConnection, ap_id: &str) -> StoreResult<Option<Rem
 pub enum Saved {
     /// Inserted, or replaced the stored copy (keeping its local id).
     Saved,
-    /// No local coop follows the proposal's actor; nothing stored.
+    /// Neither its actor nor its actor's node is followed; nothing stored.
     NotFollowed,
     /// A proposal with this `ap_id` belongs to another actor; nothing stored.
     OtherOwner,
 }
 
-/// Stores `p` if a local coop follows its actor, replacing the stored copy
-/// unless that belongs to another actor. One statement on the common path:
-/// the inbox runs this for every received proposal.
+/// Stores `p` if a local coop follows its actor or this node follows the
+/// actor's node, replacing the stored copy unless that belongs to another
+/// actor. One statement on the common path: the inbox runs this for every
+/// received proposal.
 pub fn save_if_followed(conn: &mut AnyConnection, p: &RemoteProposal) -> StoreResult<Saved> {
     use diesel::sql_types::{Nullable, Text, Timestamp};
     let row = Row::from_domain(p);
@@ -116,6 +117,8 @@ pub fn save_if_followed(conn: &mut AnyConnection, p: &RemoteProposal) -> StoreRe
          tags, quantity_value, quantity_unit, place, deadline, url, published_at, updated_at, received_at) \
          SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 \
          WHERE EXISTS (SELECT 1 FROM following WHERE following.actor_id = $3) \
+         OR EXISTS (SELECT 1 FROM remote_actors JOIN node_follows ON node_follows.domain = remote_actors.host \
+                    WHERE remote_actors.id = $3 AND node_follows.accepted) \
          ON CONFLICT (ap_id) DO UPDATE SET kind = excluded.kind, category = excluded.category, \
          title = excluded.title, content_html = excluded.content_html, tags = excluded.tags, \
          quantity_value = excluded.quantity_value, quantity_unit = excluded.quantity_unit, \
@@ -148,6 +151,25 @@ pub fn save_if_followed(conn: &mut AnyConnection, p: &RemoteProposal) -> StoreRe
         Some(stored) if stored.actor_id != p.actor_id => Saved::OtherOwner,
         _ => Saved::NotFollowed,
     })
+}
+
+/// Forgets the proposals of actors on `host` that no local coop follows
+/// (after this node stops following that node, or blocks it).
+pub fn forget_unfollowed_of_host(conn: &mut AnyConnection, host: &str) -> StoreResult<usize> {
+    Ok(diesel::delete(
+        remote_proposals::table
+            .filter(
+                remote_proposals::actor_id.eq_any(
+                    remote_actors::table
+                        .filter(remote_actors::host.eq(host.to_string()))
+                        .select(remote_actors::id),
+                ),
+            )
+            .filter(
+                remote_proposals::actor_id.ne_all(following::table.select(following::actor_id)),
+            ),
+    )
+    .execute(conn)?)
 }
 
 pub fn delete_by_ap_id(conn: &mut AnyConnection, ap_id: &str) -> StoreResult<bool> {

@@ -186,6 +186,49 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    node_follows (domain) {
+        domain -> Text,
+        actor_id -> Text,
+        follow_ap_id -> Text,
+        accepted -> Bool,
+        created_at -> Timestamp,
+        backfill_state -> Text,
+        backfill_next -> Nullable<Text>,
+        backfill_items -> BigInt,
+        backfill_error -> Nullable<Text>,
+        backfill_updated_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    node_followers (domain) {
+        domain -> Text,
+        actor_id -> Text,
+        follow_ap_id -> Text,
+        accepted -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    node_settings (name) {
+        name -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    admin_actions (id) {
+        id -> Text,
+        admin -> Text,
+        action -> Text,
+        target -> Text,
+        detail -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(deliveries -> outgoing_activities (activity_id));
 diesel::joinable!(users -> coops (coop_id));
 diesel::joinable!(api_tokens -> users (user_id));
@@ -194,6 +237,8 @@ diesel::joinable!(proposal_tags -> proposals (proposal_id));
 diesel::joinable!(followers -> remote_actors (actor_id));
 diesel::joinable!(following -> remote_actors (actor_id));
 diesel::joinable!(remote_proposals -> remote_actors (actor_id));
+diesel::joinable!(node_follows -> remote_actors (actor_id));
+diesel::joinable!(node_followers -> remote_actors (actor_id));
 diesel::allow_tables_to_appear_in_same_query!(
     coops,
     users,
@@ -208,5 +253,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     followers,
     following,
     remote_proposals,
-    received_activities
+    received_activities,
+    node_follows,
+    node_followers,
+    node_settings,
+    admin_actions
 );

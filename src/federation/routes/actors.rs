@@ -9,8 +9,9 @@ use super::{activity_json, urls};
 use crate::api::error::ApiResult;
 use crate::api::extract::ApiQuery;
 use crate::domain::limits;
+use crate::domain::node::NodeApproval;
 use crate::domain::proposal::{ProposalFilter, ProposalStatus};
-use crate::federation::wire::actor::ActorDocument;
+use crate::federation::wire::actor::{ActorDocument, NodeFacts};
 use crate::federation::wire::collection::{OrderedCollection, OrderedCollectionPage};
 use crate::federation::wire::context;
 use crate::federation::wire::proposal::{CreateActivity, ProposalNote};
@@ -19,10 +20,130 @@ use crate::services::ServiceError;
 use crate::state::AppState;
 
 const OUTBOX_PAGE: i64 = 20;
+/// Directory pages are read by machines: larger.
+const DIRECTORY_PAGE: i64 = 50;
 
 pub async fn node(State(state): State<AppState>) -> ApiResult<Response> {
     let keys = state.services.node_actor_keys().await?;
-    let doc = ActorDocument::node(&keys, &urls(&state), &state.config.node_name);
+    let stats = state.services.node_stats().await?;
+    let approval = state.services.node_approval().await?;
+    let facts = NodeFacts {
+        name: state.config.node_name.clone(),
+        coops: stats.coops,
+        open_proposals: stats.open_proposals,
+        manually_approves_nodes: approval == NodeApproval::Manual,
+        federation_mode: "open",
+    };
+    let doc = ActorDocument::node(&keys, &urls(&state), &facts);
+    Ok(activity_json(&doc))
+}
+
+/// How many nodes follow this one; who they are is the admins' business.
+pub async fn node_followers(State(state): State<AppState>) -> ApiResult<Response> {
+    let total = state.services.node_follower_count().await?;
+    let doc: OrderedCollection<Url> =
+        OrderedCollection::count_only(context::plain(), urls(&state).node_followers(), total);
+    Ok(activity_json(&doc))
+}
+
+/// The node's directory, which follower nodes read to backfill: every coop
+/// (as its actor document), then every open proposal (as its Note). The
+/// cursor says which part and where: `c:<handle>` or `p:<proposal id>`.
+pub async fn node_directory(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Response> {
+    let urls = urls(&state);
+    let id = urls.node_directory();
+    if q.page != Some(true) {
+        let stats = state.services.node_stats().await?;
+        let mut first = id.clone();
+        first.set_query(Some("page=true"));
+        let doc: OrderedCollection<serde_json::Value> = OrderedCollection::paged(
+            context::plain(),
+            id,
+            stats.coops + stats.open_proposals,
+            first,
+        );
+        return Ok(activity_json(&doc));
+    }
+    let page_url = |cursor: &str| -> Url {
+        let mut u = id.clone();
+        u.query_pairs_mut()
+            .append_pair("page", "true")
+            .append_pair("cursor", cursor);
+        u
+    };
+    let cursor = q.cursor.clone().unwrap_or_else(|| "c:".into());
+    let (items, next): (Vec<serde_json::Value>, Option<String>) =
+        if let Some(after) = cursor.strip_prefix("c:") {
+            let after = Some(after.to_string()).filter(|a| !a.is_empty());
+            let coops = state
+                .services
+                .coops_after(after, DIRECTORY_PAGE + 1)
+                .await?;
+            let more = coops.len() as i64 > DIRECTORY_PAGE;
+            let mut items = Vec::new();
+            for coop in coops.iter().take(DIRECTORY_PAGE as usize) {
+                let Some(keys) = &coop.keys else { continue };
+                let mut doc = ActorDocument::from_coop(coop, keys, &urls);
+                doc.context = serde_json::Value::Null;
+                items.push(serde_json::to_value(doc).unwrap_or_default());
+            }
+            let next = match coops.get(DIRECTORY_PAGE as usize - 1) {
+                Some(last) if more => format!("c:{}", last.handle),
+                _ => "p:".to_string(),
+            };
+            (items, Some(next))
+        } else if let Some(before) = cursor.strip_prefix("p:") {
+            let page = state
+                .services
+                .list_proposals(
+                    None,
+                    ProposalQuery {
+                        filter: ProposalFilter {
+                            status: Some(ProposalStatus::Open),
+                            before: Some(before.to_string()).filter(|b| !b.is_empty()),
+                            limit: DIRECTORY_PAGE,
+                            ..Default::default()
+                        },
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            let items = page
+                .items
+                .iter()
+                .map(|(p, h)| {
+                    let mut note = ProposalNote::from_proposal(p, h, &urls);
+                    note.context = None;
+                    serde_json::to_value(note).unwrap_or_default()
+                })
+                .collect();
+            (items, page.next_cursor.map(|c| format!("p:{c}")))
+        } else {
+            return Err(ServiceError::Invalid(crate::domain::ValidationError::new(
+                "cursor",
+                "must start with c: or p:",
+            ))
+            .into());
+        };
+    let this_page = match &q.cursor {
+        Some(c) => page_url(c),
+        None => {
+            let mut first = id.clone();
+            first.set_query(Some("page=true"));
+            first
+        }
+    };
+    let doc = OrderedCollectionPage {
+        context: context::actor(),
+        id: this_page,
+        kind: "OrderedCollectionPage".into(),
+        part_of: id.clone(),
+        ordered_items: items,
+        next: next.as_deref().map(page_url),
+    };
     Ok(activity_json(&doc))
 }
 

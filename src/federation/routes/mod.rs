@@ -7,7 +7,8 @@ mod inbox;
 mod objects;
 mod resolve;
 
-pub(crate) use resolve::resolve_account;
+pub(crate) use inbox::KnownActor;
+pub(crate) use resolve::{resolve_account, resolve_node};
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -26,6 +27,8 @@ pub fn router() -> Router<AppState> {
         .route("/nodeinfo/2.1", get(discovery::nodeinfo))
         .route("/actor", get(actors::node))
         .route("/actor/outbox", get(actors::node_outbox))
+        .route("/actor/followers", get(actors::node_followers))
+        .route("/actor/directory", get(actors::node_directory))
         .route("/actors/{handle}", get(actors::coop))
         .route("/actors/{handle}/outbox", get(actors::outbox))
         .route("/actors/{handle}/featured", get(actors::featured))

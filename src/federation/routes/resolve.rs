@@ -49,3 +49,26 @@ pub(crate) async fn resolve_account(
             )
         })
 }
+
+/// Finds another node's actor by its domain: FEP-d556 WebFinger on the
+/// node's origin, as Mastodon and Mitra answer it.
+pub(crate) async fn resolve_node(state: &AppState, domain: &str) -> Result<RemoteActor, ApiError> {
+    if domain.eq_ignore_ascii_case(&state.config.domain()) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            "domain: that is this node",
+        ));
+    }
+    let data = state.federation.to_request_data();
+    webfinger_resolve_actor::<_, KnownActor>(&format!("{domain}@{domain}"), &data)
+        .await
+        .map(|known| known.actor)
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!("cannot find the node actor of {domain}: {e}"),
+            )
+        })
+}

@@ -43,10 +43,21 @@ impl PropertyValue {
     }
 }
 
+/// What the node actor tells peers about the node.
+pub struct NodeFacts {
+    pub name: String,
+    pub coops: i64,
+    pub open_proposals: i64,
+    pub manually_approves_nodes: bool,
+    /// `open` or `allowlist`.
+    pub federation_mode: &'static str,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ActorDocument {
-    #[serde(rename = "@context")]
+    /// Null (left out) when embedded in a collection page.
+    #[serde(rename = "@context", default, skip_serializing_if = "Value::is_null")]
     pub context: Value,
     pub id: Url,
     #[serde(rename = "type")]
@@ -64,6 +75,10 @@ pub struct ActorDocument {
     pub following: Option<Url>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub featured: Option<Url>,
+    /// The node actor's directory of coops and open proposals, which
+    /// follower nodes read to backfill.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub directory: Option<Url>,
     pub endpoints: Endpoints,
     pub manually_approves_followers: bool,
     pub discoverable: bool,
@@ -151,6 +166,7 @@ impl ActorDocument {
             followers: Some(urls.actor_part(&coop.handle, "followers")),
             following: Some(urls.actor_part(&coop.handle, "following")),
             featured: Some(urls.actor_part(&coop.handle, "featured")),
+            directory: None,
             endpoints: Endpoints {
                 shared_inbox: urls.shared_inbox(),
             },
@@ -173,29 +189,43 @@ impl ActorDocument {
 
     /// The node's own actor (FEP-2677): signs fetches, and is what one node
     /// follows on another. `preferredUsername` is the domain, as Mastodon does.
-    pub fn node(keys: &ActorKeys, urls: &Urls, node_name: &str) -> Self {
+    /// The node's `Application` actor, with what a peer needs to decide
+    /// whether to follow it.
+    pub fn node(keys: &ActorKeys, urls: &Urls, facts: &NodeFacts) -> Self {
         let domain = urls.domain();
         let id = urls.node_actor();
         ActorDocument {
             context: super::context::actor(),
             preferred_username: domain.to_string(),
-            name: node_name.to_string(),
-            summary: None,
+            name: facts.name.clone(),
+            summary: Some(format!(
+                "<p>An Intercoop node: {} coops, {} open needs and offers.</p>",
+                facts.coops, facts.open_proposals
+            )),
             url: urls.root(),
             inbox: urls.shared_inbox(),
             outbox: urls.url_for_node_outbox(),
-            followers: None,
+            followers: Some(urls.node_followers()),
             following: None,
             featured: None,
+            directory: Some(urls.node_directory()),
             endpoints: Endpoints {
                 shared_inbox: urls.shared_inbox(),
             },
-            manually_approves_followers: true,
+            manually_approves_followers: facts.manually_approves_nodes,
             discoverable: false,
             indexable: false,
             published: None,
             updated: None,
-            attachment: Vec::new(),
+            attachment: vec![
+                PropertyValue::text("Coops", &facts.coops.to_string()),
+                PropertyValue::text("Open needs and offers", &facts.open_proposals.to_string()),
+                PropertyValue::text(
+                    "Software",
+                    &format!("intercoop {}", env!("CARGO_PKG_VERSION")),
+                ),
+                PropertyValue::text("Federation", facts.federation_mode),
+            ],
             webfinger: format!("acct:{domain}@{domain}"),
             public_key: PublicKey {
                 id: urls.key_id(&id),

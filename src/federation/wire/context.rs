@@ -21,7 +21,9 @@ pub fn actor() -> Value {
             "indexable": "toot:indexable",
             "featured": {"@id": "toot:featured", "@type": "@id"},
             "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
-            "webfinger": "https://purl.archive.org/socialweb/webfinger#webfinger"
+            "webfinger": "https://purl.archive.org/socialweb/webfinger#webfinger",
+            "intercoop": "https://w3id.org/intercoop/ns#",
+            "directory": {"@id": "intercoop:directory", "@type": "@id"}
         }
     ])
 }

@@ -20,8 +20,8 @@ use crate::services::inbox::Received;
 use crate::services::{ServiceError, Services};
 
 /// Activity types this node acts on; others are refused before any work.
-pub const SUPPORTED: [&str; 7] = [
-    "Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete",
+pub const SUPPORTED: [&str; 8] = [
+    "Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Announce",
 ];
 
 #[derive(Debug, Deserialize)]
@@ -115,6 +115,7 @@ impl Activity for Incoming {
                     .receive_delete(&a.id, &actor, &object_url(&a)?)
                     .await?
             }
+            "Announce" => super::announce::receive(a.clone(), actor, data).await?,
             other => Received::Ignored(format!("{other} is not handled")),
         };
         match outcome {

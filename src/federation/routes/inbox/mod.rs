@@ -7,6 +7,7 @@
 
 mod activity;
 mod actor;
+mod announce;
 mod error;
 
 use activitypub_federation::axum::inbox::{receive_activity, ActivityData};

@@ -1,0 +1,231 @@
+//! Nodes follow nodes: a node's coops and open proposals, those from
+//! before the follow included, reach the follower's directory and follow
+//! every change; unfollowing stops it; each node's admins decide.
+
+use std::time::Duration;
+
+use federation_tests::steps::{publish, WAIT};
+use federation_tests::{eventually, Node};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+/// Titles in a node's directory that come from `from`.
+async fn directory_titles(node: &Node, from: &Node) -> Vec<String> {
+    let (st, body) = node
+        .get(&format!(
+            "/directory/proposals?node={}&limit=100",
+            from.domain()
+        ))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    let mut t: Vec<String> = body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|p| p["title"].as_str().unwrap_or_default().to_string())
+        .collect();
+    t.sort();
+    t
+}
+
+async fn wait_titles(node: &Node, from: &Node, what: &str, ok: impl Fn(&[String]) -> bool) {
+    eventually(what, WAIT, || async {
+        let t = directory_titles(node, from).await;
+        ok(&t).then_some(())
+    })
+    .await
+}
+
+/// The follower's view of `other` in its node list.
+async fn node_entry(node: &Node, admin: &str, other: &Node) -> Option<Value> {
+    let (st, body) = node.get_as(admin, "/admin/nodes").await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|n| n["domain"] == other.domain())
+        .cloned()
+}
+
+async fn follow_node(node: &Node, admin: &str, other: &Node) {
+    let (st, body) = node
+        .post_as(admin, "/admin/nodes", json!({"domain": other.domain()}))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{body}");
+    assert_eq!(body["following"], "pending");
+}
+
+async fn wait_backfilled(node: &Node, admin: &str, other: &Node) -> Value {
+    eventually(
+        "the follow accepted and the backfill done",
+        WAIT,
+        || async {
+            node_entry(node, admin, other)
+                .await
+                .filter(|n| n["following"] == "accepted" && n["backfill"]["state"] == "done")
+        },
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_followed_node_backfills_and_keeps_the_follower_up_to_date() {
+    let nodes = Node::start_all(&[("alpha", 2), ("beta", 3), ("gamma", 4)]).await;
+    let (alpha, beta, gamma) = (&nodes[0], &nodes[1], &nodes[2]);
+    let (alpha_admin, beta_admin, gamma_admin) =
+        tokio::join!(alpha.admin(), beta.admin(), gamma.admin());
+    let (cotech, quiet, fiqus) =
+        tokio::join!(beta.coop("cotech"), beta.coop("quiet"), alpha.coop("fiqus"));
+    let _ = quiet;
+    // Published before any follow: only a backfill can bring it.
+    let early = publish(beta, &cotech, "Early need on beta").await;
+    publish(alpha, &fiqus, "Need on alpha").await;
+
+    // Non-admins may not run the node.
+    let (st, _) = alpha
+        .post_as(&fiqus, "/admin/nodes", json!({"domain": beta.domain()}))
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+
+    follow_node(alpha, &alpha_admin, beta).await;
+    let entry = wait_backfilled(alpha, &alpha_admin, beta).await;
+    assert!(
+        entry["backfill"]["items"].as_i64().unwrap_or(0) >= 3,
+        "{entry}"
+    );
+    assert_eq!(directory_titles(alpha, beta).await, ["Early need on beta"]);
+    let (_, coops) = alpha
+        .get(&format!("/directory/coops?node={}", beta.domain()))
+        .await;
+    assert_eq!(coops["total"], 2, "{coops}");
+    let accounts: Vec<&str> = coops["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["account"].as_str())
+        .collect();
+    assert!(
+        accounts.contains(&beta.account("quiet").as_str()),
+        "{coops}"
+    );
+    // Search by text, kind and category, with counts.
+    let (_, found) = alpha
+        .get("/directory/proposals?text=early%20BETA&kind=need&category=technical")
+        .await;
+    assert_eq!(found["total"], 1, "{found}");
+    let (_, none) = alpha
+        .get("/directory/proposals?text=early&kind=offer")
+        .await;
+    assert_eq!(none["total"], 0, "{none}");
+    // The local one is listed too.
+    let (_, all) = alpha.get("/directory/proposals").await;
+    assert_eq!(all["total"], 2, "{all}");
+    // Beta sees alpha as a follower node.
+    let seen = node_entry(beta, &beta_admin, alpha)
+        .await
+        .expect("alpha on beta");
+    assert_eq!(seen["followed_by"], "accepted");
+
+    // New, edited and closed proposals on beta reach alpha through Announce.
+    let fresh = publish(beta, &cotech, "Fresh need on beta").await;
+    wait_titles(alpha, beta, "the new proposal on alpha", |t| {
+        t.contains(&"Fresh need on beta".to_string())
+    })
+    .await;
+    let (st, _) = beta
+        .patch_as(
+            &cotech,
+            &format!("/proposals/{fresh}"),
+            json!({"title": "Edited need on beta"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    wait_titles(alpha, beta, "the edit on alpha", |t| {
+        t == ["Early need on beta", "Edited need on beta"]
+    })
+    .await;
+    assert_eq!(
+        beta.delete_as(&cotech, &format!("/proposals/{early}"))
+            .await,
+        StatusCode::NO_CONTENT
+    );
+    wait_titles(alpha, beta, "the close on alpha", |t| {
+        t == ["Edited need on beta"]
+    })
+    .await;
+
+    // Gamma needs beta's approval; it follows alpha at once.
+    let (st, _) = beta
+        .send(
+            beta.http
+                .put(beta.api("/admin/policy"))
+                .bearer_auth(&beta_admin)
+                .json(&json!({"node_follow_approval": "manual"})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    follow_node(gamma, &gamma_admin, alpha).await;
+    follow_node(gamma, &gamma_admin, beta).await;
+    wait_backfilled(gamma, &gamma_admin, alpha).await;
+    let pending = eventually("gamma's request on beta", WAIT, || async {
+        node_entry(beta, &beta_admin, gamma)
+            .await
+            .filter(|n| n["followed_by"] == "pending")
+    })
+    .await;
+    assert_eq!(pending["following"], "none");
+    assert_eq!(
+        node_entry(gamma, &gamma_admin, beta).await.unwrap()["following"],
+        "pending"
+    );
+    let (st, _) = beta
+        .post_as(
+            &beta_admin,
+            &format!("/admin/nodes/{}/approve", gamma.domain()),
+            json!({}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    wait_backfilled(gamma, &gamma_admin, beta).await;
+    assert_eq!(directory_titles(gamma, beta).await, ["Edited need on beta"]);
+    assert_eq!(directory_titles(gamma, alpha).await, ["Need on alpha"]);
+
+    // Gamma unfollows beta: beta's content is forgotten and no more arrives.
+    assert_eq!(
+        gamma
+            .delete_as(&gamma_admin, &format!("/admin/nodes/{}", beta.domain()))
+            .await,
+        StatusCode::NO_CONTENT
+    );
+    assert!(directory_titles(gamma, beta).await.is_empty());
+    eventually("beta drops gamma as a follower", WAIT, || async {
+        node_entry(beta, &beta_admin, gamma)
+            .await
+            .is_none()
+            .then_some(())
+    })
+    .await;
+    publish(beta, &cotech, "After gamma left").await;
+    // Alpha still follows beta: once alpha has it, beta's fan-out is over.
+    wait_titles(alpha, beta, "beta's last proposal on alpha", |t| {
+        t.contains(&"After gamma left".to_string())
+    })
+    .await;
+    assert!(directory_titles(gamma, beta).await.is_empty());
+
+    // Every admin action was recorded.
+    let (_, actions) = gamma.get_as(&gamma_admin, "/admin/actions").await;
+    let done: Vec<&str> = actions["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["action"].as_str())
+        .collect();
+    assert_eq!(
+        done,
+        ["nodes.unfollow", "nodes.follow", "nodes.follow"],
+        "{actions}"
+    );
+    let _ = Duration::ZERO;
+}

@@ -1,0 +1,128 @@
+//! The federated directory as people search it: checks the query, then
+//! lets the store filter and page.
+
+use super::{ServiceError, ServiceResult, Services};
+use crate::domain::limits;
+use crate::domain::proposal::{Category, ProposalKind};
+use crate::domain::validate;
+use crate::store::directory::{self, CoopEntry, DirectoryFilter, ProposalEntry};
+
+/// A directory search as the edges receive it.
+#[derive(Debug, Default, Clone)]
+pub struct DirectoryQuery {
+    pub text: Option<String>,
+    pub kind: Option<String>,
+    pub category: Option<String>,
+    pub node: Option<String>,
+    pub offset: Option<i64>,
+    pub limit: Option<i64>,
+}
+
+/// One page of results and how many match in all.
+#[derive(Debug, Clone)]
+pub struct Found<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub offset: i64,
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> ServiceError {
+    ServiceError::Invalid(validate::ValidationError::new(field, message))
+}
+
+fn filter(q: DirectoryQuery) -> ServiceResult<DirectoryFilter> {
+    let limit = q.limit.unwrap_or(limits::PAGE_SIZE_DEFAULT);
+    if !(1..=limits::PAGE_SIZE_MAX).contains(&limit) {
+        return Err(invalid(
+            "limit",
+            format!("must be between 1 and {}", limits::PAGE_SIZE_MAX),
+        ));
+    }
+    let offset = q.offset.unwrap_or(0);
+    if !(0..=limits::DIRECTORY_OFFSET_MAX).contains(&offset) {
+        return Err(invalid(
+            "offset",
+            format!("must be between 0 and {}", limits::DIRECTORY_OFFSET_MAX),
+        ));
+    }
+    let kind = match q.kind {
+        Some(k) => Some(
+            ProposalKind::parse(&k)
+                .ok_or_else(|| invalid("kind", "must be need or offer"))?
+                .as_str()
+                .to_string(),
+        ),
+        None => None,
+    };
+    let category = match q.category {
+        Some(c) => Some(
+            Category::parse(&c)
+                .ok_or_else(|| {
+                    invalid(
+                        "category",
+                        "must be financial, human, technical, knowledge or work",
+                    )
+                })?
+                .as_str()
+                .to_string(),
+        ),
+        None => None,
+    };
+    let words = match q.text {
+        Some(text) => validate::text("text", &text, limits::SEARCH_TEXT_MAX)?
+            .to_lowercase()
+            .split_whitespace()
+            .take(8)
+            .map(str::to_string)
+            .collect(),
+        None => Vec::new(),
+    };
+    let node = match q.node {
+        Some(n) => Some(crate::domain::node::normalize_domain(&n).map_err(|m| invalid("node", m))?),
+        None => None,
+    };
+    Ok(DirectoryFilter {
+        kind,
+        category,
+        words,
+        node,
+        offset,
+        limit,
+    })
+}
+
+impl Services {
+    pub async fn directory_proposals(
+        &self,
+        q: DirectoryQuery,
+    ) -> ServiceResult<Found<ProposalEntry>> {
+        let f = filter(q)?;
+        let (local, offset) = (self.urls.domain(), f.offset);
+        let (items, total) = self
+            .db
+            .read(move |conn| directory::proposals(conn, &f, &local))
+            .await?;
+        Ok(Found {
+            items,
+            total,
+            offset,
+        })
+    }
+
+    pub async fn directory_coops(&self, q: DirectoryQuery) -> ServiceResult<Found<CoopEntry>> {
+        if q.kind.is_some() || q.category.is_some() {
+            return Err(invalid("kind", "coops are searched by text and node only"));
+        }
+        let f = filter(q)?;
+        let (local, offset) = (self.urls.domain(), f.offset);
+        let (items, total) = self
+            .db
+            .read(move |conn| directory::coops(conn, &f, &local))
+            .await?;
+        Ok(Found {
+            items,
+            total,
+            offset,
+        })
+    }
+}

@@ -1,0 +1,342 @@
+//! Node-to-node following through the node actors, as the admins run it:
+//! follow and unfollow a node, approve, reject or remove a follower node,
+//! the list of known nodes, and the record of admin actions.
+
+use url::Url;
+
+use super::{new_id, ServiceError, ServiceResult, Services, Viewer};
+use crate::domain::node::{AdminAction, Backfill, NodeApproval, NodeFollow, NodeFollower};
+use crate::domain::remote::RemoteActor;
+use crate::federation::delivery::{self, NODE_SIGNER};
+use crate::federation::urls::Urls;
+use crate::federation::wire::activity::{self, FollowObject};
+use crate::store::nodes::{followers, following};
+use crate::store::{self, admin_actions, remote_proposals, settings, AnyConnection, StoreError};
+
+/// Who acts: an admin signed in to the API, or the command line.
+#[derive(Debug, Clone)]
+pub enum Admin {
+    User(String),
+    Cli,
+}
+
+impl Admin {
+    /// The signed-in user, if they are a node admin.
+    pub fn of(viewer: &Viewer) -> ServiceResult<Admin> {
+        if viewer.user.role != crate::domain::user::Role::Admin {
+            return Err(ServiceError::Forbidden(
+                "only node admins may do this".into(),
+            ));
+        }
+        Ok(Admin::User(viewer.user.email.clone()))
+    }
+
+    fn name(&self) -> String {
+        match self {
+            Admin::User(email) => email.clone(),
+            Admin::Cli => "cli".into(),
+        }
+    }
+}
+
+/// Records an admin action in the caller's transaction.
+pub(super) fn record(
+    conn: &mut AnyConnection,
+    admin: &Admin,
+    action: &str,
+    target: &str,
+    detail: &str,
+) -> Result<(), StoreError> {
+    admin_actions::insert(
+        conn,
+        &AdminAction {
+            id: new_id(),
+            admin: admin.name(),
+            action: action.into(),
+            target: target.into(),
+            detail: detail.into(),
+            created_at: store::now(),
+        },
+    )
+}
+
+fn parse(url: &str, what: &str) -> ServiceResult<Url> {
+    Url::parse(url).map_err(|_| ServiceError::Internal(format!("stored {what} is not a URL")))
+}
+
+/// One node as the admins see it.
+#[derive(Debug, Clone)]
+pub struct KnownNode {
+    pub domain: String,
+    pub actor: RemoteActor,
+    pub following: Option<NodeFollow>,
+    pub follower: Option<NodeFollower>,
+}
+
+pub(super) fn approval(conn: &mut AnyConnection) -> Result<NodeApproval, StoreError> {
+    Ok(settings::get(conn, NodeApproval::SETTING)?
+        .and_then(|v| NodeApproval::parse(&v))
+        .unwrap_or(NodeApproval::Auto))
+}
+
+/// Queues our node's `Accept` or `Reject` of a node's follow.
+pub(super) fn answer_node_follow(
+    conn: &mut AnyConnection,
+    urls: &Urls,
+    kind: &'static str,
+    follow: &NodeFollower,
+    actor: &RemoteActor,
+) -> ServiceResult<usize> {
+    let me = urls.node_actor();
+    let what = if kind == "Accept" {
+        "accepts"
+    } else {
+        "rejects"
+    };
+    let answer = activity::about_follow(
+        kind,
+        urls.activity_of(&me, what),
+        me.clone(),
+        FollowObject::new(
+            parse(&follow.follow_ap_id, "follow id")?,
+            parse(&actor.ap_id, "actor id")?,
+            me,
+        ),
+    );
+    let inbox = parse(actor.delivery_inbox(), "inbox")?;
+    Ok(delivery::enqueue(
+        conn,
+        NODE_SIGNER,
+        &answer.to_value(),
+        &[inbox],
+    )?)
+}
+
+impl Services {
+    /// Our node asks `actor` (another node's actor) to let it follow.
+    /// Following again returns the existing relation.
+    pub async fn follow_node(
+        &self,
+        admin: Admin,
+        actor: RemoteActor,
+    ) -> ServiceResult<(NodeFollow, bool)> {
+        let urls = self.urls.clone();
+        let (follow, created, queued) = self
+            .db
+            .write(move |conn| {
+                if let Some(existing) = following::get(conn, &actor.host)? {
+                    return Ok::<_, ServiceError>((existing, false, 0));
+                }
+                let me = urls.node_actor();
+                let id = urls.activity_of(&me, "follows");
+                let follow = NodeFollow {
+                    domain: actor.host.clone(),
+                    actor_id: actor.id.clone(),
+                    follow_ap_id: id.to_string(),
+                    accepted: false,
+                    created_at: store::now(),
+                    backfill: Backfill::waiting(),
+                };
+                following::insert(conn, &follow)?;
+                let value = activity::follow(id, me, parse(&actor.ap_id, "actor id")?).to_value();
+                let inbox = parse(&actor.inbox, "inbox")?;
+                let queued = delivery::enqueue(conn, NODE_SIGNER, &value, &[inbox])?;
+                record(conn, &admin, "nodes.follow", &actor.host, &actor.ap_id)?;
+                Ok((follow, true, queued))
+            })
+            .await?;
+        self.wake_delivery(queued);
+        Ok((follow, created))
+    }
+
+    /// Stops following a node (`Undo{Follow}`) and forgets what only that
+    /// node brought: proposals of its coops that no local coop follows.
+    pub async fn unfollow_node(&self, admin: Admin, domain: String) -> ServiceResult<()> {
+        let urls = self.urls.clone();
+        let queued = self
+            .db
+            .write(move |conn| {
+                let follow = following::get(conn, &domain)?.ok_or_else(|| {
+                    ServiceError::NotFound(format!("this node does not follow {domain}"))
+                })?;
+                let actor = crate::store::remote_actors::by_id(conn, &follow.actor_id)?
+                    .ok_or_else(|| ServiceError::NotFound("the node's actor is gone".into()))?;
+                following::delete(conn, &domain)?;
+                let forgotten = remote_proposals::forget_unfollowed_of_host(conn, &domain)?;
+                let me = urls.node_actor();
+                let undo = activity::about_follow(
+                    "Undo",
+                    urls.activity_of(&me, "undo"),
+                    me.clone(),
+                    FollowObject::new(
+                        parse(&follow.follow_ap_id, "follow id")?,
+                        me,
+                        parse(&actor.ap_id, "actor id")?,
+                    ),
+                );
+                let inbox = parse(&actor.inbox, "inbox")?;
+                let queued = delivery::enqueue(conn, NODE_SIGNER, &undo.to_value(), &[inbox])?;
+                record(
+                    conn,
+                    &admin,
+                    "nodes.unfollow",
+                    &domain,
+                    &format!("{forgotten} proposals forgotten"),
+                )?;
+                Ok::<_, ServiceError>(queued)
+            })
+            .await?;
+        self.wake_delivery(queued);
+        Ok(())
+    }
+
+    /// Accepts a node's pending follow request.
+    pub async fn approve_node_follower(&self, admin: Admin, domain: String) -> ServiceResult<()> {
+        let urls = self.urls.clone();
+        let queued = self
+            .db
+            .write(move |conn| {
+                let mut follow = followers::get(conn, &domain)?.ok_or_else(|| {
+                    ServiceError::NotFound(format!("no follow request from {domain}"))
+                })?;
+                if follow.accepted {
+                    return Ok::<_, ServiceError>(0);
+                }
+                let actor = crate::store::remote_actors::by_id(conn, &follow.actor_id)?
+                    .ok_or_else(|| ServiceError::NotFound("the node's actor is gone".into()))?;
+                followers::set_accepted(conn, &domain)?;
+                follow.accepted = true;
+                record(conn, &admin, "nodes.approve", &domain, "")?;
+                answer_node_follow(conn, &urls, "Accept", &follow, &actor)
+            })
+            .await?;
+        self.wake_delivery(queued);
+        Ok(())
+    }
+
+    /// Refuses a node's request, or removes a follower node (`Reject`).
+    pub async fn remove_node_follower(&self, admin: Admin, domain: String) -> ServiceResult<()> {
+        let urls = self.urls.clone();
+        let queued = self
+            .db
+            .write(move |conn| {
+                let follow = followers::get(conn, &domain)?.ok_or_else(|| {
+                    ServiceError::NotFound(format!("{domain} does not follow this node"))
+                })?;
+                let actor = crate::store::remote_actors::by_id(conn, &follow.actor_id)?
+                    .ok_or_else(|| ServiceError::NotFound("the node's actor is gone".into()))?;
+                followers::delete(conn, &domain)?;
+                let what = if follow.accepted {
+                    "removed"
+                } else {
+                    "request rejected"
+                };
+                record(conn, &admin, "nodes.remove_follower", &domain, what)?;
+                answer_node_follow(conn, &urls, "Reject", &follow, &actor)
+            })
+            .await?;
+        self.wake_delivery(queued);
+        Ok(())
+    }
+
+    /// Sets whether other nodes' follows are accepted at once.
+    pub async fn set_node_approval(
+        &self,
+        admin: Admin,
+        approval: NodeApproval,
+    ) -> ServiceResult<()> {
+        self.db
+            .write(move |conn| {
+                settings::set(conn, NodeApproval::SETTING, approval.as_str())?;
+                record(conn, &admin, "policy.node_approval", approval.as_str(), "")
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// Whether this node follows the node at `host` (accepted).
+    pub async fn follows_node(&self, host: &str) -> ServiceResult<bool> {
+        let host = host.to_string();
+        Ok(self
+            .db
+            .read(move |conn| following::get(conn, &host))
+            .await?
+            .is_some_and(|f| f.accepted))
+    }
+
+    /// Followed nodes whose backfill has pages left.
+    pub async fn backfilling_nodes(&self) -> ServiceResult<Vec<(NodeFollow, RemoteActor)>> {
+        Ok(self
+            .db
+            .read(|conn| {
+                let mut out = Vec::new();
+                for f in following::backfilling(conn)? {
+                    if let Some(actor) = crate::store::remote_actors::by_id(conn, &f.actor_id)? {
+                        out.push((f, actor));
+                    }
+                }
+                Ok::<_, StoreError>(out)
+            })
+            .await?)
+    }
+
+    /// Records how far a backfill got (false if the follow is gone).
+    pub async fn save_backfill(&self, domain: String, backfill: Backfill) -> ServiceResult<bool> {
+        Ok(self
+            .db
+            .write(move |conn| following::backfill_progress(conn, &domain, &backfill))
+            .await?)
+    }
+
+    /// Nodes following this one (accepted).
+    pub async fn node_follower_count(&self) -> ServiceResult<i64> {
+        Ok(self.db.read(followers::count_accepted).await?)
+    }
+
+    pub async fn node_approval(&self) -> ServiceResult<NodeApproval> {
+        Ok(self.db.read(approval).await?)
+    }
+
+    /// Every node we follow or that follows us, by domain.
+    pub async fn known_nodes(&self) -> ServiceResult<Vec<KnownNode>> {
+        let (follows, followed_by) = self
+            .db
+            .read(|conn| Ok::<_, StoreError>((following::all(conn)?, followers::all(conn)?)))
+            .await?;
+        let mut nodes: Vec<KnownNode> = Vec::new();
+        for (f, actor) in follows {
+            nodes.push(KnownNode {
+                domain: f.domain.clone(),
+                actor,
+                following: Some(f),
+                follower: None,
+            });
+        }
+        for (f, actor) in followed_by {
+            match nodes.iter_mut().find(|n| n.domain == f.domain) {
+                Some(n) => n.follower = Some(f),
+                None => nodes.push(KnownNode {
+                    domain: f.domain.clone(),
+                    actor,
+                    following: None,
+                    follower: Some(f),
+                }),
+            }
+        }
+        nodes.sort_by(|a, b| a.domain.cmp(&b.domain));
+        Ok(nodes)
+    }
+
+    pub async fn admin_actions(
+        &self,
+        cursor: Option<String>,
+        limit: i64,
+    ) -> ServiceResult<super::proposals::Page<AdminAction>> {
+        let fetch = super::follows::page_limit(limit)?;
+        let items = self
+            .db
+            .read(move |conn| admin_actions::list(conn, cursor.as_deref(), fetch))
+            .await?;
+        Ok(super::follows::paged(items, limit, |a| a.id.clone()))
+    }
+}
