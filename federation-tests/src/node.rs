@@ -272,6 +272,11 @@ impl Node {
             )
             .await;
         assert!(ok, "create-coop on {}: {err}", self.name);
+        self.login(&email).await
+    }
+
+    /// Signs in through the API with the password the helpers give.
+    async fn login(&self, email: &str) -> String {
         let (status, body) = self
             .send(
                 self.http
@@ -301,17 +306,7 @@ impl Node {
             )
             .await;
         assert!(ok, "create-admin on {}: {err}", self.name);
-        let (status, body) = self
-            .send(
-                self.http
-                    .post(self.api("/auth/login"))
-                    .json(&serde_json::json!({
-                        "email": email, "password": "a test password"
-                    })),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        body["token"].as_str().expect("token").to_string()
+        self.login(&email).await
     }
 
     /// `host:port`, the node's domain as admins type it.

@@ -54,7 +54,7 @@ fn bad_url(what: &str) -> ServiceError {
     ServiceError::Internal(format!("stored {what} is not a URL"))
 }
 
-fn parse(url: &str, what: &str) -> ServiceResult<Url> {
+pub(super) fn parse(url: &str, what: &str) -> ServiceResult<Url> {
     Url::parse(url).map_err(|_| bad_url(what))
 }
 
@@ -64,7 +64,7 @@ fn handle_of(conn: &mut AnyConnection, coop_id: &str) -> ServiceResult<String> {
         .handle)
 }
 
-fn actor_by_id(conn: &mut AnyConnection, id: &str) -> ServiceResult<RemoteActor> {
+pub(super) fn actor_by_id(conn: &mut AnyConnection, id: &str) -> ServiceResult<RemoteActor> {
     remote_actors::by_id(conn, id)?
         .ok_or_else(|| ServiceError::NotFound(format!("no remote actor '{id}'")))
 }
@@ -299,7 +299,7 @@ impl Services {
     }
 }
 
-/// Queues our `Accept` or `Reject` of `follow` to the follower's inbox.
+/// Queues a local coop's `Accept` or `Reject` of `follow`.
 pub(super) fn answer_follow(
     conn: &mut AnyConnection,
     urls: &crate::federation::urls::Urls,
@@ -308,7 +308,21 @@ pub(super) fn answer_follow(
     follow: &Follow,
     actor: &RemoteActor,
 ) -> ServiceResult<usize> {
-    let me = urls.actor(handle);
+    let answerer = (handle, urls.actor(handle));
+    queue_follow_answer(conn, urls, kind, answerer, &follow.follow_ap_id, actor)
+}
+
+/// Queues an `Accept` or `Reject` of `actor`'s follow `follow_ap_id`, from
+/// `answerer` (its signer and actor URL: a coop, or the node), to
+/// the follower's inbox.
+pub(super) fn queue_follow_answer(
+    conn: &mut AnyConnection,
+    urls: &crate::federation::urls::Urls,
+    kind: &'static str,
+    (signer, me): (&str, Url),
+    follow_ap_id: &str,
+    actor: &RemoteActor,
+) -> ServiceResult<usize> {
     let what = if kind == "Accept" {
         "accepts"
     } else {
@@ -319,7 +333,7 @@ pub(super) fn answer_follow(
         urls.activity_of(&me, what),
         me.clone(),
         FollowObject::new(
-            parse(&follow.follow_ap_id, "follow id")?,
+            parse(follow_ap_id, "follow id")?,
             parse(&actor.ap_id, "actor id")?,
             me,
         ),
@@ -327,7 +341,7 @@ pub(super) fn answer_follow(
     let inbox = parse(&actor.inbox, "inbox")?;
     Ok(delivery::enqueue(
         conn,
-        handle,
+        signer,
         &answer.to_value(),
         &[inbox],
     )?)

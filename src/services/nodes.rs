@@ -2,8 +2,7 @@
 //! follow and unfollow a node, approve, reject or remove a follower node,
 //! the list of known nodes, and the record of admin actions.
 
-use url::Url;
-
+use super::follows::{actor_by_id, parse, queue_follow_answer};
 use super::{new_id, ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::node::{AdminAction, Backfill, NodeApproval, NodeFollow, NodeFollower};
 use crate::domain::remote::RemoteActor;
@@ -60,10 +59,6 @@ pub(super) fn record(
     )
 }
 
-fn parse(url: &str, what: &str) -> ServiceResult<Url> {
-    Url::parse(url).map_err(|_| ServiceError::Internal(format!("stored {what} is not a URL")))
-}
-
 /// One node as the admins see it.
 #[derive(Debug, Clone)]
 pub struct KnownNode {
@@ -87,29 +82,8 @@ pub(super) fn answer_node_follow(
     follow: &NodeFollower,
     actor: &RemoteActor,
 ) -> ServiceResult<usize> {
-    let me = urls.node_actor();
-    let what = if kind == "Accept" {
-        "accepts"
-    } else {
-        "rejects"
-    };
-    let answer = activity::about_follow(
-        kind,
-        urls.activity_of(&me, what),
-        me.clone(),
-        FollowObject::new(
-            parse(&follow.follow_ap_id, "follow id")?,
-            parse(&actor.ap_id, "actor id")?,
-            me,
-        ),
-    );
-    let inbox = parse(actor.delivery_inbox(), "inbox")?;
-    Ok(delivery::enqueue(
-        conn,
-        NODE_SIGNER,
-        &answer.to_value(),
-        &[inbox],
-    )?)
+    let answerer = (NODE_SIGNER, urls.node_actor());
+    queue_follow_answer(conn, urls, kind, answerer, &follow.follow_ap_id, actor)
 }
 
 impl Services {
@@ -159,8 +133,7 @@ impl Services {
                 let follow = following::get(conn, &domain)?.ok_or_else(|| {
                     ServiceError::NotFound(format!("this node does not follow {domain}"))
                 })?;
-                let actor = crate::store::remote_actors::by_id(conn, &follow.actor_id)?
-                    .ok_or_else(|| ServiceError::NotFound("the node's actor is gone".into()))?;
+                let actor = actor_by_id(conn, &follow.actor_id)?;
                 following::delete(conn, &domain)?;
                 let forgotten = remote_proposals::forget_unfollowed_of_host(conn, &domain)?;
                 let me = urls.node_actor();
@@ -202,8 +175,7 @@ impl Services {
                 if follow.accepted {
                     return Ok::<_, ServiceError>(0);
                 }
-                let actor = crate::store::remote_actors::by_id(conn, &follow.actor_id)?
-                    .ok_or_else(|| ServiceError::NotFound("the node's actor is gone".into()))?;
+                let actor = actor_by_id(conn, &follow.actor_id)?;
                 followers::set_accepted(conn, &domain)?;
                 follow.accepted = true;
                 record(conn, &admin, "nodes.approve", &domain, "")?;
@@ -223,8 +195,7 @@ impl Services {
                 let follow = followers::get(conn, &domain)?.ok_or_else(|| {
                     ServiceError::NotFound(format!("{domain} does not follow this node"))
                 })?;
-                let actor = crate::store::remote_actors::by_id(conn, &follow.actor_id)?
-                    .ok_or_else(|| ServiceError::NotFound("the node's actor is gone".into()))?;
+                let actor = actor_by_id(conn, &follow.actor_id)?;
                 followers::delete(conn, &domain)?;
                 let what = if follow.accepted {
                     "removed"

@@ -160,15 +160,6 @@ macro_rules! follow_table {
                     .count()
                     .get_result(conn)?)
             }
-
-            /// Whether any local coop has a relation with this actor.
-            pub fn any_with_actor(conn: &mut AnyConnection, actor_id: &str) -> StoreResult<bool> {
-                let n: i64 = $table::table
-                    .filter($table::actor_id.eq(actor_id))
-                    .count()
-                    .get_result(conn)?;
-                Ok(n > 0)
-            }
         }
     };
 }
