@@ -43,6 +43,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
     let urls = crate::federation::urls::Urls::new(&config.public_url);
     let services = Services::new(db, urls.clone());
     services.ensure_actor_keys().await?;
+    services.reload_policy().await?;
     // Fetches of remote actors are signed by the node actor, so servers in
     // authorized-fetch mode answer them.
     let node_keys = services.node_actor_keys().await?;
@@ -53,8 +54,13 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
         private_key_pem: node_keys.private_key_pem,
     };
     services.set_http_client(crate::federation::client::http_client(config)?);
-    let federation =
-        crate::federation::client::federation_config(config, services.clone(), Some(&node)).await?;
+    let federation = crate::federation::client::federation_config(
+        config,
+        services.clone(),
+        services.policy(),
+        Some(&node),
+    )
+    .await?;
     Ok(AppState {
         services,
         config: Arc::new(config.clone()),
@@ -101,15 +107,18 @@ pub async fn run(
         state.services.db.clone(),
         &state.config,
         state.services.delivery_wake.clone(),
+        state.services.policy(),
     )
     .await?
     .spawn();
     let housekeeping = tokio::spawn(housekeeping(state.services.clone()));
+    let policy = tokio::spawn(watch_policy(state.services.clone()));
     let backfill = crate::federation::backfill::spawn(state.federation.clone());
     let served = axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
         .await;
     housekeeping.abort();
+    policy.abort();
     // Progress is saved after every page; an interrupted page is read again.
     backfill.abort();
     worker.stop().await;
@@ -130,6 +139,17 @@ async fn housekeeping(services: crate::services::Services) {
             Ok(n) if n > 0 => tracing::info!(forgotten = n, "old received activity ids pruned"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "cannot prune received activity ids"),
+        }
+    }
+}
+
+/// Picks up policy changes made from the command line (another process).
+async fn watch_policy(services: crate::services::Services) {
+    let mut every = tokio::time::interval(crate::services::policy::POLICY_POLL);
+    loop {
+        every.tick().await;
+        if let Err(e) = services.reload_policy().await {
+            tracing::warn!(error = %e, "cannot reload the federation policy");
         }
     }
 }

@@ -318,6 +318,30 @@ impl Node {
         }
     }
 
+    /// Deliveries waiting in this node's queue (`intercoop admin deliveries pending`).
+    pub async fn pending_deliveries(&self) -> u64 {
+        let (ok, out, err) = self.cli(&["admin", "deliveries", "pending"], None).await;
+        assert!(ok, "deliveries pending on {}: {err}", self.name);
+        out.split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("unexpected output: {out}"))
+    }
+
+    /// Posts `activity` to the shared inbox, dated now and unsigned: what
+    /// is refused before the signature check shows in the answer.
+    pub async fn post_unsigned_to_inbox(&self, activity: &Value) -> (StatusCode, Value) {
+        let date = httpdate::fmt_http_date(std::time::SystemTime::now());
+        self.send(
+            self.http
+                .post(format!("{}/inbox", self.local_url()))
+                .header("Content-Type", "application/activity+json")
+                .header("Date", date)
+                .body(activity.to_string()),
+        )
+        .await
+    }
+
     pub async fn send(&self, req: reqwest::RequestBuilder) -> (StatusCode, Value) {
         let resp = req.send().await.expect("request");
         let status = resp.status();

@@ -52,22 +52,47 @@ pub fn router() -> Router<AppState> {
         .route("/directory/coops", get(directory::coops))
         .route(
             "/admin/nodes",
-            get(admin::list_nodes).post(admin::follow_node),
+            get(admin::nodes::list_nodes).post(admin::nodes::follow_node),
         )
         .route(
             "/admin/nodes/{domain}",
-            axum::routing::delete(admin::unfollow_node),
+            axum::routing::delete(admin::nodes::unfollow_node),
         )
-        .route("/admin/nodes/{domain}/approve", post(admin::approve_node))
+        .route(
+            "/admin/nodes/{domain}/approve",
+            post(admin::nodes::approve_node),
+        )
         .route(
             "/admin/nodes/{domain}/remove-follower",
-            post(admin::remove_follower_node),
+            post(admin::nodes::remove_follower_node),
         )
         .route(
             "/admin/policy",
-            get(admin::get_policy).put(admin::put_policy),
+            get(admin::policy::get_policy).put(admin::policy::put_policy),
         )
-        .route("/admin/actions", get(admin::actions))
+        .route(
+            "/admin/blocks",
+            get(admin::policy::list_blocks).post(admin::policy::add_block),
+        )
+        .route(
+            "/admin/blocks/{domain}",
+            axum::routing::delete(admin::policy::remove_block),
+        )
+        .route("/admin/blocks/export", get(admin::policy::export_blocks))
+        .route(
+            "/admin/blocks/import",
+            post(admin::policy::import_blocks)
+                .layer(DefaultBodyLimit::max(limits::BLOCKLIST_BYTES_MAX)),
+        )
+        .route(
+            "/admin/allows",
+            get(admin::policy::list_allows).post(admin::policy::add_allow),
+        )
+        .route(
+            "/admin/allows/{domain}",
+            axum::routing::delete(admin::policy::remove_allow),
+        )
+        .route("/admin/actions", get(admin::actions::actions))
         .route("/openapi.json", get(openapi::serve))
         .route("/health", get(health::health))
         .fallback(|| async { ApiError::not_found("no such API endpoint") })

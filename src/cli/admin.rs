@@ -5,6 +5,7 @@ use clap::Subcommand;
 use super::password::PasswordArgs;
 use crate::config::Config;
 use crate::domain::node::{normalize_domain, NodeApproval};
+use crate::domain::policy::{FederationMode, Severity};
 use crate::services::accounts::NewCoopAccount;
 use crate::services::nodes::Admin;
 
@@ -35,6 +36,19 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: NodesCommand,
     },
+    /// Show the federation mode, or set it: open (everyone but blocked
+    /// domains) or allowlist (only allowed domains).
+    Policy { mode: Option<String> },
+    /// Domain blocks: add, remove, list, import and export (Mastodon's CSV).
+    Blocks {
+        #[command(subcommand)]
+        command: BlocksCommand,
+    },
+    /// Allowed domains (what counts in allow-list mode).
+    Allow {
+        #[command(subcommand)]
+        command: AllowCommand,
+    },
     /// The record of admin actions, newest first.
     Actions {
         /// How many to show (1 to 100).
@@ -63,6 +77,46 @@ pub enum NodesCommand {
     RemoveFollower { domain: String },
     /// Whether other nodes' follows are accepted at once (auto) or wait for an admin (manual).
     Approval { mode: String },
+}
+
+#[derive(Subcommand)]
+pub enum BlocksCommand {
+    /// Block a domain (and its subdomains), or change its block.
+    Add {
+        domain: String,
+        /// suspend: refuse everything, deliver nothing, remove what is
+        /// stored from it. limit: keep it out of the directory and matching,
+        /// its follows wait for approval.
+        #[arg(long)]
+        severity: String,
+        /// Why, in words fit to share with other nodes.
+        #[arg(long, default_value = "")]
+        comment: String,
+    },
+    /// Lift a block (severed follows stay severed; follow again).
+    Remove {
+        domain: String,
+    },
+    List,
+    /// Import a block list in Mastodon's CSV format, or one domain per line.
+    Import {
+        /// The CSV file; `-` reads standard input.
+        file: String,
+    },
+    /// Write every block as CSV in Mastodon's format to standard output.
+    Export,
+}
+
+#[derive(Subcommand)]
+pub enum AllowCommand {
+    /// Allow a domain (and its subdomains).
+    Add {
+        domain: String,
+    },
+    Remove {
+        domain: String,
+    },
+    List,
 }
 
 #[derive(Subcommand)]
@@ -120,6 +174,50 @@ pub async fn run(config: Config, command: AdminCommand) -> anyhow::Result<()> {
             let state = open(config).await?;
             nodes(&state, command).await?;
         }
+        AdminCommand::Policy { mode } => {
+            let state = open(config).await?;
+            if let Some(mode) = mode {
+                let mode = FederationMode::parse(&mode).ok_or_else(|| {
+                    anyhow::anyhow!("the mode must be open or allowlist, not '{mode}'")
+                })?;
+                state.services.set_federation_mode(Admin::Cli, mode).await?;
+            }
+            println!(
+                "federation mode: {}; node follow approval: {}",
+                state.services.federation_mode().await?.as_str(),
+                state.services.node_approval().await?.as_str()
+            );
+        }
+        AdminCommand::Blocks { command } => {
+            let state = open(config).await?;
+            blocks(&state, command).await?;
+        }
+        AdminCommand::Allow { command } => {
+            let state = open(config).await?;
+            let services = &state.services;
+            match command {
+                AllowCommand::Add { domain } => {
+                    let added = services.allow_domain(Admin::Cli, &domain).await?;
+                    println!(
+                        "{domain} {}",
+                        if added {
+                            "allowed"
+                        } else {
+                            "was already allowed"
+                        }
+                    );
+                }
+                AllowCommand::Remove { domain } => {
+                    services.disallow_domain(Admin::Cli, &domain).await?;
+                    println!("{domain} is no longer allowed");
+                }
+                AllowCommand::List => {
+                    for a in services.domain_allows().await? {
+                        println!("{}", a.domain);
+                    }
+                }
+            }
+        }
         AdminCommand::Actions { limit } => {
             let state = open(config).await?;
             let page = state.services.admin_actions(None, limit).await?;
@@ -156,6 +254,64 @@ pub async fn run(config: Config, command: AdminCommand) -> anyhow::Result<()> {
 
 fn domain(input: &str) -> anyhow::Result<String> {
     normalize_domain(input).map_err(|m| anyhow::anyhow!(m))
+}
+
+async fn blocks(state: &crate::state::AppState, command: BlocksCommand) -> anyhow::Result<()> {
+    let services = &state.services;
+    match command {
+        BlocksCommand::Add {
+            domain,
+            severity,
+            comment,
+        } => {
+            let severity = Severity::parse(&severity).ok_or_else(|| {
+                anyhow::anyhow!("the severity must be suspend or limit, not '{severity}'")
+            })?;
+            let (block, purged) = services
+                .block_domain(Admin::Cli, &domain, severity, comment)
+                .await?;
+            println!(
+                "{} blocked ({}); {} remote actors removed, {} waiting deliveries dropped",
+                block.domain,
+                block.severity.as_str(),
+                purged.actors,
+                purged.deliveries
+            );
+        }
+        BlocksCommand::Remove { domain } => {
+            services.unblock_domain(Admin::Cli, &domain).await?;
+            println!("{domain} is no longer blocked");
+        }
+        BlocksCommand::List => {
+            for b in services.domain_blocks().await? {
+                println!(
+                    "{:<30} {:<8} {}",
+                    b.domain,
+                    b.severity.as_str(),
+                    b.public_comment
+                );
+            }
+        }
+        BlocksCommand::Import { file } => {
+            let text = if file == "-" {
+                std::io::read_to_string(std::io::stdin())?
+            } else {
+                std::fs::read_to_string(&file)
+                    .map_err(|e| anyhow::anyhow!("cannot read {file}: {e}"))?
+            };
+            let imported = services.import_blocks(Admin::Cli, &text).await?;
+            println!(
+                "{} domains blocked, {} already blocked (left as they were), {} noop rows ignored",
+                imported.added.len(),
+                imported.unchanged.len(),
+                imported.noop
+            );
+        }
+        BlocksCommand::Export => {
+            print!("{}", services.export_blocks().await?);
+        }
+    }
+    Ok(())
 }
 
 async fn nodes(state: &crate::state::AppState, command: NodesCommand) -> anyhow::Result<()> {
@@ -226,9 +382,26 @@ async fn nodes(state: &crate::state::AppState, command: NodesCommand) -> anyhow:
                         )
                     })
                     .unwrap_or_default();
+                let mut state = Vec::new();
+                if let Some(severity) = &n.blocked {
+                    state.push(format!("blocked ({severity})"));
+                }
+                if n.allowed {
+                    state.push("allowed".into());
+                }
+                if let Some(since) = &n.unreachable_since {
+                    state.push(format!("unreachable since {since}"));
+                }
+                if n.delivery_backlog > 0 {
+                    state.push(format!("{} deliveries waiting", n.delivery_backlog));
+                }
                 println!(
-                    "{:<30} following: {:<9} followed by: {:<9} {}",
-                    n.domain, n.following, n.followed_by, backfill
+                    "{:<30} following: {:<9} followed by: {:<9} {} {}",
+                    n.domain,
+                    n.following,
+                    n.followed_by,
+                    backfill,
+                    state.join(", ")
                 );
             }
         }

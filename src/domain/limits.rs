@@ -33,3 +33,8 @@ pub const REMOTE_CONTENT_MAX: usize = 64 * 1024;
 /// Deepest directory page (offset), so a search cannot ask the database to
 /// skip millions of rows.
 pub const DIRECTORY_OFFSET_MAX: i64 = 10_000;
+/// Rows in one imported block list (Mastodon refuses more than 1,000 at
+/// a time in its web form; shared lists run to a few thousand).
+pub const BLOCKLIST_ROWS_MAX: usize = 10_000;
+/// Bytes of one imported block list.
+pub const BLOCKLIST_BYTES_MAX: usize = 2 * 1024 * 1024;

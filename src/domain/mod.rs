@@ -2,9 +2,11 @@
 //! (storage, services, HTTP edges) builds on these.
 
 pub mod actor;
+pub mod blocklist;
 pub mod coop;
 pub mod limits;
 pub mod node;
+pub mod policy;
 pub mod proposal;
 pub mod remote;
 pub mod text;

@@ -1,15 +1,41 @@
 //! The HTTP client every outgoing federation request uses (deliveries,
 //! actor fetches, WebFinger), built the way activitypub_federation asks:
 //! no automatic redirects, timeouts, and a resolver that refuses private
-//! and loopback addresses, except in development mode.
+//! and loopback addresses, except in development mode. The library asks
+//! [`PolicyVerifier`] before every fetch and every send.
 
+use std::sync::Arc;
 use std::time::Duration;
+
+use activitypub_federation::config::UrlVerifier;
+use url::Url;
 
 use activitypub_federation::resolver::ValidatingDnsResolver;
 use reqwest::redirect::Policy;
 use reqwest_middleware::ClientWithMiddleware;
 
 use crate::config::Config;
+use crate::services::policy::PolicyCache;
+
+/// Refuses URLs on hosts the federation policy refuses (suspended, or not
+/// allowed in allow-list mode): nothing is fetched from them or sent to them.
+#[derive(Clone)]
+pub struct PolicyVerifier(pub Arc<PolicyCache>);
+
+#[async_trait::async_trait]
+impl UrlVerifier for PolicyVerifier {
+    async fn verify(&self, url: &Url) -> Result<(), activitypub_federation::error::Error> {
+        let Some(host) = crate::federation::urls::origin_of(url) else {
+            return Ok(());
+        };
+        match self.0.check(&host) {
+            Ok(_) => Ok(()),
+            Err(_) => Err(activitypub_federation::error::Error::UrlVerificationError(
+                "the host is refused by this node's federation policy",
+            )),
+        }
+    }
+}
 
 /// Signatures are valid for a short time; so is a request.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -38,10 +64,11 @@ pub fn http_client(config: &Config) -> anyhow::Result<ClientWithMiddleware> {
 
 /// The library configuration shared by sending and receiving: our domain
 /// with its port (the library tells local URLs from remote ones by it), the
-/// client above, and development mode.
+/// client above, the federation policy, and development mode.
 pub async fn federation_config<T: Clone>(
     config: &Config,
     app_data: T,
+    policy: Arc<PolicyCache>,
     signed_fetch_actor: Option<&crate::federation::delivery::Signer>,
 ) -> anyhow::Result<activitypub_federation::config::FederationConfig<T>> {
     let mut builder = activitypub_federation::config::FederationConfig::builder();
@@ -49,6 +76,7 @@ pub async fn federation_config<T: Clone>(
         .domain(config.domain())
         .app_data(app_data)
         .client(http_client(config)?)
+        .url_verifier(Box::new(PolicyVerifier(policy)))
         .request_timeout(REQUEST_TIMEOUT)
         .debug(config.dev_mode)
         .allow_http_urls(config.dev_mode);

@@ -40,8 +40,12 @@ fn is_activity_json(content_type: &str) -> bool {
 
 /// Fetches `url` from its origin, signed by the node actor. The client
 /// follows no redirects and, outside development mode, refuses private and
-/// loopback addresses.
+/// loopback addresses; hosts the federation policy refuses are not asked.
 pub async fn from_origin(url: &Url, data: &Data<Services>) -> Result<Fetched, String> {
+    let host = crate::federation::urls::origin_of(url).unwrap_or_default();
+    if let Err(why) = data.policy().check(&host) {
+        return Err(why.message(&host));
+    }
     let client = data
         .http_client()
         .ok_or("this process has no HTTP client for fetching")?;

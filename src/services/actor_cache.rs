@@ -42,6 +42,13 @@ impl ActorCache {
             entries.remove(ap_id);
         }
     }
+
+    /// Drops everything (after a purge removed actors from the database).
+    pub fn clear(&self) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.clear();
+        }
+    }
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use super::follows::answer_follow;
 use super::nodes::{answer_node_follow, approval};
 use super::{new_id, ServiceError, ServiceResult, Services};
 use crate::domain::node::{NodeApproval, NodeFollower};
+use crate::domain::policy::Verdict;
 use crate::domain::remote::{Follow, RemoteActor};
 use crate::domain::ValidationError;
 use crate::federation::urls::same_origin;
@@ -85,16 +86,18 @@ impl Services {
             object.clone(),
             activity_id.to_string(),
         );
+        // Follows from a limited domain wait for approval, whatever the setting.
+        let limited = self.policy.verdict(&actor.host) == Verdict::Limit;
         once(self, activity_id, move |conn| {
             if object == urls.node_actor() {
-                return node_follow(conn, &urls, &actor, follow_id);
+                return node_follow(conn, &urls, &actor, follow_id, limited);
             }
             let coop = local_coop(conn, &urls, &object)?.ok_or_else(|| {
                 ServiceError::NotFound(format!("{object} is not a coop on this node"))
             })?;
             let already = followers::get(conn, &coop.id, &actor.id)?;
             let accepted = already.as_ref().is_some_and(|f| f.accepted)
-                || !coop.profile.manually_approves_followers;
+                || !(coop.profile.manually_approves_followers || limited);
             let follow = Follow {
                 coop_id: coop.id.clone(),
                 actor_id: actor.id.clone(),
@@ -307,6 +310,7 @@ fn node_follow(
     urls: &crate::federation::urls::Urls,
     actor: &RemoteActor,
     follow_id: String,
+    limited: bool,
 ) -> ServiceResult<(Received, usize)> {
     if !matches!(actor.kind.as_str(), "Application" | "Service") {
         return Err(forbidden(
@@ -317,7 +321,7 @@ fn node_follow(
     let accepted = already
         .as_ref()
         .is_some_and(|f| f.accepted && f.actor_id == actor.id)
-        || approval(conn)? == NodeApproval::Auto;
+        || (approval(conn)? == NodeApproval::Auto && !limited);
     let follow = NodeFollower {
         domain: actor.host.clone(),
         actor_id: actor.id.clone(),

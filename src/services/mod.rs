@@ -12,6 +12,7 @@ pub mod login_limit;
 pub mod nodes;
 mod outbox;
 mod passwords;
+pub mod policy;
 pub mod proposals;
 
 use crate::domain::ValidationError;
@@ -84,6 +85,8 @@ pub struct Services {
     actors: std::sync::Arc<actor_cache::ActorCache>,
     /// The federation HTTP client, for signed fetches (set at start-up).
     http: std::sync::Arc<std::sync::OnceLock<reqwest_middleware::ClientWithMiddleware>>,
+    /// The federation policy in force (see services/policy.rs).
+    policy: std::sync::Arc<policy::PolicyCache>,
 }
 
 impl Services {
@@ -95,6 +98,7 @@ impl Services {
             delivery_wake: Default::default(),
             actors: Default::default(),
             http: Default::default(),
+            policy: Default::default(),
         }
     }
 

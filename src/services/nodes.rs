@@ -2,15 +2,23 @@
 //! follow and unfollow a node, approve, reject or remove a follower node,
 //! the list of known nodes, and the record of admin actions.
 
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+
 use super::follows::{actor_by_id, parse, queue_follow_answer};
 use super::{new_id, ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::node::{AdminAction, Backfill, NodeApproval, NodeFollow, NodeFollower};
+use crate::domain::policy::DomainBlock;
 use crate::domain::remote::RemoteActor;
 use crate::federation::delivery::{self, NODE_SIGNER};
 use crate::federation::urls::Urls;
 use crate::federation::wire::activity::{self, FollowObject};
 use crate::store::nodes::{followers, following};
-use crate::store::{self, admin_actions, remote_proposals, settings, AnyConnection, StoreError};
+use crate::store::policy as store_policy;
+use crate::store::{
+    self, admin_actions, deliveries, remote_proposals, settings, AnyConnection, StoreError,
+};
 
 /// Who acts: an admin signed in to the API, or the command line.
 #[derive(Debug, Clone)]
@@ -63,9 +71,32 @@ pub(super) fn record(
 #[derive(Debug, Clone)]
 pub struct KnownNode {
     pub domain: String,
-    pub actor: RemoteActor,
+    /// Its node actor, once known (a domain only blocked or allowed may
+    /// never have been in touch).
+    pub actor: Option<RemoteActor>,
     pub following: Option<NodeFollow>,
     pub follower: Option<NodeFollower>,
+    pub block: Option<DomainBlock>,
+    pub allowed: bool,
+    /// Since when deliveries to it fail, if they do.
+    pub unreachable_since: Option<NaiveDateTime>,
+    /// Deliveries waiting for it.
+    pub backlog: i64,
+}
+
+impl KnownNode {
+    pub fn new(domain: String) -> Self {
+        KnownNode {
+            domain,
+            actor: None,
+            following: None,
+            follower: None,
+            block: None,
+            allowed: false,
+            unreachable_since: None,
+            backlog: 0,
+        }
+    }
 }
 
 pub(super) fn approval(conn: &mut AnyConnection) -> Result<NodeApproval, StoreError> {
@@ -268,34 +299,57 @@ impl Services {
         Ok(self.db.read(approval).await?)
     }
 
-    /// Every node we follow or that follows us, by domain.
+    /// Every node we follow, that follows us, or that the policy names,
+    /// by domain, with its delivery state.
     pub async fn known_nodes(&self) -> ServiceResult<Vec<KnownNode>> {
-        let (follows, followed_by) = self
+        let (follows, followed_by, blocks, allows, backlog, failing) = self
             .db
-            .read(|conn| Ok::<_, StoreError>((following::all(conn)?, followers::all(conn)?)))
+            .read(|conn| {
+                Ok::<_, StoreError>((
+                    following::all(conn)?,
+                    followers::all(conn)?,
+                    store_policy::blocks(conn)?,
+                    store_policy::allows(conn)?,
+                    deliveries::backlog_by_host(conn)?,
+                    deliveries::failing_hosts(conn)?,
+                ))
+            })
             .await?;
-        let mut nodes: Vec<KnownNode> = Vec::new();
+        let mut nodes: BTreeMap<String, KnownNode> = BTreeMap::new();
+        fn node<'a>(nodes: &'a mut BTreeMap<String, KnownNode>, domain: &str) -> &'a mut KnownNode {
+            nodes
+                .entry(domain.to_string())
+                .or_insert_with(|| KnownNode::new(domain.to_string()))
+        }
         for (f, actor) in follows {
-            nodes.push(KnownNode {
-                domain: f.domain.clone(),
-                actor,
-                following: Some(f),
-                follower: None,
-            });
+            let n = node(&mut nodes, &f.domain);
+            n.actor = Some(actor);
+            n.following = Some(f);
         }
         for (f, actor) in followed_by {
-            match nodes.iter_mut().find(|n| n.domain == f.domain) {
-                Some(n) => n.follower = Some(f),
-                None => nodes.push(KnownNode {
-                    domain: f.domain.clone(),
-                    actor,
-                    following: None,
-                    follower: Some(f),
-                }),
+            let n = node(&mut nodes, &f.domain);
+            n.actor = Some(actor);
+            n.follower = Some(f);
+        }
+        for b in blocks {
+            let domain = b.domain.clone();
+            node(&mut nodes, &domain).block = Some(b);
+        }
+        for a in allows {
+            node(&mut nodes, &a.domain).allowed = true;
+        }
+        // Delivery state for the nodes listed, not for every host we deliver to.
+        for (host, n) in backlog {
+            if let Some(known) = nodes.get_mut(&host) {
+                known.backlog = n;
             }
         }
-        nodes.sort_by(|a, b| a.domain.cmp(&b.domain));
-        Ok(nodes)
+        for (host, since) in failing {
+            if let Some(known) = nodes.get_mut(&host) {
+                known.unreachable_since = Some(since);
+            }
+        }
+        Ok(nodes.into_values().collect())
     }
 
     pub async fn admin_actions(

@@ -224,6 +224,25 @@ pub fn failing(conn: &mut AnyConnection) -> StoreResult<i64> {
         .get_result(conn)?)
 }
 
+/// Waiting deliveries per destination host.
+pub fn backlog_by_host(conn: &mut AnyConnection) -> StoreResult<Vec<(String, i64)>> {
+    Ok(deliveries::table
+        .group_by(deliveries::host)
+        .select((deliveries::host, diesel::dsl::count_star()))
+        .load(conn)?)
+}
+
+/// Hosts whose deliveries fail, and since when.
+pub fn failing_hosts(conn: &mut AnyConnection) -> StoreResult<Vec<(String, NaiveDateTime)>> {
+    Ok(delivery_hosts::table
+        .filter(delivery_hosts::failing_since.is_not_null())
+        .select((
+            delivery_hosts::host,
+            delivery_hosts::failing_since.assume_not_null(),
+        ))
+        .load(conn)?)
+}
+
 /// Makes every waiting delivery (to one host, or all) due now.
 pub fn retry_now(
     conn: &mut AnyConnection,

@@ -1,8 +1,9 @@
 //! The federated directory: every open proposal and every coop this node
 //! knows, local and remote, in one searchable list.
 //!
-//! Remote entries count only while something here follows them: a local
-//! coop follows the actor, or this node follows the actor's node. One
+//! Remote entries count only while something here follows them (a local
+//! coop follows the actor, or this node follows the actor's node) and
+//! their domain is not limited by the admins. One
 //! `UNION ALL` over both sources, filtered and paged in the database; the
 //! same SQL runs on SQLite and PostgreSQL.
 
@@ -13,9 +14,15 @@ use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 use super::proposals::like_pattern;
 use super::{AnyConnection, StoreResult};
 
-/// Remote actors whose content is listed here.
-const LISTED_ACTOR: &str = "(EXISTS (SELECT 1 FROM following f WHERE f.actor_id = ra.id) \
-     OR EXISTS (SELECT 1 FROM node_follows nf WHERE nf.domain = ra.host AND nf.accepted))";
+/// Remote actors whose content is listed here: followed (by a local coop,
+/// or through their node) and not on a limited domain. A block covers the
+/// domain on any port and its subdomains (`domain::policy::covers`); domain
+/// names cannot hold LIKE wildcards, so they are concatenated as they are.
+const LISTED_ACTOR: &str = "((EXISTS (SELECT 1 FROM following f WHERE f.actor_id = ra.id) \
+     OR EXISTS (SELECT 1 FROM node_follows nf WHERE nf.domain = ra.host AND nf.accepted)) \
+     AND NOT EXISTS (SELECT 1 FROM domain_blocks b WHERE b.severity = 'limit' \
+       AND (ra.host = b.domain OR (b.domain NOT LIKE '%:%' AND (ra.host LIKE '%.' || b.domain \
+         OR ra.host LIKE b.domain || ':%' OR ra.host LIKE '%.' || b.domain || ':%')))))";
 
 /// What a directory search asks for. Empty fields do not filter.
 #[derive(Debug, Default, Clone)]

@@ -16,6 +16,7 @@ mod json;
 mod migrations;
 pub mod node_actor;
 pub mod nodes;
+pub mod policy;
 pub mod proposals;
 pub mod received;
 pub mod remote_actors;

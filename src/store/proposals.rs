@@ -152,16 +152,20 @@ pub fn delete(conn: &mut AnyConnection, id: &str) -> StoreResult<()> {
     Ok(())
 }
 
+/// `word` anywhere, for `LIKE ... ESCAPE '\\'`.
 pub(super) fn like_pattern(word: &str) -> String {
-    let mut p = String::with_capacity(word.len() + 2);
-    p.push('%');
-    for c in word.chars() {
+    format!("%{}%", like_escape(word))
+}
+
+/// `text` matched literally by `LIKE ... ESCAPE '\\'`.
+pub(super) fn like_escape(text: &str) -> String {
+    let mut p = String::with_capacity(text.len() + 2);
+    for c in text.chars() {
         if matches!(c, '%' | '_' | '\\') {
             p.push('\\');
         }
         p.push(c);
     }
-    p.push('%');
     p
 }
 

@@ -219,6 +219,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    domain_blocks (domain) {
+        domain -> Text,
+        severity -> Text,
+        public_comment -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    domain_allows (domain) {
+        domain -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     admin_actions (id) {
         id -> Text,
         admin -> Text,
@@ -257,5 +273,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     node_follows,
     node_followers,
     node_settings,
+    domain_blocks,
+    domain_allows,
     admin_actions
 );

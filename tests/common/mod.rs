@@ -105,6 +105,17 @@ impl TestServer {
         self.login(&format!("{handle}@coops.test"), PASSWORD).await
     }
 
+    /// Creates a node admin (as `intercoop admin create-admin` does) and
+    /// signs in; returns the bearer token.
+    pub async fn admin(&self) -> String {
+        self.state
+            .services
+            .create_admin("admin@coops.test", PASSWORD.into())
+            .await
+            .expect("create admin");
+        self.login("admin@coops.test", PASSWORD).await
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> String {
         let (status, body) = self
             .call(

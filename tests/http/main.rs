@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod admin_policy;
 mod auth;
 mod coop;
 mod delivery;

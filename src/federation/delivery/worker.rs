@@ -15,6 +15,7 @@ use super::signer::{Signer, StoredActivity};
 use super::NODE_SIGNER;
 use crate::config::Config;
 use crate::federation::urls::Urls;
+use crate::services::policy::PolicyCache;
 use crate::store::{self, coops, deliveries, node_actor, Db, StoreError};
 
 /// A claimed delivery belongs to its worker for this long; a worker that
@@ -102,12 +103,18 @@ fn duration_since(earlier: chrono::NaiveDateTime, now: chrono::NaiveDateTime) ->
 
 impl DeliveryWorker {
     /// `wake` is notified whenever work is queued, so sends start at once.
-    pub async fn new(db: Db, config: &Config, wake: Arc<Notify>) -> anyhow::Result<Self> {
+    /// Sends to a host the federation `policy` refuses are dropped.
+    pub async fn new(
+        db: Db,
+        config: &Config,
+        wake: Arc<Notify>,
+        policy: Arc<PolicyCache>,
+    ) -> anyhow::Result<Self> {
         if config.dev_mode {
             tracing::warn!("DEVELOPMENT MODE: federating over plain http and with loopback hosts; never use this in production");
         }
         let federation =
-            crate::federation::client::federation_config(config, db.clone(), None).await?;
+            crate::federation::client::federation_config(config, db.clone(), policy, None).await?;
         Ok(DeliveryWorker {
             db,
             urls: Urls::new(&config.public_url),
@@ -296,7 +303,7 @@ impl DeliveryWorker {
         };
         let Some(task) = tasks.into_iter().next() else {
             return Outcome::Permanent(
-                "the inbox URL is refused (scheme, host or address not allowed)".into(),
+                "the inbox URL is refused (scheme, host or address not allowed, or the host refused by the federation policy)".into(),
             );
         };
         match task.sign_and_send(&data).await {

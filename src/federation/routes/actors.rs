@@ -32,7 +32,7 @@ pub async fn node(State(state): State<AppState>) -> ApiResult<Response> {
         coops: stats.coops,
         open_proposals: stats.open_proposals,
         manually_approves_nodes: approval == NodeApproval::Manual,
-        federation_mode: "open",
+        federation_mode: state.services.policy().get().mode().as_str(),
     };
     let doc = ActorDocument::node(&keys, &urls(&state), &facts);
     Ok(activity_json(&doc))

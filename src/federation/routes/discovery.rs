@@ -91,6 +91,7 @@ pub async fn nodeinfo(State(state): State<AppState>) -> ApiResult<Response> {
         stats.coops,
         stats.open_proposals,
         &urls(&state).node_actor(),
+        state.services.policy().get().mode().as_str(),
     );
     Ok(json_as(StatusCode::OK, nodeinfo::CONTENT_TYPE, &doc))
 }

@@ -9,6 +9,19 @@ use crate::api::error::ApiError;
 use crate::domain::remote::RemoteActor;
 use crate::state::AppState;
 
+/// 403 when the federation policy refuses `domain`: nothing is fetched.
+fn refused(state: &AppState, domain: &str) -> Result<(), ApiError> {
+    let domain = domain.to_ascii_lowercase();
+    match state.services.policy().check(&domain) {
+        Ok(_) => Ok(()),
+        Err(why) => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "domain_refused",
+            why.message(&domain),
+        )),
+    }
+}
+
 /// Resolves `account` (`handle@domain`, a leading `@` allowed).
 pub(crate) async fn resolve_account(
     state: &AppState,
@@ -37,6 +50,7 @@ pub(crate) async fn resolve_account(
             "that coop is on this node; coops on one node already see each other's proposals",
         ));
     }
+    refused(state, domain)?;
     let data = state.federation.to_request_data();
     webfinger_resolve_actor::<_, KnownActor>(account, &data)
         .await
@@ -60,6 +74,7 @@ pub(crate) async fn resolve_node(state: &AppState, domain: &str) -> Result<Remot
             "domain: that is this node",
         ));
     }
+    refused(state, domain)?;
     let data = state.federation.to_request_data();
     webfinger_resolve_actor::<_, KnownActor>(&format!("{domain}@{domain}"), &data)
         .await

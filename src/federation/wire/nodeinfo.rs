@@ -54,7 +54,15 @@ pub struct NodeInfo {
 }
 
 impl NodeInfo {
-    pub fn new(node_name: &str, coops: i64, open_proposals: i64, node_actor: &Url) -> Self {
+    /// `federation_mode` is `open` or `allowlist`, for peers deciding
+    /// whether following this node can work.
+    pub fn new(
+        node_name: &str,
+        coops: i64,
+        open_proposals: i64,
+        node_actor: &Url,
+        federation_mode: &str,
+    ) -> Self {
         NodeInfo {
             version: "2.1".into(),
             software: json!({
@@ -68,7 +76,7 @@ impl NodeInfo {
             usage: json!({"users": {"total": coops}, "localPosts": open_proposals}),
             metadata: json!({
                 "nodeName": node_name,
-                "federation": {"enabled": true},
+                "federation": {"enabled": true, "mode": federation_mode},
                 "intercoop": {"coops": coops, "openProposals": open_proposals},
                 "serverActor": node_actor,
             }),

@@ -1,5 +1,6 @@
 //! The inboxes (each coop's and the shared one). A request passes, in order:
 //! a body cap (413), a `Date` window (401), a JSON and type check (400/422),
+//! the federation policy on the actor's and the activity's hosts (403),
 //! then activitypub_federation, which checks the `Digest` against the body,
 //! fetches or reads the signing actor (the fetch signed by our node actor)
 //! and verifies the draft-cavage signature; then the activity's own origin
@@ -19,6 +20,7 @@ use std::time::{Duration, SystemTime};
 
 use crate::api::error::ApiError;
 use crate::domain::limits::INBOX_BODY_MAX_BYTES;
+use crate::federation::urls::origin_of;
 use crate::federation::wire::activity::IncomingActivity;
 use crate::state::AppState;
 
@@ -94,6 +96,14 @@ pub async fn inbox(State(state): State<AppState>, request: Request) -> Response 
             "unsupported_activity",
             format!("this node does not handle {} activities", envelope.kind),
         );
+    }
+    // Before the signature, so a refused host never costs an actor fetch.
+    let policy = state.services.policy();
+    for url in [&envelope.actor, &envelope.id] {
+        let host = origin_of(url).unwrap_or_default();
+        if let Err(why) = policy.check(&host) {
+            return refuse(StatusCode::FORBIDDEN, "domain_refused", why.message(&host));
+        }
     }
     let data = match ActivityData::from_request(request, &state).await {
         Ok(d) => d,

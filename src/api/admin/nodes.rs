@@ -1,5 +1,5 @@
-//! Node administration: following other nodes, follower nodes, the
-//! approval policy, and the record of admin actions. Admins only.
+//! Other nodes as the admins manage them: follow, unfollow, approve or
+//! remove follower nodes, and the list of known nodes with their state.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -7,13 +7,10 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::error::{ApiResult, ErrorBody};
-use super::extract::{ApiJson, ApiQuery, Auth};
-use super::follows::PageParams;
-use crate::domain::limits;
-use crate::domain::node::{normalize_domain, NodeApproval};
+use super::domain;
+use crate::api::error::{ApiResult, ErrorBody};
+use crate::api::extract::{ApiJson, Auth};
 use crate::services::nodes::{Admin, KnownNode};
-use crate::services::ServiceError;
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -36,43 +33,28 @@ pub struct BackfillView {
 #[derive(Serialize, ToSchema)]
 pub struct NodeView {
     pub domain: String,
-    pub name: String,
-    /// Its node actor.
-    pub actor: String,
+    /// Its node actor's name, once known.
+    pub name: Option<String>,
+    /// Its node actor, once known.
+    pub actor: Option<String>,
     /// Our follow of it: `none`, `pending` or `accepted`.
     pub following: String,
     /// Its follow of us: `none`, `pending` or `accepted`.
     pub followed_by: String,
     pub backfill: Option<BackfillView>,
+    /// `suspend` or `limit` if the domain is blocked.
+    pub blocked: Option<String>,
+    /// Whether it is on the allow list (what counts in allow-list mode).
+    pub allowed: bool,
+    /// Since when deliveries to it fail, if they do.
+    pub unreachable_since: Option<String>,
+    /// Deliveries waiting for it.
+    pub delivery_backlog: i64,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct NodeList {
     pub items: Vec<NodeView>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct AdminActionView {
-    pub id: String,
-    /// The admin's email, or `cli`.
-    pub admin: String,
-    pub action: String,
-    pub target: String,
-    pub detail: String,
-    pub created_at: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct AdminActionPage {
-    pub items: Vec<AdminActionView>,
-    pub next_cursor: Option<String>,
-}
-
-#[derive(Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PolicyView {
-    /// `auto` (default) or `manual`: whether other nodes' follows are accepted at once.
-    pub node_follow_approval: String,
 }
 
 fn state_of(accepted: Option<bool>) -> String {
@@ -87,8 +69,8 @@ fn state_of(accepted: Option<bool>) -> String {
 pub fn node_view(n: &KnownNode) -> NodeView {
     NodeView {
         domain: n.domain.clone(),
-        name: n.actor.display_name.clone(),
-        actor: n.actor.ap_id.clone(),
+        name: n.actor.as_ref().map(|a| a.display_name.clone()),
+        actor: n.actor.as_ref().map(|a| a.ap_id.clone()),
         following: state_of(n.following.as_ref().map(|f| f.accepted)),
         followed_by: state_of(n.follower.as_ref().map(|f| f.accepted)),
         backfill: n.following.as_ref().map(|f| BackfillView {
@@ -97,15 +79,15 @@ pub fn node_view(n: &KnownNode) -> NodeView {
             error: f.backfill.error.clone(),
             updated_at: f.backfill.updated_at.map(|t| t.and_utc().to_rfc3339()),
         }),
+        blocked: n.block.as_ref().map(|b| b.severity.as_str().into()),
+        allowed: n.allowed,
+        unreachable_since: n.unreachable_since.map(|t| t.and_utc().to_rfc3339()),
+        delivery_backlog: n.backlog,
     }
 }
 
-fn domain(input: &str) -> Result<String, ServiceError> {
-    normalize_domain(input)
-        .map_err(|m| ServiceError::Invalid(crate::domain::ValidationError::new("domain", m)))
-}
-
-/// Other nodes this node follows or is followed by, with their state.
+/// Other nodes this node follows, is followed by, or names in its policy,
+/// with their state.
 #[utoipa::path(get, path = "/admin/nodes", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = NodeList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list_nodes(
@@ -136,10 +118,9 @@ pub async fn follow_node(
     let actor = crate::federation::routes::resolve_node(&state, &domain).await?;
     let (follow, created) = state.services.follow_node(admin, actor.clone()).await?;
     let view = node_view(&KnownNode {
-        domain: follow.domain.clone(),
-        actor,
-        following: Some(follow),
-        follower: None,
+        actor: Some(actor),
+        following: Some(follow.clone()),
+        ..KnownNode::new(follow.domain)
     });
     let status = if created {
         StatusCode::CREATED
@@ -192,70 +173,4 @@ pub async fn remove_follower_node(
         .remove_node_follower(admin, domain(&d)?)
         .await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// The node's federation policy.
-#[utoipa::path(get, path = "/admin/policy", tag = "admin", security(("bearer" = [])),
-    responses((status = 200, body = PolicyView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_policy(
-    State(state): State<AppState>,
-    Auth(viewer, _): Auth,
-) -> ApiResult<Json<PolicyView>> {
-    Admin::of(&viewer)?;
-    let approval = state.services.node_approval().await?;
-    Ok(Json(PolicyView {
-        node_follow_approval: approval.as_str().into(),
-    }))
-}
-
-/// Change the node's federation policy.
-#[utoipa::path(put, path = "/admin/policy", tag = "admin", security(("bearer" = [])), request_body = PolicyView,
-    responses((status = 200, body = PolicyView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn put_policy(
-    State(state): State<AppState>,
-    Auth(viewer, _): Auth,
-    ApiJson(body): ApiJson<PolicyView>,
-) -> ApiResult<Json<PolicyView>> {
-    let admin = Admin::of(&viewer)?;
-    let approval = NodeApproval::parse(&body.node_follow_approval).ok_or_else(|| {
-        ServiceError::Invalid(crate::domain::ValidationError::new(
-            "node_follow_approval",
-            "must be auto or manual",
-        ))
-    })?;
-    state.services.set_node_approval(admin, approval).await?;
-    Ok(Json(body))
-}
-
-/// What admins did, newest first.
-#[utoipa::path(get, path = "/admin/actions", tag = "admin", security(("bearer" = [])), params(PageParams),
-    responses((status = 200, body = AdminActionPage), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn actions(
-    State(state): State<AppState>,
-    Auth(viewer, _): Auth,
-    ApiQuery(params): ApiQuery<PageParams>,
-) -> ApiResult<Json<AdminActionPage>> {
-    Admin::of(&viewer)?;
-    let page = state
-        .services
-        .admin_actions(
-            params.cursor,
-            params.limit.unwrap_or(limits::PAGE_SIZE_DEFAULT),
-        )
-        .await?;
-    Ok(Json(AdminActionPage {
-        items: page
-            .items
-            .into_iter()
-            .map(|a| AdminActionView {
-                id: a.id,
-                admin: a.admin,
-                action: a.action,
-                target: a.target,
-                detail: a.detail,
-                created_at: a.created_at.and_utc().to_rfc3339(),
-            })
-            .collect(),
-        next_cursor: page.next_cursor,
-    }))
 }
