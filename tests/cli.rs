@@ -197,6 +197,85 @@ fn admin_commands_create_accounts_and_refuse_duplicates() {
 }
 
 #[test]
+fn admin_blocks_and_policy_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::new();
+    let admin = |args: &[&str], stdin: Option<&str>| {
+        let mut cmd = intercoop(dir.path());
+        cmd.env("INTERCOOP_DATABASE_URL", &db.url)
+            .arg("admin")
+            .args(args);
+        run(&mut cmd, stdin)
+    };
+    let (code, out, err) = admin(
+        &[
+            "blocks",
+            "add",
+            "Spam.Example",
+            "--severity",
+            "suspend",
+            "--comment",
+            "spam",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("spam.example blocked (suspend)"), "{out}");
+    let (code, _, err) = admin(&["blocks", "add", "x.example", "--severity", "ban"], None);
+    assert_ne!(code, 0);
+    assert!(err.contains("suspend or limit"), "{err}");
+    // A Mastodon list on standard input.
+    let (code, out, err) = admin(
+        &["blocks", "import", "-"],
+        Some("#domain,#severity\nloud.example,silence\nspam.example,suspend\n"),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("1 domains blocked, 1 already blocked"),
+        "{out}"
+    );
+    let (code, out, _) = admin(&["blocks", "export"], None);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate\n\
+         loud.example,silence,false,false,,false\n\
+         spam.example,suspend,false,false,spam,false\n"
+    );
+    let (code, _, err) = admin(&["blocks", "import", "-"], Some("not a domain\n"));
+    assert_ne!(code, 0);
+    assert!(err.contains("line 1"), "{err}");
+    let (code, _, _) = admin(&["blocks", "remove", "loud.example"], None);
+    assert_eq!(code, 0);
+    let (_, out, _) = admin(&["blocks", "list"], None);
+    assert!(
+        out.starts_with("spam.example") && !out.contains("loud"),
+        "{out}"
+    );
+
+    let (code, out, err) = admin(&["policy", "allowlist"], None);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("federation mode: allowlist"), "{out}");
+    let (code, _, err) = admin(&["policy", "closed"], None);
+    assert_ne!(code, 0);
+    assert!(err.contains("open or allowlist"), "{err}");
+    let (code, _, _) = admin(&["allow", "add", "friends.example"], None);
+    assert_eq!(code, 0);
+    let (_, out, _) = admin(&["allow", "list"], None);
+    assert_eq!(out, "friends.example\n");
+    let (_, out, _) = admin(&["actions"], None);
+    for action in [
+        "blocks.add",
+        "blocks.import",
+        "blocks.remove",
+        "policy.mode",
+        "allows.add",
+    ] {
+        assert!(out.contains(action), "{action} missing from:\n{out}");
+    }
+}
+
+#[test]
 fn migrate_applies_once() {
     let dir = tempfile::tempdir().unwrap();
     let db = TestDb::new();

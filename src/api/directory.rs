@@ -74,13 +74,18 @@ pub struct DirectoryCoopPage {
     pub items: Vec<DirectoryCoopView>,
     /// How many entries match in all.
     pub total: i64,
+    /// Always true for coops.
+    pub total_exact: bool,
     pub offset: i64,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct DirectoryProposalPage {
     pub items: Vec<DirectoryProposalView>,
+    /// How many match, counted up to 1,000.
     pub total: i64,
+    /// False when more than 1,000 match: `total` is then "1,000 or more".
+    pub total_exact: bool,
     pub offset: i64,
 }
 
@@ -141,6 +146,7 @@ pub async fn proposals(
             .map(|e| proposal_view(&state, e))
             .collect(),
         total: found.total,
+        total_exact: found.total_exact,
         offset: found.offset,
     }))
 }
@@ -160,6 +166,7 @@ pub async fn coops(
             .map(|e: &CoopEntry| coop_view(&state, &e.node, &e.handle, &e.name, e.ap_id.as_deref()))
             .collect(),
         total: found.total,
+        total_exact: found.total_exact,
         offset: found.offset,
     }))
 }

@@ -23,6 +23,8 @@ pub struct DirectoryQuery {
 pub struct Found<T> {
     pub items: Vec<T>,
     pub total: i64,
+    /// False when more match than were counted (`total` is then a floor).
+    pub total_exact: bool,
     pub offset: i64,
 }
 
@@ -104,7 +106,8 @@ impl Services {
             .await?;
         Ok(Found {
             items,
-            total,
+            total: total.min(directory::COUNT_CAP),
+            total_exact: total <= directory::COUNT_CAP,
             offset,
         })
     }
@@ -122,6 +125,7 @@ impl Services {
         Ok(Found {
             items,
             total,
+            total_exact: true,
             offset,
         })
     }

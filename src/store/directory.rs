@@ -135,33 +135,163 @@ fn count(
     Ok(q.get_result::<Count>(conn)?.n)
 }
 
-/// Open proposals, newest first, with the number of all that match.
+/// Rows counted at most per search: past this, the total says "at least".
+/// Counting every match of a broad search over a million proposals would
+/// cost more than the page itself.
+pub const COUNT_CAP: i64 = 1_000;
+
+/// The columns one side of the proposal directory filters on.
+struct Side {
+    kind: &'static str,
+    category: &'static str,
+    title: &'static str,
+}
+
+/// `AND ...` conditions on one side, with binds numbered from 1.
+fn side_conditions(f: &DirectoryFilter, side: &Side) -> (String, Vec<String>) {
+    let mut sql = String::new();
+    let mut binds = Vec::new();
+    let mut bind = |clause: String, value: String| {
+        binds.push(value);
+        sql.push_str(&format!(
+            " AND {}",
+            clause.replace('?', &format!("${}", binds.len()))
+        ));
+    };
+    if let Some(kind) = &f.kind {
+        bind(format!("{} = ?", side.kind), kind.clone());
+    }
+    if let Some(category) = &f.category {
+        bind(format!("{} = ?", side.category), category.clone());
+    }
+    for word in &f.words {
+        bind(
+            format!("LOWER({}) LIKE ? ESCAPE '\\'", side.title),
+            like_pattern(word),
+        );
+    }
+    (sql, binds)
+}
+
+const PROPOSAL_COLUMNS_LOCAL: &str = "p.id AS id, '' AS node, c.handle AS handle, \
+     c.display_name AS coop_name, p.kind AS kind, p.category AS category, p.title AS title, \
+     p.tags AS tags, CAST(NULL AS TEXT) AS ap_id, p.created_at AS published_at";
+const PROPOSAL_COLUMNS_REMOTE: &str = "rp.id AS id, ra.host AS node, ra.username AS handle, \
+     ra.display_name AS coop_name, rp.kind AS kind, rp.category AS category, \
+     rp.title AS title, rp.tags AS tags, rp.ap_id AS ap_id, rp.published_at AS published_at";
+
+/// One side's newest `fetch` matches and its match count (up to the cap).
+fn proposal_side(
+    conn: &mut AnyConnection,
+    columns: &str,
+    from_where: &str,
+    order: &str,
+    binds: &[String],
+    fetch: i64,
+) -> StoreResult<(Vec<ProposalEntry>, i64)> {
+    let bound = |sql: String| {
+        let mut q = diesel::sql_query(sql).into_boxed();
+        for b in binds {
+            q = q.bind::<Text, _>(b.clone());
+        }
+        q
+    };
+    let rows = bound(format!(
+        "SELECT {columns} {from_where} ORDER BY {order} LIMIT {fetch}"
+    ))
+    .load::<ProposalEntry>(conn)?;
+    let n = bound(format!(
+        "SELECT COUNT(*) AS n FROM (SELECT 1 AS one {from_where} LIMIT {}) t",
+        COUNT_CAP + 1
+    ))
+    .get_result::<Count>(conn)?
+    .n;
+    Ok((rows, n))
+}
+
+/// Open proposals, newest first, with how many match (exact up to
+/// [`COUNT_CAP`], then `COUNT_CAP + 1` meaning "more").
+///
+/// Local and remote proposals are read separately, each newest first
+/// through its own index and stopping at the page's end, then merged:
+/// a `UNION ALL` with `ORDER BY` over both would sort every match.
 pub fn proposals(
     conn: &mut AnyConnection,
     f: &DirectoryFilter,
     local_domain: &str,
 ) -> StoreResult<(Vec<ProposalEntry>, i64)> {
-    let union = format!(
-        "SELECT p.id AS id, '' AS node, c.handle AS handle, c.display_name AS coop_name, \
-         p.kind AS kind, p.category AS category, p.title AS title, p.tags AS tags, \
-         CAST(NULL AS TEXT) AS ap_id, p.created_at AS published_at \
-         FROM proposals p JOIN coops c ON c.id = p.coop_id WHERE p.status = 'open' \
-         UNION ALL \
-         SELECT rp.id, ra.host, ra.username, ra.display_name, rp.kind, rp.category, rp.title, \
-         rp.tags, rp.ap_id, rp.published_at \
-         FROM remote_proposals rp JOIN remote_actors ra ON ra.id = rp.actor_id WHERE {LISTED_ACTOR}"
-    );
-    let (filter, binds) = conditions(f, "d.title", local_domain);
-    let total = count(conn, &union, &filter, &binds)?;
-    let mut q = diesel::sql_query(format!(
-        "SELECT * FROM ({union}) d{filter} ORDER BY d.published_at DESC, d.id DESC LIMIT {} OFFSET {}",
-        f.limit, f.offset
-    ))
-    .into_boxed();
-    for b in &binds {
-        q = q.bind::<Text, _>(b.clone());
+    let fetch = f.offset + f.limit;
+    let local_only = f.node.as_deref() == Some(local_domain);
+    let mut rows = Vec::new();
+    let mut total = 0;
+    if f.node.is_none() || local_only {
+        let (cond, binds) = side_conditions(
+            f,
+            &Side {
+                kind: "p.kind",
+                category: "p.category",
+                title: "p.title",
+            },
+        );
+        let from_where = format!(
+            "FROM proposals p JOIN coops c ON c.id = p.coop_id \
+             WHERE p.status = 'open'{cond}"
+        );
+        let (r, n) = proposal_side(
+            conn,
+            PROPOSAL_COLUMNS_LOCAL,
+            &from_where,
+            "p.created_at DESC, p.id DESC",
+            &binds,
+            fetch,
+        )?;
+        rows.extend(r);
+        total += n;
     }
-    Ok((q.load::<ProposalEntry>(conn)?, total))
+    if !local_only {
+        let (mut cond, mut binds) = side_conditions(
+            f,
+            &Side {
+                kind: "rp.kind",
+                category: "rp.category",
+                title: "rp.title",
+            },
+        );
+        // Without a node filter, walk proposals newest first and stop at the
+        // page's end; SQLite's planner, left to itself, may start from the
+        // actors and sort every proposal. CROSS JOIN pins the order there
+        // (PostgreSQL plans it like any inner join). With a node filter,
+        // starting from that node's actors is the cheap way.
+        let join = match &f.node {
+            Some(node) => {
+                binds.push(node.clone());
+                cond.push_str(&format!(" AND ra.host = ${}", binds.len()));
+                "JOIN"
+            }
+            None => "CROSS JOIN",
+        };
+        let from_where = format!(
+            "FROM remote_proposals rp {join} remote_actors ra \
+             WHERE ra.id = rp.actor_id AND {LISTED_ACTOR}{cond}"
+        );
+        let (r, n) = proposal_side(
+            conn,
+            PROPOSAL_COLUMNS_REMOTE,
+            &from_where,
+            "rp.published_at DESC, rp.id DESC",
+            &binds,
+            fetch,
+        )?;
+        rows.extend(r);
+        total += n;
+    }
+    rows.sort_by(|a, b| (b.published_at, &b.id).cmp(&(a.published_at, &a.id)));
+    let items = rows
+        .into_iter()
+        .skip(f.offset as usize)
+        .take(f.limit as usize)
+        .collect();
+    Ok((items, total.min(COUNT_CAP + 1)))
 }
 
 /// Coops, by name, with the number of all that match.
@@ -190,4 +320,117 @@ pub fn coops(
         q = q.bind::<Text, _>(b.clone());
     }
     Ok((q.load::<CoopEntry>(conn)?, total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::connection::SimpleConnection;
+
+    /// A local coop with proposals at even minutes, a followed remote coop
+    /// with proposals at odd minutes, and an unfollowed one.
+    fn seeded() -> (tempfile::TempDir, crate::store::Db) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db =
+            crate::store::Db::connect(&dir.path().join("d.db").to_string_lossy(), 1).expect("db");
+        db.migrate().expect("migrate");
+        let mut conn = db.conn().expect("conn");
+        let at = "2026-11-01 00:00:00";
+        let mut sql = format!(
+            "INSERT INTO coops (id, handle, display_name, about, about_html, languages, sectors, \
+             networks, public_contact, private_contact, created_at, updated_at, \
+             manually_approves_followers) VALUES ('c1', 'fiqus', 'Fiqus', '', '', '[]', '[]', \
+             '[]', '', '', '{at}', '{at}', FALSE);
+             INSERT INTO remote_actors (id, ap_id, kind, username, host, display_name, \
+             summary_html, inbox, public_key_pem, fetched_at) VALUES \
+             ('r1', 'https://b.test/users/cotech', 'Organization', 'cotech', 'b.test', 'CoTech', \
+              '', 'https://b.test/inbox', 'k', '{at}'), \
+             ('r2', 'https://c.test/users/other', 'Organization', 'other', 'c.test', 'Other', \
+              '', 'https://c.test/inbox', 'k', '{at}');
+             INSERT INTO following (coop_id, actor_id, follow_ap_id, accepted, created_at) \
+             VALUES ('c1', 'r1', 'https://a.test/f/1', TRUE, '{at}');"
+        );
+        for i in 0..10 {
+            let local = format!("2026-11-01 00:{:02}:00", 2 * i);
+            let remote = format!("2026-11-01 00:{:02}:00", 2 * i + 1);
+            sql.push_str(&format!(
+                "INSERT INTO proposals (id, coop_id, kind, category, title, description, \
+                 description_html, tags, remote, status, search_text, created_at, updated_at) \
+                 VALUES ('l{i}', 'c1', 'need', 'human', 'local {i}', '', '', '[]', FALSE, \
+                 'open', '', '{local}', '{local}');
+                 INSERT INTO remote_proposals (id, ap_id, actor_id, kind, category, title, \
+                 content_html, tags, published_at, updated_at, received_at) VALUES \
+                 ('m{i}', 'https://b.test/p/{i}', 'r1', 'offer', 'human', 'remote {i}', '', '[]', \
+                  '{remote}', '{remote}', '{remote}'), \
+                 ('u{i}', 'https://c.test/p/{i}', 'r2', 'offer', 'human', 'unfollowed {i}', '', \
+                  '[]', '{remote}', '{remote}', '{remote}');"
+            ));
+        }
+        conn.batch_execute(&sql).expect("seed");
+        drop(conn);
+        (dir, db)
+    }
+
+    fn titles(entries: &[ProposalEntry]) -> Vec<&str> {
+        entries.iter().map(|e| e.title.as_str()).collect()
+    }
+
+    #[test]
+    fn local_and_remote_merge_newest_first_and_page() {
+        let (_dir, db) = seeded();
+        let mut conn = db.conn().expect("conn");
+        let mut f = DirectoryFilter {
+            limit: 3,
+            ..Default::default()
+        };
+        let (page, total) = proposals(&mut conn, &f, "a.test").unwrap();
+        assert_eq!(titles(&page), ["remote 9", "local 9", "remote 8"]);
+        assert_eq!(total, 20, "the unfollowed coop's proposals are not listed");
+        f.offset = 3;
+        let (page, _) = proposals(&mut conn, &f, "a.test").unwrap();
+        assert_eq!(titles(&page), ["local 8", "remote 7", "local 7"]);
+        f.offset = 18;
+        let (page, _) = proposals(&mut conn, &f, "a.test").unwrap();
+        assert_eq!(titles(&page), ["remote 0", "local 0"]);
+    }
+
+    #[test]
+    fn filters_apply_to_both_sides() {
+        let (_dir, db) = seeded();
+        let mut conn = db.conn().expect("conn");
+        let f = DirectoryFilter {
+            kind: Some("offer".into()),
+            words: vec!["9".into()],
+            limit: 10,
+            ..Default::default()
+        };
+        let (page, total) = proposals(&mut conn, &f, "a.test").unwrap();
+        assert_eq!((titles(&page), total), (vec!["remote 9"], 1));
+        let f = DirectoryFilter {
+            node: Some("a.test".into()),
+            limit: 1,
+            ..Default::default()
+        };
+        let (page, total) = proposals(&mut conn, &f, "a.test").unwrap();
+        assert_eq!((titles(&page), total), (vec!["local 9"], 10));
+        let f = DirectoryFilter {
+            node: Some("b.test".into()),
+            limit: 1,
+            ..Default::default()
+        };
+        let (page, total) = proposals(&mut conn, &f, "a.test").unwrap();
+        assert_eq!((titles(&page), total), (vec!["remote 9"], 10));
+        // A limit block takes the remote side out.
+        conn.batch_execute(
+            "INSERT INTO domain_blocks (domain, severity, public_comment, created_at) \
+             VALUES ('b.test', 'limit', '', '2026-11-01 00:00:00')",
+        )
+        .expect("block");
+        let f = DirectoryFilter {
+            limit: 100,
+            ..Default::default()
+        };
+        let (_, total) = proposals(&mut conn, &f, "a.test").unwrap();
+        assert_eq!(total, 10);
+    }
 }

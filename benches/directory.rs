@@ -1,0 +1,281 @@
+//! `cargo bench --bench directory` — prints figures, asserts nothing.
+//!
+//! Directory search latency (median, p95) through the public API with
+//! 1,000 followed nodes, 100 coops each (100,000 coops) and 1,000,000 open
+//! proposals, on SQLite always and on PostgreSQL too when
+//! INTERCOOP_TEST_DATABASE_URL names a role that may create databases.
+//! The goal (issue 4) is a p95 under 20 ms on one core: run it under
+//! `taskset -c 0` to hold the node to one core. `INTERCOOP_BENCH_PROPOSALS`
+//! makes the data smaller for a quick look. Loopback only.
+
+use std::time::{Duration, Instant};
+
+use federation_tests::TestDb;
+use intercoop::config::{Config, ConfigValues};
+use intercoop::state::AppState;
+use intercoop::store::StoreError;
+
+const NODES: usize = 1_000;
+const COOPS_PER_NODE: usize = 100;
+const WORDS: &[&str] = &[
+    "rust",
+    "hosting",
+    "design",
+    "accounting",
+    "mentoring",
+    "translation",
+    "server",
+    "training",
+    "loan",
+    "developer",
+    "governance",
+    "security",
+    "mobile",
+    "frontend",
+    "backend",
+    "data",
+    "cloud",
+    "education",
+    "legal",
+    "marketing",
+    "python",
+    "elixir",
+    "kubernetes",
+    "research",
+    "audit",
+    "ux",
+    "network",
+];
+const KINDS: &[&str] = &["need", "offer"];
+const CATEGORIES: &[&str] = &["financial", "human", "technical", "knowledge", "work"];
+
+/// xorshift64*, so runs are comparable.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn pick<'a>(&mut self, items: &'a [&'a str]) -> &'a str {
+        items[(self.next() % items.len() as u64) as usize]
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// Runs `statements` (generated here, no outside input) in one transaction.
+async fn execute(state: &AppState, statements: Vec<String>) {
+    state
+        .services
+        .db
+        .write(move |conn| {
+            use diesel::connection::SimpleConnection;
+            for sql in &statements {
+                conn.batch_execute(sql).map_err(StoreError::from)?;
+            }
+            Ok::<_, StoreError>(())
+        })
+        .await
+        .expect("seed");
+}
+
+fn host(n: usize) -> String {
+    format!("node{n}.bench.test")
+}
+
+/// Node actors, followed and accepted; their coops; their proposals.
+async fn seed(state: &AppState, proposals: usize) {
+    let at = "2026-11-01 00:00:00";
+    let mut statements = Vec::new();
+    for n in 0..NODES {
+        let h = host(n);
+        let mut actors = vec![format!(
+            "('n{n}', 'https://{h}/actor', 'Application', '{h}', '{h}', 'Node {n}', '', NULL, \
+             'https://{h}/inbox', 'https://{h}/inbox', 'key', '{at}')"
+        )];
+        for c in 0..COOPS_PER_NODE {
+            actors.push(format!(
+                "('c{n}_{c}', 'https://{h}/users/coop{c}', 'Organization', 'coop{c}', '{h}', \
+                 'Coop {c} of node {n}', '', NULL, 'https://{h}/users/coop{c}/inbox', \
+                 'https://{h}/inbox', 'key', '{at}')"
+            ));
+        }
+        statements.push(format!(
+            "INSERT INTO remote_actors (id, ap_id, kind, username, host, display_name, summary_html, \
+             url, inbox, shared_inbox, public_key_pem, fetched_at) VALUES {}",
+            actors.join(", ")
+        ));
+        statements.push(format!(
+            "INSERT INTO node_follows (domain, actor_id, follow_ap_id, accepted, created_at, \
+             backfill_state, backfill_next, backfill_items, backfill_error, backfill_updated_at) \
+             VALUES ('{h}', 'n{n}', 'https://bench.test/actor#follows/{n}', TRUE, '{at}', 'done', \
+             NULL, 0, NULL, NULL)"
+        ));
+    }
+    execute(state, statements).await;
+
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let start = chrono::NaiveDate::from_ymd_opt(2025, 1, 1)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .expect("date");
+    let chunk = 1_000;
+    let mut done = 0;
+    while done < proposals {
+        let mut statements = Vec::new();
+        for _ in 0..20 {
+            if done >= proposals {
+                break;
+            }
+            let rows: Vec<String> = (done..(done + chunk).min(proposals))
+                .map(|i| {
+                    let (n, c) = (i % NODES, (i / NODES) % COOPS_PER_NODE);
+                    let h = host(n);
+                    let title = format!(
+                        "{} {} {} #{i}",
+                        rng.pick(WORDS),
+                        rng.pick(WORDS),
+                        rng.pick(WORDS)
+                    );
+                    let published = (start + chrono::Duration::seconds(i as i64 * 30))
+                        .format("%Y-%m-%d %H:%M:%S");
+                    format!(
+                        "('rp{i}', 'https://{h}/proposals/{i}', 'c{n}_{c}', '{}', '{}', '{title}', \
+                         '<p>{title}</p>', '[\"{}\"]', NULL, NULL, NULL, NULL, NULL, '{published}', \
+                         '{published}', '{published}')",
+                        rng.pick(KINDS),
+                        rng.pick(CATEGORIES),
+                        rng.pick(WORDS)
+                    )
+                })
+                .collect();
+            done = (done + chunk).min(proposals);
+            statements.push(format!(
+                "INSERT INTO remote_proposals (id, ap_id, actor_id, kind, category, title, \
+                 content_html, tags, quantity_value, quantity_unit, place, deadline, url, \
+                 published_at, updated_at, received_at) VALUES {}",
+                rows.join(", ")
+            ));
+        }
+        execute(state, statements).await;
+    }
+    // Planner statistics, as autovacuum (PostgreSQL) or `PRAGMA optimize`
+    // (SQLite) would have gathered on tables that grew gradually.
+    execute(state, vec!["ANALYZE".into()]).await;
+}
+
+async fn latency(http: &reqwest::Client, base: &str, label: &str, path: &str, rounds: usize) {
+    let url = format!("{base}{path}");
+    let mut times = Vec::with_capacity(rounds);
+    let mut shown = String::new();
+    // A slow query gets fewer rounds (at least 10), so a run stays bounded.
+    let budget = Instant::now();
+    for round in 0..rounds {
+        if round >= 10 && budget.elapsed() > Duration::from_secs(20) {
+            break;
+        }
+        let t = Instant::now();
+        let resp = http.get(&url).send().await.expect("request");
+        assert!(resp.status().is_success(), "{path}: {}", resp.status());
+        let body: serde_json::Value = resp.json().await.expect("json");
+        times.push(t.elapsed());
+        shown = format!(
+            "{} items, total {}{}",
+            body["items"].as_array().map(Vec::len).unwrap_or(0),
+            body["total"],
+            if body["total_exact"] == false {
+                "+"
+            } else {
+                ""
+            }
+        );
+    }
+    times.sort();
+    println!(
+        "    {label:<32} median {:>9}  p95 {:>9}  {:>4} rounds  ({shown})",
+        ms(percentile(&times, 0.5)),
+        ms(percentile(&times, 0.95)),
+        times.len()
+    );
+}
+
+async fn run(db: TestDb, backend: &str, proposals: usize) {
+    let config = Config::from_values(ConfigValues {
+        public_url: Some("https://bench.test".into()),
+        bind: Some("127.0.0.1:0".into()),
+        database_url: Some(db.url.clone()),
+        log: Some("warn".into()),
+        ..Default::default()
+    })
+    .expect("config");
+    let state = intercoop::server::prepare(&config).await.expect("prepare");
+    let started = Instant::now();
+    seed(&state, proposals).await;
+    println!(
+        "{backend}: {NODES} nodes, {} coops, {proposals} proposals seeded in {:.0} s",
+        NODES * COOPS_PER_NODE,
+        started.elapsed().as_secs_f64()
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!(
+        "http://{}/api/intercoop/v1",
+        listener.local_addr().expect("addr")
+    );
+    let served = state.clone();
+    let server = tokio::spawn(async move {
+        intercoop::server::run(served, listener, std::future::pending()).await
+    });
+    let http = reqwest::Client::new();
+    let rounds = 200;
+    let node = host(NODES / 2);
+    for (label, path) in [
+        ("newest, no filter", "/directory/proposals".to_string()),
+        (
+            "kind + category",
+            "/directory/proposals?kind=offer&category=knowledge".into(),
+        ),
+        ("one node", format!("/directory/proposals?node={node}")),
+        ("text, common word", "/directory/proposals?text=rust".into()),
+        (
+            "text, two words + kind",
+            "/directory/proposals?text=rust%20cloud&kind=need".into(),
+        ),
+        (
+            "text, word in no title",
+            "/directory/proposals?text=zebra".into(),
+        ),
+        (
+            "page 50 (offset 1000)",
+            "/directory/proposals?offset=1000".into(),
+        ),
+        ("coops, by name", "/directory/coops".into()),
+        ("coops, text", "/directory/coops?text=coop%207".into()),
+    ] {
+        latency(&http, &base, label, &path, rounds).await;
+    }
+    server.abort();
+}
+
+#[tokio::main]
+async fn main() {
+    let proposals = std::env::var("INTERCOOP_BENCH_PROPOSALS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000usize);
+    run(TestDb::sqlite(), "sqlite", proposals).await;
+    if let Ok(admin) = std::env::var("INTERCOOP_TEST_DATABASE_URL") {
+        if !admin.trim().is_empty() {
+            run(TestDb::postgres(&admin), "postgres", proposals).await;
+        }
+    }
+}
