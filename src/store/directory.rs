@@ -266,13 +266,12 @@ pub fn proposals(
             Some(node) => {
                 binds.push(node.clone());
                 cond.push_str(&format!(" AND ra.host = ${}", binds.len()));
-                "JOIN"
+                "JOIN remote_actors ra ON ra.id = rp.actor_id"
             }
-            None => "CROSS JOIN",
+            None => "CROSS JOIN remote_actors ra",
         };
         let from_where = format!(
-            "FROM remote_proposals rp {join} remote_actors ra \
-             WHERE ra.id = rp.actor_id AND {LISTED_ACTOR}{cond}"
+            "FROM remote_proposals rp {join} WHERE ra.id = rp.actor_id AND {LISTED_ACTOR}{cond}"
         );
         let (r, n) = proposal_side(
             conn,
