@@ -19,49 +19,9 @@ use intercoop::services::accounts::NewCoopAccount;
 use intercoop::state::AppState;
 use intercoop::store;
 
-const WORDS: &[&str] = &[
-    "rust",
-    "hosting",
-    "design",
-    "accounting",
-    "mentoring",
-    "translation",
-    "server",
-    "training",
-    "loan",
-    "developer",
-    "governance",
-    "security",
-    "mobile",
-    "frontend",
-    "backend",
-    "data",
-    "cloud",
-    "education",
-    "legal",
-    "marketing",
-    "python",
-    "elixir",
-    "kubernetes",
-    "research",
-    "audit",
-    "ux",
-    "network",
-];
-
-/// A small deterministic generator (xorshift64*), so runs are comparable.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[(self.next() % items.len() as u64) as usize]
-    }
-}
+#[path = "support/mod.rs"]
+mod support;
+use support::{ms, percentile, Rng, WORDS};
 
 fn draft(rng: &mut Rng, i: usize) -> ProposalDraft {
     let words: Vec<&str> = (0..6).map(|_| *rng.pick(WORDS)).collect();
@@ -88,15 +48,6 @@ fn open_proposal(draft: ProposalDraft, coop_id: String) -> Proposal {
         draft,
         store::now(),
     )
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[idx.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
 struct Bench {

@@ -15,62 +15,14 @@ use intercoop::config::{Config, ConfigValues};
 use intercoop::state::AppState;
 use intercoop::store::StoreError;
 
+#[path = "support/mod.rs"]
+mod support;
+use support::{ms, percentile, Rng, WORDS};
+
 const NODES: usize = 1_000;
 const COOPS_PER_NODE: usize = 100;
-const WORDS: &[&str] = &[
-    "rust",
-    "hosting",
-    "design",
-    "accounting",
-    "mentoring",
-    "translation",
-    "server",
-    "training",
-    "loan",
-    "developer",
-    "governance",
-    "security",
-    "mobile",
-    "frontend",
-    "backend",
-    "data",
-    "cloud",
-    "education",
-    "legal",
-    "marketing",
-    "python",
-    "elixir",
-    "kubernetes",
-    "research",
-    "audit",
-    "ux",
-    "network",
-];
 const KINDS: &[&str] = &["need", "offer"];
 const CATEGORIES: &[&str] = &["financial", "human", "technical", "knowledge", "work"];
-
-/// xorshift64*, so runs are comparable.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn pick<'a>(&mut self, items: &'a [&'a str]) -> &'a str {
-        items[(self.next() % items.len() as u64) as usize]
-    }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[idx.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
 
 /// Runs `statements` (generated here, no outside input) in one transaction.
 async fn execute(state: &AppState, statements: Vec<String>) {
@@ -141,9 +93,9 @@ async fn seed(state: &AppState, proposals: usize) {
                     let h = host(n);
                     let title = format!(
                         "{} {} {} #{i}",
-                        rng.pick(WORDS),
-                        rng.pick(WORDS),
-                        rng.pick(WORDS)
+                        *rng.pick(WORDS),
+                        *rng.pick(WORDS),
+                        *rng.pick(WORDS)
                     );
                     let published = (start + chrono::Duration::seconds(i as i64 * 30))
                         .format("%Y-%m-%d %H:%M:%S");
@@ -151,9 +103,9 @@ async fn seed(state: &AppState, proposals: usize) {
                         "('rp{i}', 'https://{h}/proposals/{i}', 'c{n}_{c}', '{}', '{}', '{title}', \
                          '<p>{title}</p>', '[\"{}\"]', NULL, NULL, NULL, NULL, NULL, '{published}', \
                          '{published}', '{published}')",
-                        rng.pick(KINDS),
-                        rng.pick(CATEGORIES),
-                        rng.pick(WORDS)
+                        *rng.pick(KINDS),
+                        *rng.pick(CATEGORIES),
+                        *rng.pick(WORDS)
                     )
                 })
                 .collect();

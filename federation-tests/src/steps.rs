@@ -79,3 +79,27 @@ pub async fn publish(node: &Node, token: &str, title: &str) -> String {
     assert_eq!(st, StatusCode::CREATED, "{body}");
     body["id"].as_str().expect("id").to_string()
 }
+
+/// The sorted titles in `node`'s directory that come from `from`.
+pub async fn directory_titles(node: &Node, from: &Node) -> Vec<String> {
+    let (st, body) = node
+        .get(&format!(
+            "/directory/proposals?node={}&limit=100",
+            from.domain()
+        ))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    titles(&body)
+}
+
+/// `domain`'s entry in `node`'s list of known nodes (`/admin/nodes`).
+pub async fn node_entry(node: &Node, admin: &str, domain: &str) -> Option<Value> {
+    let (st, body) = node.get_as(admin, "/admin/nodes").await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|n| n["domain"] == domain)
+        .cloned()
+}

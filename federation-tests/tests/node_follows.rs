@@ -2,29 +2,10 @@
 //! before the follow included, reach the follower's directory and follow
 //! every change; unfollowing stops it; each node's admins decide.
 
-use federation_tests::steps::{publish, WAIT};
+use federation_tests::steps::{directory_titles, node_entry, publish, WAIT};
 use federation_tests::{eventually, Node};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-
-/// Titles in a node's directory that come from `from`.
-async fn directory_titles(node: &Node, from: &Node) -> Vec<String> {
-    let (st, body) = node
-        .get(&format!(
-            "/directory/proposals?node={}&limit=100",
-            from.domain()
-        ))
-        .await;
-    assert_eq!(st, StatusCode::OK, "{body}");
-    let mut t: Vec<String> = body["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|p| p["title"].as_str().unwrap_or_default().to_string())
-        .collect();
-    t.sort();
-    t
-}
 
 async fn wait_titles(node: &Node, from: &Node, what: &str, ok: impl Fn(&[String]) -> bool) {
     eventually(what, WAIT, || async {
@@ -32,18 +13,6 @@ async fn wait_titles(node: &Node, from: &Node, what: &str, ok: impl Fn(&[String]
         ok(&t).then_some(())
     })
     .await
-}
-
-/// The follower's view of `other` in its node list.
-async fn node_entry(node: &Node, admin: &str, other: &Node) -> Option<Value> {
-    let (st, body) = node.get_as(admin, "/admin/nodes").await;
-    assert_eq!(st, StatusCode::OK, "{body}");
-    body["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .find(|n| n["domain"] == other.domain())
-        .cloned()
 }
 
 async fn follow_node(node: &Node, admin: &str, other: &Node) {
@@ -59,7 +28,7 @@ async fn wait_backfilled(node: &Node, admin: &str, other: &Node) -> Value {
         "the follow accepted and the backfill done",
         WAIT,
         || async {
-            node_entry(node, admin, other)
+            node_entry(node, admin, &other.domain())
                 .await
                 .filter(|n| n["following"] == "accepted" && n["backfill"]["state"] == "done")
         },
@@ -120,7 +89,7 @@ async fn a_followed_node_backfills_and_keeps_the_follower_up_to_date() {
     let (_, all) = alpha.get("/directory/proposals").await;
     assert_eq!(all["total"], 2, "{all}");
     // Beta sees alpha as a follower node.
-    let seen = node_entry(beta, &beta_admin, alpha)
+    let seen = node_entry(beta, &beta_admin, &alpha.domain())
         .await
         .expect("alpha on beta");
     assert_eq!(seen["followed_by"], "accepted");
@@ -167,14 +136,16 @@ async fn a_followed_node_backfills_and_keeps_the_follower_up_to_date() {
     follow_node(gamma, &gamma_admin, beta).await;
     wait_backfilled(gamma, &gamma_admin, alpha).await;
     let pending = eventually("gamma's request on beta", WAIT, || async {
-        node_entry(beta, &beta_admin, gamma)
+        node_entry(beta, &beta_admin, &gamma.domain())
             .await
             .filter(|n| n["followed_by"] == "pending")
     })
     .await;
     assert_eq!(pending["following"], "none");
     assert_eq!(
-        node_entry(gamma, &gamma_admin, beta).await.unwrap()["following"],
+        node_entry(gamma, &gamma_admin, &beta.domain())
+            .await
+            .unwrap()["following"],
         "pending"
     );
     let (st, _) = beta
@@ -198,7 +169,7 @@ async fn a_followed_node_backfills_and_keeps_the_follower_up_to_date() {
     );
     assert!(directory_titles(gamma, beta).await.is_empty());
     eventually("beta drops gamma as a follower", WAIT, || async {
-        node_entry(beta, &beta_admin, gamma)
+        node_entry(beta, &beta_admin, &gamma.domain())
             .await
             .is_none()
             .then_some(())
