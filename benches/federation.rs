@@ -290,6 +290,8 @@ async fn outbound(name: &str, db: TestDb, sign_ceiling: f64) {
             inbox: format!("http://{h}:{port}/users/u/inbox"),
             shared_inbox: Some(format!("http://{h}:{port}/inbox")),
             public_key_pem: String::new(),
+            country: None,
+            languages: Vec::new(),
             fetched_at: now,
         })
         .collect();

@@ -45,6 +45,15 @@ async fn a_followed_node_backfills_and_keeps_the_follower_up_to_date() {
     // "quiet" publishes nothing; it must still reach alpha's directory.
     let (cotech, _quiet, fiqus) =
         tokio::join!(beta.coop("cotech"), beta.coop("quiet"), alpha.coop("fiqus"));
+    // Profile facts the directory filters on travel with the actor.
+    let (st, body) = beta
+        .patch_as(
+            &cotech,
+            "/coop",
+            json!({"country": "gb", "languages": ["en-GB", "cy"]}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
     // Published before any follow: only a backfill can bring it.
     let early = publish(beta, &cotech, "Early need on beta").await;
     publish(alpha, &fiqus, "Need on alpha").await;
@@ -85,6 +94,25 @@ async fn a_followed_node_backfills_and_keeps_the_follower_up_to_date() {
         .get("/directory/proposals?text=early&kind=offer")
         .await;
     assert_eq!(none["total"], 0, "{none}");
+    // By the coop's country and language, and by tag, on both sides.
+    for (query, want) in [
+        ("country=GB", 1),
+        ("country=ar", 0),
+        ("language=en", 1),
+        ("language=cy", 1),
+        ("language=es", 0),
+        ("tag=hosting", 2),
+        ("tag=%23hosting&country=GB", 1),
+        ("tag=rust", 0),
+    ] {
+        let (st, found) = alpha.get(&format!("/directory/proposals?{query}")).await;
+        assert_eq!(st, StatusCode::OK, "{query}: {found}");
+        assert_eq!(found["total"], want, "{query}: {found}");
+    }
+    let (_, gb) = alpha.get("/directory/coops?country=GB").await;
+    assert_eq!(gb["total"], 1, "{gb}");
+    assert_eq!(gb["items"][0]["account"], beta.account("cotech"), "{gb}");
+    assert_eq!(gb["items"][0]["languages"], json!(["en-GB", "cy"]), "{gb}");
     // The local one is listed too.
     let (_, all) = alpha.get("/directory/proposals").await;
     assert_eq!(all["total"], 2, "{all}");

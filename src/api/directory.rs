@@ -24,6 +24,12 @@ pub struct DirectoryParams {
     pub category: Option<String>,
     /// Only entries from this node (`host[:port]`); this node's own domain for local ones.
     pub node: Option<String>,
+    /// Proposals carrying this tag (`rust`, with or without `#`).
+    pub tag: Option<String>,
+    /// Coops in this country, and their proposals (ISO 3166-1 code: `AR`).
+    pub country: Option<String>,
+    /// Coops working in this language, and their proposals (`es` also finds `es-AR`).
+    pub language: Option<String>,
     /// How many matching entries to skip (0 to 10000).
     pub offset: Option<i64>,
     /// 1 to 100, default 20.
@@ -37,6 +43,9 @@ impl From<DirectoryParams> for DirectoryQuery {
             kind: p.kind,
             category: p.category,
             node: p.node,
+            tag: p.tag,
+            country: p.country,
+            language: p.language,
             offset: p.offset,
             limit: p.limit,
         }
@@ -53,6 +62,12 @@ pub struct DirectoryCoopView {
     pub local: bool,
     /// Its ActivityPub id.
     pub url: String,
+    /// ISO 3166-1 code, when the coop gives one (coop listings only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// BCP 47 tags (coop listings only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub languages: Option<Vec<String>>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -72,9 +87,9 @@ pub struct DirectoryProposalView {
 #[derive(Serialize, ToSchema)]
 pub struct DirectoryCoopPage {
     pub items: Vec<DirectoryCoopView>,
-    /// How many entries match in all.
+    /// How many match, counted up to 1,000.
     pub total: i64,
-    /// Always true for coops.
+    /// False when more than 1,000 match: `total` is then "1,000 or more".
     pub total_exact: bool,
     pub offset: i64,
 }
@@ -111,6 +126,8 @@ fn coop_view(
             .unwrap_or_else(|| urls.actor(handle).to_string()),
         node,
         local,
+        country: None,
+        languages: None,
     }
 }
 
@@ -163,7 +180,11 @@ pub async fn coops(
         items: found
             .items
             .iter()
-            .map(|e: &CoopEntry| coop_view(&state, &e.node, &e.handle, &e.name, e.ap_id.as_deref()))
+            .map(|e: &CoopEntry| DirectoryCoopView {
+                country: e.country.clone(),
+                languages: Some(serde_json::from_str(&e.languages).unwrap_or_default()),
+                ..coop_view(&state, &e.node, &e.handle, &e.name, e.ap_id.as_deref())
+            })
             .collect(),
         total: found.total,
         total_exact: found.total_exact,

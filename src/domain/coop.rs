@@ -203,7 +203,15 @@ pub fn validate_handle(handle: &str) -> Checked<String> {
     Ok(handle)
 }
 
-fn language_tag(tag: &str) -> Option<String> {
+/// An ISO 3166-1 alpha-2 code in upper case, or None if it is not one.
+pub fn country_code(code: &str) -> Option<String> {
+    let code = code.trim();
+    (code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphabetic()))
+        .then(|| code.to_ascii_uppercase())
+}
+
+/// A BCP 47 tag in its usual case (`pt-BR`), or None if it is not one.
+pub fn language_tag(tag: &str) -> Option<String> {
     let mut parts = tag.trim().split('-');
     let primary = parts.next()?.to_ascii_lowercase();
     if !(2..=3).contains(&primary.len()) || !primary.bytes().all(|b| b.is_ascii_lowercase()) {
@@ -230,9 +238,7 @@ impl CoopProfile {
     pub fn validated(&self) -> Checked<CoopProfile> {
         let country = match self.country.as_deref().map(str::trim) {
             None | Some("") => None,
-            Some(c) if c.len() == 2 && c.bytes().all(|b| b.is_ascii_alphabetic()) => {
-                Some(c.to_ascii_uppercase())
-            }
+            Some(c) if country_code(c).is_some() => country_code(c),
             Some(_) => {
                 return Err(ValidationError::new(
                     "country",

@@ -24,6 +24,10 @@ pub struct RemoteActor {
     pub inbox: String,
     pub shared_inbox: Option<String>,
     pub public_key_pem: String,
+    /// ISO 3166-1 code, from `addressCountry`, when the actor gives one.
+    pub country: Option<String>,
+    /// BCP 47 tags, from `knowsLanguage`.
+    pub languages: Vec<String>,
     pub fetched_at: NaiveDateTime,
 }
 

@@ -68,6 +68,8 @@ mod tests {
             inbox: format!("https://x.test/users/{n}/inbox"),
             shared_inbox: None,
             public_key_pem: String::new(),
+            country: None,
+            languages: Vec::new(),
             fetched_at: crate::store::now(),
         }
     }

@@ -2,6 +2,7 @@
 //! lets the store filter and page.
 
 use super::{ServiceError, ServiceResult, Services};
+use crate::domain::coop::{country_code, language_tag};
 use crate::domain::limits;
 use crate::domain::proposal::{Category, ProposalKind};
 use crate::domain::validate;
@@ -14,6 +15,9 @@ pub struct DirectoryQuery {
     pub kind: Option<String>,
     pub category: Option<String>,
     pub node: Option<String>,
+    pub tag: Option<String>,
+    pub country: Option<String>,
+    pub language: Option<String>,
     pub offset: Option<i64>,
     pub limit: Option<i64>,
 }
@@ -83,7 +87,26 @@ fn filter(q: DirectoryQuery) -> ServiceResult<DirectoryFilter> {
         Some(n) => Some(crate::domain::node::normalize_domain(&n).map_err(|m| invalid("node", m))?),
         None => None,
     };
+    let tag = match q.tag {
+        Some(t) => validate::tags("tag", &[t], 1)?.pop(),
+        None => None,
+    };
+    let country = match q.country {
+        Some(c) => Some(country_code(&c).ok_or_else(|| {
+            invalid("country", "must be a two-letter ISO 3166-1 code such as AR or GB")
+        })?),
+        None => None,
+    };
+    let language = match q.language {
+        Some(l) => Some(language_tag(&l).ok_or_else(|| {
+            invalid("language", "must be a language tag such as es, en or pt-BR")
+        })?),
+        None => None,
+    };
     Ok(DirectoryFilter {
+        tag,
+        country,
+        language,
         kind,
         category,
         words,
@@ -113,8 +136,11 @@ impl Services {
     }
 
     pub async fn directory_coops(&self, q: DirectoryQuery) -> ServiceResult<Found<CoopEntry>> {
-        if q.kind.is_some() || q.category.is_some() {
-            return Err(invalid("kind", "coops are searched by text and node only"));
+        if q.kind.is_some() || q.category.is_some() || q.tag.is_some() {
+            return Err(invalid(
+                "kind",
+                "coops are searched by text, country, language and node only",
+            ));
         }
         let f = filter(q)?;
         let (local, offset) = (self.urls.domain(), f.offset);
@@ -124,8 +150,8 @@ impl Services {
             .await?;
         Ok(Found {
             items,
-            total,
-            total_exact: true,
+            total: total.min(directory::COUNT_CAP),
+            total_exact: total <= directory::COUNT_CAP,
             offset,
         })
     }

@@ -3,16 +3,21 @@
 //!
 //! Remote entries count only while something here follows them (a local
 //! coop follows the actor, or this node follows the actor's node) and
-//! their domain is not limited by the admins. One
-//! `UNION ALL` over both sources, filtered and paged in the database; the
-//! same SQL runs on SQLite and PostgreSQL.
+//! their domain is not limited by the admins. Local and remote entries are
+//! read separately, each in display order through its own index and
+//! stopping at the page's end, then merged: a `UNION ALL` with `ORDER BY`
+//! over both would sort every match. The same SQL runs on SQLite and
+//! PostgreSQL.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::query_builder::BoxedSqlQuery;
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 
-use super::proposals::like_pattern;
+use super::proposals::{like_escape, like_pattern};
 use super::{AnyConnection, StoreResult};
+
+type Backend = <AnyConnection as diesel::Connection>::Backend;
 
 /// Remote actors whose content is listed here: followed (by a local coop,
 /// or through their node) and not on a limited domain. A block covers the
@@ -32,6 +37,12 @@ pub struct DirectoryFilter {
     /// Lower-case words that must all appear in the title (proposals) or
     /// the name or handle (coops).
     pub words: Vec<String>,
+    /// A normalised tag (proposals only).
+    pub tag: Option<String>,
+    /// ISO 3166-1 code of the coop.
+    pub country: Option<String>,
+    /// BCP 47 tag the coop works in; `es` also finds `es-AR`.
+    pub language: Option<String>,
     /// `host[:port]` of a node, or our own domain for local entries.
     pub node: Option<String>,
     pub offset: i64,
@@ -68,12 +79,18 @@ pub struct ProposalEntry {
 pub struct CoopEntry {
     #[diesel(sql_type = Text)]
     pub id: String,
+    /// Empty for local entries.
     #[diesel(sql_type = Text)]
     pub node: String,
     #[diesel(sql_type = Text)]
     pub handle: String,
     #[diesel(sql_type = Text)]
     pub name: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub country: Option<String>,
+    /// A JSON list of BCP 47 tags.
+    #[diesel(sql_type = Text)]
+    pub languages: String,
     #[diesel(sql_type = Nullable<Text>)]
     pub ap_id: Option<String>,
 }
@@ -84,93 +101,113 @@ struct Count {
     n: i64,
 }
 
-/// Builds `WHERE ...` over the union's columns, with its binds in order.
-fn conditions(f: &DirectoryFilter, text_column: &str, local: &str) -> (String, Vec<String>) {
-    let mut clauses = Vec::new();
-    let mut binds = Vec::new();
-    let mut bind = |clause: &str, value: String, binds: &mut Vec<String>| {
-        binds.push(value);
-        clauses.push(clause.replace('?', &format!("${}", binds.len())));
-    };
-    if let Some(kind) = &f.kind {
-        bind("d.kind = ?", kind.clone(), &mut binds);
-    }
-    if let Some(category) = &f.category {
-        bind("d.category = ?", category.clone(), &mut binds);
-    }
-    if let Some(node) = &f.node {
-        let node = if node == local {
-            String::new()
-        } else {
-            node.clone()
-        };
-        bind("d.node = ?", node, &mut binds);
-    }
-    for word in &f.words {
-        bind(
-            &format!("LOWER({text_column}) LIKE ? ESCAPE '\\'"),
-            like_pattern(word),
-            &mut binds,
-        );
-    }
-    let sql = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", clauses.join(" AND "))
-    };
-    (sql, binds)
-}
-
-fn count(
-    conn: &mut AnyConnection,
-    union: &str,
-    filter: &str,
-    binds: &[String],
-) -> StoreResult<i64> {
-    let mut q =
-        diesel::sql_query(format!("SELECT COUNT(*) AS n FROM ({union}) d{filter}")).into_boxed();
-    for b in binds {
-        q = q.bind::<Text, _>(b.clone());
-    }
-    Ok(q.get_result::<Count>(conn)?.n)
-}
-
 /// Rows counted at most per search: past this, the total says "at least".
 /// Counting every match of a broad search over a million proposals would
 /// cost more than the page itself.
 pub const COUNT_CAP: i64 = 1_000;
 
-/// The columns one side of the proposal directory filters on.
-struct Side {
-    kind: &'static str,
-    category: &'static str,
-    title: &'static str,
+/// `AND ...` conditions of one side, with their binds numbered from 1.
+#[derive(Default)]
+struct Conditions {
+    sql: String,
+    binds: Vec<String>,
 }
 
-/// `AND ...` conditions on one side, with binds numbered from 1.
-fn side_conditions(f: &DirectoryFilter, side: &Side) -> (String, Vec<String>) {
-    let mut sql = String::new();
-    let mut binds = Vec::new();
-    let mut bind = |clause: String, value: String| {
-        binds.push(value);
-        sql.push_str(&format!(
-            " AND {}",
-            clause.replace('?', &format!("${}", binds.len()))
-        ));
-    };
-    if let Some(kind) = &f.kind {
-        bind(format!("{} = ?", side.kind), kind.clone());
+impl Conditions {
+    /// Adds `clause`, whose `?`s take `values` in order.
+    fn and(&mut self, clause: &str, values: Vec<String>) {
+        let mut parts = clause.split('?');
+        let mut out = parts.next().unwrap_or_default().to_string();
+        for (part, value) in parts.zip(values) {
+            self.binds.push(value);
+            out.push_str(&format!("${}{part}", self.binds.len()));
+        }
+        self.sql.push_str(" AND ");
+        self.sql.push_str(&out);
     }
-    if let Some(category) = &f.category {
-        bind(format!("{} = ?", side.category), category.clone());
+
+    fn eq(&mut self, column: &str, value: &Option<String>) {
+        if let Some(v) = value {
+            self.and(&format!("{column} = ?"), vec![v.clone()]);
+        }
     }
-    for word in &f.words {
-        bind(
-            format!("LOWER({}) LIKE ? ESCAPE '\\'", side.title),
-            like_pattern(word),
-        );
+
+    fn words(&mut self, text: &str, words: &[String]) {
+        for word in words {
+            self.and(
+                &format!("LOWER({text}) LIKE ? ESCAPE '\\'"),
+                vec![like_pattern(word)],
+            );
+        }
     }
-    (sql, binds)
+
+    /// `column` holds a JSON list of strings; one of them must be `value`
+    /// (or, for a bare language, start with `value-`).
+    fn json_list_has(&mut self, column: &str, value: &Option<String>, prefix_too: bool) {
+        let Some(v) = value else { return };
+        let exact = format!("%\"{}\"%", like_escape(v));
+        if prefix_too && !v.contains('-') {
+            let prefix = format!("%\"{}-%", like_escape(v));
+            self.and(
+                &format!("({column} LIKE ? ESCAPE '\\' OR {column} LIKE ? ESCAPE '\\')"),
+                vec![exact, prefix],
+            );
+        } else {
+            self.and(&format!("{column} LIKE ? ESCAPE '\\'"), vec![exact]);
+        }
+    }
+
+    fn bound(&self, sql: String) -> BoxedSqlQuery<'static, Backend, diesel::query_builder::SqlQuery> {
+        let mut q = diesel::sql_query(sql).into_boxed();
+        for b in &self.binds {
+            q = q.bind::<Text, _>(b.clone());
+        }
+        q
+    }
+}
+
+/// One side's first `fetch` rows in `order`, and its match count (up to
+/// the cap).
+fn side<T: QueryableByName<Backend> + 'static>(
+    conn: &mut AnyConnection,
+    columns: &str,
+    from_where: &str,
+    c: &Conditions,
+    order: &str,
+    fetch: i64,
+) -> StoreResult<(Vec<T>, i64)> {
+    let rows = c
+        .bound(format!(
+            "SELECT {columns} {from_where}{} ORDER BY {order} LIMIT {fetch}",
+            c.sql
+        ))
+        .load::<T>(conn)?;
+    let n = c
+        .bound(format!(
+            "SELECT COUNT(*) AS n FROM (SELECT 1 AS one {from_where}{} LIMIT {}) t",
+            c.sql,
+            COUNT_CAP + 1
+        ))
+        .get_result::<Count>(conn)?
+        .n;
+    Ok((rows, n))
+}
+
+/// Which sides a node filter leaves: (local, remote).
+fn sides(f: &DirectoryFilter, local_domain: &str) -> (bool, bool) {
+    match f.node.as_deref() {
+        None => (true, true),
+        Some(n) => (n == local_domain, n != local_domain),
+    }
+}
+
+/// The page out of both sides' first rows, merged in display order.
+fn page<T>(mut rows: Vec<T>, f: &DirectoryFilter, key: impl Fn(&T, &T) -> std::cmp::Ordering) -> Vec<T> {
+    rows.sort_by(key);
+    rows.into_iter()
+        .skip(f.offset as usize)
+        .take(f.limit as usize)
+        .collect()
 }
 
 const PROPOSAL_COLUMNS_LOCAL: &str = "p.id AS id, '' AS node, c.handle AS handle, \
@@ -180,145 +217,128 @@ const PROPOSAL_COLUMNS_REMOTE: &str = "rp.id AS id, ra.host AS node, ra.username
      ra.display_name AS coop_name, rp.kind AS kind, rp.category AS category, \
      rp.title AS title, rp.tags AS tags, rp.ap_id AS ap_id, rp.published_at AS published_at";
 
-/// One side's newest `fetch` matches and its match count (up to the cap).
-fn proposal_side(
-    conn: &mut AnyConnection,
-    columns: &str,
-    from_where: &str,
-    order: &str,
-    binds: &[String],
-    fetch: i64,
-) -> StoreResult<(Vec<ProposalEntry>, i64)> {
-    let bound = |sql: String| {
-        let mut q = diesel::sql_query(sql).into_boxed();
-        for b in binds {
-            q = q.bind::<Text, _>(b.clone());
-        }
-        q
-    };
-    let rows = bound(format!(
-        "SELECT {columns} {from_where} ORDER BY {order} LIMIT {fetch}"
-    ))
-    .load::<ProposalEntry>(conn)?;
-    let n = bound(format!(
-        "SELECT COUNT(*) AS n FROM (SELECT 1 AS one {from_where} LIMIT {}) t",
-        COUNT_CAP + 1
-    ))
-    .get_result::<Count>(conn)?
-    .n;
-    Ok((rows, n))
-}
-
 /// Open proposals, newest first, with how many match (exact up to
 /// [`COUNT_CAP`], then `COUNT_CAP + 1` meaning "more").
-///
-/// Local and remote proposals are read separately, each newest first
-/// through its own index and stopping at the page's end, then merged:
-/// a `UNION ALL` with `ORDER BY` over both would sort every match.
 pub fn proposals(
     conn: &mut AnyConnection,
     f: &DirectoryFilter,
     local_domain: &str,
 ) -> StoreResult<(Vec<ProposalEntry>, i64)> {
     let fetch = f.offset + f.limit;
-    let local_only = f.node.as_deref() == Some(local_domain);
-    let mut rows = Vec::new();
+    let (local, remote) = sides(f, local_domain);
+    let mut rows: Vec<ProposalEntry> = Vec::new();
     let mut total = 0;
-    if f.node.is_none() || local_only {
-        let (cond, binds) = side_conditions(
-            f,
-            &Side {
-                kind: "p.kind",
-                category: "p.category",
-                title: "p.title",
-            },
-        );
-        let from_where = format!(
-            "FROM proposals p JOIN coops c ON c.id = p.coop_id \
-             WHERE p.status = 'open'{cond}"
-        );
-        let (r, n) = proposal_side(
+    if local {
+        let mut c = Conditions::default();
+        c.eq("p.kind", &f.kind);
+        c.eq("p.category", &f.category);
+        c.words("p.title", &f.words);
+        if let Some(tag) = &f.tag {
+            c.and(
+                "EXISTS (SELECT 1 FROM proposal_tags t WHERE t.proposal_id = p.id AND t.tag = ?)",
+                vec![tag.clone()],
+            );
+        }
+        c.eq("c.country", &f.country);
+        c.json_list_has("c.languages", &f.language, true);
+        let (r, n) = side(
             conn,
             PROPOSAL_COLUMNS_LOCAL,
-            &from_where,
+            "FROM proposals p JOIN coops c ON c.id = p.coop_id WHERE p.status = 'open'",
+            &c,
             "p.created_at DESC, p.id DESC",
-            &binds,
             fetch,
         )?;
         rows.extend(r);
         total += n;
     }
-    if !local_only {
-        let (mut cond, mut binds) = side_conditions(
-            f,
-            &Side {
-                kind: "rp.kind",
-                category: "rp.category",
-                title: "rp.title",
-            },
-        );
+    if remote {
+        let mut c = Conditions::default();
+        c.eq("rp.kind", &f.kind);
+        c.eq("rp.category", &f.category);
+        c.words("rp.title", &f.words);
+        c.json_list_has("rp.tags", &f.tag, false);
+        c.eq("ra.country", &f.country);
+        c.json_list_has("ra.languages", &f.language, true);
+        c.eq("ra.host", &f.node);
         // Without a node filter, walk proposals newest first and stop at the
         // page's end; SQLite's planner, left to itself, may start from the
         // actors and sort every proposal. CROSS JOIN pins the order there
         // (PostgreSQL plans it like any inner join). With a node filter,
         // starting from that node's actors is the cheap way.
-        let join = match &f.node {
-            Some(node) => {
-                binds.push(node.clone());
-                cond.push_str(&format!(" AND ra.host = ${}", binds.len()));
-                "JOIN remote_actors ra ON ra.id = rp.actor_id"
-            }
-            None => "CROSS JOIN remote_actors ra",
+        let join = if f.node.is_some() {
+            "JOIN remote_actors ra ON ra.id = rp.actor_id"
+        } else {
+            "CROSS JOIN remote_actors ra"
         };
-        let from_where = format!(
-            "FROM remote_proposals rp {join} WHERE ra.id = rp.actor_id AND {LISTED_ACTOR}{cond}"
-        );
-        let (r, n) = proposal_side(
+        let (r, n) = side(
             conn,
             PROPOSAL_COLUMNS_REMOTE,
-            &from_where,
+            &format!(
+                "FROM remote_proposals rp {join} WHERE ra.id = rp.actor_id AND {LISTED_ACTOR}"
+            ),
+            &c,
             "rp.published_at DESC, rp.id DESC",
-            &binds,
             fetch,
         )?;
         rows.extend(r);
         total += n;
     }
-    rows.sort_by(|a, b| (b.published_at, &b.id).cmp(&(a.published_at, &a.id)));
-    let items = rows
-        .into_iter()
-        .skip(f.offset as usize)
-        .take(f.limit as usize)
-        .collect();
+    let items = page(rows, f, |a, b| {
+        (b.published_at, &b.id).cmp(&(a.published_at, &a.id))
+    });
     Ok((items, total.min(COUNT_CAP + 1)))
 }
 
-/// Coops, by name, with the number of all that match.
+/// Coops by name, with how many match (capped like proposals).
 pub fn coops(
     conn: &mut AnyConnection,
     f: &DirectoryFilter,
     local_domain: &str,
 ) -> StoreResult<(Vec<CoopEntry>, i64)> {
-    let union = format!(
-        "SELECT c.id AS id, '' AS node, c.handle AS handle, c.display_name AS name, \
-         CAST(NULL AS TEXT) AS ap_id, '' AS kind, '' AS category \
-         FROM coops c \
-         UNION ALL \
-         SELECT ra.id, ra.host, ra.username, ra.display_name, ra.ap_id, '', '' \
-         FROM remote_actors ra WHERE ra.kind = 'Organization' AND {LISTED_ACTOR}"
-    );
-    let (filter, binds) = conditions(f, "d.name || ' ' || d.handle", local_domain);
-    let total = count(conn, &union, &filter, &binds)?;
-    let mut q = diesel::sql_query(format!(
-        "SELECT d.id, d.node, d.handle, d.name, d.ap_id FROM ({union}) d{filter} \
-         ORDER BY LOWER(d.name), d.id LIMIT {} OFFSET {}",
-        f.limit, f.offset
-    ))
-    .into_boxed();
-    for b in &binds {
-        q = q.bind::<Text, _>(b.clone());
+    let fetch = f.offset + f.limit;
+    let (local, remote) = sides(f, local_domain);
+    let mut rows: Vec<CoopEntry> = Vec::new();
+    let mut total = 0;
+    if local {
+        let mut c = Conditions::default();
+        c.words("c.display_name || ' ' || c.handle", &f.words);
+        c.eq("c.country", &f.country);
+        c.json_list_has("c.languages", &f.language, true);
+        let (r, n) = side(
+            conn,
+            "c.id AS id, '' AS node, c.handle AS handle, c.display_name AS name, \
+             c.country AS country, c.languages AS languages, CAST(NULL AS TEXT) AS ap_id",
+            "FROM coops c WHERE 1 = 1",
+            &c,
+            "LOWER(c.display_name), c.id",
+            fetch,
+        )?;
+        rows.extend(r);
+        total += n;
     }
-    Ok((q.load::<CoopEntry>(conn)?, total))
+    if remote {
+        let mut c = Conditions::default();
+        c.words("ra.display_name || ' ' || ra.username", &f.words);
+        c.eq("ra.country", &f.country);
+        c.json_list_has("ra.languages", &f.language, true);
+        c.eq("ra.host", &f.node);
+        let (r, n) = side(
+            conn,
+            "ra.id AS id, ra.host AS node, ra.username AS handle, ra.display_name AS name, \
+             ra.country AS country, ra.languages AS languages, ra.ap_id AS ap_id",
+            &format!("FROM remote_actors ra WHERE ra.kind = 'Organization' AND {LISTED_ACTOR}"),
+            &c,
+            "LOWER(ra.display_name), ra.id",
+            fetch,
+        )?;
+        rows.extend(r);
+        total += n;
+    }
+    let items = page(rows, f, |a, b| {
+        (a.name.to_lowercase(), &a.id).cmp(&(b.name.to_lowercase(), &b.id))
+    });
+    Ok((items, total.min(COUNT_CAP + 1)))
 }
 
 #[cfg(test)]
@@ -338,14 +358,14 @@ mod tests {
         let mut sql = format!(
             "INSERT INTO coops (id, handle, display_name, about, about_html, languages, sectors, \
              networks, public_contact, private_contact, created_at, updated_at, \
-             manually_approves_followers) VALUES ('c1', 'fiqus', 'Fiqus', '', '', '[]', '[]', \
-             '[]', '', '', '{at}', '{at}', FALSE);
+             manually_approves_followers, country) VALUES ('c1', 'fiqus', 'Fiqus', '', '', \
+             '[\"es-AR\",\"en\"]', '[]', '[]', '', '', '{at}', '{at}', FALSE, 'AR');
              INSERT INTO remote_actors (id, ap_id, kind, username, host, display_name, \
-             summary_html, inbox, public_key_pem, fetched_at) VALUES \
+             summary_html, inbox, public_key_pem, fetched_at, country, languages) VALUES \
              ('r1', 'https://b.test/users/cotech', 'Organization', 'cotech', 'b.test', 'CoTech', \
-              '', 'https://b.test/inbox', 'k', '{at}'), \
+              '', 'https://b.test/inbox', 'k', '{at}', 'GB', '[\"en\"]'), \
              ('r2', 'https://c.test/users/other', 'Organization', 'other', 'c.test', 'Other', \
-              '', 'https://c.test/inbox', 'k', '{at}');
+              '', 'https://c.test/inbox', 'k', '{at}', 'GB', '[\"en\"]');
              INSERT INTO following (coop_id, actor_id, follow_ap_id, accepted, created_at) \
              VALUES ('c1', 'r1', 'https://a.test/f/1', TRUE, '{at}');"
         );
@@ -357,12 +377,15 @@ mod tests {
                  description_html, tags, remote, status, search_text, created_at, updated_at) \
                  VALUES ('l{i}', 'c1', 'need', 'human', 'local {i}', '', '', '[]', FALSE, \
                  'open', '', '{local}', '{local}');
+                 INSERT INTO proposal_tags (proposal_id, tag) VALUES ('l{i}', 'n{}');
                  INSERT INTO remote_proposals (id, ap_id, actor_id, kind, category, title, \
                  content_html, tags, published_at, updated_at, received_at) VALUES \
-                 ('m{i}', 'https://b.test/p/{i}', 'r1', 'offer', 'human', 'remote {i}', '', '[]', \
-                  '{remote}', '{remote}', '{remote}'), \
+                 ('m{i}', 'https://b.test/p/{i}', 'r1', 'offer', 'human', 'remote {i}', '', \
+                  '[\"n{}\",\"x\"]', '{remote}', '{remote}', '{remote}'), \
                  ('u{i}', 'https://c.test/p/{i}', 'r2', 'offer', 'human', 'unfollowed {i}', '', \
-                  '[]', '{remote}', '{remote}', '{remote}');"
+                  '[]', '{remote}', '{remote}', '{remote}');",
+                i % 3,
+                i % 3,
             ));
         }
         conn.batch_execute(&sql).expect("seed");
@@ -431,5 +454,118 @@ mod tests {
         };
         let (_, total) = proposals(&mut conn, &f, "a.test").unwrap();
         assert_eq!(total, 10);
+    }
+
+    #[test]
+    fn tag_country_and_language_filter_both_sides() {
+        let (_dir, db) = seeded();
+        let mut conn = db.conn().expect("conn");
+        let search = |conn: &mut AnyConnection, f: DirectoryFilter| {
+            let (page, total) = proposals(conn, &DirectoryFilter { limit: 100, ..f }, "a.test")
+                .expect("search");
+            (titles(&page).into_iter().map(String::from).collect::<Vec<_>>(), total)
+        };
+        // Tags: i % 3 == 1 for i in 1, 4, 7 on both sides.
+        let (found, total) = search(
+            &mut conn,
+            DirectoryFilter {
+                tag: Some("n1".into()),
+                ..Default::default()
+            },
+        );
+        assert_eq!(total, 6);
+        assert_eq!(found, ["remote 7", "local 7", "remote 4", "local 4", "remote 1", "local 1"]);
+        // "n1" must not match "n10" or a longer tag: the JSON quotes bound it.
+        let (_, total) = search(
+            &mut conn,
+            DirectoryFilter {
+                tag: Some("n".into()),
+                ..Default::default()
+            },
+        );
+        assert_eq!(total, 0);
+        let (_, total) = search(
+            &mut conn,
+            DirectoryFilter {
+                country: Some("AR".into()),
+                ..Default::default()
+            },
+        );
+        assert_eq!(total, 10, "the local coop is in AR");
+        let (found, total) = search(
+            &mut conn,
+            DirectoryFilter {
+                country: Some("GB".into()),
+                tag: Some("x".into()),
+                ..Default::default()
+            },
+        );
+        assert_eq!((found.len(), total), (10, 10));
+        assert!(found.iter().all(|t| t.starts_with("remote")));
+        // A bare language finds its regional forms; a regional one only itself.
+        let (_, total) = search(
+            &mut conn,
+            DirectoryFilter {
+                language: Some("es".into()),
+                ..Default::default()
+            },
+        );
+        assert_eq!(total, 10);
+        let (_, total) = search(
+            &mut conn,
+            DirectoryFilter {
+                language: Some("es-ES".into()),
+                ..Default::default()
+            },
+        );
+        assert_eq!(total, 0);
+        let (_, total) = search(
+            &mut conn,
+            DirectoryFilter {
+                language: Some("en".into()),
+                ..Default::default()
+            },
+        );
+        assert_eq!(total, 20);
+    }
+
+    #[test]
+    fn coops_merge_by_name_and_filter() {
+        let (_dir, db) = seeded();
+        let mut conn = db.conn().expect("conn");
+        let names = |f: DirectoryFilter, conn: &mut AnyConnection| {
+            let (page, total) = coops(conn, &f, "a.test").expect("coops");
+            (page.into_iter().map(|e| e.name).collect::<Vec<_>>(), total)
+        };
+        let all = DirectoryFilter {
+            limit: 10,
+            ..Default::default()
+        };
+        assert_eq!(
+            names(all.clone(), &mut conn),
+            (vec!["CoTech".to_string(), "Fiqus".to_string()], 2),
+            "merged by name; the unfollowed coop is not listed"
+        );
+        let paged = DirectoryFilter {
+            offset: 1,
+            limit: 1,
+            ..Default::default()
+        };
+        assert_eq!(names(paged, &mut conn), (vec!["Fiqus".to_string()], 2));
+        let gb = DirectoryFilter {
+            country: Some("GB".into()),
+            ..all.clone()
+        };
+        assert_eq!(names(gb, &mut conn), (vec!["CoTech".to_string()], 1));
+        let es = DirectoryFilter {
+            language: Some("es".into()),
+            ..all.clone()
+        };
+        assert_eq!(names(es, &mut conn), (vec!["Fiqus".to_string()], 1));
+        let text = DirectoryFilter {
+            words: vec!["cotech".into()],
+            ..all
+        };
+        assert_eq!(names(text, &mut conn), (vec!["CoTech".to_string()], 1));
     }
 }

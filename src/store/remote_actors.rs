@@ -23,11 +23,16 @@ pub(super) struct Row {
     shared_inbox: Option<String>,
     public_key_pem: String,
     fetched_at: NaiveDateTime,
+    country: Option<String>,
+    languages: String,
 }
 
 impl From<Row> for RemoteActor {
     fn from(r: Row) -> Self {
         RemoteActor {
+            country: r.country,
+            // Written by `From<&RemoteActor>`; a damaged list only loses the filter.
+            languages: serde_json::from_str(&r.languages).unwrap_or_default(),
             id: r.id,
             ap_id: r.ap_id,
             kind: r.kind,
@@ -59,6 +64,8 @@ impl From<&RemoteActor> for Row {
             shared_inbox: a.shared_inbox.clone(),
             public_key_pem: a.public_key_pem.clone(),
             fetched_at: a.fetched_at,
+            country: a.country.clone(),
+            languages: super::json::to_text(&a.languages),
         }
     }
 }

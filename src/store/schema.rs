@@ -135,6 +135,8 @@ diesel::table! {
         shared_inbox -> Nullable<Text>,
         public_key_pem -> Text,
         fetched_at -> Timestamp,
+        country -> Nullable<Text>,
+        languages -> Text,
     }
 }
 

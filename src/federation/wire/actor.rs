@@ -89,6 +89,13 @@ pub struct ActorDocument {
     pub updated: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachment: Vec<PropertyValue>,
+    /// schema.org `addressCountry`: the coop's ISO 3166-1 code, machine
+    /// readable beside the `Location` field (directory filters use it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_country: Option<String>,
+    /// schema.org `knowsLanguage`: BCP 47 tags of the languages it works in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub knows_language: Vec<String>,
     /// FEP-2c59: the `acct:` address, so Mastodon 4.6+ skips guessing it.
     pub webfinger: String,
     pub public_key: PublicKey,
@@ -176,6 +183,8 @@ impl ActorDocument {
             published: Some(utc(coop.created_at)),
             updated: Some(utc(coop.updated_at)),
             attachment: profile_fields(coop),
+            address_country: coop.profile.country.clone(),
+            knows_language: coop.profile.languages.clone(),
             webfinger: format!("acct:{}@{}", coop.handle, urls.domain()),
             public_key: PublicKey {
                 id: urls.key_id(&id),
@@ -226,6 +235,8 @@ impl ActorDocument {
                 ),
                 PropertyValue::text("Federation", facts.federation_mode),
             ],
+            address_country: None,
+            knows_language: Vec::new(),
             webfinger: format!("acct:{domain}@{domain}"),
             public_key: PublicKey {
                 id: urls.key_id(&id),

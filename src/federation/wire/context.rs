@@ -17,6 +17,8 @@ pub fn actor() -> Value {
             "schema": "http://schema.org#",
             "PropertyValue": "schema:PropertyValue",
             "value": "schema:value",
+            "addressCountry": "schema:addressCountry",
+            "knowsLanguage": "schema:knowsLanguage",
             "discoverable": "toot:discoverable",
             "indexable": "toot:indexable",
             "featured": {"@id": "toot:featured", "@type": "@id"},

@@ -210,3 +210,45 @@ fn activity_envelopes_of_other_servers() {
     assert_eq!(object_id(&delete.object), Some(delete.actor.clone()));
     assert_eq!(object_type(&delete.object), None);
 }
+
+#[test]
+fn our_coop_actor_reads_back_with_its_country_and_languages() {
+    use crate::domain::actor::ActorKeys;
+    use crate::domain::coop::{Coop, CoopProfile};
+    use crate::federation::urls::Urls;
+    let coop = Coop {
+        id: "c".into(),
+        handle: "fiqus".into(),
+        profile: CoopProfile {
+            display_name: "Fiqus".into(),
+            country: Some("AR".into()),
+            languages: vec!["es".into(), "pt-BR".into()],
+            ..Default::default()
+        },
+        about_html: String::new(),
+        keys: None,
+        created_at: now(),
+        updated_at: now(),
+    };
+    let keys = ActorKeys {
+        public_key_pem: "k".into(),
+        private_key_pem: "p".into(),
+    };
+    let urls = Urls::new(&url::Url::parse("https://coops.example").unwrap());
+    let doc = super::actor::ActorDocument::from_coop(&coop, &keys, &urls);
+    let json = serde_json::to_value(&doc).unwrap();
+    assert_eq!(json["addressCountry"], "AR");
+    assert_eq!(json["knowsLanguage"], serde_json::json!(["es", "pt-BR"]));
+    let a = actor(&json.to_string());
+    assert_eq!(a.country.as_deref(), Some("AR"));
+    assert_eq!(a.languages, ["es", "pt-BR"]);
+    // Other servers' odd values are dropped, not trusted.
+    let mut odd = json.clone();
+    odd["addressCountry"] = "Argentina".into();
+    odd["knowsLanguage"] = serde_json::json!(["es", "not a tag", 3, "ES"]);
+    let a = actor(&odd.to_string());
+    assert_eq!((a.country, a.languages), (None, vec!["es".to_string()]));
+    // Mastodon sends neither.
+    let m = actor(include_str!("fixtures/mastodon_person.json"));
+    assert_eq!((m.country, m.languages.len()), (None, 0));
+}

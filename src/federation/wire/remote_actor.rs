@@ -6,6 +6,8 @@ use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
 
+use crate::domain::coop::{country_code, language_tag};
+use crate::domain::limits;
 use crate::domain::remote::RemoteActor;
 use crate::domain::text::{sanitize_html, truncate_chars as cut};
 use crate::federation::urls::{origin_of, same_origin};
@@ -40,6 +42,11 @@ pub struct RemoteActorDocument {
     #[serde(default)]
     pub endpoints: Option<RemoteEndpoints>,
     pub public_key: RemotePublicKey,
+    /// schema.org terms Intercoop nodes send; others may too.
+    #[serde(default)]
+    pub address_country: Value,
+    #[serde(default)]
+    pub knows_language: Value,
 }
 
 /// Actor types we follow and accept followers from.
@@ -52,6 +59,26 @@ fn first_url(value: &Value) -> Option<String> {
         Value::Array(items) => items.iter().find_map(first_url),
         _ => None,
     }
+}
+
+/// A string or a list of strings, as JSON-LD allows either.
+fn strings(value: &Value) -> Vec<&str> {
+    match value {
+        Value::String(s) => vec![s.as_str()],
+        Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The languages given, checked and deduplicated; anything odd is dropped.
+fn languages(value: &Value) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for tag in strings(value).into_iter().filter_map(language_tag) {
+        if !out.contains(&tag) && out.len() < limits::LANGUAGES_MAX {
+            out.push(tag);
+        }
+    }
+    out
 }
 
 const NAME_MAX: usize = 200;
@@ -113,6 +140,10 @@ impl RemoteActorDocument {
                 .and_then(|e| e.shared_inbox)
                 .map(|u| u.to_string()),
             public_key_pem: self.public_key.public_key_pem,
+            country: strings(&self.address_country)
+                .first()
+                .and_then(|c| country_code(c)),
+            languages: languages(&self.knows_language),
             ap_id: self.id.to_string(),
             fetched_at,
         })
