@@ -256,14 +256,15 @@ impl Services {
         Ok(())
     }
 
-    /// Whether this node follows the node at `host` (accepted).
-    pub async fn follows_node(&self, host: &str) -> ServiceResult<bool> {
-        let host = host.to_string();
+    /// Whether `actor` is the node actor of a node this node follows
+    /// (accepted): the only actor whose Announces are taken.
+    pub async fn is_followed_node_actor(&self, actor: &RemoteActor) -> ServiceResult<bool> {
+        let (host, id) = (actor.host.clone(), actor.id.clone());
         Ok(self
             .db
             .read(move |conn| following::get(conn, &host))
             .await?
-            .is_some_and(|f| f.accepted))
+            .is_some_and(|f| f.accepted && f.actor_id == id))
     }
 
     /// Followed nodes whose backfill has pages left.

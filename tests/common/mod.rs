@@ -43,6 +43,8 @@ impl TestServer {
             database_pool_size: Some(4),
             // Deliveries in these tests go to plain-http receivers on loopback.
             dev_mode: Some(true),
+            // The stand-in remote node (common/remote.rs) has a dotted name.
+            dev_hosts: Some(format!("{}=127.0.0.1", remote::NODE_HOST)),
             ..Default::default()
         })
         .expect("test config");

@@ -2,6 +2,11 @@
 //! Mastodon-shaped actor documents and WebFinger, records what is posted to
 //! its inboxes, and signs activities (draft-cavage, RSA-SHA256) the way
 //! Mastodon does, so our inbox can be driven with real signatures.
+//!
+//! Started with [`Remote::start_node`], it answers as [`NODE_HOST`], and an
+//! actor named `node` is the server's own `Application` actor (WebFinger
+//! `acct:host@host` finds it, as on Mastodon), so a node can follow it.
+//! Objects the test registers are served at `/objects/{n}`.
 
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
@@ -18,6 +23,9 @@ use rsa::signature::{SignatureEncoding, Signer};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+/// The name a stand-in node answers as; test servers resolve it to loopback.
+pub const NODE_HOST: &str = "remote-node.test";
+
 pub struct Person {
     pub name: String,
     pub public_key_pem: String,
@@ -29,10 +37,12 @@ pub type Delivered = (String, Value);
 
 pub struct Remote {
     pub port: u16,
+    host: String,
     pub people: Arc<Vec<Person>>,
     /// Display names served for each actor (tests change them).
     names: Arc<Mutex<Vec<String>>>,
     got: Arc<Mutex<Vec<Delivered>>>,
+    objects: Arc<Mutex<std::collections::HashMap<String, Value>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -41,8 +51,17 @@ fn b64(bytes: &[u8]) -> String {
 }
 
 impl Remote {
-    /// Starts a server with one actor per name.
+    /// Starts a server with one actor per name, as `localhost`.
     pub async fn start(names: &[&str]) -> Remote {
+        Remote::start_as("localhost", names).await
+    }
+
+    /// Starts a server named [`NODE_HOST`]; name one actor `node`.
+    pub async fn start_node(names: &[&str]) -> Remote {
+        Remote::start_as(NODE_HOST, names).await
+    }
+
+    async fn start_as(host: &str, names: &[&str]) -> Remote {
         let people: Vec<Person> = names
             .iter()
             .map(|n| {
@@ -63,7 +82,8 @@ impl Remote {
             .await
             .expect("bind");
         let port = listener.local_addr().expect("addr").port();
-        let base = format!("http://localhost:{port}");
+        let base = format!("http://{host}:{port}");
+        let domain = format!("{host}:{port}");
 
         let (p, d, b) = (people.clone(), display.clone(), base.clone());
         let actor = move |Path(name): Path<String>| {
@@ -83,15 +103,18 @@ impl Remote {
         };
         let (p, b) = (people.clone(), base.clone());
         let webfinger = move |Query(q): Query<std::collections::HashMap<String, String>>| {
-            let (p, b) = (p.clone(), b.clone());
+            let (p, b, domain) = (p.clone(), b.clone(), domain.clone());
             async move {
                 let resource = q.get("resource").cloned().unwrap_or_default();
-                let name = resource
+                let mut name = resource
                     .trim_start_matches("acct:")
                     .split('@')
                     .next()
                     .unwrap_or_default()
                     .to_string();
+                if name == domain {
+                    name = "node".into();
+                }
                 if !p.iter().any(|x| x.name == name) {
                     return StatusCode::NOT_FOUND.into_response();
                 }
@@ -116,8 +139,24 @@ impl Remote {
                 StatusCode::ACCEPTED
             }
         };
+        let objects: Arc<Mutex<std::collections::HashMap<String, Value>>> = Arc::default();
+        let served = objects.clone();
+        let object = move |Path(n): Path<String>| {
+            let served = served.clone();
+            async move {
+                match served.lock().unwrap().get(&n) {
+                    Some(doc) => (
+                        [(header::CONTENT_TYPE, "application/activity+json")],
+                        doc.to_string(),
+                    )
+                        .into_response(),
+                    None => StatusCode::NOT_FOUND.into_response(),
+                }
+            }
+        };
         let app = axum::Router::new()
             .route("/users/{name}", get(actor))
+            .route("/objects/{n}", get(object))
             .route("/.well-known/webfinger", get(webfinger))
             .route("/users/{name}/inbox", post(inbox.clone()))
             .route("/inbox", post(inbox));
@@ -126,15 +165,31 @@ impl Remote {
         });
         Remote {
             port,
+            host: host.to_string(),
             people,
             names: display,
             got,
+            objects,
             task,
         }
     }
 
+    /// Serves `doc` at `/objects/{n}` from now on.
+    pub fn serve_object(&self, n: u32, doc: Value) {
+        self.objects.lock().unwrap().insert(n.to_string(), doc);
+    }
+
+    pub fn object_url(&self, n: u32) -> String {
+        format!("{}/objects/{n}", self.base())
+    }
+
+    /// `host:port`, as a node follow names this server.
+    pub fn domain(&self) -> String {
+        format!("{}:{}", self.host, self.port)
+    }
+
     pub fn base(&self) -> String {
-        format!("http://localhost:{}", self.port)
+        format!("http://{}", self.domain())
     }
 
     pub fn actor(&self, name: &str) -> String {
@@ -142,7 +197,7 @@ impl Remote {
     }
 
     pub fn account(&self, name: &str) -> String {
-        format!("{name}@localhost:{}", self.port)
+        format!("{name}@{}", self.domain())
     }
 
     pub fn set_display_name(&self, name: &str, display: &str) {
@@ -186,7 +241,7 @@ fn person_document(base: &str, p: &Person, display: &str) -> Value {
         "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1",
                      {"manuallyApprovesFollowers": "as:manuallyApprovesFollowers", "toot": "http://joinmastodon.org/ns#"}],
         "id": id,
-        "type": "Person",
+        "type": if p.name == "node" { "Application" } else { "Person" },
         "following": format!("{id}/following"),
         "followers": format!("{id}/followers"),
         "inbox": format!("{id}/inbox"),

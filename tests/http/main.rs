@@ -5,6 +5,7 @@
 mod common;
 
 mod admin_policy;
+mod announce;
 mod auth;
 mod coop;
 mod delivery;

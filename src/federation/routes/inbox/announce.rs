@@ -39,9 +39,9 @@ pub(super) async fn receive(
     data: &Data<Services>,
 ) -> Result<Received, InboxError> {
     let services: &Services = data;
-    if !services.follows_node(&announcer.host).await? {
+    if !services.is_followed_node_actor(&announcer).await? {
         return Ok(Received::Ignored(
-            "this node does not follow the announcing node".into(),
+            "only the node actor of a node this node follows may announce".into(),
         ));
     }
     // FEP-1b12 embeds the whole activity; relays may send only a URL.
