@@ -221,6 +221,26 @@ impl Node {
         }
     }
 
+    /// Freezes the process (SIGSTOP): it holds its connections but answers
+    /// nothing until [`Node::resume`].
+    pub fn pause(&self) {
+        self.signal("-STOP");
+    }
+
+    pub fn resume(&self) {
+        self.signal("-CONT");
+    }
+
+    fn signal(&self, which: &str) {
+        let pid = self.child.as_ref().and_then(Child::id).expect("running");
+        let ok = std::process::Command::new("kill")
+            .args([which, &pid.to_string()])
+            .status()
+            .expect("kill")
+            .success();
+        assert!(ok, "kill {which} {pid}");
+    }
+
     /// Starts the process again on the same address and database.
     pub async fn restart(&mut self) {
         self.kill().await;

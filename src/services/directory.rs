@@ -93,7 +93,10 @@ fn filter(q: DirectoryQuery) -> ServiceResult<DirectoryFilter> {
     };
     let country = match q.country {
         Some(c) => Some(country_code(&c).ok_or_else(|| {
-            invalid("country", "must be a two-letter ISO 3166-1 code such as AR or GB")
+            invalid(
+                "country",
+                "must be a two-letter ISO 3166-1 code such as AR or GB",
+            )
         })?),
         None => None,
     };

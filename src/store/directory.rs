@@ -157,7 +157,10 @@ impl Conditions {
         }
     }
 
-    fn bound(&self, sql: String) -> BoxedSqlQuery<'static, Backend, diesel::query_builder::SqlQuery> {
+    fn bound(
+        &self,
+        sql: String,
+    ) -> BoxedSqlQuery<'static, Backend, diesel::query_builder::SqlQuery> {
         let mut q = diesel::sql_query(sql).into_boxed();
         for b in &self.binds {
             q = q.bind::<Text, _>(b.clone());
@@ -202,7 +205,11 @@ fn sides(f: &DirectoryFilter, local_domain: &str) -> (bool, bool) {
 }
 
 /// The page out of both sides' first rows, merged in display order.
-fn page<T>(mut rows: Vec<T>, f: &DirectoryFilter, key: impl Fn(&T, &T) -> std::cmp::Ordering) -> Vec<T> {
+fn page<T>(
+    mut rows: Vec<T>,
+    f: &DirectoryFilter,
+    key: impl Fn(&T, &T) -> std::cmp::Ordering,
+) -> Vec<T> {
     rows.sort_by(key);
     rows.into_iter()
         .skip(f.offset as usize)
@@ -461,9 +468,15 @@ mod tests {
         let (_dir, db) = seeded();
         let mut conn = db.conn().expect("conn");
         let search = |conn: &mut AnyConnection, f: DirectoryFilter| {
-            let (page, total) = proposals(conn, &DirectoryFilter { limit: 100, ..f }, "a.test")
-                .expect("search");
-            (titles(&page).into_iter().map(String::from).collect::<Vec<_>>(), total)
+            let (page, total) =
+                proposals(conn, &DirectoryFilter { limit: 100, ..f }, "a.test").expect("search");
+            (
+                titles(&page)
+                    .into_iter()
+                    .map(String::from)
+                    .collect::<Vec<_>>(),
+                total,
+            )
         };
         // Tags: i % 3 == 1 for i in 1, 4, 7 on both sides.
         let (found, total) = search(
@@ -474,7 +487,10 @@ mod tests {
             },
         );
         assert_eq!(total, 6);
-        assert_eq!(found, ["remote 7", "local 7", "remote 4", "local 4", "remote 1", "local 1"]);
+        assert_eq!(
+            found,
+            ["remote 7", "local 7", "remote 4", "local 4", "remote 1", "local 1"]
+        );
         // "n1" must not match "n10" or a longer tag: the JSON quotes bound it.
         let (_, total) = search(
             &mut conn,

@@ -13,7 +13,12 @@ use crate::common::{assert_error, TestServer};
 
 const WAIT: Duration = Duration::from_secs(30);
 
-async fn send_as(s: &TestServer, remote: &Remote, name: &str, activity: &Value) -> (StatusCode, Value) {
+async fn send_as(
+    s: &TestServer,
+    remote: &Remote,
+    name: &str,
+    activity: &Value,
+) -> (StatusCode, Value) {
     let url = format!("{}/inbox", s.base.trim_end_matches("/api/intercoop/v1"));
     let signing = Signing::as_person(remote, name, remote.person(name));
     post_signed(&s.http, &url, activity.to_string().as_bytes(), &signing).await
@@ -105,7 +110,13 @@ async fn announces_are_checked_against_their_origin() {
     assert_eq!(st, StatusCode::ACCEPTED, "{body}");
 
     // Forged: the origin does not serve the announced object.
-    let forged = announce(&remote, "node", 2, "Create", offer(&remote, 2, "Forged offer"));
+    let forged = announce(
+        &remote,
+        "node",
+        2,
+        "Create",
+        offer(&remote, 2, "Forged offer"),
+    );
     let (st, body) = send_as(&s, &remote, "node", &forged).await;
     assert_error(st, &body, StatusCode::FORBIDDEN, "forbidden");
     // Forged: an object on another host than the announcing node.
