@@ -376,6 +376,16 @@ impl Node {
         self.send(self.http.get(self.api(path))).await
     }
 
+    /// GETs a federation document (`/actors/...`) as another server would.
+    pub async fn get_raw(&self, path: &str) -> (StatusCode, Value) {
+        self.send(
+            self.http
+                .get(format!("{}{path}", self.local_url()))
+                .header("accept", "application/activity+json"),
+        )
+        .await
+    }
+
     /// `handle@host:port`, as people on other servers type it.
     pub fn account(&self, handle: &str) -> String {
         let url = url::Url::parse(&self.public_url).expect("public url");

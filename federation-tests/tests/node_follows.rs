@@ -225,3 +225,98 @@ async fn a_followed_node_backfills_and_keeps_the_follower_up_to_date() {
         "{actions}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn new_and_deleted_coops_reach_follower_nodes() {
+    let nodes = Node::start_all(&[("alpha", 5), ("beta", 6)]).await;
+    let (alpha, beta) = (&nodes[0], &nodes[1]);
+    let (alpha_admin, beta_admin, fiqus, cotech) = tokio::join!(
+        alpha.admin(),
+        beta.admin(),
+        alpha.coop("fiqus"),
+        beta.coop("cotech")
+    );
+    follow_node(alpha, &alpha_admin, beta).await;
+    wait_backfilled(alpha, &alpha_admin, beta).await;
+    // A coop on alpha also follows cotech directly.
+    federation_tests::steps::follow(alpha, &fiqus, &beta.account("cotech")).await;
+    let coops_from_beta = || async {
+        let (_, page) = alpha
+            .get(&format!("/directory/coops?node={}", beta.domain()))
+            .await;
+        federation_tests::steps::accounts(&page)
+    };
+
+    // A coop created after the backfill arrives at once, announced.
+    let newcomer = beta.coop("newcomer").await;
+    eventually("the new coop on alpha", WAIT, || async {
+        coops_from_beta()
+            .await
+            .contains(&beta.account("newcomer"))
+            .then_some(())
+    })
+    .await;
+    publish(beta, &newcomer, "Newcomer's need").await;
+    publish(beta, &cotech, "CoTech's need").await;
+    wait_titles(alpha, beta, "both needs on alpha", |t| t.len() == 2).await;
+
+    // Deleted by an admin through the API: gone from alpha's directory.
+    let (st, body) = beta
+        .send(
+            beta.http
+                .delete(beta.api("/admin/coops/newcomer"))
+                .bearer_auth(&cotech),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "a member is no admin: {body}");
+    let (st, body) = beta
+        .send(
+            beta.http
+                .delete(beta.api("/admin/coops/newcomer"))
+                .bearer_auth(&beta_admin),
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT, "{body}");
+    wait_titles(
+        alpha,
+        beta,
+        "the deleted coop's need gone from alpha",
+        |t| t == ["CoTech's need"],
+    )
+    .await;
+    assert!(!coops_from_beta().await.contains(&beta.account("newcomer")));
+
+    // Deleted from the command line while beta runs: its direct follower
+    // hears the Delete (signed with the deleted coop's key) and forgets it.
+    let (ok, out, err) = beta
+        .cli(&["admin", "delete-coop", "cotech", "--yes"], None)
+        .await;
+    assert!(ok, "{out}{err}");
+    eventually("cotech gone from alpha", WAIT, || async {
+        let (_, following) = alpha.get_as(&fiqus, "/follows").await;
+        (federation_tests::steps::accounts(&following).is_empty()
+            && coops_from_beta().await.is_empty())
+        .then_some(())
+    })
+    .await;
+    assert!(directory_titles(alpha, beta).await.is_empty());
+    // Its actor is gone for good, and the handle is not given out again.
+    let (st, _) = beta.get_raw("/actors/cotech").await;
+    assert_eq!(st, StatusCode::GONE);
+    let (ok, _, err) = beta
+        .cli(
+            &[
+                "admin",
+                "create-coop",
+                "cotech",
+                "--name",
+                "Again",
+                "--email",
+                "x@beta.test",
+                "--password-stdin",
+            ],
+            Some("a long enough password"),
+        )
+        .await;
+    assert!(!ok && err.contains("already taken"), "{err}");
+}

@@ -93,6 +93,10 @@ pub fn router() -> Router<AppState> {
             axum::routing::delete(admin::policy::remove_allow),
         )
         .route("/admin/actions", get(admin::actions::actions))
+        .route(
+            "/admin/coops/{handle}",
+            axum::routing::delete(admin::coops::delete_coop),
+        )
         .route("/openapi.json", get(openapi::serve))
         .route("/health", get(health::health))
         .fallback(|| async { ApiError::not_found("no such API endpoint") })

@@ -37,7 +37,7 @@ impl Modify for BearerAuth {
         admin::policy::list_blocks, admin::policy::add_block, admin::policy::remove_block,
         admin::policy::export_blocks, admin::policy::import_blocks,
         admin::policy::list_allows, admin::policy::add_allow, admin::policy::remove_allow,
-        admin::actions::actions,
+        admin::actions::actions, admin::coops::delete_coop,
         health::health,
     ),
     modifiers(&BearerAuth),
@@ -48,7 +48,7 @@ impl Modify for BearerAuth {
         (name = "proposals", description = "Needs and offers"),
         (name = "follows", description = "Following coops on other servers, and their followers"),
         (name = "directory", description = "Every coop and open proposal this node knows, local and federated"),
-        (name = "admin", description = "Node administration: other nodes, the federation policy (mode, blocks, allows, block lists), the record of admin actions"),
+        (name = "admin", description = "Node administration: local coops, other nodes, the federation policy (mode, blocks, allows, block lists), the record of admin actions"),
         (name = "node", description = "The node itself"),
     )
 )]

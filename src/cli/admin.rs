@@ -24,6 +24,14 @@ pub enum AdminCommand {
         #[command(flatten)]
         password: PasswordArgs,
     },
+    /// Delete a coop for good: its profile, members, proposals and follows.
+    /// Other servers are told; the handle is never given out again.
+    DeleteCoop {
+        handle: String,
+        /// Confirms the deletion; without it nothing happens.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Create a node admin account.
     CreateAdmin {
         #[arg(long)]
@@ -162,6 +170,19 @@ pub async fn run(config: Config, command: AdminCommand) -> anyhow::Result<()> {
                 state.config.domain(),
                 coop.profile.display_name,
                 user.email
+            );
+        }
+        AdminCommand::DeleteCoop { handle, yes } => {
+            if !yes {
+                anyhow::bail!(
+                    "deleting @{handle} cannot be undone; run again with --yes to confirm"
+                );
+            }
+            let state = open(config).await?;
+            state.services.delete_coop(Admin::Cli, &handle).await?;
+            println!(
+                "deleted coop @{handle}@{}; a running server tells the servers that knew it",
+                state.config.domain()
             );
         }
         AdminCommand::CreateAdmin { email, password } => {

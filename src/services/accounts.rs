@@ -78,8 +78,9 @@ impl Services {
             coop_id: Some(coop.id.clone()),
             created_at: now,
         };
-        let (c, u) = (coop.clone(), user.clone());
-        self.db
+        let (c, u, urls) = (coop.clone(), user.clone(), self.urls.clone());
+        let queued = self
+            .db
             .write(move |conn| {
                 if coops::handle_taken(conn, &c.handle)? {
                     return Err(ServiceError::Conflict(format!(
@@ -90,9 +91,10 @@ impl Services {
                 ensure_email_free(conn, &u.email)?;
                 coops::insert(conn, &c)?;
                 users::insert(conn, &u, &password_hash)?;
-                Ok(())
+                Ok(super::outbox::coop_created(conn, &urls, &c)?)
             })
             .await?;
+        self.wake_delivery(queued);
         tracing::info!(handle = %coop.handle, "coop created");
         Ok((coop, user))
     }

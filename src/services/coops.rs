@@ -1,10 +1,11 @@
 //! Reading and editing coop profiles.
 
+use super::nodes::{record, Admin};
 use super::{outbox, ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::coop::{validate_handle, Coop, ProfilePatch};
 use crate::domain::limits;
 use crate::domain::proposal::{Proposal, ProposalFilter, ProposalStatus};
-use crate::store::{self, coops, proposals};
+use crate::store::{self, coops, deleted_coops, proposals};
 
 fn no_such_coop(handle: &str) -> ServiceError {
     ServiceError::NotFound(format!("no coop '{handle}' on this node"))
@@ -87,5 +88,51 @@ impl Services {
                 Ok((coop, open))
             })
             .await
+    }
+
+    /// Deletes a local coop for good, as an admin: `Delete` of its actor is
+    /// queued to every server it had a relation with and to follower nodes,
+    /// then its profile, members, proposals and follows go. The handle
+    /// stays taken and its actor URL answers 410 Gone.
+    pub async fn delete_coop(&self, admin: Admin, handle: &str) -> ServiceResult<()> {
+        let handle = validate_handle(handle).map_err(|_| no_such_coop(handle))?;
+        let urls = self.urls.clone();
+        let queued = self
+            .db
+            .write(move |conn| {
+                let coop = coops::by_handle(conn, &handle)?.ok_or_else(|| no_such_coop(&handle))?;
+                let queued = match &coop.keys {
+                    Some(keys) => {
+                        deleted_coops::insert(conn, &coop.handle, keys, store::now())?;
+                        outbox::coop_deleted(conn, &urls, &coop)?
+                    }
+                    // Never served as an actor: nobody elsewhere knows it.
+                    None => 0,
+                };
+                coops::delete(conn, &coop.id)?;
+                record(
+                    conn,
+                    &admin,
+                    "coops.delete",
+                    &coop.handle,
+                    &coop.profile.display_name,
+                )?;
+                Ok::<_, ServiceError>(queued)
+            })
+            .await?;
+        self.wake_delivery(queued);
+        Ok(())
+    }
+
+    /// When the coop that had `handle` was deleted, if it was.
+    pub async fn coop_deleted_at(
+        &self,
+        handle: &str,
+    ) -> ServiceResult<Option<chrono::NaiveDateTime>> {
+        let handle = handle.to_ascii_lowercase();
+        Ok(self
+            .db
+            .read(move |conn| deleted_coops::deleted_at(conn, &handle))
+            .await?)
     }
 }

@@ -87,6 +87,50 @@ pub(super) fn profile_changed(
     to_followers(conn, urls, &coop.id, &coop.handle, &update.to_value())
 }
 
+/// A new coop: follower nodes hear of it at once (`Create` of its actor,
+/// forwarded), rather than with its first proposal or the next backfill.
+/// Nobody follows a coop yet when it is created.
+pub(super) fn coop_created(
+    conn: &mut AnyConnection,
+    urls: &Urls,
+    coop: &Coop,
+) -> StoreResult<usize> {
+    let Some(keys) = &coop.keys else {
+        return Ok(0);
+    };
+    let doc = ActorDocument::from_coop(coop, keys, urls);
+    let id = urls.activity_of(&doc.id, "create");
+    let actor = doc.id.clone();
+    let followers = urls.actor_part(&coop.handle, "followers");
+    let create = activity::public("Create", id, actor, &followers, doc, coop.created_at);
+    to_follower_nodes(conn, urls, &create.to_value())
+}
+
+/// A coop is being deleted: `Delete` of its actor goes to every server it
+/// had a relation with (followers and followed, as Mastodon does), signed
+/// by the coop, and to follower nodes. Queue it before the coop's rows go.
+pub(super) fn coop_deleted(
+    conn: &mut AnyConnection,
+    urls: &Urls,
+    coop: &Coop,
+) -> StoreResult<usize> {
+    let actor = urls.actor(&coop.handle);
+    let followers = urls.actor_part(&coop.handle, "followers");
+    let id = urls.activity_of(&actor, "delete");
+    let delete = activity::delete(id, actor.clone(), &followers, actor, crate::store::now());
+    let value = delete.to_value();
+    let mut known = followers::accepted_actors(conn, &coop.id)?;
+    known.extend(crate::store::follows::following::accepted_actors(
+        conn, &coop.id,
+    )?);
+    let inboxes = inboxes_of(&known);
+    let mut queued = 0;
+    if !inboxes.is_empty() {
+        queued += delivery::enqueue(conn, &coop.handle, &value, &inboxes)?;
+    }
+    Ok(queued + to_follower_nodes(conn, urls, &value)?)
+}
+
 /// What happened to a proposal, as its followers must hear it.
 pub(super) enum Change {
     Published,

@@ -145,12 +145,20 @@ pub fn by_handle(conn: &mut AnyConnection, handle: &str) -> StoreResult<Option<C
         .transpose()
 }
 
+/// Whether a coop has the handle, or had it and was deleted (a handle is
+/// never given to another coop: other servers remember actors by it).
 pub fn handle_taken(conn: &mut AnyConnection, handle: &str) -> StoreResult<bool> {
     let n: i64 = coops::table
         .filter(coops::handle.eq(handle))
         .count()
         .get_result(conn)?;
-    Ok(n > 0)
+    Ok(n > 0 || super::deleted_coops::deleted_at(conn, handle)?.is_some())
+}
+
+/// Deletes a coop; its members, tokens, proposals and follows go with it
+/// (by cascade).
+pub fn delete(conn: &mut AnyConnection, id: &str) -> StoreResult<bool> {
+    Ok(diesel::delete(coops::table.find(id)).execute(conn)? == 1)
 }
 
 /// Handles of the given coops, for views that show who published what.

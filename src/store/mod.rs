@@ -9,6 +9,7 @@
 pub mod admin_actions;
 pub mod connection;
 pub mod coops;
+pub mod deleted_coops;
 pub mod deliveries;
 pub mod directory;
 pub mod follows;

@@ -259,6 +259,7 @@ diesel::joinable!(node_follows -> remote_actors (actor_id));
 diesel::joinable!(node_followers -> remote_actors (actor_id));
 diesel::allow_tables_to_appear_in_same_query!(
     coops,
+    deleted_coops,
     users,
     api_tokens,
     proposals,
@@ -279,3 +280,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     domain_allows,
     admin_actions
 );
+
+diesel::table! {
+    deleted_coops (handle) {
+        handle -> Text,
+        public_key_pem -> Text,
+        private_key_pem -> Text,
+        deleted_at -> Timestamp,
+    }
+}

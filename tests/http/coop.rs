@@ -130,3 +130,94 @@ async fn public_profile_hides_private_contacts_and_lists_open_proposals() {
     assert_error(st, &b, StatusCode::NOT_FOUND, "not_found");
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_admin_deletes_a_coop_for_good() {
+    use crate::common::remote::{post_signed, Remote, Signing};
+    use federation_tests::eventually;
+    let s = TestServer::start().await;
+    let (admin, token, other) = (
+        s.admin().await,
+        s.coop("fiqus").await,
+        s.coop("tierra").await,
+    );
+    s.publish(&token, crate::common::need("Hosting")).await;
+    // A remote follower, who must hear of the deletion.
+    let remote = Remote::start(&["ana"]).await;
+    let follow = json!({"@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}#follows/1", remote.actor("ana")), "type": "Follow",
+        "actor": remote.actor("ana"), "object": "https://coops.test/actors/fiqus"});
+    let root = s.base.trim_end_matches("/api/intercoop/v1").to_string();
+    let signing = Signing::as_person(&remote, "ana", remote.person("ana"));
+    let (st, _) = post_signed(
+        &s.http,
+        &format!("{root}/inbox"),
+        follow.to_string().as_bytes(),
+        &signing,
+    )
+    .await;
+    assert_eq!(st, StatusCode::ACCEPTED);
+
+    let delete = |token: &str, handle: &str| {
+        let (s, token, path) = (&s, token.to_string(), format!("/admin/coops/{handle}"));
+        async move {
+            s.call(reqwest::Method::DELETE, &path, Some(&token), None)
+                .await
+        }
+    };
+    let (st, b) = delete(&other, "fiqus").await;
+    assert_error(st, &b, StatusCode::FORBIDDEN, "forbidden");
+    let (st, b) = delete(&admin, "nobody").await;
+    assert_error(st, &b, StatusCode::NOT_FOUND, "not_found");
+    let (st, _) = s.get("/coops/fiqus", None).await;
+    assert_eq!(st, StatusCode::OK, "refusals changed nothing");
+
+    let (st, b) = delete(&admin, "fiqus").await;
+    assert_eq!(st, StatusCode::NO_CONTENT, "{b}");
+    // Gone everywhere: the public profile, the directory, the member's token.
+    let (st, _) = s.get("/coops/fiqus", None).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let (_, dir) = s.get("/directory/proposals", None).await;
+    assert_eq!(dir["total"], 0, "{dir}");
+    let (st, _) = s.get("/coop", Some(&token)).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    // The actor answers 410 with a Tombstone, as Mastodon does.
+    let (st, _, doc) = s.fetch("/actors/fiqus").await;
+    assert_eq!(st, StatusCode::GONE);
+    assert_eq!(doc["type"], "Tombstone");
+    assert_eq!(doc["id"], "https://coops.test/actors/fiqus");
+    // The follower gets Delete of the actor, signed by the deleted coop.
+    let (path, got) = eventually(
+        "the Delete at the follower",
+        std::time::Duration::from_secs(30),
+        || async {
+            remote
+                .received()
+                .into_iter()
+                .find(|(_, a)| a["type"] == "Delete")
+        },
+    )
+    .await;
+    assert_eq!(path, "/inbox");
+    assert_eq!(got["actor"], "https://coops.test/actors/fiqus");
+    assert_eq!(got["object"]["id"], "https://coops.test/actors/fiqus");
+    // The handle stays taken; the action is recorded.
+    let again = s
+        .state
+        .services
+        .create_coop_account(intercoop::services::accounts::NewCoopAccount {
+            handle: "fiqus".into(),
+            display_name: "Again".into(),
+            email: "new@fiqus.coop".into(),
+            password: "a long enough password".into(),
+        })
+        .await;
+    assert!(
+        matches!(again, Err(intercoop::services::ServiceError::Conflict(_))),
+        "{again:?}"
+    );
+    let (_, actions) = s.get("/admin/actions", Some(&admin)).await;
+    assert_eq!(actions["items"][0]["action"], "coops.delete", "{actions}");
+    assert_eq!(actions["items"][0]["target"], "fiqus", "{actions}");
+    s.stop().await;
+}

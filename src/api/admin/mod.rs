@@ -1,8 +1,9 @@
-//! Node administration, for node admins only: other nodes, the federation
+//! Node administration, for node admins only: local coops, other nodes, the federation
 //! policy (mode, allows, blocks and block lists), and the record of admin
 //! actions.
 
 pub mod actions;
+pub mod coops;
 pub mod nodes;
 pub mod policy;
 

@@ -16,7 +16,7 @@ use super::NODE_SIGNER;
 use crate::config::Config;
 use crate::federation::urls::Urls;
 use crate::services::policy::PolicyCache;
-use crate::store::{self, coops, deliveries, node_actor, Db, StoreError};
+use crate::store::{self, coops, deleted_coops, deliveries, node_actor, Db, StoreError};
 
 /// A claimed delivery belongs to its worker for this long; a worker that
 /// dies mid-send leaves it to others after that.
@@ -264,11 +264,15 @@ impl DeliveryWorker {
                         private_key_pem: keys.private_key_pem,
                     });
                 }
-                let coop = coops::by_handle(conn, &name)?.ok_or(StoreError::NotFound)?;
-                let keys = coop.keys.ok_or(StoreError::NotFound)?;
+                // A deleted coop still signs the Delete of itself.
+                let keys = match coops::by_handle(conn, &name)? {
+                    Some(coop) => coop.keys,
+                    None => deleted_coops::keys(conn, &name)?,
+                }
+                .ok_or(StoreError::NotFound)?;
                 Ok(Signer {
-                    id: urls.actor(&coop.handle),
-                    inbox: urls.actor_part(&coop.handle, "inbox"),
+                    id: urls.actor(&name),
+                    inbox: urls.actor_part(&name, "inbox"),
                     public_key_pem: keys.public_key_pem,
                     private_key_pem: keys.private_key_pem,
                 })

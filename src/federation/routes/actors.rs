@@ -1,11 +1,12 @@
 //! Actor documents and their collections.
 
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use url::Url;
 
-use super::{activity_json, urls};
+use super::{activity_json, json_as, urls};
 use crate::api::error::ApiResult;
 use crate::api::extract::ApiQuery;
 use crate::domain::limits;
@@ -14,7 +15,8 @@ use crate::domain::proposal::{ProposalFilter, ProposalStatus};
 use crate::federation::wire::actor::{ActorDocument, NodeFacts};
 use crate::federation::wire::collection::{OrderedCollection, OrderedCollectionPage};
 use crate::federation::wire::context;
-use crate::federation::wire::proposal::{CreateActivity, ProposalNote};
+use crate::federation::wire::proposal::{CreateActivity, ProposalNote, Tombstone};
+use crate::federation::ACTIVITY_JSON;
 use crate::services::proposals::ProposalQuery;
 use crate::services::ServiceError;
 use crate::state::AppState;
@@ -159,7 +161,20 @@ pub async fn coop(
     State(state): State<AppState>,
     Path(handle): Path<String>,
 ) -> ApiResult<Response> {
-    let coop = state.services.coop_by_handle(&handle).await?;
+    let coop = match state.services.coop_by_handle(&handle).await {
+        Ok(coop) => coop,
+        Err(ServiceError::NotFound(m)) => {
+            // A deleted coop is gone for good, as Mastodon answers.
+            return match state.services.coop_deleted_at(&handle).await? {
+                Some(at) => {
+                    let tombstone = Tombstone::new(urls(&state).actor(&handle), at);
+                    Ok(json_as(StatusCode::GONE, ACTIVITY_JSON, &tombstone))
+                }
+                None => Err(ServiceError::NotFound(m).into()),
+            };
+        }
+        Err(e) => return Err(e.into()),
+    };
     let keys = coop
         .keys
         .as_ref()
