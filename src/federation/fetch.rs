@@ -38,34 +38,56 @@ fn is_activity_json(content_type: &str) -> bool {
         || (media == "application/ld+json" && content_type.contains("activitystreams"))
 }
 
+/// Why a fetch from the origin gave no answer to use.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum FetchError {
+    /// The origin could not be reached or failed (network, 5xx, 429):
+    /// asking again later may work.
+    #[error("{0}")]
+    Unreachable(String),
+    /// The origin, or our policy, gave an answer that cannot be used.
+    #[error("{0}")]
+    Refused(String),
+}
+
+impl From<FetchError> for String {
+    fn from(e: FetchError) -> String {
+        e.to_string()
+    }
+}
+
 /// Fetches `url` from its origin, signed by the node actor. The client
 /// follows no redirects and, outside development mode, refuses private and
 /// loopback addresses; hosts the federation policy refuses are not asked.
-pub async fn from_origin(url: &Url, data: &Data<Services>) -> Result<Fetched, String> {
+pub async fn from_origin(url: &Url, data: &Data<Services>) -> Result<Fetched, FetchError> {
+    use FetchError::{Refused, Unreachable};
     let host = crate::federation::urls::origin_of(url).unwrap_or_default();
     if let Err(why) = data.policy().check(&host) {
-        return Err(why.message(&host));
+        return Err(Refused(why.message(&host)));
     }
     let client = data
         .http_client()
-        .ok_or("this process has no HTTP client for fetching")?;
+        .ok_or_else(|| Refused("this process has no HTTP client for fetching".into()))?;
     let request = client
         .get(url.as_str())
         .header(header::ACCEPT.as_str(), ACCEPT);
     let signed = data
         .sign_request(request, Bytes::new())
         .await
-        .map_err(|e| format!("cannot sign the fetch of {url}: {e}"))?;
+        .map_err(|e| Refused(format!("cannot sign the fetch of {url}: {e}")))?;
     let response = client
         .execute(signed)
         .await
-        .map_err(|e| format!("cannot fetch {url}: {e}"))?;
+        .map_err(|e| Unreachable(format!("cannot fetch {url}: {e}")))?;
     let status = response.status();
     if status == StatusCode::GONE || status == StatusCode::NOT_FOUND {
         return Ok(Fetched::Gone);
     }
+    if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
+        return Err(Unreachable(format!("{url} answered {status}")));
+    }
     if !status.is_success() {
-        return Err(format!("{url} answered {status}"));
+        return Err(Refused(format!("{url} answered {status}")));
     }
     let content_type = response
         .headers()
@@ -74,27 +96,31 @@ pub async fn from_origin(url: &Url, data: &Data<Services>) -> Result<Fetched, St
         .unwrap_or("")
         .to_string();
     if !is_activity_json(&content_type) {
-        return Err(format!(
+        return Err(Refused(format!(
             "{url} is not an ActivityPub document ({content_type})"
-        ));
+        )));
     }
     if response
         .content_length()
         .is_some_and(|n| n > INBOX_BODY_MAX_BYTES as u64)
     {
-        return Err(format!("{url} is larger than {INBOX_BODY_MAX_BYTES} bytes"));
+        return Err(Refused(format!(
+            "{url} is larger than {INBOX_BODY_MAX_BYTES} bytes"
+        )));
     }
     let body = response
         .bytes()
         .await
-        .map_err(|e| format!("cannot read {url}: {e}"))?;
+        .map_err(|e| Unreachable(format!("cannot read {url}: {e}")))?;
     if body.len() > INBOX_BODY_MAX_BYTES {
-        return Err(format!("{url} is larger than {INBOX_BODY_MAX_BYTES} bytes"));
+        return Err(Refused(format!(
+            "{url} is larger than {INBOX_BODY_MAX_BYTES} bytes"
+        )));
     }
     let doc: Value =
-        serde_json::from_slice(&body).map_err(|e| format!("{url} is not JSON: {e}"))?;
+        serde_json::from_slice(&body).map_err(|e| Refused(format!("{url} is not JSON: {e}")))?;
     if doc.get("id").and_then(Value::as_str) != Some(url.as_str()) {
-        return Err(format!("{url} serves a document with another id"));
+        return Err(Refused(format!("{url} serves a document with another id")));
     }
     if doc.get("type").and_then(Value::as_str) == Some("Tombstone") {
         return Ok(Fetched::Gone);

@@ -145,6 +145,7 @@ impl Remote {
             let served = served.clone();
             async move {
                 match served.lock().unwrap().get(&n) {
+                    Some(Value::Null) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
                     Some(doc) => (
                         [(header::CONTENT_TYPE, "application/activity+json")],
                         doc.to_string(),
@@ -174,7 +175,7 @@ impl Remote {
         }
     }
 
-    /// Serves `doc` at `/objects/{n}` from now on.
+    /// Serves `doc` at `/objects/{n}` from now on (`null`: answers 503).
     pub fn serve_object(&self, n: u32, doc: Value) {
         self.objects.lock().unwrap().insert(n.to_string(), doc);
     }

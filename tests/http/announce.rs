@@ -58,6 +58,7 @@ fn announce(remote: &Remote, announcer: &str, n: u32, inner: &str, object: Value
     })
 }
 
+/// The sorted titles listed from the remote node.
 async fn listed(s: &TestServer, remote: &Remote) -> Vec<String> {
     let (st, page) = s
         .get(
@@ -66,12 +67,14 @@ async fn listed(s: &TestServer, remote: &Remote) -> Vec<String> {
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{page}");
-    page["items"]
+    let mut titles: Vec<String> = page["items"]
         .as_array()
         .unwrap()
         .iter()
         .map(|p| p["title"].as_str().unwrap().to_string())
-        .collect()
+        .collect();
+    titles.sort();
+    titles
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -150,11 +153,34 @@ async fn announces_are_checked_against_their_origin() {
     assert_error(st, &body, StatusCode::FORBIDDEN, "forbidden");
     assert_eq!(listed(&s, &remote).await, ["As the origin says"]);
 
+    // The origin is down: 503, so the sender delivers again later; the
+    // same Announce then goes through.
+    remote.serve_object(7, Value::Null);
+    let later = announce(&remote, "node", 7, "Create", offer(&remote, 7, "x"));
+    let (st, body) = send_as(&s, &remote, "node", &later).await;
+    assert_error(
+        st,
+        &body,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "origin_unreachable",
+    );
+    assert_eq!(listed(&s, &remote).await, ["As the origin says"]);
+    remote.serve_object(7, offer(&remote, 7, "Served once the origin is back"));
+    let (st, body) = send_as(&s, &remote, "node", &later).await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{body}");
+    assert_eq!(
+        listed(&s, &remote).await,
+        ["As the origin says", "Served once the origin is back"]
+    );
+
     // An Announce signed by a coop, not by the followed node, is ignored.
     remote.serve_object(6, offer(&remote, 6, "Announced by a coop"));
     let by_coop = announce(&remote, "coop", 6, "Create", offer(&remote, 6, "x"));
     let (st, _) = send_as(&s, &remote, "coop", &by_coop).await;
     assert_eq!(st, StatusCode::ACCEPTED);
-    assert_eq!(listed(&s, &remote).await, ["As the origin says"]);
+    assert_eq!(
+        listed(&s, &remote).await,
+        ["As the origin says", "Served once the origin is back"]
+    );
     s.stop().await;
 }

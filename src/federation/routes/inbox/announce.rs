@@ -6,7 +6,8 @@
 //! our node actor): a created or updated object is stored as its origin
 //! serves it, not as embedded; a `Delete` is applied only when the origin
 //! answers 410 Gone or a Tombstone. What the origin does not confirm is
-//! refused with 403 and changes nothing.
+//! refused with 403 and changes nothing; when the origin cannot be reached,
+//! 503 lets the sender deliver again later.
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
@@ -17,7 +18,7 @@ use super::actor::KnownActor;
 use super::error::InboxError;
 use crate::domain::remote::RemoteActor;
 use crate::domain::ValidationError;
-use crate::federation::fetch::{from_origin, Fetched};
+use crate::federation::fetch::{from_origin, FetchError, Fetched};
 use crate::federation::urls::same_origin;
 use crate::federation::wire::activity::{object_id, object_type, IncomingActivity};
 use crate::federation::wire::received_proposal::{attributed_to, ReceivedNote};
@@ -66,9 +67,11 @@ pub(super) async fn receive(
     }
     let deleted = inner_kind.as_deref() == Some("Delete");
     let fetched = from_origin(&target, data).await.map_err(|e| {
-        refused(format!(
-            "cannot confirm the announced object with its origin: {e}"
-        ))
+        let message = format!("cannot confirm the announced object with its origin: {e}");
+        match e {
+            FetchError::Unreachable(_) => InboxError::OriginUnreachable(message),
+            FetchError::Refused(_) => refused(message),
+        }
     })?;
     match fetched {
         Fetched::Gone if deleted => {

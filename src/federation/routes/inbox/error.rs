@@ -13,12 +13,19 @@ pub enum InboxError {
     Federation(#[from] LibError),
     #[error(transparent)]
     Service(#[from] ServiceError),
+    /// An object could not be checked with its origin right now; the
+    /// sender may deliver again later (503, which senders retry).
+    #[error("{0}")]
+    OriginUnreachable(String),
 }
 
 impl From<InboxError> for ApiError {
     fn from(e: InboxError) -> Self {
         let lib = match e {
             InboxError::Service(s) => return ApiError::from(s),
+            InboxError::OriginUnreachable(m) => {
+                return ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "origin_unreachable", m)
+            }
             InboxError::Federation(lib) => lib,
         };
         let (status, code) = match &lib {
