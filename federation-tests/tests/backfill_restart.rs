@@ -1,5 +1,6 @@
 //! A follower killed in the middle of a backfill resumes where it stopped
-//! after a restart, and completes without reading a page twice.
+//! after a restart (once the lease the killed process held, 30 s, runs
+//! out), and completes without reading a page twice.
 
 use std::time::{Duration, Instant};
 

@@ -4,7 +4,8 @@
 //!
 //! Like the HTTP edge, this drives the services. Progress (the next page,
 //! items read, the last error) is saved after every page, so a restart
-//! resumes where it stopped; a page read twice changes nothing, because
+//! resumes where it stopped; a lease in the database lets only one of
+//! several serve processes on one database read a node at a time; a page read twice changes nothing, because
 //! coops and proposals are stored by their ids. Everything is read from
 //! the followed node itself (signed by our node actor), and only objects on
 //! that node's own host are taken.
@@ -32,6 +33,9 @@ const IDLE_POLL: Duration = Duration::from_secs(2);
 const RETRY_AFTER: Duration = Duration::from_secs(30);
 /// Pages one round reads from one node before turning to the next.
 const PAGES_PER_ROUND: usize = 5;
+/// How long a process holds a node's backfill past its last page; one that
+/// dies holding it delays the backfill by at most this.
+const LEASE: Duration = Duration::from_secs(30);
 /// Consecutive failed pages after which a backfill is marked failed.
 const GIVE_UP_AFTER: i64 = 20;
 
@@ -55,6 +59,15 @@ pub fn spawn(federation: FederationConfig<Services>) -> tokio::task::JoinHandle<
                         continue;
                     }
                 }
+                // Another serve process on the same database may have it.
+                let follow = match data.claim_backfill(&follow.domain, LEASE).await {
+                    Ok(Some(claimed)) => claimed,
+                    Ok(None) => continue,
+                    Err(e) => {
+                        tracing::warn!(node = %follow.domain, error = %e, "backfill: cannot take the lease");
+                        continue;
+                    }
+                };
                 busy = true;
                 match run_pages(&data, follow.clone(), &actor).await {
                     Ok(()) => {
@@ -77,6 +90,9 @@ pub fn spawn(federation: FederationConfig<Services>) -> tokio::task::JoinHandle<
                         }
                         let _ = data.save_backfill(follow.domain.clone(), backfill).await;
                     }
+                }
+                if let Err(e) = data.release_backfill(&follow.domain).await {
+                    tracing::warn!(node = %follow.domain, error = %e, "backfill: cannot release the lease");
                 }
             }
             if !busy {
@@ -112,6 +128,9 @@ async fn run_pages(
         if done {
             break;
         }
+        data.renew_backfill(&follow.domain, LEASE)
+            .await
+            .map_err(|e| e.to_string())?;
     }
     Ok(())
 }

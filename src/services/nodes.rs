@@ -283,6 +283,45 @@ impl Services {
             .await?)
     }
 
+    /// Takes a node's backfill for one round, unless another process on
+    /// the same database has it; returns the follow as it is now.
+    pub async fn claim_backfill(
+        &self,
+        domain: &str,
+        lease: std::time::Duration,
+    ) -> ServiceResult<Option<NodeFollow>> {
+        let domain = domain.to_string();
+        let now = store::now();
+        let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
+        Ok(self
+            .db
+            .write(move |conn| following::claim_backfill(conn, &domain, now, until))
+            .await?)
+    }
+
+    /// Keeps the lease taken with [`Services::claim_backfill`] for `lease` more.
+    pub async fn renew_backfill(
+        &self,
+        domain: &str,
+        lease: std::time::Duration,
+    ) -> ServiceResult<()> {
+        let domain = domain.to_string();
+        let until =
+            store::now() + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
+        Ok(self
+            .db
+            .write(move |conn| following::renew_backfill(conn, &domain, until))
+            .await?)
+    }
+
+    pub async fn release_backfill(&self, domain: &str) -> ServiceResult<()> {
+        let domain = domain.to_string();
+        Ok(self
+            .db
+            .write(move |conn| following::release_backfill(conn, &domain))
+            .await?)
+    }
+
     /// Records how far a backfill got (false if the follow is gone).
     pub async fn save_backfill(&self, domain: String, backfill: Backfill) -> ServiceResult<bool> {
         Ok(self

@@ -156,6 +156,50 @@ pub mod following {
             == 1)
     }
 
+    /// Takes the lease on a node's running backfill until `until`, if no
+    /// other process holds it; returns the follow as it is now.
+    pub fn claim_backfill(
+        conn: &mut AnyConnection,
+        domain: &str,
+        now: NaiveDateTime,
+        until: NaiveDateTime,
+    ) -> StoreResult<Option<NodeFollow>> {
+        let claimed = diesel::update(node_follows::table.find(domain))
+            .filter(node_follows::backfill_state.eq(BackfillState::Running.as_str()))
+            .filter(
+                node_follows::backfill_lease_until
+                    .is_null()
+                    .or(node_follows::backfill_lease_until.lt(now)),
+            )
+            .set(node_follows::backfill_lease_until.eq(Some(until)))
+            .execute(conn)?;
+        if claimed == 1 {
+            get(conn, domain)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// Extends the lease this process holds (after each page read).
+    pub fn renew_backfill(
+        conn: &mut AnyConnection,
+        domain: &str,
+        until: NaiveDateTime,
+    ) -> StoreResult<()> {
+        diesel::update(node_follows::table.find(domain))
+            .set(node_follows::backfill_lease_until.eq(Some(until)))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// Gives the lease back (the round is over, or the process stops).
+    pub fn release_backfill(conn: &mut AnyConnection, domain: &str) -> StoreResult<()> {
+        diesel::update(node_follows::table.find(domain))
+            .set(node_follows::backfill_lease_until.eq(None::<NaiveDateTime>))
+            .execute(conn)?;
+        Ok(())
+    }
+
     /// Follows whose backfill has pages left.
     pub fn backfilling(conn: &mut AnyConnection) -> StoreResult<Vec<NodeFollow>> {
         node_follows::table
@@ -245,5 +289,63 @@ pub mod followers {
             .select(actors::Row::as_select())
             .load(conn)?;
         Ok(rows.into_iter().map(RemoteActor::from).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::connection::SimpleConnection;
+
+    #[test]
+    fn one_process_at_a_time_holds_a_backfill() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db =
+            crate::store::Db::connect(&dir.path().join("n.db").to_string_lossy(), 1).expect("db");
+        db.migrate().expect("migrate");
+        let mut conn = db.conn().expect("conn");
+        conn.batch_execute(
+            "INSERT INTO remote_actors (id, ap_id, kind, username, host, display_name, \
+             summary_html, inbox, public_key_pem, fetched_at) VALUES ('r', 'https://b.test/actor', \
+             'Application', 'b.test', 'b.test', 'B', '', 'https://b.test/inbox', 'k', \
+             '2026-11-01 00:00:00');
+             INSERT INTO node_follows (domain, actor_id, follow_ap_id, accepted, created_at, \
+             backfill_state, backfill_items) VALUES ('b.test', 'r', 'https://a.test/f', TRUE, \
+             '2026-11-01 00:00:00', 'running', 7);",
+        )
+        .expect("seed");
+        let t = |s: u32| {
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 22)
+                .unwrap()
+                .and_hms_opt(12, 0, s)
+                .unwrap()
+        };
+        let first = following::claim_backfill(&mut conn, "b.test", t(0), t(30)).unwrap();
+        assert_eq!(first.map(|f| f.backfill.items), Some(7));
+        assert!(
+            following::claim_backfill(&mut conn, "b.test", t(10), t(40))
+                .unwrap()
+                .is_none(),
+            "held by the first"
+        );
+        following::renew_backfill(&mut conn, "b.test", t(50)).unwrap();
+        assert!(following::claim_backfill(&mut conn, "b.test", t(40), t(59))
+            .unwrap()
+            .is_none());
+        // Past the lease (the holder died), another process takes it.
+        assert!(following::claim_backfill(&mut conn, "b.test", t(51), t(59))
+            .unwrap()
+            .is_some());
+        following::release_backfill(&mut conn, "b.test").unwrap();
+        assert!(following::claim_backfill(&mut conn, "b.test", t(52), t(59))
+            .unwrap()
+            .is_some());
+        // A finished backfill is not claimed.
+        following::release_backfill(&mut conn, "b.test").unwrap();
+        conn.batch_execute("UPDATE node_follows SET backfill_state = 'done'")
+            .expect("done");
+        assert!(following::claim_backfill(&mut conn, "b.test", t(53), t(59))
+            .unwrap()
+            .is_none());
     }
 }

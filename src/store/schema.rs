@@ -200,6 +200,7 @@ diesel::table! {
         backfill_items -> BigInt,
         backfill_error -> Nullable<Text>,
         backfill_updated_at -> Nullable<Timestamp>,
+        backfill_lease_until -> Nullable<Timestamp>,
     }
 }
 

@@ -1,0 +1,1 @@
+ALTER TABLE node_follows DROP COLUMN backfill_lease_until;
