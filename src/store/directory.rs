@@ -19,6 +19,11 @@ use super::{AnyConnection, StoreResult};
 
 type Backend = <AnyConnection as diesel::Connection>::Backend;
 
+/// Below this many title matches, a search starts from the matches and
+/// sorts them; above, it walks the newest entries and checks each (a
+/// common word fills a page after a few rows).
+const DRIVE_FROM_MATCHES: i64 = 2_000;
+
 /// Remote actors whose content is listed here: followed (by a local coop,
 /// or through their node) and not on a limited domain. A block covers the
 /// domain on any port and its subdomains (`domain::policy::covers`); domain
@@ -34,8 +39,8 @@ const LISTED_ACTOR: &str = "((EXISTS (SELECT 1 FROM following f WHERE f.actor_id
 pub struct DirectoryFilter {
     pub kind: Option<String>,
     pub category: Option<String>,
-    /// Lower-case words that must all appear in the title (proposals) or
-    /// the name or handle (coops).
+    /// Lower-case words: for proposals, each must start a word of the
+    /// title; for coops, each must appear in the name or handle.
     pub words: Vec<String>,
     /// A normalised tag (proposals only).
     pub tag: Option<String>,
@@ -169,6 +174,62 @@ impl Conditions {
     }
 }
 
+/// The words of a search as index terms: letters and digits, lower case.
+fn terms(words: &[String]) -> Vec<String> {
+    words
+        .iter()
+        .flat_map(|w| w.split(|c: char| !c.is_alphanumeric()))
+        .filter(|t| !t.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Requires every word to start a word of the title of `table` (alias
+/// `alias`): FTS5 on SQLite, a `tsvector` GIN index on PostgreSQL.
+fn title_words(
+    conn: &mut AnyConnection,
+    c: &mut Conditions,
+    table: &str,
+    alias: &str,
+    words: &[String],
+) -> StoreResult<()> {
+    let terms = terms(words);
+    if terms.is_empty() {
+        return Ok(());
+    }
+    if !matches!(conn, AnyConnection::Sqlite(_)) {
+        let query: Vec<String> = terms.iter().map(|t| format!("{t}:*")).collect();
+        c.and(
+            &format!("to_tsvector('simple', {alias}.title) @@ to_tsquery('simple', ?)"),
+            vec![query.join(" & ")],
+        );
+        return Ok(());
+    }
+    let query: Vec<String> = terms.iter().map(|t| format!("\"{t}\"*")).collect();
+    let query = query.join(" AND ");
+    let fts = format!("{table}_fts");
+    let matches = diesel::sql_query(format!(
+        "SELECT COUNT(*) AS n FROM (SELECT rowid FROM {fts} WHERE {fts} MATCH $1 LIMIT {DRIVE_FROM_MATCHES}) t"
+    ))
+    .bind::<Text, _>(query.clone())
+    .get_result::<Count>(conn)?
+    .n;
+    if matches < DRIVE_FROM_MATCHES {
+        c.and(
+            &format!("{alias}.fts_key IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"),
+            vec![query],
+        );
+    } else {
+        c.and(
+            &format!(
+                "EXISTS (SELECT 1 FROM {fts} WHERE {fts} MATCH ? AND rowid = {alias}.fts_key)"
+            ),
+            vec![query],
+        );
+    }
+    Ok(())
+}
+
 /// One side's first `fetch` rows in `order`, and its match count (up to
 /// the cap).
 fn side<T: QueryableByName<Backend> + 'static>(
@@ -239,7 +300,7 @@ pub fn proposals(
         let mut c = Conditions::default();
         c.eq("p.kind", &f.kind);
         c.eq("p.category", &f.category);
-        c.words("p.title", &f.words);
+        title_words(conn, &mut c, "proposals", "p", &f.words)?;
         if let Some(tag) = &f.tag {
             c.and(
                 "EXISTS (SELECT 1 FROM proposal_tags t WHERE t.proposal_id = p.id AND t.tag = ?)",
@@ -263,7 +324,7 @@ pub fn proposals(
         let mut c = Conditions::default();
         c.eq("rp.kind", &f.kind);
         c.eq("rp.category", &f.category);
-        c.words("rp.title", &f.words);
+        title_words(conn, &mut c, "remote_proposals", "rp", &f.words)?;
         c.json_list_has("rp.tags", &f.tag, false);
         c.eq("ra.country", &f.country);
         c.json_list_has("ra.languages", &f.language, true);
@@ -583,5 +644,102 @@ mod tests {
             ..all
         };
         assert_eq!(names(text, &mut conn), (vec!["CoTech".to_string()], 1));
+    }
+
+    #[test]
+    fn title_search_starts_from_matches_or_walks_and_follows_every_change() {
+        let (_dir, db) = seeded();
+        let mut conn = db.conn().expect("conn");
+        // 2,500 more remote proposals sharing a word: past DRIVE_FROM_MATCHES,
+        // so "common" is searched by walking; "rare" from its matches.
+        let mut sql = String::new();
+        for i in 0..2_500 {
+            let at = format!(
+                "2026-10-01 {:02}:{:02}:{:02}",
+                i / 3600,
+                (i / 60) % 60,
+                i % 60
+            );
+            let title = if i % 500 == 7 {
+                "Common and rare hosting"
+            } else {
+                "Common offer"
+            };
+            sql.push_str(&format!(
+                "INSERT INTO remote_proposals (id, ap_id, actor_id, kind, category, title, \
+                 content_html, tags, published_at, updated_at, received_at) VALUES \
+                 ('w{i}', 'https://b.test/w/{i}', 'r1', 'offer', 'human', '{title}', '', '[]', \
+                  '{at}', '{at}', '{at}');"
+            ));
+        }
+        conn.batch_execute(&sql).expect("seed");
+        let search = |conn: &mut AnyConnection, words: &[&str]| {
+            let f = DirectoryFilter {
+                words: words.iter().map(|w| w.to_string()).collect(),
+                limit: 3,
+                ..Default::default()
+            };
+            let (page, total) = proposals(conn, &f, "a.test").expect("search");
+            (page.into_iter().map(|e| e.id).collect::<Vec<_>>(), total)
+        };
+        // Walking: the newest three, and the count capped.
+        assert_eq!(
+            search(&mut conn, &["common"]),
+            (
+                vec!["w2499".into(), "w2498".into(), "w2497".into()],
+                COUNT_CAP + 1
+            )
+        );
+        // From the matches: rare words, prefixes, all words required.
+        assert_eq!(
+            search(&mut conn, &["rare"]),
+            (vec!["w2007".into(), "w1507".into(), "w1007".into()], 5)
+        );
+        assert_eq!(search(&mut conn, &["host", "COMMON"]).1, 5, "word prefixes");
+        assert_eq!(search(&mut conn, &["osting"]).1, 0, "not inside words");
+        assert_eq!(search(&mut conn, &["rare", "nothing"]).1, 0);
+        assert_eq!(
+            search(&mut conn, &["#rare!"]).1,
+            5,
+            "punctuation is not a word"
+        );
+
+        // Edits, deletes and cascades keep the index in step.
+        conn.batch_execute(
+            "UPDATE remote_proposals SET title = 'Now about gardens' WHERE id = 'w7'",
+        )
+        .expect("edit");
+        assert_eq!(search(&mut conn, &["rare"]).1, 4);
+        assert_eq!(search(&mut conn, &["gardens"]), (vec!["w7".into()], 1));
+        conn.batch_execute("DELETE FROM remote_proposals WHERE id = 'w507'")
+            .expect("delete");
+        assert_eq!(search(&mut conn, &["rare"]).1, 3);
+        conn.batch_execute("DELETE FROM remote_actors WHERE id = 'r1'")
+            .expect("cascade");
+        assert_eq!(search(&mut conn, &["rare"]).1, 0);
+        let left = diesel::sql_query("SELECT COUNT(*) AS n FROM remote_proposals_fts")
+            .get_result::<Count>(&mut **conn)
+            .expect("count")
+            .n;
+        let kept = diesel::sql_query("SELECT COUNT(*) AS n FROM remote_proposals")
+            .get_result::<Count>(&mut **conn)
+            .expect("count")
+            .n;
+        assert_eq!(left, kept, "no index entries for deleted rows");
+        // A new row after deletions gets a key of its own.
+        conn.batch_execute(
+            "INSERT INTO remote_proposals (id, ap_id, actor_id, kind, category, title, \
+             content_html, tags, published_at, updated_at, received_at) VALUES ('x', \
+             'https://c.test/x', 'r2', 'offer', 'human', 'Diseño web', '', '[]', \
+             '2026-11-02 00:00:00', '2026-11-02 00:00:00', '2026-11-02 00:00:00')",
+        )
+        .expect("insert");
+        let keys = diesel::sql_query(
+            "SELECT COUNT(DISTINCT fts_key) AS n FROM remote_proposals WHERE fts_key IS NOT NULL",
+        )
+        .get_result::<Count>(&mut **conn)
+        .expect("keys")
+        .n;
+        assert_eq!(keys, kept + 1);
     }
 }

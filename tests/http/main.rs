@@ -9,6 +9,7 @@ mod announce;
 mod auth;
 mod coop;
 mod delivery;
+mod directory;
 mod edges;
 mod federation;
 mod inbox;

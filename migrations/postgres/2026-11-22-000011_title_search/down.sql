@@ -1,0 +1,2 @@
+DROP INDEX remote_proposals_title_search;
+DROP INDEX proposals_title_search;

@@ -1,0 +1,12 @@
+DROP TRIGGER remote_proposals_fts_title;
+DROP TRIGGER remote_proposals_fts_delete;
+DROP TRIGGER remote_proposals_fts_insert;
+DROP TRIGGER proposals_fts_title;
+DROP TRIGGER proposals_fts_delete;
+DROP TRIGGER proposals_fts_insert;
+DROP TABLE remote_proposals_fts;
+DROP TABLE proposals_fts;
+DROP INDEX remote_proposals_fts_key;
+DROP INDEX proposals_fts_key;
+ALTER TABLE remote_proposals DROP COLUMN fts_key;
+ALTER TABLE proposals DROP COLUMN fts_key;
