@@ -23,6 +23,19 @@ const NODES: usize = 1_000;
 const COOPS_PER_NODE: usize = 100;
 const KINDS: &[&str] = &["need", "offer"];
 const CATEGORIES: &[&str] = &["financial", "human", "technical", "knowledge", "work"];
+/// Countries and a language of each, spread over the coops.
+const PLACES: &[(&str, &str)] = &[
+    ("AR", "es"),
+    ("GB", "en-GB"),
+    ("ES", "ca"),
+    ("BR", "pt-BR"),
+    ("FR", "fr"),
+    ("IT", "it"),
+    ("DE", "de"),
+    ("UY", "es-UY"),
+    ("MX", "es"),
+    ("PT", "pt"),
+];
 
 /// Runs `statements` (generated here, no outside input) in one transaction.
 async fn execute(state: &AppState, statements: Vec<String>) {
@@ -52,18 +65,19 @@ async fn seed(state: &AppState, proposals: usize) {
         let h = host(n);
         let mut actors = vec![format!(
             "('n{n}', 'https://{h}/actor', 'Application', '{h}', '{h}', 'Node {n}', '', NULL, \
-             'https://{h}/inbox', 'https://{h}/inbox', 'key', '{at}')"
+             'https://{h}/inbox', 'https://{h}/inbox', 'key', '{at}', NULL, '[]')"
         )];
         for c in 0..COOPS_PER_NODE {
+            let (country, language) = PLACES[(n + c) % PLACES.len()];
             actors.push(format!(
                 "('c{n}_{c}', 'https://{h}/users/coop{c}', 'Organization', 'coop{c}', '{h}', \
                  'Coop {c} of node {n}', '', NULL, 'https://{h}/users/coop{c}/inbox', \
-                 'https://{h}/inbox', 'key', '{at}')"
+                 'https://{h}/inbox', 'key', '{at}', '{country}', '[\"{language}\",\"en\"]')"
             ));
         }
         statements.push(format!(
             "INSERT INTO remote_actors (id, ap_id, kind, username, host, display_name, summary_html, \
-             url, inbox, shared_inbox, public_key_pem, fetched_at) VALUES {}",
+             url, inbox, shared_inbox, public_key_pem, fetched_at, country, languages) VALUES {}",
             actors.join(", ")
         ));
         statements.push(format!(
@@ -210,7 +224,13 @@ async fn run(db: TestDb, backend: &str, proposals: usize) {
             "page 50 (offset 1000)",
             "/directory/proposals?offset=1000".into(),
         ),
+        ("tag", "/directory/proposals?tag=rust".into()),
+        (
+            "country + language",
+            "/directory/proposals?country=AR&language=es".into(),
+        ),
         ("coops, by name", "/directory/coops".into()),
+        ("coops, country", "/directory/coops?country=GB".into()),
         ("coops, text", "/directory/coops?text=coop%207".into()),
     ] {
         latency(&http, &base, label, &path, rounds).await;

@@ -1,9 +1,10 @@
--- Kept in step with migrations/postgres/2026-11-22-000011_title_search
--- (there: GIN indexes over to_tsvector).
--- Word search over proposal titles, for the directory: FTS5 indexes keyed
--- by `fts_key`, a stable integer of each row (the implicit rowid may change
--- in a VACUUM; a column does not). Triggers keep them in step; contentless
--- tables store no second copy of the titles.
+-- Kept in step with migrations/postgres/2026-11-22-000011_directory_search
+-- (there: pg_trgm GIN indexes).
+-- Text search over proposal titles, for the directory: FTS5 trigram indexes
+-- (substring matches, as the directory's LIKE) keyed by `fts_key`, a stable
+-- integer of each row (the implicit rowid may change in a VACUUM; a column
+-- does not). Triggers keep them in step; contentless tables store no second
+-- copy of the titles.
 ALTER TABLE proposals ADD COLUMN fts_key INTEGER;
 ALTER TABLE remote_proposals ADD COLUMN fts_key INTEGER;
 UPDATE proposals SET fts_key = rowid;
@@ -12,10 +13,10 @@ CREATE UNIQUE INDEX proposals_fts_key ON proposals (fts_key);
 CREATE UNIQUE INDEX remote_proposals_fts_key ON remote_proposals (fts_key);
 
 CREATE VIRTUAL TABLE proposals_fts USING fts5(
-    title, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
+    title, content='', contentless_delete=1, tokenize='trigram'
 );
 CREATE VIRTUAL TABLE remote_proposals_fts USING fts5(
-    title, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
+    title, content='', contentless_delete=1, tokenize='trigram'
 );
 INSERT INTO proposals_fts (rowid, title) SELECT fts_key, title FROM proposals;
 INSERT INTO remote_proposals_fts (rowid, title) SELECT fts_key, title FROM remote_proposals;
@@ -48,3 +49,7 @@ CREATE TRIGGER remote_proposals_fts_title AFTER UPDATE OF title ON remote_propos
     DELETE FROM remote_proposals_fts WHERE rowid = old.fts_key;
     INSERT INTO remote_proposals_fts (rowid, title) VALUES (new.fts_key, new.title);
 END;
+
+-- The directory checks each listed row against the few `limit` blocks; a
+-- long imported list of suspensions must not be scanned for it.
+CREATE INDEX domain_blocks_severity ON domain_blocks (severity, domain);

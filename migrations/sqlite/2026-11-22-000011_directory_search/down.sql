@@ -1,3 +1,4 @@
+DROP INDEX domain_blocks_severity;
 DROP TRIGGER remote_proposals_fts_title;
 DROP TRIGGER remote_proposals_fts_delete;
 DROP TRIGGER remote_proposals_fts_insert;
