@@ -63,8 +63,17 @@ async fn a_follower_restarted_mid_backfill_resumes_and_completes() {
     // One coop and every proposal, each counted once: it resumed from the
     // saved page rather than starting over.
     assert_eq!(done["backfill"]["items"], PROPOSALS as i64 + 1, "{done}");
-    let (_, found) = nodes[0]
-        .get(&format!("/directory/proposals?node={beta_domain}&limit=1"))
+    // All 600 are listed: the oldest is the 600th, newest first (counts
+    // stop at 100, so the page is what shows it).
+    let (_, last) = nodes[0]
+        .get(&format!(
+            "/directory/proposals?node={beta_domain}&offset=599&limit=5"
+        ))
         .await;
-    assert_eq!(found["total"], PROPOSALS as i64, "{found}");
+    assert_eq!(
+        federation_tests::steps::titles(&last),
+        ["Offer 0"],
+        "{last}"
+    );
+    assert_eq!(last["total_exact"], false, "{last}");
 }

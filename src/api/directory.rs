@@ -87,9 +87,9 @@ pub struct DirectoryProposalView {
 #[derive(Serialize, ToSchema)]
 pub struct DirectoryCoopPage {
     pub items: Vec<DirectoryCoopView>,
-    /// How many match, counted up to 1,000.
+    /// How many match, counted up to 100.
     pub total: i64,
-    /// False when more than 1,000 match: `total` is then "1,000 or more".
+    /// False when more than 100 match: `total` is then "100 or more".
     pub total_exact: bool,
     pub offset: i64,
 }
@@ -97,9 +97,9 @@ pub struct DirectoryCoopPage {
 #[derive(Serialize, ToSchema)]
 pub struct DirectoryProposalPage {
     pub items: Vec<DirectoryProposalView>,
-    /// How many match, counted up to 1,000.
+    /// How many match, counted up to 100.
     pub total: i64,
-    /// False when more than 1,000 match: `total` is then "1,000 or more".
+    /// False when more than 100 match: `total` is then "100 or more".
     pub total_exact: bool,
     pub offset: i64,
 }

@@ -41,6 +41,8 @@ fn invalid(field: &str, message: impl Into<String>) -> ServiceError {
 }
 
 /// Runs `apply` unless the activity was seen before, in one transaction.
+/// Inbox writes come in bursts: on PostgreSQL several share a commit
+/// (`Db::write_grouped`), each still all-or-nothing.
 async fn once<F>(services: &Services, activity_id: &Url, apply: F) -> ServiceResult<Received>
 where
     F: FnOnce(&mut AnyConnection) -> ServiceResult<(Received, usize)> + Send + 'static,
@@ -48,7 +50,7 @@ where
     let id = activity_id.to_string();
     let (outcome, queued) = services
         .db
-        .write(move |conn| {
+        .write_grouped(move |conn| {
             if !received::first_time(conn, &id, store::now())? {
                 return Ok((Received::Duplicate, 0));
             }

@@ -13,6 +13,7 @@ pub mod deleted_coops;
 pub mod deliveries;
 pub mod directory;
 pub mod follows;
+mod group_commit;
 mod json;
 mod migrations;
 pub mod node_actor;
@@ -72,6 +73,8 @@ pub struct Db {
     /// instead of on the database lock, whose busy handler sleeps in
     /// millisecond steps; other processes still meet `busy_timeout`.
     sqlite_writer: Arc<Mutex<()>>,
+    /// PostgreSQL only: shared transactions for `write_grouped`.
+    group: Option<Arc<group_commit::GroupCommit>>,
 }
 
 impl Db {
@@ -112,10 +115,13 @@ impl Db {
             .connection_customizer(Box::new(SqlitePragmas))
             .build(manager)
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let group = (backend == Backend::Postgres)
+            .then(|| Arc::new(group_commit::GroupCommit::start(pool.clone())));
         Ok(Db {
             pool,
             backend,
             sqlite_writer: Arc::new(Mutex::new(())),
+            group,
         })
     }
 
@@ -178,6 +184,39 @@ impl Db {
         })
         .await
         .map_err(|e| StoreError::Database(format!("database task failed: {e}")))?
+    }
+
+    /// Like `write`, for short transactions that arrive in bursts (the
+    /// inbox): on PostgreSQL, several callers share one transaction and
+    /// one commit, each in a savepoint of its own (`group_commit`); an
+    /// `Err` rolls back only this caller's work. On SQLite, as `write`
+    /// (its writers queue anyway, and a commit there is cheap).
+    pub async fn write_grouped<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + From<diesel::result::Error> + Send + 'static,
+    {
+        let Some(group) = &self.group else {
+            return self.write(f).await;
+        };
+        let (tx, rx) = tokio::sync::oneshot::channel::<Result<T, E>>();
+        let job: group_commit::Job = Box::new(move |conn| {
+            // Nested in the shared transaction: a savepoint.
+            let result = diesel::Connection::transaction(conn, f);
+            Box::new(move |committed: Result<(), String>| {
+                let out = match (result, committed) {
+                    (Ok(v), Ok(())) => Ok(v),
+                    (Ok(_), Err(m)) => Err(E::from(StoreError::Database(m))),
+                    (Err(e), _) => Err(e),
+                };
+                let _ = tx.send(out);
+            })
+        });
+        group.submit(job)?;
+        rx.await.map_err(|_| {
+            StoreError::Unavailable("the shared transaction failed before this write ran".into())
+        })?
     }
 }
 
