@@ -73,8 +73,8 @@ pub struct Db {
     /// instead of on the database lock, whose busy handler sleeps in
     /// millisecond steps; other processes still meet `busy_timeout`.
     sqlite_writer: Arc<Mutex<()>>,
-    /// PostgreSQL only: shared transactions for `write_grouped`.
-    group: Option<Arc<group_commit::GroupCommit>>,
+    /// Shared transactions for `write_grouped`.
+    group: Arc<group_commit::GroupCommit>,
 }
 
 impl Db {
@@ -115,12 +115,15 @@ impl Db {
             .connection_customizer(Box::new(SqlitePragmas))
             .build(manager)
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        let group = (backend == Backend::Postgres)
-            .then(|| Arc::new(group_commit::GroupCommit::start(pool.clone())));
+        let sqlite_writer = Arc::new(Mutex::new(()));
+        let group = Arc::new(group_commit::GroupCommit::start(
+            pool.clone(),
+            (backend == Backend::Sqlite).then(|| sqlite_writer.clone()),
+        ));
         Ok(Db {
             pool,
             backend,
-            sqlite_writer: Arc::new(Mutex::new(())),
+            sqlite_writer,
             group,
         })
     }
@@ -187,19 +190,15 @@ impl Db {
     }
 
     /// Like `write`, for short transactions that arrive in bursts (the
-    /// inbox): on PostgreSQL, several callers share one transaction and
-    /// one commit, each in a savepoint of its own (`group_commit`); an
-    /// `Err` rolls back only this caller's work. On SQLite, as `write`
-    /// (its writers queue anyway, and a commit there is cheap).
+    /// inbox): several callers share one transaction and one commit, each
+    /// in a savepoint of its own (`group_commit`); an `Err` rolls back only
+    /// this caller's work.
     pub async fn write_grouped<T, E, F>(&self, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<StoreError> + From<diesel::result::Error> + Send + 'static,
     {
-        let Some(group) = &self.group else {
-            return self.write(f).await;
-        };
         let (tx, rx) = tokio::sync::oneshot::channel::<Result<T, E>>();
         let job: group_commit::Job = Box::new(move |conn| {
             // Nested in the shared transaction: a savepoint.
@@ -213,7 +212,7 @@ impl Db {
                 let _ = tx.send(out);
             })
         });
-        group.submit(job)?;
+        self.group.submit(job)?;
         rx.await.map_err(|_| {
             StoreError::Unavailable("the shared transaction failed before this write ran".into())
         })?
