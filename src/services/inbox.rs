@@ -156,6 +156,9 @@ impl Services {
     }
 
     /// `Undo{Follow}`: the actor stops following (or withdraws its request).
+    /// It names the Follow it ends by id: an Undo of a Follow not stored
+    /// here changes nothing. So when an actor unfollows and follows again
+    /// and the two arrive out of order, the newer follow stands.
     pub async fn receive_unfollow(
         &self,
         activity_id: &Url,
@@ -168,28 +171,21 @@ impl Services {
                 return Err(forbidden("an actor can only undo its own follow"));
             }
         }
-        let (urls, actor, follow_id) = (self.urls.clone(), actor.clone(), follow_id.to_string());
+        let (actor, follow_id) = (actor.clone(), follow_id.to_string());
         once(self, activity_id, move |conn| {
-            let mut coop_id = followers::by_follow_ap_id(conn, &follow_id)?
-                .filter(|f| f.actor_id == actor.id)
-                .map(|f| f.coop_id);
-            if coop_id.is_none() {
-                if let Some(f) = &embedded {
-                    coop_id = local_coop(conn, &urls, &f.object)?.map(|c| c.id);
-                }
+            if let Some(f) =
+                followers::by_follow_ap_id(conn, &follow_id)?.filter(|f| f.actor_id == actor.id)
+            {
+                followers::delete(conn, &f.coop_id, &actor.id)?;
+                return Ok((Received::Applied, 0));
             }
-            match coop_id {
-                Some(coop_id) if followers::delete(conn, &coop_id, &actor.id)? => {
+            // A node stops following ours.
+            match nodes::followers::get(conn, &actor.host)? {
+                Some(f) if f.actor_id == actor.id && f.follow_ap_id == follow_id => {
+                    nodes::followers::delete(conn, &actor.host)?;
                     Ok((Received::Applied, 0))
                 }
-                // A node stops following ours.
-                _ => match nodes::followers::get(conn, &actor.host)? {
-                    Some(f) if f.actor_id == actor.id => {
-                        nodes::followers::delete(conn, &actor.host)?;
-                        Ok((Received::Applied, 0))
-                    }
-                    _ => Ok((Received::Ignored("no such follow".into()), 0)),
-                },
+                _ => Ok((Received::Ignored("no such follow".into()), 0)),
             }
         })
         .await

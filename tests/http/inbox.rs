@@ -491,3 +491,43 @@ async fn follow_api_refuses_bad_accounts() {
     assert!(remote.received().is_empty(), "nothing was sent");
     s.stop().await;
 }
+
+/// An Undo names the Follow it ends: arriving after a newer Follow (a
+/// re-follow delivered out of order), it leaves the newer one standing.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_undo_of_an_older_follow_leaves_the_newer_one() {
+    let s = TestServer::start().await;
+    let token = s.coop("fiqus").await;
+    let remote = Remote::start(&["ana"]).await;
+    let target = "https://coops.test/actors/fiqus";
+    let undo = |n: u32| {
+        json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{}#follows/{n}/undo", remote.actor("ana")),
+            "type": "Undo", "actor": remote.actor("ana"),
+            "object": follow_of(&remote, "ana", n, target)
+        })
+    };
+    for n in [1, 2] {
+        let (st, body) = send_as(
+            &s,
+            &remote,
+            "ana",
+            "/inbox",
+            &follow_of(&remote, "ana", n, target),
+        )
+        .await;
+        assert_eq!(st, StatusCode::ACCEPTED, "{body}");
+    }
+    let (st, _) = send_as(&s, &remote, "ana", "/inbox", &undo(1)).await;
+    assert_eq!(st, StatusCode::ACCEPTED);
+    assert_eq!(
+        followers(&s, &token, "accepted").await,
+        [remote.account("ana")],
+        "the older follow's Undo changes nothing"
+    );
+    let (st, _) = send_as(&s, &remote, "ana", "/inbox", &undo(2)).await;
+    assert_eq!(st, StatusCode::ACCEPTED);
+    assert!(followers(&s, &token, "accepted").await.is_empty());
+    s.stop().await;
+}
