@@ -319,10 +319,10 @@ pub fn proposals(
         c.eq("rp.category", &f.category);
         title_words(conn, &mut c, "remote_proposals", "rp", &f.words)?;
         c.json_list_has("rp.tags", &f.tag, false);
-        // IFNULL: a plain condition on `ra` would let SQLite turn the LEFT
+        // COALESCE: a plain condition on `ra` would let SQLite turn the LEFT
         // JOIN below into an inner one and start from the actors (1.5 s).
-        c.eq("IFNULL(ra.country, '')", &f.country);
-        c.json_list_has("IFNULL(ra.languages, '')", &f.language, true);
+        c.eq("COALESCE(ra.country, '')", &f.country);
+        c.json_list_has("COALESCE(ra.languages, '')", &f.language, true);
         c.eq("ra.host", &f.node);
         // Without a node filter, walk proposals newest first and stop at the
         // page's end. A LEFT JOIN keeps the proposals outermost on SQLite,
