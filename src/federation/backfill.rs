@@ -4,11 +4,11 @@
 //!
 //! Like the HTTP edge, this drives the services. Progress (the next page,
 //! items read, the last error) is saved after every page, so a restart
-//! resumes where it stopped; a lease in the database lets only one of
-//! several serve processes on one database read a node at a time; a page read twice changes nothing, because
-//! coops and proposals are stored by their ids. Everything is read from
-//! the followed node itself (signed by our node actor), and only objects on
-//! that node's own host are taken.
+//! resumes where it stopped. A lease in the database lets only one of
+//! several serve processes on one database read a node at a time. A page
+//! read twice changes nothing, because coops and proposals are stored by
+//! their ids. Everything is read from the followed node itself (signed by
+//! our node actor), and only objects on that node's own host are taken.
 
 use std::time::Duration;
 

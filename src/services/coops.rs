@@ -1,4 +1,4 @@
-//! Reading and editing coop profiles.
+//! Reading and editing coop profiles, and deleting a coop.
 
 use super::nodes::{record, Admin};
 use super::{outbox, ServiceError, ServiceResult, Services, Viewer};

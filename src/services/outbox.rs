@@ -68,6 +68,23 @@ fn json<T: serde::Serialize>(value: &T) -> serde_json::Value {
     serde_json::to_value(value).unwrap_or_default()
 }
 
+/// `kind` (`Update`, `Create`) of a coop's whole actor document, or None
+/// if the coop has no keys yet (never served as an actor: nobody knows it).
+fn about_the_coop(
+    urls: &Urls,
+    coop: &Coop,
+    kind: &'static str,
+    fragment: &str,
+    at: chrono::NaiveDateTime,
+) -> Option<serde_json::Value> {
+    let keys = coop.keys.as_ref()?;
+    let doc = ActorDocument::from_coop(coop, keys, urls);
+    let id = urls.activity_of(&doc.id, fragment);
+    let actor = doc.id.clone();
+    let followers = urls.actor_part(&coop.handle, "followers");
+    Some(activity::public(kind, id, actor, &followers, doc, at).to_value())
+}
+
 /// A coop's profile changed: its followers get `Update` of its actor, as
 /// Mastodon sends, so they show the new name, bio and fields at once.
 pub(super) fn profile_changed(
@@ -75,16 +92,10 @@ pub(super) fn profile_changed(
     urls: &Urls,
     coop: &Coop,
 ) -> StoreResult<usize> {
-    let Some(keys) = &coop.keys else {
-        // No keys yet means never served as an actor: nobody follows it.
-        return Ok(0);
-    };
-    let doc = ActorDocument::from_coop(coop, keys, urls);
-    let id = urls.activity_of(&doc.id, "updates");
-    let actor = doc.id.clone();
-    let followers = urls.actor_part(&coop.handle, "followers");
-    let update = activity::public("Update", id, actor, &followers, doc, coop.updated_at);
-    to_followers(conn, urls, &coop.id, &coop.handle, &update.to_value())
+    match about_the_coop(urls, coop, "Update", "updates", coop.updated_at) {
+        Some(update) => to_followers(conn, urls, &coop.id, &coop.handle, &update),
+        None => Ok(0),
+    }
 }
 
 /// A new coop: follower nodes hear of it at once (`Create` of its actor,
@@ -95,15 +106,10 @@ pub(super) fn coop_created(
     urls: &Urls,
     coop: &Coop,
 ) -> StoreResult<usize> {
-    let Some(keys) = &coop.keys else {
-        return Ok(0);
-    };
-    let doc = ActorDocument::from_coop(coop, keys, urls);
-    let id = urls.activity_of(&doc.id, "create");
-    let actor = doc.id.clone();
-    let followers = urls.actor_part(&coop.handle, "followers");
-    let create = activity::public("Create", id, actor, &followers, doc, coop.created_at);
-    to_follower_nodes(conn, urls, &create.to_value())
+    match about_the_coop(urls, coop, "Create", "create", coop.created_at) {
+        Some(create) => to_follower_nodes(conn, urls, &create),
+        None => Ok(0),
+    }
 }
 
 /// A coop is being deleted: `Delete` of its actor goes to every server it

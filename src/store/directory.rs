@@ -17,7 +17,8 @@ use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 use super::proposals::{like_escape, like_pattern};
 use super::{AnyConnection, StoreResult};
 
-type Backend = <AnyConnection as diesel::Connection>::Backend;
+/// diesel's backend type of `AnyConnection` (not `store::Backend`).
+type MultiBackend = <AnyConnection as diesel::Connection>::Backend;
 
 /// Below this many title matches (SQLite), a search starts from the matches
 /// and sorts them; above, it walks the newest entries and checks each.
@@ -199,7 +200,7 @@ impl Conditions {
     fn bound(
         &self,
         sql: String,
-    ) -> BoxedSqlQuery<'static, Backend, diesel::query_builder::SqlQuery> {
+    ) -> BoxedSqlQuery<'static, MultiBackend, diesel::query_builder::SqlQuery> {
         let mut q = diesel::sql_query(sql).into_boxed();
         for b in &self.binds {
             q = q.bind::<Text, _>(b.clone());
@@ -223,7 +224,7 @@ fn title_words(
     words: &[String],
 ) -> StoreResult<()> {
     c.words(&format!("{alias}.title"), words);
-    if !matches!(conn, AnyConnection::Sqlite(_)) {
+    if !c.sqlite {
         return Ok(());
     }
     let phrases: Vec<String> = words
@@ -254,7 +255,7 @@ fn title_words(
 /// One side's first `fetch` rows in `order`, and its match count (up to
 /// the cap). One walk serves both: it reads past the page up to the cap,
 /// where a separate count would walk the same rows again.
-fn side<T: QueryableByName<Backend> + 'static>(
+fn side<T: QueryableByName<MultiBackend> + 'static>(
     conn: &mut AnyConnection,
     columns: &str,
     from_where: &str,
@@ -597,30 +598,16 @@ mod tests {
         assert_eq!((found.len(), total), (10, 10));
         assert!(found.iter().all(|t| t.starts_with("remote")));
         // A bare language finds its regional forms; a regional one only itself.
-        let (_, total) = search(
-            &mut conn,
-            DirectoryFilter {
-                language: Some("es".into()),
-                ..Default::default()
-            },
-        );
-        assert_eq!(total, 10);
-        let (_, total) = search(
-            &mut conn,
-            DirectoryFilter {
-                language: Some("es-ES".into()),
-                ..Default::default()
-            },
-        );
-        assert_eq!(total, 0);
-        let (_, total) = search(
-            &mut conn,
-            DirectoryFilter {
-                language: Some("en".into()),
-                ..Default::default()
-            },
-        );
-        assert_eq!(total, 20);
+        for (language, want) in [("es", 10), ("es-ES", 0), ("en", 20)] {
+            let (_, total) = search(
+                &mut conn,
+                DirectoryFilter {
+                    language: Some(language.into()),
+                    ..Default::default()
+                },
+            );
+            assert_eq!(total, want, "{language}");
+        }
     }
 
     #[test]
