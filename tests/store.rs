@@ -83,3 +83,37 @@ async fn grouped_writes_commit_together_and_fail_alone() {
     assert_eq!(kept.len(), 137);
     assert!(kept.iter().all(|i| i % 5 != 0 && i % 7 != 0), "{kept:?}");
 }
+
+#[derive(diesel::QueryableByName)]
+struct Setting {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    value: String,
+}
+
+/// Every pooled connection gets the session settings: SQLite its pragmas,
+/// PostgreSQL no JIT (compiling a misestimated short query costs more
+/// than running it).
+#[tokio::test]
+async fn connections_get_the_session_settings() {
+    use diesel::RunQueryDsl;
+    let test_db = TestDb::new();
+    let db = Db::connect(&test_db.url, 2).expect("connect");
+    let backend = db.backend();
+    let (name, expected) = match backend {
+        intercoop::store::Backend::Sqlite => (
+            "SELECT journal_mode AS value FROM pragma_journal_mode()",
+            "wal",
+        ),
+        intercoop::store::Backend::Postgres => ("SELECT current_setting('jit') AS value", "off"),
+    };
+    let value = db
+        .read(move |conn| {
+            diesel::sql_query(name)
+                .get_result::<Setting>(conn)
+                .map_err(StoreError::from)
+        })
+        .await
+        .expect("setting")
+        .value;
+    assert_eq!(value.to_lowercase(), expected, "{name}");
+}

@@ -87,9 +87,10 @@ pub struct DirectoryProposalView {
 #[derive(Serialize, ToSchema)]
 pub struct DirectoryCoopPage {
     pub items: Vec<DirectoryCoopView>,
-    /// How many match, counted up to 100.
+    /// How many match, counted up to 50 or to the end of this page,
+    /// whichever is further.
     pub total: i64,
-    /// False when more than 100 match: `total` is then "100 or more".
+    /// False when more match than were counted: `total` is then "at least".
     pub total_exact: bool,
     pub offset: i64,
 }
@@ -97,9 +98,10 @@ pub struct DirectoryCoopPage {
 #[derive(Serialize, ToSchema)]
 pub struct DirectoryProposalPage {
     pub items: Vec<DirectoryProposalView>,
-    /// How many match, counted up to 100.
+    /// How many match, counted up to 50 or to the end of this page,
+    /// whichever is further.
     pub total: i64,
-    /// False when more than 100 match: `total` is then "100 or more".
+    /// False when more match than were counted: `total` is then "at least".
     pub total_exact: bool,
     pub offset: i64,
 }

@@ -126,14 +126,14 @@ impl Services {
     ) -> ServiceResult<Found<ProposalEntry>> {
         let f = filter(q)?;
         let (local, offset) = (self.urls.domain(), f.offset);
-        let (items, total) = self
+        let found = self
             .db
             .read(move |conn| directory::proposals(conn, &f, &local))
             .await?;
         Ok(Found {
-            items,
-            total: total.min(directory::COUNT_CAP),
-            total_exact: total <= directory::COUNT_CAP,
+            items: found.items,
+            total: found.total,
+            total_exact: found.exact,
             offset,
         })
     }
@@ -147,14 +147,14 @@ impl Services {
         }
         let f = filter(q)?;
         let (local, offset) = (self.urls.domain(), f.offset);
-        let (items, total) = self
+        let found = self
             .db
             .read(move |conn| directory::coops(conn, &f, &local))
             .await?;
         Ok(Found {
-            items,
-            total: total.min(directory::COUNT_CAP),
-            total_exact: total <= directory::COUNT_CAP,
+            items: found.items,
+            total: found.total,
+            total_exact: found.exact,
             offset,
         })
     }

@@ -34,7 +34,7 @@ use std::time::Duration;
 
 use diesel::r2d2::Pool;
 
-use connection::{write_transaction, AnyConnectionManager, SqlitePragmas};
+use connection::{write_transaction, AnyConnectionManager, SessionSettings};
 pub use connection::{AnyConnection, Backend};
 
 #[derive(Debug, thiserror::Error)]
@@ -112,7 +112,7 @@ impl Db {
             // connection on its own thread can crash (seen as SIGSEGV at exit).
             .min_idle(Some(0))
             .connection_timeout(Duration::from_secs(5))
-            .connection_customizer(Box::new(SqlitePragmas))
+            .connection_customizer(Box::new(SessionSettings))
             .build(manager)
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let sqlite_writer = Arc::new(Mutex::new(()));
