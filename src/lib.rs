@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod federation;
+pub mod matching;
 pub mod server;
 pub mod services;
 pub mod state;

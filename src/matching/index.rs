@@ -1,0 +1,860 @@
+//! The in-memory index over every open proposal the node knows, local and
+//! remote. Postings are kept per (kind, category) so a need only ever walks
+//! offers of the categories that may answer it; a change updates only the
+//! proposal's own postings. The service owns one index and feeds it.
+
+use rustc_hash::FxHashMap as HashMap;
+use std::cell::RefCell;
+
+use chrono::NaiveDate;
+
+use super::analyze::{Analyzed, Analyzer, Text};
+use super::categories::{answering, compatible, opposite};
+use super::document::{CoopFacts, Document};
+use super::language::Language;
+use super::score::{self, Evidence, Parts, Reason, Side};
+use crate::domain::proposal::{Category, ProposalKind};
+
+/// Candidates by text similarity that are scored in full.
+const RERANK: usize = 300;
+/// Postings walked to gather candidates (about a millisecond's work).
+const POSTINGS_BUDGET: usize = 150_000;
+/// Two proposals of the same two coops this similar make a match the other
+/// way round (reciprocity).
+const RECIPROCAL_TEXT: f32 = 0.15;
+/// Proposals per coop looked at for reciprocity (bounds the work for coops
+/// with very many).
+const RECIPROCAL_SCAN: usize = 64;
+/// Words named in a reason.
+const REASON_WORDS: usize = 3;
+
+#[derive(Debug, Clone)]
+pub struct MatchOptions {
+    pub limit: usize,
+    /// Proposals whose deadline is before this day are left out; freshness
+    /// and deadlines are counted from it.
+    pub today: NaiveDate,
+    /// The asking coop prefers pairing start-coops with established ones.
+    pub pairing: bool,
+}
+
+/// A proposal that may answer the one asked about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    pub key: String,
+    pub coop: String,
+    pub score: f32,
+    pub parts: Parts,
+    pub reasons: Vec<Reason>,
+}
+
+#[derive(Clone, Copy)]
+struct Posting {
+    slot: u32,
+    weight: f32,
+}
+
+struct Entry {
+    key: Box<str>,
+    coop: u32,
+    kind: ProposalKind,
+    category: Category,
+    title: Box<str>,
+    /// (term, weight), sorted by term.
+    terms: Box<[(u32, f32)]>,
+    place: Option<Box<str>>,
+    remote: Option<bool>,
+    deadline: Option<NaiveDate>,
+    published: chrono::NaiveDateTime,
+    language: Option<Language>,
+}
+
+struct Coop {
+    key: Box<str>,
+    facts: CoopFacts,
+    languages: Vec<Language>,
+    slots: Vec<u32>,
+}
+
+#[derive(Default)]
+struct Vocabulary {
+    ids: HashMap<Box<str>, u32>,
+    /// A readable word per term (the first seen).
+    surfaces: Vec<Box<str>>,
+    /// In how many indexed proposals each term is.
+    df: Vec<u32>,
+}
+
+impl Vocabulary {
+    fn intern(&mut self, key: &str, surface: &str) -> u32 {
+        if let Some(&id) = self.ids.get(key) {
+            return id;
+        }
+        let id = self.surfaces.len() as u32;
+        self.ids.insert(key.into(), id);
+        self.surfaces.push(surface.into());
+        self.df.push(0);
+        id
+    }
+
+    fn is_tag(&self, term: u32) -> bool {
+        self.surfaces[term as usize].starts_with('#')
+    }
+}
+
+fn partition(kind: ProposalKind, category: Category) -> usize {
+    let k = match kind {
+        ProposalKind::Need => 0,
+        ProposalKind::Offer => 1,
+    };
+    let c = Category::ALL
+        .iter()
+        .position(|x| *x == category)
+        .unwrap_or(0);
+    k * Category::ALL.len() + c
+}
+
+thread_local! {
+    /// Per-thread accumulator: a score per slot and the slots touched.
+    static SCRATCH: RefCell<(Vec<f32>, Vec<u32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+pub struct Index {
+    analyzer: Analyzer,
+    entries: Vec<Option<Entry>>,
+    /// Length of each entry's weighted vector, by slot.
+    norms: Vec<f32>,
+    free: Vec<u32>,
+    by_key: HashMap<Box<str>, u32>,
+    vocabulary: Vocabulary,
+    postings: Vec<HashMap<u32, Vec<Posting>>>,
+    coops: Vec<Coop>,
+    coop_ids: HashMap<Box<str>, u32>,
+    live: usize,
+}
+
+impl Default for Index {
+    fn default() -> Self {
+        Index::new()
+    }
+}
+
+impl Index {
+    pub fn new() -> Self {
+        Index {
+            analyzer: Analyzer::new(),
+            entries: Vec::new(),
+            norms: Vec::new(),
+            free: Vec::new(),
+            by_key: HashMap::default(),
+            vocabulary: Vocabulary::default(),
+            postings: (0..2 * Category::ALL.len())
+                .map(|_| HashMap::default())
+                .collect(),
+            coops: Vec::new(),
+            coop_ids: HashMap::default(),
+            live: 0,
+        }
+    }
+
+    /// How many proposals are indexed.
+    pub fn len(&self) -> usize {
+        self.live
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+
+    pub fn contains(&self, key: &str) -> bool {
+        self.by_key.contains_key(key)
+    }
+
+    /// The keys of a coop's indexed proposals.
+    pub fn proposals_of(&self, coop: &str) -> Vec<String> {
+        self.coop_ids
+            .get(coop)
+            .map(|&c| {
+                self.coops[c as usize]
+                    .slots
+                    .iter()
+                    .filter_map(|&s| self.entry(s).map(|e| e.key.to_string()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn entry(&self, slot: u32) -> Option<&Entry> {
+        self.entries.get(slot as usize).and_then(Option::as_ref)
+    }
+
+    fn coop_id(&mut self, key: &str) -> u32 {
+        if let Some(&id) = self.coop_ids.get(key) {
+            return id;
+        }
+        let id = self.coops.len() as u32;
+        self.coops.push(Coop {
+            key: key.into(),
+            facts: CoopFacts::default(),
+            languages: Vec::new(),
+            slots: Vec::new(),
+        });
+        self.coop_ids.insert(key.into(), id);
+        id
+    }
+
+    /// Sets what matching knows about a coop (its proposals keep theirs).
+    pub fn set_coop(&mut self, key: &str, facts: CoopFacts) {
+        let id = self.coop_id(key) as usize;
+        self.coops[id].languages = facts.known_languages();
+        self.coops[id].facts = facts;
+    }
+
+    /// Removes a coop's proposals (its entry stays, empty, for reuse).
+    pub fn remove_coop(&mut self, key: &str) -> usize {
+        let keys = self.proposals_of(key);
+        keys.iter().filter(|k| self.remove(k)).count()
+    }
+
+    fn idf(&self, term: u32) -> f32 {
+        let df = self.vocabulary.df[term as usize].max(1) as f32;
+        (1.0 + self.live.max(1) as f32 / df).ln()
+    }
+
+    fn norm(&self, terms: &[(u32, f32)]) -> f32 {
+        terms
+            .iter()
+            .map(|&(t, w)| (w * self.idf(t)).powi(2))
+            .sum::<f32>()
+            .sqrt()
+            .max(f32::MIN_POSITIVE)
+    }
+
+    /// Adds a proposal, or replaces the one with the same key.
+    pub fn upsert(&mut self, doc: &Document) {
+        let analyzed = self.analyze(doc);
+        self.insert(doc, analyzed);
+    }
+
+    /// Adds many proposals, analysing them on every core (start-up).
+    pub fn upsert_many(&mut self, docs: &[Document]) {
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1);
+        let chunk = docs.len().div_ceil(threads).max(1);
+        let this = &*self;
+        let analyzed: Vec<Analyzed> = std::thread::scope(|scope| {
+            let workers: Vec<_> = docs
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || part.iter().map(|d| this.analyze(d)).collect::<Vec<_>>())
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| {
+                    w.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
+        for (doc, a) in docs.iter().zip(analyzed) {
+            self.insert(doc, a);
+        }
+    }
+
+    fn analyze(&self, doc: &Document) -> Analyzed {
+        let fallback = self
+            .coop_ids
+            .get(doc.coop.as_str())
+            .and_then(|&c| self.coops[c as usize].languages.first().copied());
+        self.analyzer.analyze(&Text {
+            title: &doc.title,
+            description: &doc.description,
+            tags: &doc.tags,
+            language: doc.language,
+            fallback,
+        })
+    }
+
+    fn insert(&mut self, doc: &Document, analyzed: Analyzed) {
+        self.remove(&doc.key);
+        let coop = self.coop_id(&doc.coop);
+        let mut terms: Vec<(u32, f32)> = analyzed
+            .terms
+            .iter()
+            .map(|t| (self.vocabulary.intern(&t.key, &t.surface), t.weight))
+            .collect();
+        terms.sort_by_key(|t| t.0);
+        let slot = match self.free.pop() {
+            Some(s) => s,
+            None => {
+                self.entries.push(None);
+                self.norms.push(0.0);
+                (self.entries.len() - 1) as u32
+            }
+        };
+        let list = &mut self.postings[partition(doc.kind, doc.category)];
+        for &(term, weight) in &terms {
+            self.vocabulary.df[term as usize] += 1;
+            list.entry(term).or_default().push(Posting { slot, weight });
+        }
+        self.live += 1;
+        self.norms[slot as usize] = self.norm(&terms);
+        self.entries[slot as usize] = Some(Entry {
+            key: doc.key.as_str().into(),
+            coop,
+            kind: doc.kind,
+            category: doc.category,
+            title: doc.title.as_str().into(),
+            terms: terms.into_boxed_slice(),
+            place: doc.place.as_deref().map(Into::into),
+            remote: doc.remote,
+            deadline: doc.deadline,
+            published: doc.published,
+            language: analyzed.language,
+        });
+        self.by_key.insert(doc.key.as_str().into(), slot);
+        self.coops[coop as usize].slots.push(slot);
+    }
+
+    /// Removes a proposal; false when it was not indexed.
+    pub fn remove(&mut self, key: &str) -> bool {
+        let Some(slot) = self.by_key.remove(key) else {
+            return false;
+        };
+        let Some(entry) = self.entries[slot as usize].take() else {
+            return false;
+        };
+        let list = &mut self.postings[partition(entry.kind, entry.category)];
+        for &(term, _) in entry.terms.iter() {
+            self.vocabulary.df[term as usize] -= 1;
+            if let Some(postings) = list.get_mut(&term) {
+                if let Some(i) = postings.iter().position(|p| p.slot == slot) {
+                    postings.swap_remove(i);
+                }
+                if postings.is_empty() {
+                    list.remove(&term);
+                }
+            }
+        }
+        self.coops[entry.coop as usize].slots.retain(|&s| s != slot);
+        self.free.push(slot);
+        self.live -= 1;
+        true
+    }
+
+    /// Recomputes every length with today's term frequencies: after a bulk
+    /// load, and from time to time as the collection drifts.
+    pub fn renormalize(&mut self) {
+        for slot in 0..self.entries.len() {
+            if let Some(e) = &self.entries[slot] {
+                self.norms[slot] = self.norm(&e.terms);
+            }
+        }
+    }
+
+    /// Text similarity (cosine of idf-weighted terms) of two entries, with
+    /// the terms they share.
+    fn similarity(&self, a: u32, b: u32) -> f32 {
+        let (Some(x), Some(y)) = (self.entry(a), self.entry(b)) else {
+            return 0.0;
+        };
+        let dot: f32 = shared(&x.terms, &y.terms)
+            .map(|(t, wa, wb)| wa * wb * self.idf(t).powi(2))
+            .sum();
+        dot / (self.norms[a as usize] * self.norms[b as usize])
+    }
+
+    /// The proposals that may answer `key`, best first; `None` when `key`
+    /// is not indexed.
+    pub fn matches(&self, key: &str, opts: &MatchOptions) -> Option<Vec<Match>> {
+        let &slot = self.by_key.get(key)?;
+        let q = self.entry(slot)?;
+        let candidates = self.candidates(slot, q, opts.today);
+        let us_coop = &self.coops[q.coop as usize];
+        let us = self.side(q, us_coop);
+        let mut reciprocal: HashMap<u32, Option<u32>> = HashMap::default();
+        let mut out: Vec<Match> = Vec::new();
+        for (text, c_slot) in candidates {
+            let Some(c) = self.entry(c_slot) else {
+                continue;
+            };
+            let them_coop = &self.coops[c.coop as usize];
+            let mut words: Vec<(f32, &str)> = Vec::new();
+            let mut tags: Vec<&str> = Vec::new();
+            for (t, wq, wc) in shared(&q.terms, &c.terms) {
+                let surface = &*self.vocabulary.surfaces[t as usize];
+                if self.vocabulary.is_tag(t) {
+                    tags.push(surface);
+                } else {
+                    words.push((wq * wc * self.idf(t).powi(2), surface));
+                }
+            }
+            words.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+            words.truncate(REASON_WORDS);
+            let tag_count = |e: &Entry| {
+                e.terms
+                    .iter()
+                    .filter(|t| self.vocabulary.is_tag(t.0))
+                    .count()
+            };
+            let back = *reciprocal
+                .entry(c.coop)
+                .or_insert_with(|| self.reciprocal(q, c.coop));
+            let evidence = Evidence {
+                text,
+                shared_words: words.into_iter().map(|w| w.1).collect(),
+                shared_tags: tags,
+                fewer_tags: tag_count(q).min(tag_count(c)),
+                reciprocal: back.and_then(|s| self.entry(s)).map(|e| &*e.title),
+            };
+            if !score::is_evidence(&evidence) {
+                continue;
+            }
+            let them = self.side(c, them_coop);
+            let scored = score::score(&us, &them, &evidence, opts.today, opts.pairing);
+            out.push(Match {
+                key: c.key.to_string(),
+                coop: them_coop.key.to_string(),
+                score: scored.score,
+                parts: scored.parts,
+                reasons: scored.reasons,
+            });
+        }
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.key.cmp(&b.key)));
+        out.truncate(opts.limit);
+        Some(out)
+    }
+
+    fn side<'a>(&'a self, e: &'a Entry, coop: &'a Coop) -> Side<'a> {
+        Side {
+            kind: e.kind,
+            place: e.place.as_deref(),
+            remote: e.remote,
+            deadline: e.deadline,
+            published: e.published,
+            language: e.language,
+            country: coop.facts.country.as_deref(),
+            languages: &coop.languages,
+            stage: coop.facts.stage,
+        }
+    }
+
+    /// The best candidates by text similarity, of another coop and not past
+    /// their deadline. Candidates are gathered through the query's rarest
+    /// terms, up to [`POSTINGS_BUDGET`] postings: a term in most proposals
+    /// finds little and costs much. The best [`RERANK`] by that partial sum
+    /// then get their exact similarity over all terms.
+    fn candidates(&self, slot: u32, q: &Entry, today: NaiveDate) -> Vec<(f32, u32)> {
+        let target = opposite(q.kind);
+        let lists: Vec<&HashMap<u32, Vec<Posting>>> = answering(q.category)
+            .iter()
+            .map(|&c| &self.postings[partition(target, c)])
+            .collect();
+        let mut terms: Vec<(u32, f32, usize)> = q
+            .terms
+            .iter()
+            .map(|&(t, w)| {
+                let len = lists.iter().filter_map(|l| l.get(&t)).map(Vec::len).sum();
+                (t, w * self.idf(t).powi(2), len)
+            })
+            .filter(|t| t.2 > 0)
+            .collect();
+        terms.sort_by_key(|t| (t.2, t.0));
+        let mut found = SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            let (acc, touched) = &mut *scratch;
+            if acc.len() < self.entries.len() {
+                acc.resize(self.entries.len(), 0.0);
+            }
+            let mut spent = 0;
+            for &(term, factor, len) in &terms {
+                if spent > 0 && spent + len > POSTINGS_BUDGET {
+                    break;
+                }
+                spent += len;
+                for postings in lists.iter().filter_map(|l| l.get(&term)) {
+                    for p in postings {
+                        let a = &mut acc[p.slot as usize];
+                        if *a == 0.0 {
+                            touched.push(p.slot);
+                        }
+                        *a += factor * p.weight;
+                    }
+                }
+            }
+            let mut found = Vec::with_capacity(touched.len());
+            for &s in touched.iter() {
+                let partial = std::mem::take(&mut acc[s as usize]);
+                let Some(e) = self.entry(s) else {
+                    continue;
+                };
+                if e.coop == q.coop || e.deadline.is_some_and(|d| d < today) {
+                    continue;
+                }
+                found.push((partial / self.norms[s as usize], s));
+            }
+            touched.clear();
+            found
+        });
+        let best = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        if found.len() > RERANK {
+            found.select_nth_unstable_by(RERANK, best);
+            found.truncate(RERANK);
+        }
+        for c in &mut found {
+            c.0 = self.similarity(slot, c.1);
+        }
+        found
+    }
+
+    /// A proposal of `them` that a proposal of `q`'s coop answers in turn
+    /// (they need what we offer, or offer what we need).
+    fn reciprocal(&self, q: &Entry, them: u32) -> Option<u32> {
+        let ours: Vec<u32> = self.coops[q.coop as usize]
+            .slots
+            .iter()
+            .copied()
+            .filter(|&s| self.entry(s).is_some_and(|e| e.kind == opposite(q.kind)))
+            .take(RECIPROCAL_SCAN)
+            .collect();
+        let theirs = self.coops[them as usize]
+            .slots
+            .iter()
+            .copied()
+            .filter(|&s| self.entry(s).is_some_and(|e| e.kind == q.kind))
+            .take(RECIPROCAL_SCAN);
+        for b in theirs {
+            let eb = self.entry(b)?;
+            for &a in &ours {
+                let Some(ea) = self.entry(a) else {
+                    continue;
+                };
+                if compatible(ea.kind, ea.category, eb.kind, eb.category)
+                    && self.similarity(a, b) >= RECIPROCAL_TEXT
+                {
+                    return Some(b);
+                }
+            }
+        }
+        None
+    }
+}
+
+/// The terms two sorted lists share, with both weights.
+fn shared<'a>(
+    a: &'a [(u32, f32)],
+    b: &'a [(u32, f32)],
+) -> impl Iterator<Item = (u32, f32, f32)> + 'a {
+    let (mut i, mut j) = (0, 0);
+    std::iter::from_fn(move || {
+        while i < a.len() && j < b.len() {
+            match a[i].0.cmp(&b[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    let out = (a[i].0, a[i].1, b[j].1);
+                    i += 1;
+                    j += 1;
+                    return Some(out);
+                }
+            }
+        }
+        None
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::coop::Stage;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, d).expect("date")
+    }
+
+    fn doc(key: &str, coop: &str, kind: ProposalKind, category: Category, title: &str) -> Document {
+        Document {
+            key: key.into(),
+            coop: coop.into(),
+            kind,
+            category,
+            title: title.into(),
+            description: String::new(),
+            tags: Vec::new(),
+            place: None,
+            remote: None,
+            deadline: None,
+            published: day(20).and_hms_opt(12, 0, 0).expect("time"),
+            language: None,
+        }
+    }
+
+    fn opts() -> MatchOptions {
+        MatchOptions {
+            limit: 10,
+            today: day(22),
+            pairing: false,
+        }
+    }
+
+    fn keys(index: &Index, key: &str) -> Vec<String> {
+        index
+            .matches(key, &opts())
+            .expect("indexed")
+            .into_iter()
+            .map(|m| m.key)
+            .collect()
+    }
+
+    fn sample() -> Index {
+        use Category::*;
+        use ProposalKind::*;
+        let mut index = Index::new();
+        index.set_coop(
+            "a",
+            CoopFacts {
+                node: "alpha.example".into(),
+                languages: vec!["es".into()],
+                ..Default::default()
+            },
+        );
+        for d in [
+            doc(
+                "need-hosting",
+                "a",
+                Need,
+                Technical,
+                "Buscamos alojamiento web para nuestros servidores",
+            ),
+            doc(
+                "offer-hosting",
+                "b",
+                Offer,
+                Technical,
+                "Web hosting and server administration",
+            ),
+            doc(
+                "offer-accounting",
+                "c",
+                Offer,
+                Technical,
+                "Accounting software for cooperatives",
+            ),
+            doc(
+                "need-hosting-b",
+                "b",
+                Need,
+                Knowledge,
+                "Training on web hosting",
+            ),
+            doc(
+                "offer-own",
+                "a",
+                Offer,
+                Technical,
+                "Hosting on our own servers",
+            ),
+            doc(
+                "need-people",
+                "d",
+                Need,
+                Human,
+                "Two developers for a client project",
+            ),
+            doc(
+                "offer-work",
+                "e",
+                Offer,
+                Work,
+                "A client project for developers",
+            ),
+        ] {
+            index.upsert(&d);
+        }
+        index.renormalize();
+        index
+    }
+
+    #[test]
+    fn a_need_finds_offers_across_languages_and_not_its_own_coop() {
+        let index = sample();
+        // The Spanish need meets the English offer through shared concepts;
+        // the need of the same topic and the coop's own offer are left out.
+        assert_eq!(keys(&index, "need-hosting"), vec!["offer-hosting"]);
+        let m = &index.matches("need-hosting", &opts()).expect("indexed")[0];
+        assert_eq!(m.coop, "b");
+        assert!(m
+            .reasons
+            .iter()
+            .any(|r| r.code == "text" && r.text.starts_with("they offer")));
+        assert!((m.score - m.parts.total()).abs() < 1e-6);
+        // And the other way round.
+        assert_eq!(keys(&index, "offer-hosting"), vec!["need-hosting"]);
+    }
+
+    #[test]
+    fn a_work_offer_answers_a_human_need() {
+        let index = sample();
+        assert_eq!(keys(&index, "need-people"), vec!["offer-work"]);
+        assert_eq!(keys(&index, "offer-work"), vec!["need-people"]);
+    }
+
+    #[test]
+    fn edits_and_removals_update_matches_incrementally() {
+        let mut index = sample();
+        assert_eq!(index.len(), 7);
+        assert!(index.remove("offer-hosting"));
+        assert!(!index.remove("offer-hosting"));
+        assert!(keys(&index, "need-hosting").is_empty());
+        // An edit that now speaks of hosting makes a new match.
+        let mut edited = doc(
+            "offer-accounting",
+            "c",
+            ProposalKind::Offer,
+            Category::Technical,
+            "Hosting for coops, with servers in Europe",
+        );
+        edited.tags = vec!["hosting".into()];
+        index.upsert(&edited);
+        assert_eq!(index.len(), 6);
+        assert_eq!(keys(&index, "need-hosting"), vec!["offer-accounting"]);
+        assert_eq!(index.remove_coop("c"), 1);
+        assert!(index.matches("offer-accounting", &opts()).is_none());
+        // A removed slot is reused without leaking into other postings.
+        index.upsert(&doc(
+            "new",
+            "f",
+            ProposalKind::Offer,
+            Category::Technical,
+            "Server hosting",
+        ));
+        assert_eq!(keys(&index, "need-hosting"), vec!["new"]);
+    }
+
+    #[test]
+    fn past_deadlines_are_left_out() {
+        let mut index = sample();
+        let mut late = doc(
+            "late",
+            "g",
+            ProposalKind::Offer,
+            Category::Technical,
+            "Web hosting",
+        );
+        late.deadline = Some(day(21));
+        index.upsert(&late);
+        assert!(!keys(&index, "need-hosting").contains(&"late".to_string()));
+        late.deadline = Some(day(22));
+        index.upsert(&late);
+        assert!(keys(&index, "need-hosting").contains(&"late".to_string()));
+    }
+
+    #[test]
+    fn coops_that_can_help_each_other_both_ways_rank_higher() {
+        use Category::*;
+        use ProposalKind::*;
+        let mut index = Index::new();
+        index.upsert(&doc(
+            "n",
+            "a",
+            Need,
+            Technical,
+            "Web hosting for our servers",
+        ));
+        index.upsert(&doc(
+            "a-offers",
+            "a",
+            Offer,
+            Knowledge,
+            "Accounting training for coops",
+        ));
+        index.upsert(&doc(
+            "one-way",
+            "b",
+            Offer,
+            Technical,
+            "Web hosting for your servers",
+        ));
+        index.upsert(&doc(
+            "z-both-ways",
+            "c",
+            Offer,
+            Technical,
+            "Web hosting for your servers",
+        ));
+        index.upsert(&doc(
+            "c-needs",
+            "c",
+            Need,
+            Knowledge,
+            "Training in accounting for our coop",
+        ));
+        index.renormalize();
+        let found = index.matches("n", &opts()).expect("indexed");
+        // Same text: only reciprocity puts it first (ties go by key).
+        assert_eq!(found[0].key, "z-both-ways");
+        assert!(found[0].parts.reciprocity > 0.0);
+        assert_eq!(found[1].key, "one-way");
+        assert_eq!(found[1].parts.reciprocity, 0.0);
+        let why = found[0]
+            .reasons
+            .iter()
+            .find(|r| r.code == "reciprocity")
+            .expect("reason");
+        assert_eq!(
+            why.text,
+            "you also offer what they need: \u{201c}Training in accounting for our coop\u{201d}"
+        );
+    }
+
+    #[test]
+    fn the_pairing_preference_lifts_a_start_coop_for_an_established_one() {
+        use Category::*;
+        use ProposalKind::*;
+        let mut index = Index::new();
+        let stage = |s| CoopFacts {
+            stage: Some(s),
+            ..Default::default()
+        };
+        index.set_coop("start", stage(Stage::StartCoop));
+        index.set_coop("old", stage(Stage::Established));
+        index.set_coop("young", stage(Stage::StartCoop));
+        index.upsert(&doc(
+            "n",
+            "start",
+            Need,
+            Knowledge,
+            "Mentoring on governance",
+        ));
+        index.upsert(&doc(
+            "z",
+            "old",
+            Offer,
+            Knowledge,
+            "Mentoring on governance",
+        ));
+        index.upsert(&doc(
+            "b",
+            "young",
+            Offer,
+            Knowledge,
+            "Mentoring on governance",
+        ));
+        index.renormalize();
+        let mut o = opts();
+        o.pairing = true;
+        let found = index.matches("n", &o).expect("indexed");
+        // Same text: only the preference puts the established coop first
+        // (ties go by key, which would put "b" first).
+        assert_eq!(found[0].key, "z");
+        assert!(found[0].parts.pairing > 0.0);
+        assert_eq!(found[1].parts.pairing, 0.0);
+    }
+
+    #[test]
+    fn unknown_keys_have_no_matches() {
+        assert!(sample().matches("nope", &opts()).is_none());
+    }
+}

@@ -1,0 +1,457 @@
+//! How one candidate is scored against the proposal it may answer, and the
+//! reasons given in words. The parts and their weights are described in
+//! docs/matching.md; the score is their weighted sum.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Serialize;
+
+use super::analyze::fold;
+use super::language::Language;
+use crate::domain::coop::Stage;
+use crate::domain::proposal::ProposalKind;
+
+pub const TEXT_WEIGHT: f32 = 0.60;
+pub const TAGS_WEIGHT: f32 = 0.15;
+pub const PLACE_WEIGHT: f32 = 0.08;
+pub const LANGUAGE_WEIGHT: f32 = 0.07;
+pub const DEADLINE_WEIGHT: f32 = 0.05;
+pub const FRESHNESS_WEIGHT: f32 = 0.05;
+/// Boosts on top of the parts above (which sum to 1).
+pub const RECIPROCITY_WEIGHT: f32 = 0.10;
+pub const PAIRING_WEIGHT: f32 = 0.05;
+
+/// Below this text similarity a candidate needs a shared tag to count.
+pub const MIN_TEXT: f32 = 0.08;
+/// Help needed within this many days is called out as near.
+const NEAR_DEADLINE_DAYS: i64 = 14;
+/// A deadline further than this does not lower the score.
+const COMFORTABLE_DAYS: f32 = 30.0;
+/// Freshness halves every this many days.
+const FRESHNESS_HALF_LIFE_DAYS: f32 = 90.0;
+
+/// Each part's contribution to the score (already weighted): they sum to
+/// the score.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Parts {
+    pub text: f32,
+    pub tags: f32,
+    pub place: f32,
+    pub language: f32,
+    pub deadline: f32,
+    pub freshness: f32,
+    pub reciprocity: f32,
+    pub pairing: f32,
+}
+
+impl Parts {
+    pub fn total(&self) -> f32 {
+        self.text
+            + self.tags
+            + self.place
+            + self.language
+            + self.deadline
+            + self.freshness
+            + self.reciprocity
+            + self.pairing
+    }
+}
+
+/// Why a match was made, as a code a client can style and words a person
+/// reads, from the point of view of the coop the match is shown to.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Reason {
+    /// `text`, `tags`, `place`, `language`, `deadline`, `fresh`,
+    /// `reciprocity` or `pairing`.
+    pub code: &'static str,
+    pub text: String,
+}
+
+impl Reason {
+    fn new(code: &'static str, text: String) -> Reason {
+        Reason { code, text }
+    }
+}
+
+/// One side of a pair, as scoring sees it.
+#[derive(Debug, Clone)]
+pub struct Side<'a> {
+    pub kind: ProposalKind,
+    pub place: Option<&'a str>,
+    pub remote: Option<bool>,
+    pub deadline: Option<NaiveDate>,
+    pub published: NaiveDateTime,
+    pub language: Option<Language>,
+    pub country: Option<&'a str>,
+    pub languages: &'a [Language],
+    pub stage: Option<Stage>,
+}
+
+/// What the index found in common.
+#[derive(Debug, Clone, Default)]
+pub struct Evidence<'a> {
+    /// Cosine similarity of the two texts (0 to 1).
+    pub text: f32,
+    /// The words they share that weigh most, readable.
+    pub shared_words: Vec<&'a str>,
+    /// Tags on both, as written (`#rust`).
+    pub shared_tags: Vec<&'a str>,
+    /// Tags on the side with fewer.
+    pub fewer_tags: usize,
+    /// The title of the other coop's proposal that the asking coop can
+    /// answer in turn, when there is one.
+    pub reciprocal: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    pub score: f32,
+    pub parts: Parts,
+    pub reasons: Vec<Reason>,
+}
+
+/// Whether there is enough in common to call it a match at all.
+pub fn is_evidence(e: &Evidence) -> bool {
+    e.text >= MIN_TEXT || !e.shared_tags.is_empty()
+}
+
+/// Scores `them` as an answer to `us`, on `today`, with the pairing
+/// preference of the asking coop.
+pub fn score(us: &Side, them: &Side, e: &Evidence, today: NaiveDate, pairing: bool) -> Scored {
+    let mut parts = Parts::default();
+    let mut reasons = Vec::new();
+
+    let same_language = them
+        .language
+        .filter(|l| us.languages.contains(l) || us.language == Some(*l));
+    parts.text = TEXT_WEIGHT * e.text.clamp(0.0, 1.0);
+    if !e.shared_words.is_empty() {
+        let verb = match them.kind {
+            ProposalKind::Offer => "they offer",
+            ProposalKind::Need => "they need",
+        };
+        let mut text = format!("{verb} {}", list(&e.shared_words));
+        if let Some(l) = same_language {
+            text.push_str(&format!(" in {}", l.name()));
+        }
+        reasons.push(Reason::new("text", text));
+    }
+
+    if !e.shared_tags.is_empty() && e.fewer_tags > 0 {
+        parts.tags = TAGS_WEIGHT * (e.shared_tags.len() as f32 / e.fewer_tags as f32).min(1.0);
+        reasons.push(Reason::new(
+            "tags",
+            format!("both tagged {}", list(&e.shared_tags)),
+        ));
+    }
+
+    let (place, why) = place(us, them);
+    parts.place = PLACE_WEIGHT * place;
+    reasons.extend(why);
+
+    let (language, why) = language(us, them, same_language);
+    parts.language = LANGUAGE_WEIGHT * language;
+    reasons.extend(why);
+
+    let (deadline, why) = deadline(them, today);
+    parts.deadline = DEADLINE_WEIGHT * deadline;
+    reasons.extend(why);
+
+    let age = (today - them.published.date()).num_days().max(0);
+    parts.freshness =
+        FRESHNESS_WEIGHT * 0.5f32.powf(age as f32 / FRESHNESS_HALF_LIFE_DAYS).max(0.1);
+    if age <= 7 {
+        reasons.push(Reason::new("fresh", "published this week".into()));
+    }
+
+    if let Some(title) = e.reciprocal {
+        parts.reciprocity = RECIPROCITY_WEIGHT;
+        let text = match us.kind {
+            ProposalKind::Need => format!("you also offer what they need: \u{201c}{title}\u{201d}"),
+            ProposalKind::Offer => {
+                format!("they also offer what you need: \u{201c}{title}\u{201d}")
+            }
+        };
+        reasons.push(Reason::new("reciprocity", text));
+    }
+
+    if pairing {
+        if let (Some(a), Some(b)) = (us.stage, them.stage) {
+            if a != b {
+                parts.pairing = PAIRING_WEIGHT;
+                let text = match b {
+                    Stage::StartCoop => "they are a start-coop and you are established",
+                    Stage::Established => "they are an established coop and you are a start-coop",
+                };
+                reasons.push(Reason::new("pairing", text.into()));
+            }
+        }
+    }
+
+    Scored {
+        score: parts.total(),
+        parts,
+        reasons,
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+fn list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// The first part of a place in words, folded: "Rosario, AR" → "rosario".
+fn locality(place: &str) -> String {
+    fold(place.split(',').next().unwrap_or(place).trim())
+}
+
+fn place(us: &Side, them: &Side) -> (f32, Option<Reason>) {
+    if let (Some(a), Some(b)) = (us.place, them.place) {
+        if !locality(a).is_empty() && locality(a) == locality(b) {
+            let name = b.split(',').next().unwrap_or(b).trim().to_string();
+            return (1.0, Some(Reason::new("place", format!("both in {name}"))));
+        }
+    }
+    match (us.remote, them.remote) {
+        (Some(true), Some(true)) => {
+            return (
+                1.0,
+                Some(Reason::new("place", "both can work remotely".into())),
+            )
+        }
+        (_, Some(true)) => {
+            return (
+                0.9,
+                Some(Reason::new("place", "they can work remotely".into())),
+            )
+        }
+        (Some(true), _) => return (0.9, None),
+        _ => {}
+    }
+    match (us.country, them.country) {
+        (Some(a), Some(b)) if a.eq_ignore_ascii_case(b) => (
+            0.8,
+            Some(Reason::new(
+                "place",
+                format!("both based in {}", b.to_uppercase()),
+            )),
+        ),
+        (Some(_), Some(_)) if us.remote == Some(false) || them.remote == Some(false) => (0.0, None),
+        (Some(_), Some(_)) => (0.2, None),
+        _ => (0.4, None),
+    }
+}
+
+fn language(us: &Side, them: &Side, same: Option<Language>) -> (f32, Option<Reason>) {
+    let shared: Vec<Language> = us
+        .languages
+        .iter()
+        .copied()
+        .filter(|l| them.languages.contains(l))
+        .collect();
+    if !shared.is_empty() {
+        let names: Vec<&str> = shared.iter().map(|l| l.name()).collect();
+        return (
+            1.0,
+            Some(Reason::new(
+                "language",
+                format!("you both work in {}", list(&names)),
+            )),
+        );
+    }
+    if same.is_some() {
+        return (1.0, None);
+    }
+    if us.languages.is_empty() || them.languages.is_empty() {
+        (0.5, None)
+    } else {
+        (0.0, None)
+    }
+}
+
+fn deadline(them: &Side, today: NaiveDate) -> (f32, Option<Reason>) {
+    let Some(d) = them.deadline else {
+        return (1.0, None);
+    };
+    let days = (d - today).num_days();
+    let part = (days as f32 / COMFORTABLE_DAYS).clamp(0.3, 1.0);
+    let why = (days <= NEAR_DEADLINE_DAYS).then(|| {
+        Reason::new(
+            "deadline",
+            match days {
+                0 => "their deadline is today".to_string(),
+                1 => "their deadline is tomorrow".to_string(),
+                n => format!("their deadline is in {n} days"),
+            },
+        )
+    });
+    (part, why)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn side(kind: ProposalKind) -> Side<'static> {
+        Side {
+            kind,
+            place: None,
+            remote: None,
+            deadline: None,
+            published: NaiveDate::from_ymd_opt(2026, 11, 1)
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .expect("date"),
+            language: None,
+            country: None,
+            languages: &[],
+            stage: None,
+        }
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 22).expect("date")
+    }
+
+    #[test]
+    fn parts_sum_to_the_score_and_text_weighs_most() {
+        let us = side(ProposalKind::Need);
+        let them = side(ProposalKind::Offer);
+        let e = Evidence {
+            text: 0.5,
+            shared_words: vec!["hosting"],
+            ..Default::default()
+        };
+        let s = score(&us, &them, &e, today(), false);
+        assert!((s.score - s.parts.total()).abs() < 1e-6);
+        assert!((s.parts.text - 0.30).abs() < 1e-6);
+        assert_eq!(s.reasons[0].text, "they offer hosting");
+        let more = score(
+            &us,
+            &them,
+            &Evidence {
+                text: 0.6,
+                ..e.clone()
+            },
+            today(),
+            false,
+        );
+        assert!(more.score > s.score);
+    }
+
+    #[test]
+    fn reasons_speak_from_the_asking_coop() {
+        let spanish = [Language::Spanish, Language::English];
+        let us = Side {
+            languages: &spanish,
+            stage: Some(Stage::StartCoop),
+            ..side(ProposalKind::Need)
+        };
+        let only_spanish = [Language::Spanish];
+        let them = Side {
+            language: Some(Language::Spanish),
+            languages: &only_spanish,
+            remote: Some(true),
+            stage: Some(Stage::Established),
+            ..side(ProposalKind::Offer)
+        };
+        let e = Evidence {
+            text: 0.4,
+            shared_words: vec!["hosting", "servers"],
+            shared_tags: vec!["#rust"],
+            fewer_tags: 1,
+            reciprocal: Some("Accounting for a small coop"),
+        };
+        let s = score(&us, &them, &e, today(), true);
+        let texts: Vec<&str> = s.reasons.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "they offer hosting and servers in Spanish",
+                "both tagged #rust",
+                "they can work remotely",
+                "you both work in Spanish",
+                "you also offer what they need: \u{201c}Accounting for a small coop\u{201d}",
+                "they are an established coop and you are a start-coop",
+            ]
+        );
+        assert!((s.parts.reciprocity - RECIPROCITY_WEIGHT).abs() < 1e-6);
+        assert!((s.parts.pairing - PAIRING_WEIGHT).abs() < 1e-6);
+        // Without the preference there is no pairing boost.
+        let off = score(&us, &them, &e, today(), false);
+        assert_eq!(off.parts.pairing, 0.0);
+        assert!((s.score - off.score - PAIRING_WEIGHT).abs() < 1e-6);
+    }
+
+    #[test]
+    fn place_prefers_the_same_town_then_remote_then_the_same_country() {
+        let mut us = side(ProposalKind::Need);
+        let mut them = side(ProposalKind::Offer);
+        us.place = Some("Rosario, AR");
+        them.place = Some("rosario");
+        assert_eq!(place(&us, &them).0, 1.0);
+        them.place = Some("Córdoba, AR");
+        them.remote = Some(true);
+        assert_eq!(place(&us, &them).0, 0.9);
+        them.remote = Some(false);
+        us.country = Some("AR");
+        them.country = Some("ar");
+        assert_eq!(place(&us, &them).0, 0.8);
+        them.country = Some("UY");
+        assert_eq!(place(&us, &them).0, 0.0);
+        assert_eq!(
+            place(&side(ProposalKind::Need), &side(ProposalKind::Offer)).0,
+            0.4
+        );
+    }
+
+    #[test]
+    fn near_deadlines_are_said_and_lower_the_part() {
+        let mut them = side(ProposalKind::Offer);
+        assert_eq!(deadline(&them, today()).0, 1.0);
+        them.deadline = today().succ_opt();
+        let (part, why) = deadline(&them, today());
+        assert_eq!(part, 0.3);
+        assert_eq!(
+            why.map(|r| r.text).as_deref(),
+            Some("their deadline is tomorrow")
+        );
+        them.deadline = Some(today() + chrono::Days::new(60));
+        assert_eq!(deadline(&them, today()), (1.0, None));
+    }
+
+    #[test]
+    fn fresh_proposals_score_higher_than_old_ones() {
+        let us = side(ProposalKind::Need);
+        let fresh = Side {
+            published: today().and_hms_opt(0, 0, 0).expect("t"),
+            ..side(ProposalKind::Offer)
+        };
+        let old = Side {
+            published: NaiveDate::from_ymd_opt(2025, 11, 22)
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .expect("t"),
+            ..side(ProposalKind::Offer)
+        };
+        let e = Evidence::default();
+        let a = score(&us, &fresh, &e, today(), false);
+        let b = score(&us, &old, &e, today(), false);
+        assert!(a.parts.freshness > b.parts.freshness);
+        assert!(a.reasons.iter().any(|r| r.code == "fresh"));
+    }
+
+    #[test]
+    fn a_shared_tag_is_evidence_enough() {
+        assert!(!is_evidence(&Evidence::default()));
+        assert!(is_evidence(&Evidence {
+            shared_tags: vec!["#rust"],
+            ..Default::default()
+        }));
+        assert!(is_evidence(&Evidence {
+            text: MIN_TEXT,
+            ..Default::default()
+        }));
+    }
+}
