@@ -201,6 +201,16 @@ async fn run(db: TestDb, backend: &str, proposals: usize) {
     let server = tokio::spawn(async move {
         intercoop::server::run(served, listener, std::future::pending()).await
     });
+    // Measure a node at rest: wait for the matching index it builds at
+    // start-up (bounded).
+    let building = Instant::now();
+    while !state.services.matching_is_ready() && building.elapsed() < Duration::from_secs(900) {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    println!(
+        "    (matching index ready after {:.0} s)",
+        building.elapsed().as_secs_f64()
+    );
     let http = reqwest::Client::new();
     let rounds = 200;
     let node = host(NODES / 2);

@@ -114,11 +114,13 @@ pub async fn run(
     let housekeeping = tokio::spawn(housekeeping(state.services.clone()));
     let policy = tokio::spawn(watch_policy(state.services.clone()));
     let backfill = crate::federation::backfill::spawn(state.federation.clone());
+    let matching = tokio::spawn(keep_matching(state.services.clone()));
     let served = axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
         .await;
     housekeeping.abort();
     policy.abort();
+    matching.abort();
     // Progress is saved after every page; an interrupted page is read again.
     backfill.abort();
     worker.stop().await;
@@ -139,6 +141,24 @@ async fn housekeeping(services: crate::services::Services) {
             Ok(n) if n > 0 => tracing::info!(forgotten = n, "old received activity ids pruned"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "cannot prune received activity ids"),
+        }
+        if let Err(e) = services.prune_matching_journal().await {
+            tracing::warn!(error = %e, "cannot prune the matching journal");
+        }
+    }
+}
+
+/// Builds the matching index, then keeps it in step with the journal.
+async fn keep_matching(services: crate::services::Services) {
+    while let Err(e) = services.rebuild_matching().await {
+        tracing::warn!(error = %e, "cannot build the matching index; retrying");
+        tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+    }
+    let mut every = tokio::time::interval(crate::services::matching::FOLLOW_EVERY);
+    loop {
+        every.tick().await;
+        if let Err(e) = services.follow_matching().await {
+            tracing::warn!(error = %e, "cannot follow the matching journal");
         }
     }
 }

@@ -133,7 +133,7 @@ fn coop_view(
     }
 }
 
-fn proposal_view(state: &AppState, e: ProposalEntry) -> DirectoryProposalView {
+pub(super) fn proposal_view(state: &AppState, e: ProposalEntry) -> DirectoryProposalView {
     let urls = crate::federation::routes::urls(state);
     DirectoryProposalView {
         url: e

@@ -95,6 +95,11 @@ impl From<ServiceError> for ApiError {
                 e.retry_after = Some(seconds);
                 e
             }
+            ServiceError::Unavailable(m) => {
+                let mut e = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", m);
+                e.retry_after = Some(5);
+                e
+            }
             ServiceError::Internal(m) => {
                 tracing::error!(error = %m, "internal failure");
                 ApiError::new(

@@ -10,6 +10,7 @@ pub mod error;
 pub(crate) mod extract;
 mod follows;
 mod health;
+mod matches;
 pub mod openapi;
 mod patch;
 mod proposals;
@@ -49,6 +50,12 @@ pub fn router() -> Router<AppState> {
         .route("/followers/{id}/reject", post(follows::reject))
         .route("/remote-proposals", get(follows::remote_proposals))
         .route("/directory/proposals", get(directory::proposals))
+        .route("/proposals/{id}/matches", get(matches::for_proposal))
+        .route("/matches", get(matches::for_coop))
+        .route(
+            "/matches/settings",
+            get(matches::get_settings).put(matches::put_settings),
+        )
         .route("/directory/coops", get(directory::coops))
         .route(
             "/admin/nodes",

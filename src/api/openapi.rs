@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, auth, coop, coops, directory, follows, health, proposals};
+use super::{admin, auth, coop, coops, directory, follows, health, matches, proposals};
 
 struct BearerAuth;
 
@@ -31,6 +31,7 @@ impl Modify for BearerAuth {
         follows::follow, follows::list_following, follows::unfollow, follows::list_followers,
         follows::approve, follows::reject, follows::remote_proposals,
         directory::proposals, directory::coops,
+        matches::for_proposal, matches::for_coop, matches::get_settings, matches::put_settings,
         admin::nodes::list_nodes, admin::nodes::follow_node, admin::nodes::unfollow_node,
         admin::nodes::approve_node, admin::nodes::remove_follower_node,
         admin::policy::get_policy, admin::policy::put_policy,
@@ -48,6 +49,7 @@ impl Modify for BearerAuth {
         (name = "proposals", description = "Needs and offers"),
         (name = "follows", description = "Following coops on other servers, and their followers"),
         (name = "directory", description = "Every coop and open proposal this node knows, local and federated"),
+        (name = "matches", description = "Needs and offers that answer the signed-in coop's, with scores and reasons"),
         (name = "admin", description = "Node administration: local coops, other nodes, the federation policy (mode, blocks, allows, block lists), the record of admin actions"),
         (name = "node", description = "The node itself"),
     )

@@ -43,3 +43,33 @@ mod tests {
         assert!(!link.contains("javascript:"), "{link}");
     }
 }
+
+/// The words of (sanitised) HTML without its tags or entities, for
+/// matching. Tags become spaces so `<p>a</p><p>b</p>` stays two words.
+pub fn html_to_text(html: &str) -> String {
+    let spaced = html.replace('<', " <");
+    ammonia::Builder::empty()
+        .clean(&spaced)
+        .to_string()
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod html_text_tests {
+    use super::html_to_text;
+
+    #[test]
+    fn html_becomes_words() {
+        assert_eq!(
+            html_to_text("<p>Web&nbsp;hosting</p><p>R&amp;D <a href=\"x\">#rust</a></p>")
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            vec!["Web", "hosting", "R&D", "#rust"]
+        );
+    }
+}

@@ -9,6 +9,7 @@ pub mod directory;
 pub mod follows;
 pub mod inbox;
 pub mod login_limit;
+pub mod matching;
 pub mod nodes;
 mod outbox;
 mod passwords;
@@ -34,6 +35,9 @@ pub enum ServiceError {
     RateLimited { retry_after: std::time::Duration },
     #[error(transparent)]
     Store(StoreError),
+    /// Not ready yet (the matching index is still being built at start-up).
+    #[error("{0}")]
+    Unavailable(String),
     /// A fault of the node itself (no randomness, a hashing failure ...).
     #[error("{0}")]
     Internal(String),
@@ -87,6 +91,8 @@ pub struct Services {
     http: std::sync::Arc<std::sync::OnceLock<reqwest_middleware::ClientWithMiddleware>>,
     /// The federation policy in force (see services/policy.rs).
     policy: std::sync::Arc<policy::PolicyCache>,
+    /// The in-memory matching index (see services/matching.rs).
+    matching: std::sync::Arc<matching::Matching>,
 }
 
 impl Services {
@@ -99,6 +105,7 @@ impl Services {
             actors: Default::default(),
             http: Default::default(),
             policy: Default::default(),
+            matching: Default::default(),
         }
     }
 

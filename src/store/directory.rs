@@ -412,6 +412,50 @@ pub fn proposals(
     })
 }
 
+/// Open proposals by id, as listings show them: local ones, and remote
+/// ones only while listed (for matches, which the index finds among
+/// everything stored).
+pub fn proposals_by_id(
+    conn: &mut AnyConnection,
+    local_ids: &[String],
+    remote_ids: &[String],
+) -> StoreResult<Vec<ProposalEntry>> {
+    let mut out = Vec::new();
+    let placeholders = |n: usize| vec!["?"; n].join(", ");
+    if !local_ids.is_empty() {
+        let mut c = Conditions::new(conn);
+        c.and(
+            &format!("p.id IN ({})", placeholders(local_ids.len())),
+            local_ids.to_vec(),
+        );
+        out.extend(
+            c.bound(format!(
+                "SELECT {PROPOSAL_COLUMNS_LOCAL} FROM proposals p JOIN coops c ON c.id = p.coop_id \
+                 WHERE p.status = 'open'{}",
+                c.sql
+            ))
+            .load::<ProposalEntry>(conn)?,
+        );
+    }
+    if !remote_ids.is_empty() {
+        let mut c = Conditions::new(conn);
+        c.and(
+            &format!("rp.id IN ({})", placeholders(remote_ids.len())),
+            remote_ids.to_vec(),
+        );
+        out.extend(
+            c.bound(format!(
+                "SELECT {PROPOSAL_COLUMNS_REMOTE} FROM remote_proposals rp \
+                 JOIN remote_actors ra ON ra.id = rp.actor_id WHERE {}{}",
+                listed_actor(c.sqlite),
+                c.sql
+            ))
+            .load::<ProposalEntry>(conn)?,
+        );
+    }
+    Ok(out)
+}
+
 /// Coops by name, with how many match (capped like proposals).
 pub fn coops(
     conn: &mut AnyConnection,

@@ -15,6 +15,7 @@ pub mod directory;
 pub mod follows;
 mod group_commit;
 mod json;
+pub mod matching;
 mod migrations;
 pub mod node_actor;
 pub mod nodes;

@@ -33,7 +33,7 @@ async fn send(
 }
 
 /// Sends as `name`, correctly signed.
-async fn send_as(
+pub(crate) async fn send_as(
     s: &TestServer,
     remote: &Remote,
     name: &str,
@@ -67,7 +67,7 @@ async fn followers(s: &TestServer, token: &str, state: &str) -> Vec<String> {
         .collect()
 }
 
-async fn wait_received(
+pub(crate) async fn wait_received(
     remote: &Remote,
     what: &str,
     check: impl Fn(&(String, Value)) -> bool,
@@ -219,7 +219,7 @@ async fn bad_requests_are_refused_and_change_nothing() {
     s.stop().await;
 }
 
-fn proposal_note(remote: &Remote, n: u32, title: &str) -> Value {
+pub(crate) fn proposal_note(remote: &Remote, n: u32, title: &str) -> Value {
     // Shaped like Mitra's FEP-0837 proposals, with our category vocabulary.
     json!({
         "id": format!("{}/objects/{n}", remote.base()),
@@ -242,7 +242,7 @@ fn proposal_note(remote: &Remote, n: u32, title: &str) -> Value {
     })
 }
 
-fn wrap(remote: &Remote, kind: &str, n: &str, object: Value) -> Value {
+pub(crate) fn wrap(remote: &Remote, kind: &str, n: &str, object: Value) -> Value {
     json!({
         "@context": "https://www.w3.org/ns/activitystreams",
         "id": format!("{}/activities/{n}", remote.base()),

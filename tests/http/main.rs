@@ -13,5 +13,6 @@ mod directory;
 mod edges;
 mod federation;
 mod inbox;
+mod matches;
 mod proposals;
 mod proposals_list;

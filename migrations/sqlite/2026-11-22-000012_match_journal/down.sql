@@ -1,0 +1,14 @@
+DROP TABLE match_settings;
+DROP TRIGGER match_journal_remote_actors_delete;
+DROP TRIGGER match_journal_remote_actors_update;
+DROP TRIGGER match_journal_remote_actors_insert;
+DROP TRIGGER match_journal_coops_delete;
+DROP TRIGGER match_journal_coops_update;
+DROP TRIGGER match_journal_coops_insert;
+DROP TRIGGER match_journal_remote_proposals_delete;
+DROP TRIGGER match_journal_remote_proposals_update;
+DROP TRIGGER match_journal_remote_proposals_insert;
+DROP TRIGGER match_journal_proposals_delete;
+DROP TRIGGER match_journal_proposals_update;
+DROP TRIGGER match_journal_proposals_insert;
+DROP TABLE match_journal;

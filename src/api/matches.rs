@@ -1,0 +1,171 @@
+//! The signed-in coop's matches: for one of its proposals, or all of them.
+
+use axum::extract::{Path, State};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::directory::{proposal_view, DirectoryProposalView};
+use super::error::{ApiResult, ErrorBody};
+use super::extract::{ApiJson, ApiQuery, Auth};
+use crate::matching::score::{Parts, Reason};
+use crate::services::matching::{FoundMatch, MatchQuery, MatchSettings};
+use crate::state::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct MatchView {
+    /// The id of the signed-in coop's proposal this answers.
+    pub for_proposal: String,
+    /// The other coop's need or offer.
+    pub proposal: DirectoryProposalView,
+    /// The sum of `parts`: 0 to 1, plus up to 0.15 of boosts.
+    pub score: f32,
+    pub parts: Parts,
+    /// Why, in words, best reason first.
+    pub reasons: Vec<Reason>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MatchList {
+    pub items: Vec<MatchView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MatchPage {
+    pub items: Vec<MatchView>,
+    /// How many matches there are with these filters.
+    pub total: usize,
+    pub offset: usize,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct LimitParams {
+    /// 1 to 100, default 20.
+    pub limit: Option<i64>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct MatchParams {
+    /// Only matches of this category (the other proposal's).
+    pub category: Option<String>,
+    /// Only matches from coops of this node (`host[:port]`).
+    pub node: Option<String>,
+    /// 0 to 10000.
+    pub offset: Option<i64>,
+    /// 1 to 100, default 20.
+    pub limit: Option<i64>,
+}
+
+fn view(state: &AppState, m: FoundMatch) -> MatchView {
+    MatchView {
+        for_proposal: m.for_proposal,
+        proposal: proposal_view(state, m.proposal),
+        score: m.score,
+        parts: m.parts,
+        reasons: m.reasons,
+    }
+}
+
+/// Matches of one of the signed-in coop's open proposals, best first.
+#[utoipa::path(get, path = "/proposals/{id}/matches", tag = "matches", security(("bearer" = [])),
+    params(("id" = String, Path), LimitParams),
+    responses((status = 200, body = MatchList), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "Not a proposal of this coop"),
+        (status = 409, body = ErrorBody, description = "The proposal is closed"),
+        (status = 422, body = ErrorBody),
+        (status = 503, body = ErrorBody, description = "Matching is being prepared after a restart")))]
+pub async fn for_proposal(
+    State(state): State<AppState>,
+    Auth(viewer, _): Auth,
+    Path(id): Path<String>,
+    ApiQuery(params): ApiQuery<LimitParams>,
+) -> ApiResult<Json<MatchList>> {
+    let found = state
+        .services
+        .proposal_matches(&viewer, &id, params.limit)
+        .await?;
+    Ok(Json(MatchList {
+        items: found.into_iter().map(|m| view(&state, m)).collect(),
+    }))
+}
+
+/// Every match of the signed-in coop's open proposals, best first.
+#[utoipa::path(get, path = "/matches", tag = "matches", security(("bearer" = [])), params(MatchParams),
+    responses((status = 200, body = MatchPage), (status = 401, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+        (status = 503, body = ErrorBody, description = "Matching is being prepared after a restart")))]
+pub async fn for_coop(
+    State(state): State<AppState>,
+    Auth(viewer, _): Auth,
+    ApiQuery(params): ApiQuery<MatchParams>,
+) -> ApiResult<Json<MatchPage>> {
+    let page = state
+        .services
+        .coop_matches(
+            &viewer,
+            MatchQuery {
+                category: params.category,
+                node: params.node,
+                offset: params.offset,
+                limit: params.limit,
+            },
+        )
+        .await?;
+    Ok(Json(MatchPage {
+        items: page.items.into_iter().map(|m| view(&state, m)).collect(),
+        total: page.total,
+        offset: page.offset,
+    }))
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MatchSettingsView {
+    /// Boost matches between a start-coop and an established coop (the
+    /// coops' `stage`). Off unless turned on.
+    pub prefer_stage_pairing: bool,
+}
+
+fn settings_view(s: MatchSettings) -> MatchSettingsView {
+    MatchSettingsView {
+        prefer_stage_pairing: s.prefer_stage_pairing,
+    }
+}
+
+/// The signed-in coop's matching settings.
+#[utoipa::path(get, path = "/matches/settings", tag = "matches", security(("bearer" = [])),
+    responses((status = 200, body = MatchSettingsView), (status = 401, body = ErrorBody)))]
+pub async fn get_settings(
+    State(state): State<AppState>,
+    Auth(viewer, _): Auth,
+) -> ApiResult<Json<MatchSettingsView>> {
+    Ok(Json(settings_view(
+        state.services.match_settings(&viewer).await?,
+    )))
+}
+
+/// Changes the signed-in coop's matching settings (all fields).
+#[utoipa::path(put, path = "/matches/settings", tag = "matches", security(("bearer" = [])),
+    request_body = MatchSettingsView,
+    responses((status = 200, body = MatchSettingsView), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_settings(
+    State(state): State<AppState>,
+    Auth(viewer, _): Auth,
+    ApiJson(body): ApiJson<MatchSettingsView>,
+) -> ApiResult<Json<MatchSettingsView>> {
+    let saved = state
+        .services
+        .set_match_settings(
+            &viewer,
+            MatchSettings {
+                prefer_stage_pairing: body.prefer_stage_pairing,
+            },
+        )
+        .await?;
+    Ok(Json(settings_view(saved)))
+}

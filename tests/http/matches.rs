@@ -1,0 +1,355 @@
+//! Matches through the API on either backend: local needs meet local and
+//! followed remote offers, with reasons; edits, closes, deletes from other
+//! servers and restarts are followed; bad requests are refused.
+
+use std::time::Duration;
+
+use federation_tests::eventually;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::common::remote::Remote;
+use crate::common::{assert_error, TestServer, PASSWORD};
+use crate::inbox::{proposal_note, send_as, wait_received, wrap};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// The matches of a proposal once the index answers and `check` holds.
+async fn matches_when(
+    s: &TestServer,
+    token: &str,
+    id: &str,
+    what: &str,
+    check: impl Fn(&[Value]) -> bool,
+) -> Vec<Value> {
+    eventually(what, WAIT, || async {
+        let (st, page) = s
+            .get(&format!("/proposals/{id}/matches"), Some(token))
+            .await;
+        if st == StatusCode::SERVICE_UNAVAILABLE {
+            return None;
+        }
+        assert_eq!(st, StatusCode::OK, "{page}");
+        let items = page["items"].as_array().cloned().unwrap_or_default();
+        check(&items).then_some(items)
+    })
+    .await
+}
+
+fn ids(items: &[Value]) -> Vec<&str> {
+    items
+        .iter()
+        .map(|m| m["proposal"]["id"].as_str().unwrap())
+        .collect()
+}
+
+fn offer(title: &str, tags: &[&str]) -> Value {
+    json!({"kind": "offer", "category": "technical", "title": title, "tags": tags})
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn local_matches_follow_edits_closes_and_restarts() {
+    let s = TestServer::start().await;
+    let a = s.coop("cooplibre").await;
+    let b = s.coop("hostcoop").await;
+    let c = s.coop("gardeners").await;
+    let need = s
+        .publish(
+            &a,
+            json!({"kind": "need", "category": "technical", "title": "Web hosting for our servers",
+                   "description": "We need a place for our Django apps.", "tags": ["hosting"]}),
+        )
+        .await;
+    let need = need["id"].as_str().unwrap().to_string();
+    let hosting = s
+        .publish(&b, offer("Hosting and server administration", &["hosting"]))
+        .await;
+    let hosting = hosting["id"].as_str().unwrap().to_string();
+    // Another category, and an unrelated offer: neither is a match.
+    s.publish(
+        &b,
+        json!({"kind": "offer", "category": "knowledge", "title": "Hosting workshops",
+               "tags": ["hosting"]}),
+    )
+    .await;
+    s.publish(&c, offer("Garden tools to lend", &["garden"]))
+        .await;
+
+    let found = matches_when(&s, &a, &need, "the hosting offer", |m| !m.is_empty()).await;
+    assert_eq!(ids(&found), [hosting.as_str()]);
+    let m = &found[0];
+    assert_eq!(m["for_proposal"], need.as_str());
+    assert_eq!(m["proposal"]["coop"]["account"], "hostcoop@coops.test");
+    assert_eq!(m["proposal"]["kind"], "offer");
+    let parts: f64 = m["parts"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_f64().unwrap())
+        .sum();
+    assert!((parts - m["score"].as_f64().unwrap()).abs() < 1e-4, "{m}");
+    let reasons: Vec<&str> = m["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["text"].as_str().unwrap())
+        .collect();
+    assert!(reasons.contains(&"both tagged #hosting"), "{reasons:?}");
+    assert!(
+        reasons.iter().any(|r| r.starts_with("they offer")),
+        "{reasons:?}"
+    );
+    // And from the other side.
+    let back = matches_when(&s, &b, &hosting, "the need", |m| !m.is_empty()).await;
+    assert_eq!(ids(&back), [need.as_str()]);
+
+    // All of a coop's matches, with filters.
+    let page = |q: &'static str| {
+        let (s, a) = (&s, &a);
+        async move {
+            let (st, p) = s.get(&format!("/matches{q}"), Some(a)).await;
+            assert_eq!(st, StatusCode::OK, "{p}");
+            p["total"].as_u64().unwrap()
+        }
+    };
+    assert_eq!(page("").await, 1);
+    assert_eq!(page("?category=technical&node=coops.test").await, 1);
+    assert_eq!(page("?category=knowledge").await, 0);
+    assert_eq!(page("?node=elsewhere.test").await, 0);
+    assert_eq!(page("?offset=1").await, 1);
+
+    // Profile changes reach the index too: now both work in Spanish.
+    for token in [&a, &b] {
+        let (st, body) = s
+            .patch("/coop", token, json!({"languages": ["es-AR"]}))
+            .await;
+        assert_eq!(st, StatusCode::OK, "{body}");
+    }
+    matches_when(&s, &a, &need, "the shared language", |m| {
+        m.first().is_some_and(|m| {
+            m["reasons"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["text"] == "you both work in Spanish")
+        })
+    })
+    .await;
+
+    // An edit away from hosting ends the match; an edit back restores it.
+    let (st, body) = s
+        .patch(
+            &format!("/proposals/{hosting}"),
+            &b,
+            json!({"title": "Bicycle repairs", "tags": []}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    matches_when(&s, &a, &need, "no match after the edit", |m| m.is_empty()).await;
+    let (st, body) = s
+        .patch(
+            &format!("/proposals/{hosting}"),
+            &b,
+            json!({"title": "Hosting for coops", "tags": ["hosting"]}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    matches_when(&s, &a, &need, "the match again", |m| {
+        ids(m) == [hosting.as_str()]
+    })
+    .await;
+
+    // A restart rebuilds the same matches from what is stored.
+    let db = s.stop_keeping_db().await;
+    let s = TestServer::start_on(db).await;
+    let a = s.login("cooplibre@coops.test", PASSWORD).await;
+    let b = s.login("hostcoop@coops.test", PASSWORD).await;
+    matches_when(&s, &a, &need, "the match after a restart", |m| {
+        ids(m) == [hosting.as_str()]
+    })
+    .await;
+
+    // Closing the offer ends the match, and a closed proposal has none.
+    let (st, body) = s
+        .patch(
+            &format!("/proposals/{hosting}"),
+            &b,
+            json!({"status": "closed"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    matches_when(&s, &a, &need, "no match after the close", |m| m.is_empty()).await;
+    let (st, body) = s
+        .get(&format!("/proposals/{hosting}/matches"), Some(&b))
+        .await;
+    assert_error(st, &body, StatusCode::CONFLICT, "conflict");
+
+    // Bad requests.
+    let (st, body) = s.get("/proposals/nope/matches", Some(&a)).await;
+    assert_error(st, &body, StatusCode::NOT_FOUND, "not_found");
+    let (st, body) = s.get(&format!("/proposals/{need}/matches"), Some(&b)).await;
+    assert_error(st, &body, StatusCode::NOT_FOUND, "not_found");
+    let (st, body) = s
+        .get(&format!("/proposals/{need}/matches?limit=0"), Some(&a))
+        .await;
+    assert_error(
+        st,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    let (st, body) = s.get(&format!("/proposals/{need}/matches"), None).await;
+    assert_error(st, &body, StatusCode::UNAUTHORIZED, "unauthorized");
+    let (st, body) = s.get("/matches?category=bogus", Some(&a)).await;
+    assert_error(
+        st,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    let (st, body) = s.get("/matches?offset=-1", Some(&a)).await;
+    assert_error(
+        st,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_followed_remote_offer_matches_until_it_is_deleted() {
+    let s = TestServer::start().await;
+    let token = s.coop("fiqus").await;
+    let remote = Remote::start(&["ana"]).await;
+    let (st, f) = s
+        .post(
+            "/follows",
+            &token,
+            json!({"account": remote.account("ana")}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{f}");
+    let (_, sent) = wait_received(&remote, "our Follow", |(_, a)| a["type"] == "Follow").await;
+    let accept = wrap(&remote, "Accept", "accept-1", sent);
+    let (st, b) = send_as(&s, &remote, "ana", "/actors/fiqus/inbox", &accept).await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
+    let create = wrap(
+        &remote,
+        "Create",
+        "1",
+        proposal_note(&remote, 1, "Nextcloud hosting"),
+    );
+    let (st, b) = send_as(&s, &remote, "ana", "/inbox", &create).await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
+
+    let need = s
+        .publish(
+            &token,
+            json!({"kind": "need", "category": "technical",
+                   "title": "Nextcloud for our shared files", "tags": ["nextcloud"]}),
+        )
+        .await;
+    let need = need["id"].as_str().unwrap().to_string();
+    let found = matches_when(&s, &token, &need, "ana's offer", |m| !m.is_empty()).await;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        found[0]["proposal"]["coop"]["account"],
+        remote.account("ana")
+    );
+    assert_eq!(found[0]["proposal"]["coop"]["local"], false);
+    assert_eq!(found[0]["proposal"]["title"], "Nextcloud hosting");
+
+    let delete = wrap(
+        &remote,
+        "Delete",
+        "2",
+        json!(format!("{}/objects/1", remote.base())),
+    );
+    let (st, b) = send_as(&s, &remote, "ana", "/inbox", &delete).await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
+    matches_when(&s, &token, &need, "no match after the Delete", |m| {
+        m.is_empty()
+    })
+    .await;
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_start_coop_can_prefer_established_partners() {
+    let s = TestServer::start().await;
+    let young = s.coop("young").await;
+    let old = s.coop("old").await;
+    let peer = s.coop("peer").await;
+    for (token, stage) in [
+        (&young, "start-coop"),
+        (&old, "established"),
+        (&peer, "start-coop"),
+    ] {
+        let (st, body) = s.patch("/coop", token, json!({"stage": stage})).await;
+        assert_eq!(st, StatusCode::OK, "{body}");
+    }
+    let need = s
+        .publish(
+            &young,
+            json!({"kind": "need", "category": "knowledge", "title": "Mentoring on pricing"}),
+        )
+        .await;
+    let need = need["id"].as_str().unwrap().to_string();
+    let mentoring =
+        json!({"kind": "offer", "category": "knowledge", "title": "Mentoring on pricing"});
+    // The peer's offer first: on a tie the older key ranks first, so only
+    // the preference can put the established coop's offer ahead.
+    s.publish(&peer, mentoring.clone()).await;
+    let from_old = s.publish(&old, mentoring).await;
+
+    let pairing = |m: &Value| m["parts"]["pairing"].as_f64().unwrap();
+    let found = matches_when(&s, &young, &need, "both offers", |m| m.len() == 2).await;
+    assert!(found.iter().all(|m| pairing(m) == 0.0), "off by default");
+    assert_ne!(found[0]["proposal"]["id"], from_old["id"]);
+
+    let put = |value: Value| {
+        let (s, young) = (&s, &young);
+        async move {
+            s.call(
+                reqwest::Method::PUT,
+                "/matches/settings",
+                Some(young),
+                Some(json!({"prefer_stage_pairing": value})),
+            )
+            .await
+        }
+    };
+    let off = (StatusCode::OK, json!({"prefer_stage_pairing": false}));
+    assert_eq!(s.get("/matches/settings", Some(&young)).await, off);
+    let (st, body) = put(json!("yes")).await;
+    assert_error(
+        st,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert_eq!(
+        s.get("/matches/settings", Some(&young)).await,
+        off,
+        "unchanged"
+    );
+    let on = (StatusCode::OK, json!({"prefer_stage_pairing": true}));
+    assert_eq!(put(json!(true)).await, on);
+    assert_eq!(s.get("/matches/settings", Some(&young)).await, on);
+
+    let found = matches_when(&s, &young, &need, "both offers", |m| m.len() == 2).await;
+    assert_eq!(found[0]["proposal"]["id"], from_old["id"]);
+    assert!(pairing(&found[0]) > 0.0, "{}", found[0]);
+    assert_eq!(pairing(&found[1]), 0.0);
+    assert!(
+        found[0]["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["code"] == "pairing"),
+        "{}",
+        found[0]
+    );
+    s.stop().await;
+}
