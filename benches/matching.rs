@@ -4,7 +4,8 @@
 //! the time to build it (what start-up spends), the memory it holds per
 //! proposal (resident set growth), and the time to match one new proposal
 //! (analyse, index, find and score its matches), median and p95 over 200
-//! new proposals. The goal (issue 5) is a p95 under 10 ms at one million on
+//! new proposals; and the search for solidarity circles around 100 coops.
+//! The goal (issue 5) is a p95 under 10 ms at one million on
 //! one core: run it under `taskset -c 0`. `INTERCOOP_BENCH_PROPOSALS` picks
 //! other sizes (comma-separated). No network.
 
@@ -12,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{Duration as Days, NaiveDate, NaiveDateTime};
 use intercoop::domain::proposal::{Category, ProposalKind};
-use intercoop::matching::{CoopFacts, Document, Index, MatchOptions};
+use intercoop::matching::{circles, CoopFacts, Document, Index, MatchOptions};
 
 #[path = "support/mod.rs"]
 mod support;
@@ -21,6 +22,7 @@ use support::{ms, percentile, Rng};
 const PER_COOP: usize = 10;
 const ROUNDS: usize = 200;
 const BATCH: usize = 10_000;
+const CIRCLE_ROUNDS: usize = 100;
 const LANGUAGES: &[&str] = &["es", "en", "pt", "fr", "ca", "it", "de"];
 const COUNTRIES: &[&str] = &["AR", "GB", "ES", "BR", "FR", "IT", "DE", "UY", "MX", "PT"];
 
@@ -232,6 +234,18 @@ fn run(size: usize) {
         index.remove(&doc.key);
     }
     times.sort();
+
+    // Circles around coops spread over the set.
+    let mut circle_times: Vec<Duration> = Vec::with_capacity(CIRCLE_ROUNDS);
+    let mut rings = 0usize;
+    for r in 0..CIRCLE_ROUNDS {
+        let coop = format!("coop{}", (r * 7_919) % coops);
+        let t = Instant::now();
+        let found = circles::circles(&index, &coop, &opts, 20);
+        circle_times.push(t.elapsed());
+        rings += found.len();
+    }
+    circle_times.sort();
     println!("  {size} open proposals, {coops} coops");
     println!(
         "    build (start-up)           {:.1} s on {} threads, {} bytes per proposal resident",
@@ -248,6 +262,13 @@ fn run(size: usize) {
         ms(times[times.len() - 1]),
         ROUNDS,
         found as f64 / ROUNDS as f64
+    );
+    println!(
+        "    circles around one coop    median {}  p95 {}  ({} coops, {} circles found, up to 20 each)",
+        ms(percentile(&circle_times, 0.5)),
+        ms(percentile(&circle_times, 0.95)),
+        CIRCLE_ROUNDS,
+        rings
     );
 }
 

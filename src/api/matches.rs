@@ -9,7 +9,7 @@ use super::directory::{proposal_view, DirectoryProposalView};
 use super::error::{ApiResult, ErrorBody};
 use super::extract::{ApiJson, ApiQuery, Auth};
 use crate::matching::score::{Parts, Reason};
-use crate::services::matching::{FoundMatch, MatchQuery, MatchSettings};
+use crate::services::matching::{FoundCircle, FoundMatch, MatchQuery, MatchSettings};
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -168,4 +168,75 @@ pub async fn put_settings(
         )
         .await?;
     Ok(Json(settings_view(saved)))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExchangeView {
+    /// The offering coop's offer.
+    pub offer: DirectoryProposalView,
+    /// The next coop's need it answers.
+    pub need: DirectoryProposalView,
+    pub score: f32,
+    /// In words: "a@x offers “Hosting” for “Web hosting” of b@y".
+    pub text: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CircleView {
+    /// The weakest exchange's score.
+    pub score: f32,
+    /// The coops in ring order (`handle@node`), starting with yours; each
+    /// helps the next and the last helps you.
+    pub coops: Vec<String>,
+    pub exchanges: Vec<ExchangeView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CircleList {
+    pub items: Vec<CircleView>,
+}
+
+fn circle_view(state: &AppState, c: FoundCircle) -> CircleView {
+    let exchanges: Vec<ExchangeView> = c
+        .exchanges
+        .into_iter()
+        .map(|e| {
+            let offer = proposal_view(state, e.offer);
+            let need = proposal_view(state, e.need);
+            ExchangeView {
+                text: format!(
+                    "{} offers \u{201c}{}\u{201d} for \u{201c}{}\u{201d} of {}",
+                    offer.coop.account, offer.title, need.title, need.coop.account
+                ),
+                offer,
+                need,
+                score: e.score,
+            }
+        })
+        .collect();
+    CircleView {
+        score: c.score,
+        coops: exchanges
+            .iter()
+            .map(|e| e.offer.coop.account.clone())
+            .collect(),
+        exchanges,
+    }
+}
+
+/// Solidarity circles through the signed-in coop: rings of three or four
+/// coops, each offering what the next needs, best first.
+#[utoipa::path(get, path = "/circles", tag = "matches", security(("bearer" = [])), params(LimitParams),
+    responses((status = 200, body = CircleList), (status = 401, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+        (status = 503, body = ErrorBody, description = "Matching is being prepared after a restart")))]
+pub async fn circles(
+    State(state): State<AppState>,
+    Auth(viewer, _): Auth,
+    ApiQuery(params): ApiQuery<LimitParams>,
+) -> ApiResult<Json<CircleList>> {
+    let found = state.services.coop_circles(&viewer, params.limit).await?;
+    Ok(Json(CircleList {
+        items: found.into_iter().map(|c| circle_view(&state, c)).collect(),
+    }))
 }

@@ -52,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .route("/directory/proposals", get(directory::proposals))
         .route("/proposals/{id}/matches", get(matches::for_proposal))
         .route("/matches", get(matches::for_coop))
+        .route("/circles", get(matches::circles))
         .route(
             "/matches/settings",
             get(matches::get_settings).put(matches::put_settings),

@@ -170,6 +170,28 @@ impl Index {
         self.by_key.contains_key(key)
     }
 
+    /// The title of an indexed proposal.
+    pub fn title(&self, key: &str) -> Option<&str> {
+        let &slot = self.by_key.get(key)?;
+        self.entry(slot).map(|e| &*e.title)
+    }
+
+    /// The keys of a coop's indexed proposals of one kind.
+    pub fn proposals_of_kind(&self, coop: &str, kind: ProposalKind) -> Vec<String> {
+        self.coop_ids
+            .get(coop)
+            .map(|&c| {
+                self.coops[c as usize]
+                    .slots
+                    .iter()
+                    .filter_map(|&s| self.entry(s))
+                    .filter(|e| e.kind == kind)
+                    .map(|e| e.key.to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// The keys of a coop's indexed proposals.
     pub fn proposals_of(&self, coop: &str) -> Vec<String> {
         self.coop_ids

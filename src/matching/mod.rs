@@ -4,6 +4,7 @@
 
 pub mod analyze;
 pub mod categories;
+pub mod circles;
 pub mod document;
 pub mod eval;
 pub mod index;

@@ -84,6 +84,21 @@ pub struct MatchPage {
     pub offset: usize,
 }
 
+/// One exchange of a circle: `offer` answers `need`.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    pub offer: ProposalEntry,
+    pub need: ProposalEntry,
+    pub score: f32,
+}
+
+/// A ring of coops each helping the next, starting with the asking coop.
+#[derive(Debug, Clone)]
+pub struct FoundCircle {
+    pub score: f32,
+    pub exchanges: Vec<Exchange>,
+}
+
 /// What a coop asks of matching.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MatchSettings {
@@ -450,6 +465,78 @@ impl Services {
         }
         let found = self.raw_matches(&coop, vec![key(true, id)]).await?;
         let mut out = self.with_entries(found).await?;
+        out.truncate(limit);
+        Ok(out)
+    }
+
+    /// Rings of three or four coops through the signed-in coop, each
+    /// helping the next, best first.
+    pub async fn coop_circles(
+        &self,
+        viewer: &Viewer,
+        limit: Option<i64>,
+    ) -> ServiceResult<Vec<FoundCircle>> {
+        let coop = viewer.coop_id()?.to_string();
+        let limit = page_limit(limit)?;
+        self.matching_ready()?;
+        let settings = self.match_settings_of(&coop).await?;
+        let index = self.matching.index.clone();
+        let opts = MatchOptions {
+            limit: PER_PROPOSAL,
+            today: crate::store::now().date(),
+            pairing: settings.prefer_stage_pairing,
+        };
+        let anchor = key(true, &coop);
+        // Some rings may pass through coops not listed here: ask for more.
+        let rings = tokio::task::spawn_blocking(move || {
+            let index = index.read().map_err(poisoned)?;
+            Ok::<_, ServiceError>(crate::matching::circles::circles(
+                &index,
+                &anchor,
+                &opts,
+                limit * 2,
+            ))
+        })
+        .await
+        .map_err(|e| ServiceError::Internal(format!("circles: {e}")))??;
+        let (mut local, mut remote) = (Vec::new(), Vec::new());
+        for e in rings.iter().flat_map(|r| &r.edges) {
+            for k in [&e.offer, &e.need] {
+                match split_key(k) {
+                    Some((true, id)) => local.push(id.to_string()),
+                    Some((false, id)) => remote.push(id.to_string()),
+                    None => {}
+                }
+            }
+        }
+        let entries = self
+            .db
+            .read(move |conn| crate::store::directory::proposals_by_id(conn, &local, &remote))
+            .await?;
+        let by_key: HashMap<String, ProposalEntry> = entries
+            .into_iter()
+            .map(|e| (key(e.node.is_empty(), &e.id), e))
+            .collect();
+        let mut out: Vec<FoundCircle> = rings
+            .into_iter()
+            .filter_map(|r| {
+                let exchanges = r
+                    .edges
+                    .iter()
+                    .map(|e| {
+                        Some(Exchange {
+                            offer: by_key.get(&e.offer)?.clone(),
+                            need: by_key.get(&e.need)?.clone(),
+                            score: e.score,
+                        })
+                    })
+                    .collect::<Option<Vec<_>>>()?;
+                Some(FoundCircle {
+                    score: r.score,
+                    exchanges,
+                })
+            })
+            .collect();
         out.truncate(limit);
         Ok(out)
     }

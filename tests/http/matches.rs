@@ -353,3 +353,82 @@ async fn a_start_coop_can_prefer_established_partners() {
     );
     s.stop().await;
 }
+
+/// The circles of a coop once the index answers and `check` holds.
+async fn circles_when(
+    s: &TestServer,
+    token: &str,
+    what: &str,
+    check: impl Fn(&[Value]) -> bool,
+) -> Vec<Value> {
+    eventually(what, WAIT, || async {
+        let (st, page) = s.get("/circles", Some(token)).await;
+        if st == StatusCode::SERVICE_UNAVAILABLE {
+            return None;
+        }
+        assert_eq!(st, StatusCode::OK, "{page}");
+        let items = page["items"].as_array().cloned().unwrap_or_default();
+        check(&items).then_some(items)
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn three_coops_that_help_each_other_in_turn_form_a_circle() {
+    let s = TestServer::start().await;
+    let a = s.coop("hosts").await;
+    let b = s.coop("books").await;
+    let c = s.coop("webs").await;
+    let technical =
+        |kind: &str, title: &str| json!({"kind": kind, "category": "technical", "title": title});
+    s.publish(&a, technical("offer", "Server hosting")).await;
+    s.publish(&b, technical("need", "Server hosting")).await;
+    s.publish(&b, technical("offer", "Accounting software"))
+        .await;
+    s.publish(&c, technical("need", "Accounting software"))
+        .await;
+    let websites = s.publish(&c, technical("offer", "Website design")).await;
+    s.publish(&a, technical("need", "Website design")).await;
+
+    let found = circles_when(&s, &a, "the circle", |c| !c.is_empty()).await;
+    assert_eq!(found.len(), 1, "{found:?}");
+    let ring = &found[0];
+    assert_eq!(
+        ring["coops"],
+        json!(["hosts@coops.test", "books@coops.test", "webs@coops.test"])
+    );
+    assert_eq!(
+        ring["exchanges"][0]["text"],
+        "hosts@coops.test offers \u{201c}Server hosting\u{201d} for \u{201c}Server hosting\u{201d} of books@coops.test"
+    );
+    assert_eq!(ring["exchanges"][2]["offer"]["id"], websites["id"]);
+    let weakest = ring["exchanges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["score"].as_f64().unwrap())
+        .fold(f64::MAX, f64::min);
+    assert!((ring["score"].as_f64().unwrap() - weakest).abs() < 1e-6);
+    // The same ring, seen from another of its coops.
+    let from_b = circles_when(&s, &b, "the circle from books", |c| !c.is_empty()).await;
+    assert_eq!(
+        from_b[0]["coops"],
+        json!(["books@coops.test", "webs@coops.test", "hosts@coops.test"])
+    );
+
+    // Without the website offer, the ring is broken.
+    let id = websites["id"].as_str().unwrap();
+    let (st, body) = s
+        .patch(&format!("/proposals/{id}"), &c, json!({"status": "closed"}))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    circles_when(&s, &a, "no circle", |c| c.is_empty()).await;
+    let (st, body) = s.get("/circles?limit=0", Some(&a)).await;
+    assert_error(
+        st,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    s.stop().await;
+}
