@@ -128,11 +128,16 @@ pub struct MatchSettingsView {
     /// Boost matches between a start-coop and an established coop (the
     /// coops' `stage`). Off unless turned on.
     pub prefer_stage_pairing: bool,
+    /// Be notified of new matches scoring at least this much (0 to 1.15);
+    /// `null` or absent: no notifications.
+    #[serde(default)]
+    pub notify_min_score: Option<f64>,
 }
 
 fn settings_view(s: MatchSettings) -> MatchSettingsView {
     MatchSettingsView {
         prefer_stage_pairing: s.prefer_stage_pairing,
+        notify_min_score: s.notify_min_score,
     }
 }
 
@@ -164,6 +169,7 @@ pub async fn put_settings(
             &viewer,
             MatchSettings {
                 prefer_stage_pairing: body.prefer_stage_pairing,
+                notify_min_score: body.notify_min_score,
             },
         )
         .await?;
@@ -239,4 +245,104 @@ pub async fn circles(
     Ok(Json(CircleList {
         items: found.into_iter().map(|c| circle_view(&state, c)).collect(),
     }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NotificationView {
+    pub id: String,
+    /// The id of the signed-in coop's proposal the new match answers.
+    pub for_proposal: String,
+    /// The other coop's need or offer.
+    pub proposal: DirectoryProposalView,
+    pub score: f64,
+    pub created_at: String,
+    pub read: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NotificationPage {
+    pub items: Vec<NotificationView>,
+    /// How many notifications there are (read and unread, or unread).
+    pub total: i64,
+    pub offset: i64,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct NotificationParams {
+    /// Only unread ones.
+    pub unread: Option<bool>,
+    /// 0 to 10000.
+    pub offset: Option<i64>,
+    /// 1 to 100, default 20.
+    pub limit: Option<i64>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MarkRead {
+    /// The notifications to mark read (at most 100); absent: all of them.
+    pub ids: Option<Vec<String>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Marked {
+    /// How many were unread and are now read.
+    pub marked: usize,
+}
+
+/// Notifications of new matches scoring at least the coop's threshold
+/// (`notify_min_score` in the settings), newest first.
+#[utoipa::path(get, path = "/matches/notifications", tag = "matches", security(("bearer" = [])),
+    params(NotificationParams),
+    responses((status = 200, body = NotificationPage), (status = 401, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn notifications(
+    State(state): State<AppState>,
+    Auth(viewer, _): Auth,
+    ApiQuery(params): ApiQuery<NotificationParams>,
+) -> ApiResult<Json<NotificationPage>> {
+    let page = state
+        .services
+        .match_notifications(
+            &viewer,
+            params.unread.unwrap_or(false),
+            params.offset,
+            params.limit,
+        )
+        .await?;
+    Ok(Json(NotificationPage {
+        items: page
+            .items
+            .into_iter()
+            .map(|n| NotificationView {
+                id: n.id,
+                for_proposal: n.for_proposal,
+                proposal: proposal_view(&state, n.proposal),
+                score: n.score,
+                created_at: n.created_at.and_utc().to_rfc3339(),
+                read: n.read,
+            })
+            .collect(),
+        total: page.total,
+        offset: page.offset,
+    }))
+}
+
+/// Marks notifications read.
+#[utoipa::path(post, path = "/matches/notifications/read", tag = "matches", security(("bearer" = [])),
+    request_body = MarkRead,
+    responses((status = 200, body = Marked), (status = 401, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn mark_read(
+    State(state): State<AppState>,
+    Auth(viewer, _): Auth,
+    ApiJson(body): ApiJson<MarkRead>,
+) -> ApiResult<Json<Marked>> {
+    let marked = state
+        .services
+        .mark_match_notifications_read(&viewer, body.ids)
+        .await?;
+    Ok(Json(Marked { marked }))
 }

@@ -53,6 +53,8 @@ pub fn router() -> Router<AppState> {
         .route("/proposals/{id}/matches", get(matches::for_proposal))
         .route("/matches", get(matches::for_coop))
         .route("/circles", get(matches::circles))
+        .route("/matches/notifications", get(matches::notifications))
+        .route("/matches/notifications/read", post(matches::mark_read))
         .route(
             "/matches/settings",
             get(matches::get_settings).put(matches::put_settings),

@@ -32,7 +32,7 @@ impl Modify for BearerAuth {
         follows::approve, follows::reject, follows::remote_proposals,
         directory::proposals, directory::coops,
         matches::for_proposal, matches::for_coop, matches::get_settings, matches::put_settings,
-        matches::circles,
+        matches::circles, matches::notifications, matches::mark_read,
         admin::nodes::list_nodes, admin::nodes::follow_node, admin::nodes::unfollow_node,
         admin::nodes::approve_node, admin::nodes::remove_follower_node,
         admin::policy::get_policy, admin::policy::put_policy,

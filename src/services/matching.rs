@@ -63,6 +63,9 @@ struct Follow {
 pub struct Matching {
     index: Arc<RwLock<Index>>,
     follow: Mutex<Follow>,
+    /// Changed proposals (key, coop key) whose new matches are still to be
+    /// notified.
+    to_notify: Mutex<std::collections::VecDeque<(String, String)>>,
 }
 
 /// One match of one of the asking coop's proposals.
@@ -100,10 +103,40 @@ pub struct FoundCircle {
 }
 
 /// What a coop asks of matching.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MatchSettings {
     /// Boost pairs of a start-coop and an established coop.
     pub prefer_stage_pairing: bool,
+    /// Notify new matches scoring at least this much; `None`: off.
+    pub notify_min_score: Option<f64>,
+}
+
+/// The highest score a match can have (parts and boosts).
+pub const MAX_SCORE: f64 = 1.15;
+/// Changed proposals whose new matches are looked for per journal pass;
+/// more wait for the next pass.
+const NOTIFY_PER_PASS: usize = 200;
+/// Changed proposals waiting to be looked at; past this, the oldest are
+/// dropped (with a warning), so a burst cannot grow memory without bound.
+const NOTIFY_BACKLOG: usize = 10_000;
+
+/// A notification of a new match, with what a listing shows of it.
+#[derive(Debug, Clone)]
+pub struct MatchNotification {
+    pub id: String,
+    pub for_proposal: String,
+    pub proposal: ProposalEntry,
+    pub score: f64,
+    pub created_at: chrono::NaiveDateTime,
+    pub read: bool,
+}
+
+/// A page of notifications.
+#[derive(Debug, Clone)]
+pub struct NotificationPage {
+    pub items: Vec<MatchNotification>,
+    pub total: i64,
+    pub offset: i64,
 }
 
 /// `GET /matches` as the edges receive it.
@@ -260,6 +293,8 @@ impl Services {
                 .collect()
         };
         if fresh.is_empty() {
+            // Still work through changes waiting to be notified.
+            self.notify_new_matches(Vec::new()).await?;
             return Ok(0);
         }
         // Each subject once, in its current state.
@@ -291,6 +326,13 @@ impl Services {
                 Ok::<_, StoreError>(out)
             })
             .await?;
+        let changed: Vec<(String, String)> = loaded
+            .iter()
+            .filter_map(|c| match c {
+                Change::Proposal(k, Some(doc)) => Some((k.clone(), doc.coop.clone())),
+                _ => None,
+            })
+            .collect();
         let index = self.matching.index.clone();
         tokio::task::spawn_blocking(move || {
             let mut index = index.write().map_err(poisoned)?;
@@ -310,14 +352,182 @@ impl Services {
         })
         .await
         .map_err(|e| ServiceError::Internal(format!("matching update: {e}")))??;
-        let mut f = self.matching.follow.lock().map_err(poisoned)?;
-        for e in &fresh {
-            f.applied.insert(e.seq);
-            f.watermark = f.watermark.max(e.seq);
+        {
+            let mut f = self.matching.follow.lock().map_err(poisoned)?;
+            for e in &fresh {
+                f.applied.insert(e.seq);
+                f.watermark = f.watermark.max(e.seq);
+            }
+            let low = f.watermark - LOOKBACK;
+            f.applied = f.applied.split_off(&low);
         }
-        let low = f.watermark - LOOKBACK;
-        f.applied = f.applied.split_off(&low);
+        self.notify_new_matches(changed).await?;
         Ok(fresh.len())
+    }
+
+    /// Records notifications for the new matches of proposals just created
+    /// or edited: to the coops that want them (their own proposal met one
+    /// scoring at or above their threshold). Every process may do this for
+    /// the same change; a pair is recorded once.
+    async fn notify_new_matches(&self, changed: Vec<(String, String)>) -> ServiceResult<usize> {
+        let changed: Vec<(String, String)> = {
+            let mut queue = self.matching.to_notify.lock().map_err(poisoned)?;
+            queue.extend(changed);
+            if queue.len() > NOTIFY_BACKLOG {
+                let dropped = queue.len() - NOTIFY_BACKLOG;
+                queue.drain(..dropped);
+                tracing::warn!(
+                    dropped,
+                    "too many changes to look for new matches in; skipped the oldest"
+                );
+            }
+            let n = queue.len().min(NOTIFY_PER_PASS);
+            queue.drain(..n).collect()
+        };
+        if changed.is_empty() {
+            return Ok(0);
+        }
+        let thresholds: HashMap<String, f64> = self
+            .db
+            .read(rows::notify_thresholds)
+            .await?
+            .into_iter()
+            .map(|(coop, t)| (key(true, &coop), t))
+            .collect();
+        if thresholds.is_empty() {
+            return Ok(0);
+        }
+        let index = self.matching.index.clone();
+        let now = crate::store::now();
+        let opts = MatchOptions {
+            limit: PER_PROPOSAL,
+            today: now.date(),
+            pairing: false,
+        };
+        let notes = tokio::task::spawn_blocking(move || {
+            let index = index.read().map_err(poisoned)?;
+            let mut notes = Vec::new();
+            let mut note = |coop: &str, ours: &str, other: &str, score: f32| {
+                let (Some((true, coop_id)), Some((true, proposal_id))) =
+                    (split_key(coop), split_key(ours))
+                else {
+                    return;
+                };
+                notes.push(rows::NotificationRow {
+                    id: super::new_id(),
+                    coop_id: coop_id.to_string(),
+                    proposal_id: proposal_id.to_string(),
+                    other_key: other.to_string(),
+                    score: f64::from(score),
+                    created_at: now,
+                    read_at: None,
+                });
+            };
+            for (changed, coop) in &changed {
+                for m in index.matches(changed, &opts).unwrap_or_default() {
+                    let score = f64::from(m.score);
+                    if thresholds.get(&m.coop).is_some_and(|t| score >= *t) {
+                        note(&m.coop, &m.key, changed, m.score);
+                    }
+                    if thresholds.get(coop).is_some_and(|t| score >= *t) {
+                        note(coop, changed, &m.key, m.score);
+                    }
+                }
+            }
+            Ok::<_, ServiceError>(notes)
+        })
+        .await
+        .map_err(|e| ServiceError::Internal(format!("match notifications: {e}")))??;
+        if notes.is_empty() {
+            return Ok(0);
+        }
+        Ok(self
+            .db
+            .write(move |conn| rows::add_notifications(conn, &notes))
+            .await?)
+    }
+
+    /// The signed-in coop's notifications of new matches, newest first;
+    /// those whose other proposal is gone or no longer listed are left out.
+    pub async fn match_notifications(
+        &self,
+        viewer: &Viewer,
+        unread_only: bool,
+        offset: Option<i64>,
+        limit: Option<i64>,
+    ) -> ServiceResult<NotificationPage> {
+        let coop = viewer.coop_id()?.to_string();
+        let limit = page_limit(limit)? as i64;
+        let offset = offset.unwrap_or(0);
+        if !(0..=crate::domain::limits::DIRECTORY_OFFSET_MAX).contains(&offset) {
+            return Err(invalid(
+                "offset",
+                format!(
+                    "must be between 0 and {}",
+                    crate::domain::limits::DIRECTORY_OFFSET_MAX
+                ),
+            ));
+        }
+        let (list, total) = self
+            .db
+            .read(move |conn| rows::notifications(conn, &coop, unread_only, offset, limit))
+            .await?;
+        let (mut local, mut remote) = (Vec::new(), Vec::new());
+        for n in &list {
+            match split_key(&n.other_key) {
+                Some((true, id)) => local.push(id.to_string()),
+                Some((false, id)) => remote.push(id.to_string()),
+                None => {}
+            }
+        }
+        let entries = self
+            .db
+            .read(move |conn| crate::store::directory::proposals_by_id(conn, &local, &remote))
+            .await?;
+        let by_key: HashMap<String, ProposalEntry> = entries
+            .into_iter()
+            .map(|e| (key(e.node.is_empty(), &e.id), e))
+            .collect();
+        Ok(NotificationPage {
+            items: list
+                .into_iter()
+                .filter_map(|n| {
+                    Some(MatchNotification {
+                        proposal: by_key.get(&n.other_key)?.clone(),
+                        id: n.id,
+                        for_proposal: n.proposal_id,
+                        score: n.score,
+                        created_at: n.created_at,
+                        read: n.read_at.is_some(),
+                    })
+                })
+                .collect(),
+            total,
+            offset,
+        })
+    }
+
+    /// Marks the signed-in coop's notifications read: those named, or all.
+    pub async fn mark_match_notifications_read(
+        &self,
+        viewer: &Viewer,
+        ids: Option<Vec<String>>,
+    ) -> ServiceResult<usize> {
+        let coop = viewer.coop_id()?.to_string();
+        if ids
+            .as_ref()
+            .is_some_and(|i| i.len() > crate::domain::limits::PAGE_SIZE_MAX as usize)
+        {
+            return Err(invalid(
+                "ids",
+                format!("at most {} at a time", crate::domain::limits::PAGE_SIZE_MAX),
+            ));
+        }
+        let now = crate::store::now();
+        Ok(self
+            .db
+            .write(move |conn| rows::mark_read(conn, &coop, ids.as_deref(), now))
+            .await?)
     }
 
     /// Forgets journal entries no process needs any more.
@@ -330,12 +540,13 @@ impl Services {
 
     async fn match_settings_of(&self, coop: &str) -> ServiceResult<MatchSettings> {
         let coop = coop.to_string();
-        let prefer_stage_pairing = self
+        let row = self
             .db
-            .read(move |conn| rows::prefers_stage_pairing(conn, &coop))
+            .read(move |conn| rows::settings(conn, &coop))
             .await?;
         Ok(MatchSettings {
-            prefer_stage_pairing,
+            prefer_stage_pairing: row.prefer_stage_pairing,
+            notify_min_score: row.notify_min_score,
         })
     }
 
@@ -351,8 +562,20 @@ impl Services {
         settings: MatchSettings,
     ) -> ServiceResult<MatchSettings> {
         let coop = viewer.coop_id()?.to_string();
+        if let Some(t) = settings.notify_min_score {
+            if !(0.0..=MAX_SCORE).contains(&t) {
+                return Err(invalid(
+                    "notify_min_score",
+                    format!("must be between 0 and {MAX_SCORE}, or null to turn notifications off"),
+                ));
+            }
+        }
+        let row = rows::SettingsRow {
+            prefer_stage_pairing: settings.prefer_stage_pairing,
+            notify_min_score: settings.notify_min_score,
+        };
         self.db
-            .write(move |conn| rows::set_stage_pairing(conn, &coop, settings.prefer_stage_pairing))
+            .write(move |conn| rows::save_settings(conn, &coop, row))
             .await?;
         Ok(settings)
     }

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamp};
+use diesel::sql_types::{BigInt, Bool, Double, Nullable, Text, Timestamp};
 
 use super::{AnyConnection, StoreResult};
 
@@ -181,30 +181,154 @@ pub fn prune_journal(conn: &mut AnyConnection, keep: i64) -> StoreResult<usize> 
     )
 }
 
-/// Whether a coop prefers start-coop/established pairings (false when it
-/// never said).
-pub fn prefers_stage_pairing(conn: &mut AnyConnection, coop_id: &str) -> StoreResult<bool> {
-    #[derive(QueryableByName)]
-    struct Setting {
-        #[diesel(sql_type = Bool)]
-        prefer_stage_pairing: bool,
-    }
-    Ok(
-        diesel::sql_query("SELECT prefer_stage_pairing FROM match_settings WHERE coop_id = $1")
-            .bind::<Text, _>(coop_id)
-            .get_result::<Setting>(conn)
-            .optional()?
-            .is_some_and(|s| s.prefer_stage_pairing),
-    )
+/// What a coop asks of matching (defaults when it never said).
+#[derive(Debug, Clone, Copy, Default, PartialEq, QueryableByName)]
+pub struct SettingsRow {
+    #[diesel(sql_type = Bool)]
+    pub prefer_stage_pairing: bool,
+    #[diesel(sql_type = Nullable<Double>)]
+    pub notify_min_score: Option<f64>,
 }
 
-pub fn set_stage_pairing(conn: &mut AnyConnection, coop_id: &str, prefer: bool) -> StoreResult<()> {
-    diesel::sql_query(
-        "INSERT INTO match_settings (coop_id, prefer_stage_pairing) VALUES ($1, $2) \
-         ON CONFLICT (coop_id) DO UPDATE SET prefer_stage_pairing = excluded.prefer_stage_pairing",
+pub fn settings(conn: &mut AnyConnection, coop_id: &str) -> StoreResult<SettingsRow> {
+    Ok(diesel::sql_query(
+        "SELECT prefer_stage_pairing, notify_min_score FROM match_settings WHERE coop_id = $1",
     )
     .bind::<Text, _>(coop_id)
-    .bind::<Bool, _>(prefer)
+    .get_result::<SettingsRow>(conn)
+    .optional()?
+    .unwrap_or_default())
+}
+
+pub fn save_settings(conn: &mut AnyConnection, coop_id: &str, s: SettingsRow) -> StoreResult<()> {
+    diesel::sql_query(
+        "INSERT INTO match_settings (coop_id, prefer_stage_pairing, notify_min_score) \
+         VALUES ($1, $2, $3) ON CONFLICT (coop_id) DO UPDATE SET \
+         prefer_stage_pairing = excluded.prefer_stage_pairing, \
+         notify_min_score = excluded.notify_min_score",
+    )
+    .bind::<Text, _>(coop_id)
+    .bind::<Bool, _>(s.prefer_stage_pairing)
+    .bind::<Nullable<Double>, _>(s.notify_min_score)
     .execute(conn)?;
     Ok(())
+}
+
+/// Every coop that wants notifications, with its threshold.
+pub fn notify_thresholds(conn: &mut AnyConnection) -> StoreResult<Vec<(String, f64)>> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Text)]
+        coop_id: String,
+        #[diesel(sql_type = Double)]
+        notify_min_score: f64,
+    }
+    Ok(diesel::sql_query(
+        "SELECT coop_id, notify_min_score FROM match_settings WHERE notify_min_score IS NOT NULL",
+    )
+    .load::<Row>(conn)?
+    .into_iter()
+    .map(|r| (r.coop_id, r.notify_min_score))
+    .collect())
+}
+
+/// A notification of a new match.
+#[derive(Debug, Clone, PartialEq, QueryableByName)]
+pub struct NotificationRow {
+    #[diesel(sql_type = Text)]
+    pub id: String,
+    #[diesel(sql_type = Text)]
+    pub coop_id: String,
+    #[diesel(sql_type = Text)]
+    pub proposal_id: String,
+    #[diesel(sql_type = Text)]
+    pub other_key: String,
+    #[diesel(sql_type = Double)]
+    pub score: f64,
+    #[diesel(sql_type = Timestamp)]
+    pub created_at: NaiveDateTime,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    pub read_at: Option<NaiveDateTime>,
+}
+
+/// Records notifications; a pair already notified is left as it is.
+/// Returns how many are new.
+pub fn add_notifications(conn: &mut AnyConnection, rows: &[NotificationRow]) -> StoreResult<usize> {
+    let mut added = 0;
+    for r in rows {
+        added += diesel::sql_query(
+            "INSERT INTO match_notifications (id, coop_id, proposal_id, other_key, score, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+        )
+        .bind::<Text, _>(&r.id)
+        .bind::<Text, _>(&r.coop_id)
+        .bind::<Text, _>(&r.proposal_id)
+        .bind::<Text, _>(&r.other_key)
+        .bind::<Double, _>(r.score)
+        .bind::<Timestamp, _>(r.created_at)
+        .execute(conn)?;
+    }
+    Ok(added)
+}
+
+/// A coop's notifications, newest first, and how many there are.
+pub fn notifications(
+    conn: &mut AnyConnection,
+    coop_id: &str,
+    unread_only: bool,
+    offset: i64,
+    limit: i64,
+) -> StoreResult<(Vec<NotificationRow>, i64)> {
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let filter = if unread_only {
+        " AND read_at IS NULL"
+    } else {
+        ""
+    };
+    let rows = diesel::sql_query(format!(
+        "SELECT id, coop_id, proposal_id, other_key, score, created_at, read_at \
+         FROM match_notifications WHERE coop_id = $1{filter} \
+         ORDER BY created_at DESC, id DESC LIMIT {limit} OFFSET {offset}"
+    ))
+    .bind::<Text, _>(coop_id)
+    .load(conn)?;
+    let total = diesel::sql_query(format!(
+        "SELECT COUNT(*) AS n FROM match_notifications WHERE coop_id = $1{filter}"
+    ))
+    .bind::<Text, _>(coop_id)
+    .get_result::<Count>(conn)?
+    .n;
+    Ok((rows, total))
+}
+
+/// Marks a coop's notifications read: the ones named, or all. Returns how
+/// many changed.
+pub fn mark_read(
+    conn: &mut AnyConnection,
+    coop_id: &str,
+    ids: Option<&[String]>,
+    now: NaiveDateTime,
+) -> StoreResult<usize> {
+    let base = "UPDATE match_notifications SET read_at = $1 WHERE coop_id = $2 AND read_at IS NULL";
+    match ids {
+        None => Ok(diesel::sql_query(base)
+            .bind::<Timestamp, _>(now)
+            .bind::<Text, _>(coop_id)
+            .execute(conn)?),
+        Some(ids) => {
+            let mut n = 0;
+            for id in ids {
+                n += diesel::sql_query(format!("{base} AND id = $3"))
+                    .bind::<Timestamp, _>(now)
+                    .bind::<Text, _>(coop_id)
+                    .bind::<Text, _>(id)
+                    .execute(conn)?;
+            }
+            Ok(n)
+        }
+    }
 }

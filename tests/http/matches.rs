@@ -320,7 +320,10 @@ async fn a_start_coop_can_prefer_established_partners() {
             .await
         }
     };
-    let off = (StatusCode::OK, json!({"prefer_stage_pairing": false}));
+    let off = (
+        StatusCode::OK,
+        json!({"prefer_stage_pairing": false, "notify_min_score": null}),
+    );
     assert_eq!(s.get("/matches/settings", Some(&young)).await, off);
     let (st, body) = put(json!("yes")).await;
     assert_error(
@@ -334,7 +337,10 @@ async fn a_start_coop_can_prefer_established_partners() {
         off,
         "unchanged"
     );
-    let on = (StatusCode::OK, json!({"prefer_stage_pairing": true}));
+    let on = (
+        StatusCode::OK,
+        json!({"prefer_stage_pairing": true, "notify_min_score": null}),
+    );
     assert_eq!(put(json!(true)).await, on);
     assert_eq!(s.get("/matches/settings", Some(&young)).await, on);
 
@@ -430,5 +436,123 @@ async fn three_coops_that_help_each_other_in_turn_form_a_circle() {
         StatusCode::UNPROCESSABLE_ENTITY,
         "validation_failed",
     );
+    s.stop().await;
+}
+
+async fn notifications(s: &TestServer, token: &str, query: &str) -> Value {
+    let (st, page) = s
+        .get(&format!("/matches/notifications{query}"), Some(token))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{page}");
+    page
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn new_matches_above_the_threshold_are_notified_once() {
+    let s = TestServer::start().await;
+    let seeker = s.coop("seeker").await;
+    let giver = s.coop("giver").await;
+    let other = s.coop("other").await;
+    let picky = s.coop("picky").await;
+    // Only changes after start-up are new matches: wait for the index.
+    eventually("matching ready", WAIT, || async {
+        let (st, _) = s.get("/matches", Some(&seeker)).await;
+        (st == StatusCode::OK).then_some(())
+    })
+    .await;
+    let put = |token: &str, value: Value| {
+        let (s, token) = (&s, token.to_string());
+        async move {
+            s.call(
+                reqwest::Method::PUT,
+                "/matches/settings",
+                Some(&token),
+                Some(json!({"prefer_stage_pairing": false, "notify_min_score": value})),
+            )
+            .await
+        }
+    };
+    let (st, body) = put(&seeker, json!(2.0)).await;
+    assert_error(
+        st,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    let (st, body) = put(&seeker, json!(0.3)).await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    assert_eq!(body["notify_min_score"], 0.3);
+    let (st, _) = put(&picky, json!(1.15)).await;
+    assert_eq!(st, StatusCode::OK);
+
+    let hosting = |kind: &str| {
+        json!({"kind": kind, "category": "technical", "title": "Web hosting for servers",
+               "tags": ["hosting"]})
+    };
+    let need = s.publish(&seeker, hosting("need")).await;
+    s.publish(&picky, hosting("need")).await;
+    let offer = s.publish(&giver, hosting("offer")).await;
+    let page = eventually("a notification", WAIT, || async {
+        let page = notifications(&s, &seeker, "").await;
+        (page["total"] == 1).then_some(page)
+    })
+    .await;
+    let n = &page["items"][0];
+    assert_eq!(n["for_proposal"], need["id"]);
+    assert_eq!(n["proposal"]["id"], offer["id"]);
+    assert_eq!(n["read"], false);
+    assert!(n["score"].as_f64().unwrap() >= 0.3, "{n}");
+
+    // An edit does not notify the same pair again; a second offer does.
+    let id = offer["id"].as_str().unwrap();
+    let (st, body) = s
+        .patch(
+            &format!("/proposals/{id}"),
+            &giver,
+            json!({"description": "On our own servers."}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    let second = s.publish(&other, hosting("offer")).await;
+    let page = eventually("the second notification", WAIT, || async {
+        let page = notifications(&s, &seeker, "").await;
+        (page["items"][0]["proposal"]["id"] == second["id"]).then_some(page)
+    })
+    .await;
+    assert_eq!(page["total"], 2, "{page}");
+    // Coops without a threshold, or with one too high, get nothing.
+    assert_eq!(notifications(&s, &giver, "").await["total"], 0);
+    assert_eq!(notifications(&s, &picky, "").await["total"], 0);
+
+    let first = page["items"][1]["id"].as_str().unwrap().to_string();
+    let (st, body) = s
+        .post(
+            "/matches/notifications/read",
+            &seeker,
+            json!({"ids": [first]}),
+        )
+        .await;
+    assert_eq!((st, body), (StatusCode::OK, json!({"marked": 1})));
+    assert_eq!(notifications(&s, &seeker, "?unread=true").await["total"], 1);
+    let too_many: Vec<String> = (0..101).map(|i| i.to_string()).collect();
+    let (st, body) = s
+        .post(
+            "/matches/notifications/read",
+            &seeker,
+            json!({"ids": too_many}),
+        )
+        .await;
+    assert_error(
+        st,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    let (st, body) = s
+        .post("/matches/notifications/read", &seeker, json!({}))
+        .await;
+    assert_eq!((st, body), (StatusCode::OK, json!({"marked": 1})));
+    assert_eq!(notifications(&s, &seeker, "?unread=true").await["total"], 0);
+    assert_eq!(notifications(&s, &seeker, "").await["total"], 2);
     s.stop().await;
 }

@@ -1,0 +1,2 @@
+DROP TABLE match_notifications;
+ALTER TABLE match_settings DROP COLUMN notify_min_score;
