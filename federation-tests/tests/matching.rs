@@ -1,0 +1,102 @@
+//! Matching across nodes: a need on alpha and an offer on beta, whose
+//! nodes follow each other, match on both nodes, and a close on beta ends
+//! the match on alpha.
+
+use federation_tests::steps::{node_entry, WAIT};
+use federation_tests::{eventually, Node};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+async fn follow_node(node: &Node, admin: &str, other: &Node) {
+    let (st, body) = node
+        .post_as(admin, "/admin/nodes", json!({"domain": other.domain()}))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{body}");
+    eventually("the node follow accepted", WAIT, || async {
+        node_entry(node, admin, &other.domain())
+            .await
+            .filter(|n| n["following"] == "accepted")
+    })
+    .await;
+}
+
+async fn publish(node: &Node, token: &str, body: Value) -> String {
+    let (st, body) = node.post_as(token, "/proposals", body).await;
+    assert_eq!(st, StatusCode::CREATED, "{body}");
+    body["id"].as_str().expect("id").to_string()
+}
+
+/// The accounts of the coops matching `id`, once `ok` holds.
+async fn matched(node: &Node, token: &str, id: &str, what: &str, ok: impl Fn(&[String]) -> bool) {
+    eventually(what, WAIT, || async {
+        let (st, body) = node
+            .get_as(token, &format!("/proposals/{id}/matches"))
+            .await;
+        if st == StatusCode::SERVICE_UNAVAILABLE {
+            return None;
+        }
+        assert_eq!(st, StatusCode::OK, "{body}");
+        let accounts: Vec<String> = body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|m| {
+                m["proposal"]["coop"]["account"]
+                    .as_str()
+                    .expect("account")
+                    .to_string()
+            })
+            .collect();
+        ok(&accounts).then_some(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_need_on_alpha_and_an_offer_on_beta_match_on_both_nodes() {
+    let nodes = Node::start_all(&[("alpha", 2), ("beta", 3)]).await;
+    let (alpha, beta) = (&nodes[0], &nodes[1]);
+    let (alpha_admin, beta_admin) = tokio::join!(alpha.admin(), beta.admin());
+    let (fiqus, cotech) = tokio::join!(alpha.coop("fiqus"), beta.coop("cotech"));
+    follow_node(alpha, &alpha_admin, beta).await;
+    follow_node(beta, &beta_admin, alpha).await;
+
+    let need = publish(
+        alpha,
+        &fiqus,
+        json!({"kind": "need", "category": "technical", "title": "Alojamiento web para nuestros servidores",
+               "tags": ["hosting"]}),
+    )
+    .await;
+    let offer = publish(
+        beta,
+        &cotech,
+        json!({"kind": "offer", "category": "technical", "title": "Web hosting on renewable energy",
+               "tags": ["hosting"]}),
+    )
+    .await;
+    let cotech_account = beta.account("cotech");
+    let fiqus_account = alpha.account("fiqus");
+    matched(alpha, &fiqus, &need, "beta's offer on alpha", |a| {
+        a == [cotech_account.clone()]
+    })
+    .await;
+    matched(beta, &cotech, &offer, "alpha's need on beta", |a| {
+        a == [fiqus_account.clone()]
+    })
+    .await;
+
+    // Closed on beta: gone from alpha's matches too.
+    let (st, body) = beta
+        .patch_as(
+            &cotech,
+            &format!("/proposals/{offer}"),
+            json!({"status": "closed"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    matched(alpha, &fiqus, &need, "no match after the close", |a| {
+        a.is_empty()
+    })
+    .await;
+}
