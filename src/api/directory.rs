@@ -140,7 +140,13 @@ pub(super) fn proposal_view(state: &AppState, e: ProposalEntry) -> DirectoryProp
             .ap_id
             .clone()
             .unwrap_or_else(|| urls.proposal(&e.id).to_string()),
-        coop: coop_view(state, &e.node, &e.handle, &e.coop_name, None),
+        coop: coop_view(
+            state,
+            &e.node,
+            &e.handle,
+            &e.coop_name,
+            e.coop_ap_id.as_deref(),
+        ),
         tags: serde_json::from_str(&e.tags).unwrap_or_default(),
         published_at: e.published_at.and_utc().to_rfc3339(),
         id: e.id,

@@ -93,6 +93,9 @@ pub struct ProposalEntry {
     /// The ActivityPub id of a remote proposal.
     #[diesel(sql_type = Nullable<Text>)]
     pub ap_id: Option<String>,
+    /// The ActivityPub id of a remote proposal's coop.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub coop_ap_id: Option<String>,
     #[diesel(sql_type = Timestamp)]
     pub published_at: NaiveDateTime,
 }
@@ -325,10 +328,12 @@ fn page<T>(
 
 const PROPOSAL_COLUMNS_LOCAL: &str = "p.id AS id, '' AS node, c.handle AS handle, \
      c.display_name AS coop_name, p.kind AS kind, p.category AS category, p.title AS title, \
-     p.tags AS tags, CAST(NULL AS TEXT) AS ap_id, p.created_at AS published_at";
+     p.tags AS tags, CAST(NULL AS TEXT) AS ap_id, CAST(NULL AS TEXT) AS coop_ap_id, \
+     p.created_at AS published_at";
 const PROPOSAL_COLUMNS_REMOTE: &str = "rp.id AS id, ra.host AS node, ra.username AS handle, \
      ra.display_name AS coop_name, rp.kind AS kind, rp.category AS category, \
-     rp.title AS title, rp.tags AS tags, rp.ap_id AS ap_id, rp.published_at AS published_at";
+     rp.title AS title, rp.tags AS tags, rp.ap_id AS ap_id, ra.ap_id AS coop_ap_id, \
+     rp.published_at AS published_at";
 
 /// Open proposals, newest first, with how many match (exactly up to
 /// [`count_bound`]).

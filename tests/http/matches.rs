@@ -258,6 +258,8 @@ async fn a_followed_remote_offer_matches_until_it_is_deleted() {
         remote.account("ana")
     );
     assert_eq!(found[0]["proposal"]["coop"]["local"], false);
+    // The coop's id on its own server, not a URL of ours.
+    assert_eq!(found[0]["proposal"]["coop"]["url"], remote.actor("ana"));
     assert_eq!(found[0]["proposal"]["title"], "Nextcloud hosting");
 
     let delete = wrap(
