@@ -117,3 +117,73 @@ async fn connections_get_the_session_settings() {
         .value;
     assert_eq!(value.to_lowercase(), expected, "{name}");
 }
+
+/// The matching journal is filled by triggers on both backends: every
+/// insert, update and delete of the tables matching reads, in order; the
+/// changed rows read back by id, and what is gone is not found.
+#[tokio::test]
+async fn triggers_fill_the_matching_journal() {
+    use diesel::connection::SimpleConnection;
+    use intercoop::store::matching;
+
+    let test_db = TestDb::new();
+    let db = Db::connect(&test_db.url, 2).expect("connect");
+    db.migrate().expect("migrate");
+    let head = db.read(matching::journal_head).await.expect("head");
+    let (entries, found, gone) = db
+        .write(move |conn| {
+            conn.batch_execute(
+                "INSERT INTO coops (id, handle, display_name, about, about_html, languages, sectors, \
+                 networks, public_contact, private_contact, created_at, updated_at, \
+                 manually_approves_followers) VALUES ('c1', 'one', 'One', '', '', '[\"es\"]', '[]', \
+                 '[]', '{}', '{}', '2026-11-22 10:00:00', '2026-11-22 10:00:00', false);
+                 INSERT INTO proposals (id, coop_id, kind, category, title, description, \
+                 description_html, tags, remote, status, search_text, created_at, updated_at) VALUES \
+                 ('p1', 'c1', 'need', 'technical', 'Hosting', '', '', '[]', false, 'open', '', \
+                 '2026-11-22 10:00:00', '2026-11-22 10:00:00'), \
+                 ('p2', 'c1', 'offer', 'technical', 'Design', '', '', '[]', true, 'open', '', \
+                 '2026-11-22 10:00:00', '2026-11-22 10:00:00');
+                 UPDATE proposals SET title = 'Web hosting' WHERE id = 'p1';
+                 UPDATE proposals SET status = 'closed' WHERE id = 'p2';",
+            )
+            .map_err(StoreError::from)?;
+            let entries = matching::journal_after(conn, head, 100)?;
+            let ids = vec!["p1".to_string(), "p2".to_string(), "p3".to_string()];
+            let found = matching::documents_by_id(conn, true, &ids)?;
+            conn.batch_execute("DELETE FROM coops WHERE id = 'c1'")
+                .map_err(StoreError::from)?;
+            let gone = matching::documents_by_id(conn, true, &ids)?;
+            Ok::<_, StoreError>((entries, found, gone))
+        })
+        .await
+        .expect("writes");
+    let seen: Vec<(String, String)> = entries
+        .iter()
+        .map(|e| (e.subject.clone(), e.subject_id.clone()))
+        .collect();
+    let expected: Vec<(String, String)> = [
+        ("coop", "c1"),
+        ("proposal", "p1"),
+        ("proposal", "p2"),
+        ("proposal", "p1"),
+        ("proposal", "p2"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(seen, expected);
+    assert!(entries.windows(2).all(|w| w[0].seq < w[1].seq));
+    // Only the open one reads back; the closed one and the unknown do not.
+    assert_eq!(
+        found
+            .iter()
+            .map(|r| (r.id.as_str(), r.title.as_str()))
+            .collect::<Vec<_>>(),
+        [("p1", "Web hosting")]
+    );
+    assert_eq!(found[0].remote, Some(false));
+    // The cascade from the coop removed its proposals, and said so.
+    assert!(gone.is_empty());
+    let after = db.read(matching::journal_head).await.expect("head");
+    assert_eq!(after - head, 8, "the coop and its two proposals deleted");
+}

@@ -303,26 +303,49 @@ impl Services {
             .map(|e| (e.subject.clone(), e.subject_id.clone()))
             .collect();
         let domain = self.urls.domain();
+        // Read in four lists; what is not found is gone (or closed).
+        let mut wanted: HashMap<&'static str, Vec<String>> = HashMap::new();
+        for (subject, id) in subjects {
+            let subject = match subject.as_str() {
+                "proposal" => "proposal",
+                "remote_proposal" => "remote_proposal",
+                "coop" => "coop",
+                "actor" => "actor",
+                _ => continue,
+            };
+            wanted.entry(subject).or_default().push(id);
+        }
         let loaded = self
             .db
             .read(move |conn| {
                 let mut out = Vec::new();
-                for (subject, id) in subjects {
-                    let change = match subject.as_str() {
-                        "proposal" | "remote_proposal" => {
-                            let local = subject == "proposal";
-                            let row = rows::document(conn, local, &id)?;
-                            Change::Proposal(key(local, &id), row.and_then(|r| document(local, r)))
+                for (subject, ids) in wanted {
+                    let local = matches!(subject, "proposal" | "coop");
+                    if matches!(subject, "proposal" | "remote_proposal") {
+                        let mut found: HashMap<String, DocumentRow> =
+                            rows::documents_by_id(conn, local, &ids)?
+                                .into_iter()
+                                .map(|r| (r.id.clone(), r))
+                                .collect();
+                        for id in ids {
+                            let doc = found.remove(&id).and_then(|r| document(local, r));
+                            out.push(Change::Proposal(key(local, &id), doc));
                         }
-                        "coop" | "actor" => {
-                            let local = subject == "coop";
-                            let row = rows::coop(conn, local, &id)?;
-                            Change::Coop(key(local, &id), row.map(|r| facts(r, &domain)))
+                    } else {
+                        let mut found: HashMap<String, CoopRow> =
+                            rows::coops_by_id(conn, local, &ids)?
+                                .into_iter()
+                                .map(|r| (r.id.clone(), r))
+                                .collect();
+                        for id in ids {
+                            let coop = found.remove(&id).map(|r| facts(r, &domain));
+                            out.push(Change::Coop(key(local, &id), coop));
                         }
-                        _ => continue,
-                    };
-                    out.push(change);
+                    }
                 }
+                // Coops first, so a new coop's facts are there for its
+                // proposals' language fallback.
+                out.sort_by_key(|c| matches!(c, Change::Proposal(..)));
                 Ok::<_, StoreError>(out)
             })
             .await?;

@@ -101,22 +101,43 @@ pub fn documents(
     )
 }
 
-/// One open proposal, if it is (still) there and open.
-pub fn document(
+/// The ones of `ids` that are (still) there and open.
+pub fn documents_by_id(
     conn: &mut AnyConnection,
     local: bool,
-    id: &str,
-) -> StoreResult<Option<DocumentRow>> {
+    ids: &[String],
+) -> StoreResult<Vec<DocumentRow>> {
     let (sql, column) = if local {
         (LOCAL, "p.id")
     } else {
         (REMOTE, "rp.id")
     };
-    Ok(diesel::sql_query(format!("{sql} AND {column} = $1"))
-        .bind::<Text, _>(id)
-        .get_result(conn)
-        .optional()?)
+    let mut out = Vec::new();
+    for chunk in ids.chunks(IN_LIST) {
+        out.extend(in_list(&format!("{sql} AND {column} IN"), chunk).load(conn)?);
+    }
+    Ok(out)
 }
+
+/// `{head} ($1, $2, ...)` with `ids` bound.
+fn in_list(
+    head: &str,
+    ids: &[String],
+) -> diesel::query_builder::BoxedSqlQuery<
+    'static,
+    <AnyConnection as diesel::Connection>::Backend,
+    diesel::query_builder::SqlQuery,
+> {
+    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let mut q = diesel::sql_query(format!("{head} ({})", marks.join(", "))).into_boxed();
+    for id in ids {
+        q = q.bind::<Text, _>(id.clone());
+    }
+    q
+}
+
+/// Ids bound per `IN (...)` list.
+const IN_LIST: usize = 500;
 
 /// Coops (local, or remote actors) after `after` in id order.
 pub fn coops(
@@ -133,13 +154,18 @@ pub fn coops(
     )
 }
 
-/// One coop's facts, if it is there.
-pub fn coop(conn: &mut AnyConnection, local: bool, id: &str) -> StoreResult<Option<CoopRow>> {
+/// The facts of the ones of `ids` that are there.
+pub fn coops_by_id(
+    conn: &mut AnyConnection,
+    local: bool,
+    ids: &[String],
+) -> StoreResult<Vec<CoopRow>> {
     let sql = if local { LOCAL_COOPS } else { REMOTE_COOPS };
-    Ok(diesel::sql_query(format!("{sql} WHERE id = $1"))
-        .bind::<Text, _>(id)
-        .get_result(conn)
-        .optional()?)
+    let mut out = Vec::new();
+    for chunk in ids.chunks(IN_LIST) {
+        out.extend(in_list(&format!("{sql} WHERE id IN"), chunk).load(conn)?);
+    }
+    Ok(out)
 }
 
 /// The latest journal entry's number (0 when empty).

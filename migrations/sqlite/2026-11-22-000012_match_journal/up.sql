@@ -11,7 +11,10 @@ CREATE TRIGGER match_journal_proposals_insert AFTER INSERT ON proposals BEGIN
     INSERT INTO match_journal (subject, subject_id) VALUES ('proposal', NEW.id);
 END;
 
-CREATE TRIGGER match_journal_proposals_update AFTER UPDATE ON proposals BEGIN
+-- Not for the title index's own key, set right after each insert
+-- (000011): that is no change of the proposal.
+CREATE TRIGGER match_journal_proposals_update AFTER UPDATE ON proposals
+WHEN OLD.fts_key IS NOT NULL BEGIN
     INSERT INTO match_journal (subject, subject_id) VALUES ('proposal', NEW.id);
 END;
 
@@ -23,7 +26,10 @@ CREATE TRIGGER match_journal_remote_proposals_insert AFTER INSERT ON remote_prop
     INSERT INTO match_journal (subject, subject_id) VALUES ('remote_proposal', NEW.id);
 END;
 
-CREATE TRIGGER match_journal_remote_proposals_update AFTER UPDATE ON remote_proposals BEGIN
+-- Not for the title index's own key, set right after each insert
+-- (000011): that is no change of the proposal.
+CREATE TRIGGER match_journal_remote_proposals_update AFTER UPDATE ON remote_proposals
+WHEN OLD.fts_key IS NOT NULL BEGIN
     INSERT INTO match_journal (subject, subject_id) VALUES ('remote_proposal', NEW.id);
 END;
 
