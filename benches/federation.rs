@@ -292,6 +292,7 @@ async fn outbound(name: &str, db: TestDb, sign_ceiling: f64) {
             public_key_pem: String::new(),
             country: None,
             languages: Vec::new(),
+            stage: None,
             fetched_at: now,
         })
         .collect();

@@ -421,6 +421,11 @@ impl Node {
         .await
     }
 
+    pub async fn put_as(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(self.http.put(self.api(path)).bearer_auth(token).json(&body))
+            .await
+    }
+
     pub async fn delete_as(&self, token: &str, path: &str) -> StatusCode {
         self.send(self.http.delete(self.api(path)).bearer_auth(token))
             .await

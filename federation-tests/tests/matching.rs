@@ -1,6 +1,7 @@
 //! Matching across nodes: a need on alpha and an offer on beta, whose
-//! nodes follow each other, match on both nodes, and a close on beta ends
-//! the match on alpha.
+//! nodes follow each other, match on both nodes, with what only the wire
+//! carries (the other coop's stage, whether help can be given remotely)
+//! taken into account, and a close on beta ends the match on alpha.
 
 use federation_tests::steps::{node_entry, WAIT};
 use federation_tests::{eventually, Node};
@@ -26,8 +27,14 @@ async fn publish(node: &Node, token: &str, body: Value) -> String {
     body["id"].as_str().expect("id").to_string()
 }
 
-/// The accounts of the coops matching `id`, once `ok` holds.
-async fn matched(node: &Node, token: &str, id: &str, what: &str, ok: impl Fn(&[String]) -> bool) {
+/// The matches of `id`, once the accounts of their coops satisfy `ok`.
+async fn matched(
+    node: &Node,
+    token: &str,
+    id: &str,
+    what: &str,
+    ok: impl Fn(&[String]) -> bool,
+) -> Vec<Value> {
     eventually(what, WAIT, || async {
         let (st, body) = node
             .get_as(token, &format!("/proposals/{id}/matches"))
@@ -47,9 +54,27 @@ async fn matched(node: &Node, token: &str, id: &str, what: &str, ok: impl Fn(&[S
                     .to_string()
             })
             .collect();
-        ok(&accounts).then_some(())
+        ok(&accounts).then(|| body["items"].as_array().expect("items").clone())
     })
     .await
+}
+
+/// The reason codes and words of a match.
+fn reasons(m: &Value) -> Vec<(String, String)> {
+    m["reasons"]
+        .as_array()
+        .expect("reasons")
+        .iter()
+        .map(|r| {
+            let s = |k: &str| r[k].as_str().expect("reason field").to_string();
+            (s("code"), s("text"))
+        })
+        .collect()
+}
+
+async fn set_stage(node: &Node, token: &str, stage: &str) {
+    let (st, body) = node.patch_as(token, "/coop", json!({"stage": stage})).await;
+    assert_eq!(st, StatusCode::OK, "{body}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -58,6 +83,18 @@ async fn a_need_on_alpha_and_an_offer_on_beta_match_on_both_nodes() {
     let (alpha, beta) = (&nodes[0], &nodes[1]);
     let (alpha_admin, beta_admin) = tokio::join!(alpha.admin(), beta.admin());
     let (fiqus, cotech) = tokio::join!(alpha.coop("fiqus"), beta.coop("cotech"));
+    // A start-up on alpha that prefers established partners; beta's coop
+    // is established. Each node learns the other's stage from its actor.
+    set_stage(alpha, &fiqus, "start-coop").await;
+    set_stage(beta, &cotech, "established").await;
+    let (st, body) = alpha
+        .put_as(
+            &fiqus,
+            "/matches/settings",
+            json!({"prefer_stage_pairing": true, "notify_min_score": null}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
     follow_node(alpha, &alpha_admin, beta).await;
     follow_node(beta, &beta_admin, alpha).await;
 
@@ -65,26 +102,44 @@ async fn a_need_on_alpha_and_an_offer_on_beta_match_on_both_nodes() {
         alpha,
         &fiqus,
         json!({"kind": "need", "category": "technical", "title": "Alojamiento web para nuestros servidores",
-               "tags": ["hosting"]}),
+               "tags": ["hosting"], "place": "Rosario", "remote": true}),
     )
     .await;
     let offer = publish(
         beta,
         &cotech,
         json!({"kind": "offer", "category": "technical", "title": "Web hosting on renewable energy",
-               "tags": ["hosting"]}),
+               "tags": ["hosting"], "place": "Leeds", "remote": true}),
     )
     .await;
     let cotech_account = beta.account("cotech");
     let fiqus_account = alpha.account("fiqus");
-    matched(alpha, &fiqus, &need, "beta's offer on alpha", |a| {
+    let found = matched(alpha, &fiqus, &need, "beta's offer on alpha", |a| {
         a == [cotech_account.clone()]
     })
     .await;
-    matched(beta, &cotech, &offer, "alpha's need on beta", |a| {
+    let why = reasons(&found[0]);
+    assert!(
+        why.iter().any(|(code, _)| code == "pairing"),
+        "beta's stage reached alpha: {why:?}"
+    );
+    assert!(
+        why.contains(&("place".into(), "both can work remotely".into())),
+        "beta's remote flag reached alpha: {why:?}"
+    );
+    let found = matched(beta, &cotech, &offer, "alpha's need on beta", |a| {
         a == [fiqus_account.clone()]
     })
     .await;
+    let why = reasons(&found[0]);
+    assert!(
+        why.contains(&("place".into(), "both can work remotely".into())),
+        "alpha's remote flag reached beta: {why:?}"
+    );
+    assert!(
+        !why.iter().any(|(code, _)| code == "pairing"),
+        "cotech did not ask for pairing: {why:?}"
+    );
 
     // Closed on beta: gone from alpha's matches too.
     let (st, body) = beta

@@ -230,6 +230,9 @@ pub struct RemoteProposalView {
     pub tags: Vec<String>,
     pub quantity: Option<Quantity>,
     pub place: Option<String>,
+    /// Whether it can be given or taken remotely; null when the sender
+    /// does not say.
+    pub remote: Option<bool>,
     pub deadline: Option<DateTime<Utc>>,
     pub published_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -249,6 +252,7 @@ impl RemoteProposalView {
             tags: p.tags,
             quantity: p.quantity,
             place: p.place,
+            remote: p.remote,
             deadline: p.deadline.map(utc),
             published_at: utc(p.published_at),
             updated_at: utc(p.updated_at),

@@ -28,6 +28,8 @@ pub struct RemoteActor {
     pub country: Option<String>,
     /// BCP 47 tags, from `knowsLanguage`.
     pub languages: Vec<String>,
+    /// From Intercoop's `stage`, when the actor gives one.
+    pub stage: Option<crate::domain::coop::Stage>,
     pub fetched_at: NaiveDateTime,
 }
 
@@ -68,6 +70,9 @@ pub struct RemoteProposal {
     pub tags: Vec<String>,
     pub quantity: Option<Quantity>,
     pub place: Option<String>,
+    /// Whether it can be given or taken remotely (Intercoop's `remote`);
+    /// `None` when the sender does not say.
+    pub remote: Option<bool>,
     pub deadline: Option<NaiveDateTime>,
     pub url: Option<String>,
     pub published_at: NaiveDateTime,

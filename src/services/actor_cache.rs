@@ -70,6 +70,7 @@ mod tests {
             public_key_pem: String::new(),
             country: None,
             languages: Vec::new(),
+            stage: None,
             fetched_at: crate::store::now(),
         }
     }

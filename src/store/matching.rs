@@ -30,7 +30,7 @@ pub struct DocumentRow {
     pub tags: String,
     #[diesel(sql_type = Nullable<Text>)]
     pub place: Option<String>,
-    /// Unknown for remote proposals (not a field on the wire).
+    /// `None` when a remote sender does not say.
     #[diesel(sql_type = Nullable<Bool>)]
     pub remote: Option<bool>,
     /// `YYYY-MM-DD`, possibly followed by a time.
@@ -75,11 +75,10 @@ const LOCAL: &str = "SELECT p.id AS id, p.coop_id AS coop_id, p.kind AS kind, \
      p.created_at AS published_at FROM proposals p WHERE p.status = 'open'";
 const REMOTE: &str = "SELECT rp.id AS id, rp.actor_id AS coop_id, rp.kind AS kind, \
      rp.category AS category, rp.title AS title, rp.content_html AS body, rp.tags AS tags, \
-     rp.place AS place, CAST(NULL AS BOOLEAN) AS remote, CAST(rp.deadline AS TEXT) AS deadline, \
+     rp.place AS place, rp.remote AS remote, CAST(rp.deadline AS TEXT) AS deadline, \
      rp.published_at AS published_at FROM remote_proposals rp WHERE 1 = 1";
 const LOCAL_COOPS: &str = "SELECT id, '' AS host, country, languages, stage FROM coops";
-const REMOTE_COOPS: &str = "SELECT id, host, country, languages, \
-     CAST(NULL AS TEXT) AS stage FROM remote_actors";
+const REMOTE_COOPS: &str = "SELECT id, host, country, languages, stage FROM remote_actors";
 
 /// Open proposals after `after` in id order, `limit` at most: `local`
 /// ones or remote ones.

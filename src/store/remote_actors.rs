@@ -25,12 +25,17 @@ pub(super) struct Row {
     fetched_at: NaiveDateTime,
     country: Option<String>,
     languages: String,
+    stage: Option<String>,
 }
 
 impl From<Row> for RemoteActor {
     fn from(r: Row) -> Self {
         RemoteActor {
             country: r.country,
+            stage: r
+                .stage
+                .as_deref()
+                .and_then(crate::domain::coop::Stage::parse),
             // Written by `From<&RemoteActor>`; a damaged list only loses the filter.
             languages: serde_json::from_str(&r.languages).unwrap_or_default(),
             id: r.id,
@@ -66,6 +71,7 @@ impl From<&RemoteActor> for Row {
             fetched_at: a.fetched_at,
             country: a.country.clone(),
             languages: super::json::to_text(&a.languages),
+            stage: a.stage.map(|s| s.as_str().to_string()),
         }
     }
 }

@@ -29,6 +29,7 @@ struct Row {
     published_at: NaiveDateTime,
     updated_at: NaiveDateTime,
     received_at: NaiveDateTime,
+    remote: Option<bool>,
 }
 
 fn corrupt(column: &str, value: &str) -> StoreError {
@@ -54,6 +55,7 @@ impl Row {
             published_at: p.published_at,
             updated_at: p.updated_at,
             received_at: p.received_at,
+            remote: p.remote,
         }
     }
 
@@ -78,6 +80,7 @@ impl Row {
             published_at: self.published_at,
             updated_at: self.updated_at,
             received_at: self.received_at,
+            remote: self.remote,
         })
     }
 }
@@ -108,14 +111,15 @@ pub enum Saved {
 /// actor. One statement on the common path: the inbox runs this for every
 /// received proposal.
 pub fn save_if_followed(conn: &mut AnyConnection, p: &RemoteProposal) -> StoreResult<Saved> {
-    use diesel::sql_types::{Nullable, Text, Timestamp};
+    use diesel::sql_types::{Bool, Nullable, Text, Timestamp};
     let row = Row::from_domain(p);
     // Same statement on SQLite (3.35+) and PostgreSQL. `received_at` and
     // `id` are left as first stored.
     let n = diesel::sql_query(
         "INSERT INTO remote_proposals (id, ap_id, actor_id, kind, category, title, content_html, \
-         tags, quantity_value, quantity_unit, place, deadline, url, published_at, updated_at, received_at) \
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 \
+         tags, quantity_value, quantity_unit, place, deadline, url, published_at, updated_at, received_at, \
+         remote) \
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17 \
          WHERE EXISTS (SELECT 1 FROM following WHERE following.actor_id = $3) \
          OR EXISTS (SELECT 1 FROM remote_actors JOIN node_follows ON node_follows.domain = remote_actors.host \
                     WHERE remote_actors.id = $3 AND node_follows.accepted) \
@@ -123,8 +127,8 @@ pub fn save_if_followed(conn: &mut AnyConnection, p: &RemoteProposal) -> StoreRe
          title = excluded.title, content_html = excluded.content_html, tags = excluded.tags, \
          quantity_value = excluded.quantity_value, quantity_unit = excluded.quantity_unit, \
          place = excluded.place, deadline = excluded.deadline, url = excluded.url, \
-         published_at = excluded.published_at, updated_at = excluded.updated_at \
-         WHERE remote_proposals.actor_id = excluded.actor_id",
+         published_at = excluded.published_at, updated_at = excluded.updated_at, \
+         remote = excluded.remote WHERE remote_proposals.actor_id = excluded.actor_id",
     )
     .bind::<Text, _>(&row.id)
     .bind::<Text, _>(&row.ap_id)
@@ -142,6 +146,7 @@ pub fn save_if_followed(conn: &mut AnyConnection, p: &RemoteProposal) -> StoreRe
     .bind::<Timestamp, _>(row.published_at)
     .bind::<Timestamp, _>(row.updated_at)
     .bind::<Timestamp, _>(row.received_at)
+    .bind::<Nullable<Bool>, _>(row.remote)
     .execute(conn)?;
     if n == 1 {
         return Ok(Saved::Saved);

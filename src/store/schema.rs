@@ -137,6 +137,7 @@ diesel::table! {
         fetched_at -> Timestamp,
         country -> Nullable<Text>,
         languages -> Text,
+        stage -> Nullable<Text>,
     }
 }
 
@@ -178,6 +179,7 @@ diesel::table! {
         published_at -> Timestamp,
         updated_at -> Timestamp,
         received_at -> Timestamp,
+        remote -> Nullable<Bool>,
     }
 }
 

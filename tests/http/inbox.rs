@@ -332,6 +332,7 @@ async fn proposals_of_a_followed_actor_are_kept_and_follow_its_changes() {
     assert_eq!(p["tags"], json!(["nextcloud"]));
     assert_eq!(p["quantity"], json!({"value": "5", "unit": "one"}));
     assert_eq!(p["place"], "Leeds");
+    assert_eq!(p["remote"], Value::Null, "Mitra does not say");
     assert!(
         !p["content_html"].as_str().unwrap().contains("script"),
         "{p}"
@@ -364,18 +365,16 @@ async fn proposals_of_a_followed_actor_are_kept_and_follow_its_changes() {
     assert_error(st, &b, StatusCode::FORBIDDEN, "forbidden");
     assert_eq!(received_titles(&s, &token).await, ["Nextcloud hosting"]);
 
-    // Ana edits it, updates her profile, then deletes it.
+    // Ana edits it (now saying it can be done remotely), updates her
+    // profile, then deletes it.
+    let mut edited = proposal_note(&remote, 1, "Nextcloud and Matrix hosting");
+    edited["remote"] = json!(true);
     let (st, _) = send_as(
         &s,
         &remote,
         "ana",
         "/inbox",
-        &wrap(
-            &remote,
-            "Update",
-            "3",
-            proposal_note(&remote, 1, "Nextcloud and Matrix hosting"),
-        ),
+        &wrap(&remote, "Update", "3", edited),
     )
     .await;
     assert_eq!(st, StatusCode::ACCEPTED);
@@ -383,6 +382,8 @@ async fn proposals_of_a_followed_actor_are_kept_and_follow_its_changes() {
         received_titles(&s, &token).await,
         ["Nextcloud and Matrix hosting"]
     );
+    let (_, page) = s.get("/remote-proposals", Some(&token)).await;
+    assert_eq!(page["items"][0]["remote"], true, "{page}");
     remote.set_display_name("ana", "Ana's Coop");
     let (st, b) = send_as(
         &s,

@@ -96,6 +96,9 @@ pub struct ActorDocument {
     /// schema.org `knowsLanguage`: BCP 47 tags of the languages it works in.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub knows_language: Vec<String>,
+    /// Intercoop: `start-coop` or `established`, when the coop says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
     /// FEP-2c59: the `acct:` address, so Mastodon 4.6+ skips guessing it.
     pub webfinger: String,
     pub public_key: PublicKey,
@@ -185,6 +188,7 @@ impl ActorDocument {
             attachment: profile_fields(coop),
             address_country: coop.profile.country.clone(),
             knows_language: coop.profile.languages.clone(),
+            stage: coop.profile.stage.map(|s| s.as_str().to_string()),
             webfinger: format!("acct:{}@{}", coop.handle, urls.domain()),
             public_key: PublicKey {
                 id: urls.key_id(&id),
@@ -237,6 +241,7 @@ impl ActorDocument {
             ],
             address_country: None,
             knows_language: Vec::new(),
+            stage: None,
             webfinger: format!("acct:{domain}@{domain}"),
             public_key: PublicKey {
                 id: urls.key_id(&id),

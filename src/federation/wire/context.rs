@@ -25,7 +25,8 @@ pub fn actor() -> Value {
             "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
             "webfinger": "https://purl.archive.org/socialweb/webfinger#webfinger",
             "intercoop": "https://w3id.org/intercoop/ns#",
-            "directory": {"@id": "intercoop:directory", "@type": "@id"}
+            "directory": {"@id": "intercoop:directory", "@type": "@id"},
+            "stage": "intercoop:stage"
         }
     ])
 }
@@ -56,7 +57,9 @@ pub fn proposal() -> Value {
             "hasBeginning": "vf:hasBeginning",
             "hasEnd": "vf:hasEnd",
             "hasUnit": "om2:hasUnit",
-            "hasNumericalValue": "om2:hasNumericalValue"
+            "hasNumericalValue": "om2:hasNumericalValue",
+            "intercoop": "https://w3id.org/intercoop/ns#",
+            "remote": "intercoop:remote"
         }
     ])
 }

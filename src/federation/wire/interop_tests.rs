@@ -96,6 +96,14 @@ fn mitra_proposal_is_an_offer_of_people_time() {
     let q = p.quantity.unwrap();
     assert_eq!((q.value.as_deref(), q.unit.as_str()), (Some("1"), "second"));
     assert_eq!(p.published_at, p.updated_at);
+    // Mitra does not say whether it can be done remotely, and a value that
+    // is not a boolean is read as not said.
+    assert_eq!(p.remote, None);
+    let mut v: Value = serde_json::from_str(include_str!("fixtures/mitra_proposal.json")).unwrap();
+    v["remote"] = "yes".into();
+    let note: ReceivedNote = serde_json::from_value(v).unwrap();
+    let p = note.into_proposal("id".into(), "actor".into(), now());
+    assert_eq!(p.map(|p| p.remote), Ok(None));
 }
 
 #[test]
@@ -172,6 +180,7 @@ fn our_own_note_reads_back_as_it_was_written() {
     assert_eq!(p.tags, ["legal", "statutes"]);
     assert_eq!(p.quantity.unwrap().value.as_deref(), Some("2.5"));
     assert_eq!(p.place.as_deref(), Some("Rosario"));
+    assert_eq!(p.remote, Some(true));
     assert_eq!(
         p.deadline.map(|d| d.date()),
         NaiveDate::from_ymd_opt(2027, 1, 31)
@@ -223,6 +232,7 @@ fn our_coop_actor_reads_back_with_its_country_and_languages() {
             display_name: "Fiqus".into(),
             country: Some("AR".into()),
             languages: vec!["es".into(), "pt-BR".into()],
+            stage: Some(crate::domain::coop::Stage::StartCoop),
             ..Default::default()
         },
         about_html: String::new(),
@@ -239,16 +249,20 @@ fn our_coop_actor_reads_back_with_its_country_and_languages() {
     let json = serde_json::to_value(&doc).unwrap();
     assert_eq!(json["addressCountry"], "AR");
     assert_eq!(json["knowsLanguage"], serde_json::json!(["es", "pt-BR"]));
+    assert_eq!(json["stage"], "start-coop");
     let a = actor(&json.to_string());
     assert_eq!(a.country.as_deref(), Some("AR"));
     assert_eq!(a.languages, ["es", "pt-BR"]);
+    assert_eq!(a.stage, Some(crate::domain::coop::Stage::StartCoop));
     // Other servers' odd values are dropped, not trusted.
     let mut odd = json.clone();
     odd["addressCountry"] = "Argentina".into();
     odd["knowsLanguage"] = serde_json::json!(["es", "not a tag", 3, "ES"]);
+    odd["stage"] = "unicorn".into();
     let a = actor(&odd.to_string());
     assert_eq!((a.country, a.languages), (None, vec!["es".to_string()]));
-    // Mastodon sends neither.
+    assert_eq!(a.stage, None);
+    // Mastodon sends none of them.
     let m = actor(include_str!("fixtures/mastodon_person.json"));
-    assert_eq!((m.country, m.languages.len()), (None, 0));
+    assert_eq!((m.country, m.languages.len(), m.stage), (None, 0, None));
 }

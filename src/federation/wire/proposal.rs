@@ -79,6 +79,9 @@ pub struct ProposalNote {
     pub has_end: Option<DateTime<Utc>>,
     pub publishes: Intent,
     pub unit_based: bool,
+    /// Intercoop: help can be given or taken remotely.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -241,6 +244,7 @@ impl ProposalNote {
                 },
             },
             unit_based: false,
+            remote: Some(d.remote),
             id,
         }
     }
@@ -330,6 +334,7 @@ mod tests {
             "240"
         );
         assert_eq!(json["unitBased"], false);
+        assert_eq!(json["remote"], true);
         assert!(
             json.get("summary").is_none(),
             "a summary would become a content warning in Mastodon"

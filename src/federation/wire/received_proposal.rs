@@ -34,6 +34,10 @@ pub struct ReceivedNote {
     pub has_end: Option<DateTime<Utc>>,
     #[serde(default)]
     pub publishes: Value,
+    /// Intercoop's `remote`: help can be given or taken remotely. Anything
+    /// but a boolean is read as not said.
+    #[serde(default)]
+    pub remote: Value,
 }
 
 /// Why a received object was not stored.
@@ -193,6 +197,7 @@ impl ReceivedNote {
                 .map(|p| cut(p.trim(), limits::PLACE_MAX))
                 .filter(|p| !p.is_empty()),
             deadline: self.has_end.map(naive),
+            remote: self.remote.as_bool(),
             url: match &self.url {
                 Value::String(s) => Url::parse(s).ok().map(|u| u.to_string()),
                 Value::Object(m) => m.get("href").and_then(Value::as_str).map(str::to_string),

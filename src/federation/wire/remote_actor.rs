@@ -47,6 +47,10 @@ pub struct RemoteActorDocument {
     pub address_country: Value,
     #[serde(default)]
     pub knows_language: Value,
+    /// Intercoop's `stage`: `start-coop` or `established`; anything else
+    /// is read as not said.
+    #[serde(default)]
+    pub stage: Value,
 }
 
 /// Actor types we follow and accept followers from.
@@ -144,6 +148,10 @@ impl RemoteActorDocument {
                 .first()
                 .and_then(|c| country_code(c)),
             languages: languages(&self.knows_language),
+            stage: self
+                .stage
+                .as_str()
+                .and_then(crate::domain::coop::Stage::parse),
             ap_id: self.id.to_string(),
             fetched_at,
         })
