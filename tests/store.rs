@@ -187,3 +187,81 @@ async fn triggers_fill_the_matching_journal() {
     let after = db.read(matching::journal_head).await.expect("head");
     assert_eq!(after - head, 8, "the coop and its two proposals deleted");
 }
+
+#[tokio::test]
+async fn one_open_introduction_per_asker_and_proposal_and_a_decline_forgets_contacts() {
+    use diesel::connection::SimpleConnection;
+    use intercoop::domain::coop::ContactDetails;
+    use intercoop::domain::introduction::{Introduction, IntroductionState, Party};
+    use intercoop::domain::proposal::ProposalKind;
+    use intercoop::store::introductions;
+
+    let test_db = TestDb::new();
+    let db = Db::connect(&test_db.url, 2).expect("connect");
+    db.migrate().expect("migrate");
+    let intro = |id: &str| Introduction {
+        id: id.into(),
+        ap_id: format!("https://remote.test/offers/{id}"),
+        from: Party::Remote("a1".into()),
+        to: Party::Local("c1".into()),
+        proposal_ap_id: "https://coops.test/proposals/p1".into(),
+        proposal_id: Some("p1".into()),
+        proposal_kind: ProposalKind::Need,
+        proposal_title: "Hosting".into(),
+        message: "Hi".into(),
+        state: IntroductionState::Pending,
+        contacts: Some(ContactDetails {
+            email: Some("ana@remote.test".into()),
+            ..Default::default()
+        }),
+        created_at: intercoop::store::now(),
+        answered_at: None,
+    };
+    let (i1, i2) = (intro("i1"), intro("i2"));
+    let (twice, declined, stored, again) = db
+        .write(move |conn| {
+            conn.batch_execute(
+                "INSERT INTO coops (id, handle, display_name, about, about_html, languages, sectors, \
+                 networks, public_contact, private_contact, created_at, updated_at, \
+                 manually_approves_followers) VALUES ('c1', 'one', 'One', '', '', '[]', '[]', \
+                 '[]', '{}', '{}', '2026-11-22 10:00:00', '2026-11-22 10:00:00', false);
+                 INSERT INTO remote_actors (id, ap_id, kind, username, host, display_name, \
+                 summary_html, inbox, public_key_pem, fetched_at, languages) VALUES ('a1', \
+                 'https://remote.test/users/ana', 'Person', 'ana', 'remote.test', 'Ana', '', \
+                 'https://remote.test/users/ana/inbox', '', '2026-11-22 10:00:00', '[]');",
+            )
+            .map_err(StoreError::from)?;
+            introductions::insert(conn, &i1)?;
+            // The unique index holds even when a service's own check raced
+            // (in a savepoint: PostgreSQL aborts the transaction otherwise).
+            let twice = diesel::Connection::transaction::<_, StoreError, _>(conn, |c| {
+                introductions::insert(c, &i2)
+            })
+            .err();
+            let declined = introductions::answer(
+                conn,
+                "i1",
+                IntroductionState::Declined,
+                None,
+                intercoop::store::now(),
+            )?;
+            let stored = introductions::by_id(conn, "i1")?;
+            introductions::insert(conn, &i2)?;
+            let again = introductions::answer(
+                conn,
+                "i1",
+                IntroductionState::Accepted,
+                None,
+                intercoop::store::now(),
+            )?;
+            Ok::<_, StoreError>((twice, declined, stored, again))
+        })
+        .await
+        .expect("writes");
+    assert!(matches!(twice, Some(StoreError::Conflict)), "{twice:?}");
+    assert!(declined);
+    let stored = stored.expect("stored");
+    assert_eq!(stored.state, IntroductionState::Declined);
+    assert_eq!(stored.contacts, None, "a decline forgets the contacts");
+    assert!(!again, "an answered introduction is not answered again");
+}

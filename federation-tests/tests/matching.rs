@@ -1,7 +1,9 @@
 //! Matching across nodes: a need on alpha and an offer on beta, whose
 //! nodes follow each other, match on both nodes, with what only the wire
 //! carries (the other coop's stage, whether help can be given remotely)
-//! taken into account, and a close on beta ends the match on alpha.
+//! taken into account. From the match, alpha's coop asks for an
+//! introduction, beta's accepts, and both then see each other's private
+//! contact details. A close on beta ends the match on alpha.
 
 use federation_tests::steps::{node_entry, WAIT};
 use federation_tests::{eventually, Node};
@@ -140,6 +142,65 @@ async fn a_need_on_alpha_and_an_offer_on_beta_match_on_both_nodes() {
         !why.iter().any(|(code, _)| code == "pairing"),
         "cotech did not ask for pairing: {why:?}"
     );
+
+    // From the match on alpha: an introduction, accepted on beta.
+    for (node, token, email) in [
+        (alpha, &fiqus, "hola@fiqus.coop"),
+        (beta, &cotech, "hello@cotech.coop"),
+    ] {
+        let (st, body) = node
+            .patch_as(token, "/coop", json!({"private_contact": {"email": email}}))
+            .await;
+        assert_eq!(st, StatusCode::OK, "{body}");
+    }
+    let found = matched(alpha, &fiqus, &need, "beta's offer on alpha", |a| {
+        a == [cotech_account.clone()]
+    })
+    .await;
+    let their_offer = found[0]["proposal"]["id"].as_str().expect("id").to_string();
+    let (st, sent) = alpha
+        .post_as(
+            &fiqus,
+            "/introductions",
+            json!({"proposal": their_offer, "message": "¡Hola! Can we talk about hosting?"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{sent}");
+    let sent_id = sent["id"].as_str().expect("id").to_string();
+    let received = eventually("the introduction on beta", WAIT, || async {
+        let (st, body) = beta.get_as(&cotech, "/introductions").await;
+        assert_eq!(st, StatusCode::OK, "{body}");
+        body["items"]
+            .as_array()
+            .and_then(|items| items.first().cloned())
+    })
+    .await;
+    assert_eq!(received["coop"]["account"], fiqus_account.as_str());
+    assert_eq!(received["message"], "¡Hola! Can we talk about hosting?");
+    assert_eq!(received["proposal"]["id"], offer.as_str());
+    assert_eq!(received["contacts"], Value::Null);
+    let (st, accepted) = beta
+        .post_as(
+            &cotech,
+            &format!(
+                "/introductions/{}/accept",
+                received["id"].as_str().expect("id")
+            ),
+            json!({}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{accepted}");
+    assert_eq!(accepted["contacts"]["email"], "hola@fiqus.coop");
+    let seen = eventually("the accept on alpha", WAIT, || async {
+        let (st, body) = alpha
+            .get_as(&fiqus, &format!("/introductions/{sent_id}"))
+            .await;
+        assert_eq!(st, StatusCode::OK, "{body}");
+        (body["state"] == "accepted").then_some(body)
+    })
+    .await;
+    assert_eq!(seen["contacts"]["email"], "hello@cotech.coop");
+    assert_eq!(seen["coop"]["account"], cotech_account.as_str());
 
     // Closed on beta: gone from alpha's matches too.
     let (st, body) = beta

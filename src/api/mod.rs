@@ -10,6 +10,7 @@ pub mod error;
 pub(crate) mod extract;
 mod follows;
 mod health;
+mod introductions;
 mod matches;
 pub mod openapi;
 mod patch;
@@ -59,6 +60,13 @@ pub fn router() -> Router<AppState> {
             "/matches/settings",
             get(matches::get_settings).put(matches::put_settings),
         )
+        .route(
+            "/introductions",
+            get(introductions::list).post(introductions::create),
+        )
+        .route("/introductions/{id}", get(introductions::get))
+        .route("/introductions/{id}/accept", post(introductions::accept))
+        .route("/introductions/{id}/decline", post(introductions::decline))
         .route("/directory/coops", get(directory::coops))
         .route(
             "/admin/nodes",

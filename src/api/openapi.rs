@@ -5,7 +5,9 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, auth, coop, coops, directory, follows, health, matches, proposals};
+use super::{
+    admin, auth, coop, coops, directory, follows, health, introductions, matches, proposals,
+};
 
 struct BearerAuth;
 
@@ -33,6 +35,8 @@ impl Modify for BearerAuth {
         directory::proposals, directory::coops,
         matches::for_proposal, matches::for_coop, matches::get_settings, matches::put_settings,
         matches::circles, matches::notifications, matches::mark_read,
+        introductions::create, introductions::list, introductions::get,
+        introductions::accept, introductions::decline,
         admin::nodes::list_nodes, admin::nodes::follow_node, admin::nodes::unfollow_node,
         admin::nodes::approve_node, admin::nodes::remove_follower_node,
         admin::policy::get_policy, admin::policy::put_policy,
@@ -51,6 +55,7 @@ impl Modify for BearerAuth {
         (name = "follows", description = "Following coops on other servers, and their followers"),
         (name = "directory", description = "Every coop and open proposal this node knows, local and federated"),
         (name = "matches", description = "Needs and offers that answer the signed-in coop's, with scores and reasons"),
+        (name = "introductions", description = "Asking to be introduced to the coop behind a need or offer; accepting shares both coops' private contact details"),
         (name = "admin", description = "Node administration: local coops, other nodes, the federation policy (mode, blocks, allows, block lists), the record of admin actions"),
         (name = "node", description = "The node itself"),
     )

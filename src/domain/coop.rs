@@ -34,7 +34,7 @@ impl Stage {
 }
 
 /// How to reach a coop. The public set is shown to everyone; the private set
-/// only after an accepted introduction (a later feature).
+/// only to the other coop of an accepted introduction.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactDetails {
@@ -51,6 +51,31 @@ pub struct ContactDetails {
 }
 
 impl ContactDetails {
+    pub fn is_empty(&self) -> bool {
+        self.email.is_none() && self.phone.is_none() && self.chat.is_none() && self.person.is_none()
+    }
+
+    /// Another server's values: each field cut to its limit, an address
+    /// that is not an email dropped. Never refused as a whole.
+    pub fn lenient(
+        email: Option<&str>,
+        phone: Option<&str>,
+        chat: Option<&str>,
+        person: Option<&str>,
+    ) -> Self {
+        let text = |v: Option<&str>| {
+            v.map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(|v| super::text::truncate_chars(v, limits::CONTACT_FIELD_MAX))
+        };
+        ContactDetails {
+            email: email.and_then(|e| validate::email("email", e.trim()).ok()),
+            phone: text(phone),
+            chat: text(chat),
+            person: text(person),
+        }
+    }
+
     fn validated(&self, field: &str) -> Checked<ContactDetails> {
         let email = match self.email.as_deref().map(str::trim) {
             None | Some("") => None,

@@ -21,6 +21,8 @@ pub const TITLE_MAX: usize = 200;
 pub const DESCRIPTION_MAX: usize = 10_000;
 pub const QUANTITY_UNIT_MAX: usize = 30;
 pub const PLACE_MAX: usize = 200;
+/// An introduction's message, in characters.
+pub const INTRODUCTION_MESSAGE_MAX: usize = 2_000;
 pub const SEARCH_TEXT_MAX: usize = 200;
 pub const PAGE_SIZE_DEFAULT: i64 = 20;
 pub const PAGE_SIZE_MAX: i64 = 100;

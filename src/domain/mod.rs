@@ -4,6 +4,7 @@
 pub mod actor;
 pub mod blocklist;
 pub mod coop;
+pub mod introduction;
 pub mod limits;
 pub mod node;
 pub mod policy;

@@ -39,6 +39,8 @@ macro_rules! string_enum {
     };
 }
 
+pub(crate) use string_enum;
+
 string_enum!(
     /// A need asks for help; an offer gives it.
     ProposalKind { Need => "need", Offer => "offer" }

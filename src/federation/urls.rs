@@ -90,6 +90,27 @@ impl Urls {
         self.url(&format!("/proposals/{id}/activity"))
     }
 
+    /// The id of an introduction's `Offer` (not served: introductions are
+    /// private to the two coops).
+    pub fn introduction(&self, id: &str) -> Url {
+        self.url(&format!("/introductions/{id}"))
+    }
+
+    /// The local id of one of our introduction URLs, if it is one.
+    pub fn introduction_of(&self, url: &Url) -> Option<String> {
+        let prefix = format!("{}/introductions/", self.base);
+        let rest = url.as_str().strip_prefix(&prefix)?;
+        let id = rest.split(['/', '#', '?']).next()?;
+        (!id.is_empty()).then(|| id.to_string())
+    }
+
+    /// The local proposal id of one of our proposal URLs, if it is one.
+    pub fn proposal_of(&self, url: &Url) -> Option<String> {
+        let prefix = format!("{}/proposals/", self.base);
+        let rest = url.as_str().strip_prefix(&prefix)?;
+        (!rest.is_empty() && !rest.contains(['/', '#', '?'])).then(|| rest.to_string())
+    }
+
     pub fn tag(&self, tag: &str) -> Url {
         let mut url = self.url("/tags/");
         url.path_segments_mut()
@@ -148,5 +169,30 @@ mod tests {
             "http://alpha.test:8001/tags/%C3%A9conomie"
         );
         assert_eq!(urls.category("human").fragment(), Some("human"));
+    }
+
+    #[test]
+    fn our_introduction_and_proposal_urls_give_back_their_ids() {
+        let urls = Urls::new(&Url::parse("http://alpha.test:8001").unwrap());
+        let url = |s: &str| Url::parse(s).unwrap();
+        let intro = urls.introduction("01ab");
+        assert_eq!(urls.introduction_of(&intro).as_deref(), Some("01ab"));
+        let mut accept = intro.clone();
+        accept.set_fragment(Some("note"));
+        assert_eq!(urls.introduction_of(&accept).as_deref(), Some("01ab"));
+        assert_eq!(
+            urls.introduction_of(&url("http://other.test:8001/introductions/01ab")),
+            None
+        );
+        assert_eq!(
+            urls.introduction_of(&url("http://alpha.test:8001/actors/x")),
+            None
+        );
+        assert_eq!(urls.proposal_of(&urls.proposal("9")).as_deref(), Some("9"));
+        assert_eq!(urls.proposal_of(&urls.proposal_create("9")), None);
+        assert_eq!(
+            urls.proposal_of(&url("http://alpha.test:8001/proposals/")),
+            None
+        );
     }
 }

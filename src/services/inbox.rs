@@ -43,7 +43,11 @@ fn invalid(field: &str, message: impl Into<String>) -> ServiceError {
 /// Runs `apply` unless the activity was seen before, in one transaction.
 /// Inbox writes come in bursts: on PostgreSQL several share a commit
 /// (`Db::write_grouped`), each still all-or-nothing.
-async fn once<F>(services: &Services, activity_id: &Url, apply: F) -> ServiceResult<Received>
+pub(super) async fn once<F>(
+    services: &Services,
+    activity_id: &Url,
+    apply: F,
+) -> ServiceResult<Received>
 where
     F: FnOnce(&mut AnyConnection) -> ServiceResult<(Received, usize)> + Send + 'static,
 {

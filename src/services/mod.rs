@@ -8,6 +8,7 @@ pub mod coops;
 pub mod directory;
 pub mod follows;
 pub mod inbox;
+pub mod introductions;
 pub mod login_limit;
 pub mod matching;
 pub mod nodes;

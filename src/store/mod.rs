@@ -14,6 +14,7 @@ pub mod deliveries;
 pub mod directory;
 pub mod follows;
 mod group_commit;
+pub mod introductions;
 mod json;
 pub mod matching;
 mod migrations;

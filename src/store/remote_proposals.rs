@@ -85,6 +85,16 @@ impl Row {
     }
 }
 
+pub fn by_id(conn: &mut AnyConnection, id: &str) -> StoreResult<Option<RemoteProposal>> {
+    remote_proposals::table
+        .find(id)
+        .select(Row::as_select())
+        .get_result(conn)
+        .optional()?
+        .map(Row::into_domain)
+        .transpose()
+}
+
 pub fn by_ap_id(conn: &mut AnyConnection, ap_id: &str) -> StoreResult<Option<RemoteProposal>> {
     remote_proposals::table
         .filter(remote_proposals::ap_id.eq(ap_id))

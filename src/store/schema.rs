@@ -250,6 +250,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    introductions (id) {
+        id -> Text,
+        ap_id -> Text,
+        from_coop_id -> Nullable<Text>,
+        from_actor_id -> Nullable<Text>,
+        to_coop_id -> Nullable<Text>,
+        to_actor_id -> Nullable<Text>,
+        proposal_ap_id -> Text,
+        proposal_id -> Nullable<Text>,
+        proposal_kind -> Text,
+        proposal_title -> Text,
+        message -> Text,
+        state -> Text,
+        contacts -> Nullable<Text>,
+        created_at -> Timestamp,
+        answered_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(deliveries -> outgoing_activities (activity_id));
 diesel::joinable!(users -> coops (coop_id));
 diesel::joinable!(api_tokens -> users (user_id));
@@ -262,6 +282,7 @@ diesel::joinable!(node_follows -> remote_actors (actor_id));
 diesel::joinable!(node_followers -> remote_actors (actor_id));
 diesel::allow_tables_to_appear_in_same_query!(
     coops,
+    introductions,
     deleted_coops,
     users,
     api_tokens,

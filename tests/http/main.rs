@@ -13,6 +13,7 @@ mod directory;
 mod edges;
 mod federation;
 mod inbox;
+mod introductions;
 mod matches;
 mod proposals;
 mod proposals_list;

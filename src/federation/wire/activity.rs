@@ -163,6 +163,12 @@ pub struct IncomingActivity {
     pub actor: Url,
     #[serde(default)]
     pub object: Value,
+    /// An introduction's message (on its `Offer`).
+    #[serde(default)]
+    pub content: Value,
+    /// Contact details, on an introduction's `Offer` or `Accept`.
+    #[serde(default, rename = "contactPoint")]
+    pub contact_point: Value,
 }
 
 /// The id of an object that may be given as a URL or embedded.

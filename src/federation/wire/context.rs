@@ -64,6 +64,32 @@ pub fn proposal() -> Value {
     ])
 }
 
+/// Introductions: FEP-0837's Offer of an Agreement (ValueFlows terms) with
+/// schema.org contact details.
+pub fn introduction() -> Value {
+    json!([
+        ACTIVITYSTREAMS,
+        {
+            "vf": "https://w3id.org/valueflows/ont/vf#",
+            "om2": "http://www.ontology-of-units-of-measure.org/resource/om-2/",
+            "schema": "http://schema.org#",
+            "intercoop": "https://w3id.org/intercoop/ns#",
+            "Agreement": "vf:Agreement",
+            "Commitment": "vf:Commitment",
+            "stipulates": "vf:stipulates",
+            "satisfies": {"@id": "vf:satisfies", "@type": "@id"},
+            "resourceQuantity": "vf:resourceQuantity",
+            "hasUnit": "om2:hasUnit",
+            "hasNumericalValue": "om2:hasNumericalValue",
+            "ContactPoint": "schema:ContactPoint",
+            "contactPoint": "schema:contactPoint",
+            "email": "schema:email",
+            "telephone": "schema:telephone",
+            "chat": "intercoop:chat"
+        }
+    ])
+}
+
 /// Collections and tombstones need only ActivityStreams.
 pub fn plain() -> Value {
     Value::String(ACTIVITYSTREAMS.to_string())

@@ -7,6 +7,7 @@ pub mod collection;
 pub mod context;
 #[cfg(test)]
 mod interop_tests;
+pub mod introduction;
 pub mod nodeinfo;
 pub mod proposal;
 pub mod received_proposal;

@@ -9,7 +9,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::{escape_html, PUBLIC};
-use crate::domain::proposal::{Category, Proposal, ProposalKind};
+use crate::domain::proposal::{Category, Proposal, ProposalKind, Quantity};
 use crate::federation::urls::Urls;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -35,6 +35,22 @@ pub struct WireQuantity {
     pub has_unit: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub has_numerical_value: Option<String>,
+}
+
+impl WireQuantity {
+    /// A proposal's quantity; `one` of any amount when it has none.
+    pub fn of(q: Option<&Quantity>) -> WireQuantity {
+        match q {
+            Some(q) => WireQuantity {
+                has_unit: q.unit.clone(),
+                has_numerical_value: q.value.clone(),
+            },
+            None => WireQuantity {
+                has_unit: "one".into(),
+                has_numerical_value: None,
+            },
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -232,16 +248,7 @@ impl ProposalNote {
                 provider,
                 receiver,
                 resource_classified_as: vec![urls.category(d.category.as_str())],
-                resource_quantity: match &d.quantity {
-                    Some(q) => WireQuantity {
-                        has_unit: q.unit.clone(),
-                        has_numerical_value: q.value.clone(),
-                    },
-                    None => WireQuantity {
-                        has_unit: "one".into(),
-                        has_numerical_value: None,
-                    },
-                },
+                resource_quantity: WireQuantity::of(d.quantity.as_ref()),
             },
             unit_based: false,
             remote: Some(d.remote),

@@ -14,14 +14,15 @@ use crate::federation::urls::same_origin;
 use crate::federation::wire::activity::{
     object_id, object_type, referenced_follow, IncomingActivity,
 };
+use crate::federation::wire::introduction;
 use crate::federation::wire::received_proposal::ReceivedNote;
 use crate::federation::wire::remote_actor::{RemoteActorDocument, ACTOR_TYPES};
 use crate::services::inbox::Received;
 use crate::services::{ServiceError, Services};
 
 /// Activity types this node acts on; others are refused before any work.
-pub const SUPPORTED: [&str; 8] = [
-    "Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Announce",
+pub const SUPPORTED: [&str; 9] = [
+    "Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Announce", "Offer",
 ];
 
 #[derive(Debug, Deserialize)]
@@ -34,6 +35,13 @@ fn invalid(field: &str, message: &str) -> InboxError {
 
 fn object_url(a: &IncomingActivity) -> Result<Url, InboxError> {
     object_id(&a.object).ok_or_else(|| invalid("object", "must be a URL or an object with an id"))
+}
+
+/// The `Offer` an `Accept` or `Reject` answers, when it is one of our
+/// introductions (given by id or embedded).
+fn introduction_answered(services: &Services, a: &IncomingActivity) -> Option<Url> {
+    let offer = object_id(&a.object)?;
+    services.urls.introduction_of(&offer).map(|_| offer)
 }
 
 #[async_trait::async_trait]
@@ -79,13 +87,27 @@ impl Activity for Incoming {
                     .receive_follow(&a.id, &actor, &object_url(&a)?)
                     .await?
             }
-            "Accept" | "Reject" => {
-                let (follow, embedded) = referenced_follow(&a.object)
-                    .ok_or_else(|| invalid("object", "must be the Follow or its id"))?;
-                services
-                    .receive_follow_answer(&a.id, &actor, &follow, embedded, a.kind == "Accept")
-                    .await?
+            "Offer" => {
+                let offer = introduction::read_offer(&a.object, &a.content, &a.contact_point)
+                    .map_err(|m| invalid("object", &m))?;
+                services.receive_introduction(&a.id, &actor, offer).await?
             }
+            "Accept" | "Reject" => match introduction_answered(services, &a) {
+                Some(offer) => {
+                    let contacts = introduction::read_contacts(&a.contact_point);
+                    let accepted = a.kind == "Accept";
+                    services
+                        .receive_introduction_answer(&a.id, &actor, &offer, accepted, contacts)
+                        .await?
+                }
+                None => {
+                    let (follow, embedded) = referenced_follow(&a.object)
+                        .ok_or_else(|| invalid("object", "must be the Follow or its id"))?;
+                    services
+                        .receive_follow_answer(&a.id, &actor, &follow, embedded, a.kind == "Accept")
+                        .await?
+                }
+            },
             "Undo" => match object_type(&a.object) {
                 Some("Follow") | None => {
                     let (follow, embedded) = referenced_follow(&a.object)
