@@ -202,6 +202,50 @@ async fn a_need_on_alpha_and_an_offer_on_beta_match_on_both_nodes() {
     assert_eq!(seen["contacts"]["email"], "hello@cotech.coop");
     assert_eq!(seen["coop"]["account"], cotech_account.as_str());
 
+    // The other way: beta's coop asks about alpha's need; alpha declines.
+    let found = matched(beta, &cotech, &offer, "alpha's need on beta", |a| {
+        a == [fiqus_account.clone()]
+    })
+    .await;
+    let their_need = found[0]["proposal"]["id"].as_str().expect("id").to_string();
+    let (st, asked) = beta
+        .post_as(
+            &cotech,
+            "/introductions",
+            json!({"proposal": their_need, "message": "We host in Leeds."}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{asked}");
+    let asked_id = asked["id"].as_str().expect("id").to_string();
+    let on_alpha = eventually("beta's introduction on alpha", WAIT, || async {
+        let (_, body) = alpha.get_as(&fiqus, "/introductions").await;
+        body["items"]
+            .as_array()
+            .and_then(|items| items.first().cloned())
+    })
+    .await;
+    assert_eq!(on_alpha["coop"]["account"], cotech_account.as_str());
+    assert_eq!(on_alpha["proposal"]["id"], need.as_str());
+    let (st, declined) = alpha
+        .post_as(
+            &fiqus,
+            &format!(
+                "/introductions/{}/decline",
+                on_alpha["id"].as_str().expect("id")
+            ),
+            json!({}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{declined}");
+    let seen = eventually("the decline on beta", WAIT, || async {
+        let (_, body) = beta
+            .get_as(&cotech, &format!("/introductions/{asked_id}"))
+            .await;
+        (body["state"] == "declined").then_some(body)
+    })
+    .await;
+    assert_eq!(seen["contacts"], Value::Null);
+
     // Closed on beta: gone from alpha's matches too.
     let (st, body) = beta
         .patch_as(
