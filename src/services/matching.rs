@@ -495,22 +495,9 @@ impl Services {
             .db
             .read(move |conn| rows::notifications(conn, &coop, unread_only, offset, limit))
             .await?;
-        let (mut local, mut remote) = (Vec::new(), Vec::new());
-        for n in &list {
-            match split_key(&n.other_key) {
-                Some((true, id)) => local.push(id.to_string()),
-                Some((false, id)) => remote.push(id.to_string()),
-                None => {}
-            }
-        }
-        let entries = self
-            .db
-            .read(move |conn| crate::store::directory::proposals_by_id(conn, &local, &remote))
+        let by_key = self
+            .entries_by_key(list.iter().map(|n| n.other_key.as_str()))
             .await?;
-        let by_key: HashMap<String, ProposalEntry> = entries
-            .into_iter()
-            .map(|e| (key(e.node.is_empty(), &e.id), e))
-            .collect();
         Ok(NotificationPage {
             items: list
                 .into_iter()
@@ -652,13 +639,15 @@ impl Services {
     }
 
     /// Keeps the matches listed here, with what a listing shows of them.
-    async fn with_entries(
+    /// The directory entries of index keys (`l:`/`r:` ids), by key, in one
+    /// read. Keys whose proposal is gone or no longer listed are absent.
+    async fn entries_by_key<'a>(
         &self,
-        found: Vec<(String, crate::matching::Match)>,
-    ) -> ServiceResult<Vec<FoundMatch>> {
+        keys: impl Iterator<Item = &'a str>,
+    ) -> ServiceResult<HashMap<String, ProposalEntry>> {
         let (mut local, mut remote) = (Vec::new(), Vec::new());
-        for (_, m) in &found {
-            match split_key(&m.key) {
+        for k in keys {
+            match split_key(k) {
                 Some((true, id)) => local.push(id.to_string()),
                 Some((false, id)) => remote.push(id.to_string()),
                 None => {}
@@ -672,6 +661,16 @@ impl Services {
             .into_iter()
             .map(|e| (key(e.node.is_empty(), &e.id), e))
             .collect();
+        Ok(by_key)
+    }
+
+    async fn with_entries(
+        &self,
+        found: Vec<(String, crate::matching::Match)>,
+    ) -> ServiceResult<Vec<FoundMatch>> {
+        let by_key = self
+            .entries_by_key(found.iter().map(|(_, m)| m.key.as_str()))
+            .await?;
         Ok(found
             .into_iter()
             .filter_map(|(ours, m)| {
@@ -745,24 +744,14 @@ impl Services {
         })
         .await
         .map_err(|e| ServiceError::Internal(format!("circles: {e}")))??;
-        let (mut local, mut remote) = (Vec::new(), Vec::new());
-        for e in rings.iter().flat_map(|r| &r.edges) {
-            for k in [&e.offer, &e.need] {
-                match split_key(k) {
-                    Some((true, id)) => local.push(id.to_string()),
-                    Some((false, id)) => remote.push(id.to_string()),
-                    None => {}
-                }
-            }
-        }
-        let entries = self
-            .db
-            .read(move |conn| crate::store::directory::proposals_by_id(conn, &local, &remote))
+        let by_key = self
+            .entries_by_key(
+                rings
+                    .iter()
+                    .flat_map(|r| &r.edges)
+                    .flat_map(|e| [e.offer.as_str(), e.need.as_str()]),
+            )
             .await?;
-        let by_key: HashMap<String, ProposalEntry> = entries
-            .into_iter()
-            .map(|e| (key(e.node.is_empty(), &e.id), e))
-            .collect();
         let mut out: Vec<FoundCircle> = rings
             .into_iter()
             .filter_map(|r| {
