@@ -265,3 +265,75 @@ async fn one_open_introduction_per_asker_and_proposal_and_a_decline_forgets_cont
     assert_eq!(stored.contacts, None, "a decline forgets the contacts");
     assert!(!again, "an answered introduction is not answered again");
 }
+
+/// The inbox's two hand-written statements stay prepared on each
+/// connection: prepared (and cached) once, then reused. diesel never caches
+/// a plain `sql_query`, and PostgreSQL then plans it again for every
+/// received activity.
+#[tokio::test]
+async fn the_inbox_statements_are_prepared_once_per_connection() {
+    use std::sync::{Arc, Mutex};
+
+    use diesel::connection::{Connection, InstrumentationEvent};
+    use intercoop::domain::proposal::{Category, ProposalKind};
+    use intercoop::domain::remote::RemoteProposal;
+    use intercoop::store::{received, remote_proposals};
+
+    let test_db = TestDb::new();
+    let db = Db::connect(&test_db.url, 1).expect("connect");
+    db.migrate().expect("migrate");
+    let cached = Arc::new(Mutex::new(Vec::<String>::new()));
+    let seen = cached.clone();
+    let proposal = |n: u32| RemoteProposal {
+        id: format!("r{n}"),
+        ap_id: format!("https://remote.test/proposals/{n}"),
+        actor_id: "a1".into(),
+        kind: ProposalKind::Offer,
+        category: Category::Knowledge,
+        title: "Rust mentoring".into(),
+        content_html: "<p>Weekly.</p>".into(),
+        tags: vec![],
+        quantity: None,
+        place: None,
+        remote: Some(true),
+        deadline: None,
+        url: None,
+        published_at: intercoop::store::now(),
+        updated_at: intercoop::store::now(),
+        received_at: intercoop::store::now(),
+    };
+    let outcomes = db
+        .write(move |conn| {
+            conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+                if let InstrumentationEvent::CacheQuery { sql, .. } = event {
+                    seen.lock().expect("lock").push(sql.to_string());
+                }
+            });
+            let now = intercoop::store::now();
+            let mut outcomes = Vec::new();
+            for n in 1..=3 {
+                outcomes.push(format!(
+                    "{} {:?}",
+                    received::first_time(conn, &format!("https://remote.test/a/{n}"), now)?,
+                    remote_proposals::save_if_followed(conn, &proposal(n))?,
+                ));
+            }
+            conn.set_instrumentation(None::<Box<dyn diesel::connection::Instrumentation>>);
+            Ok::<_, StoreError>(outcomes)
+        })
+        .await
+        .expect("writes");
+    // Nobody follows a1: each activity is new, and nothing is stored.
+    assert_eq!(outcomes, vec!["true NotFollowed"; 3]);
+    let cached = cached.lock().expect("lock").clone();
+    for statement in [
+        "INSERT INTO received_activities",
+        "INSERT INTO remote_proposals",
+    ] {
+        let times = cached.iter().filter(|s| s.starts_with(statement)).count();
+        assert_eq!(
+            times, 1,
+            "{statement} prepared for the cache {times} times: {cached:#?}"
+        );
+    }
+}

@@ -12,6 +12,7 @@ pub mod coops;
 pub mod deleted_coops;
 pub mod deliveries;
 pub mod directory;
+mod fixed_sql;
 pub mod follows;
 mod group_commit;
 pub mod introductions;

@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{Text, Timestamp};
 
+use super::fixed_sql::fixed_sql;
 use super::schema::received_activities;
 use super::{AnyConnection, StoreResult};
 
@@ -12,7 +13,7 @@ use super::{AnyConnection, StoreResult};
 /// transaction that applies the activity, so both commit or neither.
 pub fn first_time(conn: &mut AnyConnection, ap_id: &str, now: NaiveDateTime) -> StoreResult<bool> {
     // Same statement on SQLite (3.24+) and PostgreSQL.
-    let n = diesel::sql_query(
+    let n = fixed_sql(
         "INSERT INTO received_activities (ap_id, received_at) VALUES ($1, $2) ON CONFLICT (ap_id) DO NOTHING",
     )
     .bind::<Text, _>(ap_id)

@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::fixed_sql::fixed_sql;
 use super::json::{from_text, to_text};
 use super::schema::{following, remote_actors, remote_proposals};
 use super::{remote_actors as actors, AnyConnection, StoreError, StoreResult};
@@ -125,7 +126,7 @@ pub fn save_if_followed(conn: &mut AnyConnection, p: &RemoteProposal) -> StoreRe
     let row = Row::from_domain(p);
     // Same statement on SQLite (3.35+) and PostgreSQL. `received_at` and
     // `id` are left as first stored.
-    let n = diesel::sql_query(
+    let n = fixed_sql(
         "INSERT INTO remote_proposals (id, ap_id, actor_id, kind, category, title, content_html, \
          tags, quantity_value, quantity_unit, place, deadline, url, published_at, updated_at, received_at, \
          remote) \
