@@ -7,6 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Text, Timestamp};
 
+use super::fixed_sql::fixed_sql;
 use super::schema::{deliveries, delivery_hosts, outgoing_activities};
 use super::{AnyConnection, StoreResult};
 
@@ -134,7 +135,7 @@ fn record_host(
              last_error = excluded.last_error"
         }
     };
-    diesel::sql_query(sql)
+    fixed_sql(sql)
         .bind::<Text, _>(host)
         .bind::<Timestamp, _>(now)
         .bind::<Nullable<Text>, _>(error)

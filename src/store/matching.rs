@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Double, Nullable, Text, Timestamp};
 
+use super::fixed_sql::fixed_sql;
 use super::{AnyConnection, StoreResult};
 
 /// One open proposal as matching reads it.
@@ -175,7 +176,7 @@ pub fn journal_head(conn: &mut AnyConnection) -> StoreResult<i64> {
         seq: i64,
     }
     Ok(
-        diesel::sql_query("SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) AS seq FROM match_journal")
+        fixed_sql("SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) AS seq FROM match_journal")
             .get_result::<Head>(conn)?
             .seq,
     )
@@ -199,11 +200,9 @@ pub fn journal_after(
 /// behind than that rebuilds instead.
 pub fn prune_journal(conn: &mut AnyConnection, keep: i64) -> StoreResult<usize> {
     let head = journal_head(conn)?;
-    Ok(
-        diesel::sql_query("DELETE FROM match_journal WHERE seq <= $1")
-            .bind::<BigInt, _>(head - keep)
-            .execute(conn)?,
-    )
+    Ok(fixed_sql("DELETE FROM match_journal WHERE seq <= $1")
+        .bind::<BigInt, _>(head - keep)
+        .execute(conn)?)
 }
 
 /// What a coop asks of matching (defaults when it never said).
@@ -216,7 +215,7 @@ pub struct SettingsRow {
 }
 
 pub fn settings(conn: &mut AnyConnection, coop_id: &str) -> StoreResult<SettingsRow> {
-    Ok(diesel::sql_query(
+    Ok(fixed_sql(
         "SELECT prefer_stage_pairing, notify_min_score FROM match_settings WHERE coop_id = $1",
     )
     .bind::<Text, _>(coop_id)
@@ -226,7 +225,7 @@ pub fn settings(conn: &mut AnyConnection, coop_id: &str) -> StoreResult<Settings
 }
 
 pub fn save_settings(conn: &mut AnyConnection, coop_id: &str, s: SettingsRow) -> StoreResult<()> {
-    diesel::sql_query(
+    fixed_sql(
         "INSERT INTO match_settings (coop_id, prefer_stage_pairing, notify_min_score) \
          VALUES ($1, $2, $3) ON CONFLICT (coop_id) DO UPDATE SET \
          prefer_stage_pairing = excluded.prefer_stage_pairing, \
@@ -248,7 +247,7 @@ pub fn notify_thresholds(conn: &mut AnyConnection) -> StoreResult<Vec<(String, f
         #[diesel(sql_type = Double)]
         notify_min_score: f64,
     }
-    Ok(diesel::sql_query(
+    Ok(fixed_sql(
         "SELECT coop_id, notify_min_score FROM match_settings WHERE notify_min_score IS NOT NULL",
     )
     .load::<Row>(conn)?
@@ -281,7 +280,7 @@ pub struct NotificationRow {
 pub fn add_notifications(conn: &mut AnyConnection, rows: &[NotificationRow]) -> StoreResult<usize> {
     let mut added = 0;
     for r in rows {
-        added += diesel::sql_query(
+        added += fixed_sql(
             "INSERT INTO match_notifications (id, coop_id, proposal_id, other_key, score, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
         )

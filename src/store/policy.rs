@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 
+use super::fixed_sql::fixed_sql;
 use super::proposals::like_escape;
 use super::schema::{domain_allows, domain_blocks};
 use super::{settings, AnyConnection, StoreError, StoreResult};
@@ -156,7 +157,7 @@ pub fn purge(conn: &mut AnyConnection, domain: &str) -> StoreResult<Purged> {
     let actors = delete_where(conn, "remote_actors", "host", domain)?;
     let deliveries = delete_where(conn, "deliveries", "host", domain)?;
     // Activities none of whose deliveries are left.
-    diesel::sql_query(
+    fixed_sql(
         "DELETE FROM outgoing_activities WHERE NOT EXISTS \
          (SELECT 1 FROM deliveries d WHERE d.activity_id = outgoing_activities.id)",
     )
