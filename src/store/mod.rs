@@ -208,16 +208,22 @@ impl Db {
     {
         let (tx, rx) = tokio::sync::oneshot::channel::<Result<T, E>>();
         let job: group_commit::Job = Box::new(move |conn| {
-            // Nested in the shared transaction: a savepoint.
-            let result = diesel::Connection::transaction(conn, f);
-            Box::new(move |committed: Result<(), String>| {
+            // In a savepoint that group_commit sets around it.
+            let result = f(conn);
+            let keep = result.is_ok();
+            let answer: group_commit::Completion = Box::new(move |committed| {
                 let out = match (result, committed) {
                     (Ok(v), Ok(())) => Ok(v),
                     (Ok(_), Err(m)) => Err(E::from(StoreError::Database(m))),
                     (Err(e), _) => Err(e),
                 };
                 let _ = tx.send(out);
-            })
+            });
+            if keep {
+                Ok(answer)
+            } else {
+                Err(answer)
+            }
         });
         self.group.submit(job)?;
         rx.await.map_err(|_| {
