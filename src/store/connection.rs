@@ -143,29 +143,47 @@ where
     F: FnOnce(&mut AnyConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
+    write_transaction_opening(conn, None, f)
+}
+
+/// [`write_transaction`] whose `BEGIN` is sent together with `first`, a
+/// fixed statement, in one round trip.
+pub(super) fn write_transaction_opening<T, E, F>(
+    conn: &mut AnyConnection,
+    first: Option<&str>,
+    f: F,
+) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    let begin = match conn {
+        AnyConnection::Postgresql(_) => "BEGIN",
+        AnyConnection::Sqlite(_) => "BEGIN IMMEDIATE",
+    };
+    let begin = match first {
+        Some(first) => std::borrow::Cow::Owned(format!("{begin}; {first}")),
+        None => std::borrow::Cow::Borrowed(begin),
+    };
     match conn {
-        AnyConnection::Postgresql(_) => conn.transaction(f),
-        AnyConnection::Sqlite(c) => {
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
-            match f(conn) {
-                Ok(value) => {
-                    if let Err(commit_error) =
-                        <AnyConnection as Connection>::TransactionManager::commit_transaction(conn)
-                    {
-                        // Leave the connection usable; the commit error is what matters.
-                        let _ =
-                            <AnyConnection as Connection>::TransactionManager::rollback_transaction(
-                                conn,
-                            );
-                        return Err(commit_error.into());
-                    }
-                    Ok(value)
-                }
-                Err(error) => {
-                    <AnyConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
-                    Err(error)
-                }
+        AnyConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction_sql(c, &begin)?,
+        AnyConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, &begin)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            if let Err(commit_error) =
+                <AnyConnection as Connection>::TransactionManager::commit_transaction(conn)
+            {
+                // Leave the connection usable; the commit error is what matters.
+                let _ =
+                    <AnyConnection as Connection>::TransactionManager::rollback_transaction(conn);
+                return Err(commit_error.into());
             }
+            Ok(value)
+        }
+        Err(error) => {
+            <AnyConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
+            Err(error)
         }
     }
 }

@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::Pool;
 
-use super::connection::{write_transaction, AnyConnectionManager};
+use super::connection::{write_transaction_opening, AnyConnectionManager};
 use super::{AnyConnection, StoreError};
 
 /// Called with the shared commit's outcome.
@@ -111,8 +111,8 @@ fn run(pool: &Pool<AnyConnectionManager>, batch: Vec<Job>) {
         Ok(mut conn) => {
             let conn: &mut AnyConnection = &mut conn;
             let last = batch.len().saturating_sub(1);
-            write_transaction::<(), diesel::result::Error, _>(conn, |c| {
-                c.batch_execute(SAVEPOINT)?;
+            // The first savepoint goes with the BEGIN.
+            write_transaction_opening::<(), diesel::result::Error, _>(conn, Some(SAVEPOINT), |c| {
                 for (i, job) in batch.into_iter().enumerate() {
                     let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(c)));
                     let Ok(ran) = ran else {
