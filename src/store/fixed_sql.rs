@@ -4,8 +4,9 @@
 //! text was not built at run time; PostgreSQL then parses and plans it again
 //! on every run. [`fixed_sql`] takes a constant text instead: each
 //! connection prepares it once (keyed by its text and bind types) and reuses
-//! it. For the statements diesel's query builder cannot express on both
-//! backends at once (`ON CONFLICT` through the multi-backend connection).
+//! it. Every hand-written statement whose text is a constant uses it; the
+//! query builder covers the rest (it cannot express `ON CONFLICT` through
+//! the multi-backend connection, hence the hand-written ones).
 
 use std::marker::PhantomData;
 
