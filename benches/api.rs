@@ -13,11 +13,11 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use federation_tests::TestDb;
-use intercoop::config::{Config, ConfigValues};
 use intercoop::domain::proposal::{Category, Proposal, ProposalDraft, ProposalKind};
+use intercoop::edges::http::state::AppState;
+use intercoop::infra::config::{Config, ConfigValues};
+use intercoop::infra::store;
 use intercoop::services::accounts::NewCoopAccount;
-use intercoop::state::AppState;
-use intercoop::store;
 
 #[path = "support/mod.rs"]
 mod support;
@@ -65,13 +65,13 @@ async fn start(db: TestDb) -> Bench {
         ..Default::default()
     })
     .expect("config");
-    let state = intercoop::server::prepare(&config).await.unwrap();
+    let state = intercoop::app::server::prepare(&config).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}/api/intercoop/v1", listener.local_addr().unwrap());
     let served = state.clone();
-    tokio::spawn(
-        async move { intercoop::server::run(served, listener, std::future::pending()).await },
-    );
+    tokio::spawn(async move {
+        intercoop::app::server::run(served, listener, std::future::pending()).await
+    });
     Bench {
         state,
         base,

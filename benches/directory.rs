@@ -11,9 +11,9 @@
 use std::time::{Duration, Instant};
 
 use federation_tests::TestDb;
-use intercoop::config::{Config, ConfigValues};
-use intercoop::state::AppState;
-use intercoop::store::StoreError;
+use intercoop::edges::http::state::AppState;
+use intercoop::infra::config::{Config, ConfigValues};
+use intercoop::infra::store::StoreError;
 
 #[path = "support/mod.rs"]
 mod support;
@@ -182,7 +182,9 @@ async fn run(db: TestDb, backend: &str, proposals: usize) {
         ..Default::default()
     })
     .expect("config");
-    let state = intercoop::server::prepare(&config).await.expect("prepare");
+    let state = intercoop::app::server::prepare(&config)
+        .await
+        .expect("prepare");
     let started = Instant::now();
     seed(&state, proposals).await;
     println!(
@@ -199,7 +201,7 @@ async fn run(db: TestDb, backend: &str, proposals: usize) {
     );
     let served = state.clone();
     let server = tokio::spawn(async move {
-        intercoop::server::run(served, listener, std::future::pending()).await
+        intercoop::app::server::run(served, listener, std::future::pending()).await
     });
     // Measure a node at rest: wait for the matching index it builds at
     // start-up (bounded).

@@ -21,11 +21,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use federation_tests::TestDb;
-use intercoop::config::{Config, ConfigValues};
 use intercoop::domain::remote::{Follow, RemoteActor};
+use intercoop::edges::http::state::AppState;
+use intercoop::infra::config::{Config, ConfigValues};
+use intercoop::infra::store;
 use intercoop::services::accounts::NewCoopAccount;
-use intercoop::state::AppState;
-use intercoop::store;
 use remote::{signed_headers, Remote, Signing};
 use rsa::pkcs1v15::{SigningKey, VerifyingKey};
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
@@ -57,11 +57,11 @@ async fn node(db: TestDb, host: &str, dev_hosts: &str) -> Node {
         ..Default::default()
     })
     .expect("config");
-    let state = intercoop::server::prepare(&config).await.unwrap();
+    let state = intercoop::app::server::prepare(&config).await.unwrap();
     let served = state.clone();
-    tokio::spawn(
-        async move { intercoop::server::run(served, listener, std::future::pending()).await },
-    );
+    tokio::spawn(async move {
+        intercoop::app::server::run(served, listener, std::future::pending()).await
+    });
     Node {
         state,
         root: format!("http://127.0.0.1:{port}"),

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{Duration as Days, NaiveDate, NaiveDateTime};
 use intercoop::domain::proposal::{Category, ProposalKind};
-use intercoop::matching::{circles, CoopFacts, Document, Index, MatchOptions};
+use intercoop::infra::matching::{circles, CoopFacts, Document, Index, MatchOptions};
 
 #[path = "support/mod.rs"]
 mod support;

@@ -5,7 +5,7 @@
 //! mean reciprocal rank. `--misses` also lists the proposals whose pairs
 //! are not all in their first three matches.
 
-use intercoop::matching::eval;
+use intercoop::infra::matching::eval;
 
 fn main() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/matching");

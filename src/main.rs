@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    intercoop::cli::main()
+    intercoop::app::main()
 }

@@ -3,7 +3,7 @@
 //! yet each is all-or-nothing on its own.
 
 use federation_tests::TestDb;
-use intercoop::store::{settings, Db, StoreError};
+use intercoop::infra::store::{settings, Db, StoreError};
 
 #[derive(Debug)]
 enum Failed {
@@ -63,7 +63,7 @@ async fn grouped_writes_commit_together_and_fail_alone() {
             .await
         })
     });
-    let postgres = db.backend() == intercoop::store::Backend::Postgres;
+    let postgres = db.backend() == intercoop::infra::store::Backend::Postgres;
     let (mut ok, mut refused, mut aborted) = (0, 0, 0);
     for (i, w) in writes.enumerate() {
         match w.await.expect("task") {
@@ -126,11 +126,13 @@ async fn connections_get_the_session_settings() {
     let db = Db::connect(&test_db.url, 2).expect("connect");
     let backend = db.backend();
     let (name, expected) = match backend {
-        intercoop::store::Backend::Sqlite => (
+        intercoop::infra::store::Backend::Sqlite => (
             "SELECT journal_mode AS value FROM pragma_journal_mode()",
             "wal",
         ),
-        intercoop::store::Backend::Postgres => ("SELECT current_setting('jit') AS value", "off"),
+        intercoop::infra::store::Backend::Postgres => {
+            ("SELECT current_setting('jit') AS value", "off")
+        }
     };
     let value = db
         .read(move |conn| {
@@ -150,7 +152,7 @@ async fn connections_get_the_session_settings() {
 #[tokio::test]
 async fn triggers_fill_the_matching_journal() {
     use diesel::connection::SimpleConnection;
-    use intercoop::store::matching;
+    use intercoop::infra::store::matching;
 
     let test_db = TestDb::new();
     let db = Db::connect(&test_db.url, 2).expect("connect");
@@ -220,7 +222,7 @@ async fn one_open_introduction_per_asker_and_proposal_and_a_decline_forgets_cont
     use intercoop::domain::coop::ContactDetails;
     use intercoop::domain::introduction::{Introduction, IntroductionState, Party};
     use intercoop::domain::proposal::ProposalKind;
-    use intercoop::store::introductions;
+    use intercoop::infra::store::introductions;
 
     let test_db = TestDb::new();
     let db = Db::connect(&test_db.url, 2).expect("connect");
@@ -240,7 +242,7 @@ async fn one_open_introduction_per_asker_and_proposal_and_a_decline_forgets_cont
             email: Some("ana@remote.test".into()),
             ..Default::default()
         }),
-        created_at: intercoop::store::now(),
+        created_at: intercoop::infra::store::now(),
         answered_at: None,
     };
     let (i1, i2) = (intro("i1"), intro("i2"));
@@ -269,7 +271,7 @@ async fn one_open_introduction_per_asker_and_proposal_and_a_decline_forgets_cont
                 "i1",
                 IntroductionState::Declined,
                 None,
-                intercoop::store::now(),
+                intercoop::infra::store::now(),
             )?;
             let stored = introductions::by_id(conn, "i1")?;
             introductions::insert(conn, &i2)?;
@@ -278,7 +280,7 @@ async fn one_open_introduction_per_asker_and_proposal_and_a_decline_forgets_cont
                 "i1",
                 IntroductionState::Accepted,
                 None,
-                intercoop::store::now(),
+                intercoop::infra::store::now(),
             )?;
             Ok::<_, StoreError>((twice, declined, stored, again))
         })
@@ -303,7 +305,7 @@ async fn the_inbox_statements_are_prepared_once_per_connection() {
     use diesel::connection::{Connection, InstrumentationEvent};
     use intercoop::domain::proposal::{Category, ProposalKind};
     use intercoop::domain::remote::RemoteProposal;
-    use intercoop::store::{received, remote_proposals};
+    use intercoop::infra::store::{received, remote_proposals};
 
     let test_db = TestDb::new();
     let db = Db::connect(&test_db.url, 1).expect("connect");
@@ -324,9 +326,9 @@ async fn the_inbox_statements_are_prepared_once_per_connection() {
         remote: Some(true),
         deadline: None,
         url: None,
-        published_at: intercoop::store::now(),
-        updated_at: intercoop::store::now(),
-        received_at: intercoop::store::now(),
+        published_at: intercoop::infra::store::now(),
+        updated_at: intercoop::infra::store::now(),
+        received_at: intercoop::infra::store::now(),
     };
     let outcomes = db
         .write(move |conn| {
@@ -335,7 +337,7 @@ async fn the_inbox_statements_are_prepared_once_per_connection() {
                     seen.lock().expect("lock").push(sql.to_string());
                 }
             });
-            let now = intercoop::store::now();
+            let now = intercoop::infra::store::now();
             let mut outcomes = Vec::new();
             for n in 1..=3 {
                 outcomes.push(format!(

@@ -11,6 +11,7 @@ pub mod policy;
 pub mod proposal;
 pub mod remote;
 pub mod text;
+pub mod urls;
 pub mod user;
 pub mod validate;
 

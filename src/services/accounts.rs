@@ -8,7 +8,7 @@ use super::{new_id, passwords, ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::coop::{validate_handle, Coop, CoopProfile};
 use crate::domain::user::{Role, User};
 use crate::domain::{limits, validate};
-use crate::store::{self, coops, tokens, users};
+use crate::infra::store::{self, coops, tokens, users};
 
 /// How long a bearer token from `login` stays valid.
 pub const TOKEN_LIFETIME_DAYS: i64 = 30;

@@ -2,7 +2,7 @@
 
 use super::{ServiceError, ServiceResult, Services};
 use crate::domain::actor::ActorKeys;
-use crate::store::{self, coops, node_actor, proposals};
+use crate::infra::store::{self, coops, node_actor, proposals};
 
 /// A fresh 2048-bit RSA key pair. Slow (tens of milliseconds), so it runs on
 /// the blocking pool.

@@ -5,7 +5,7 @@ use super::{outbox, ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::coop::{validate_handle, Coop, ProfilePatch};
 use crate::domain::limits;
 use crate::domain::proposal::{Proposal, ProposalFilter, ProposalStatus};
-use crate::store::{self, coops, deleted_coops, proposals};
+use crate::infra::store::{self, coops, deleted_coops, proposals};
 
 fn no_such_coop(handle: &str) -> ServiceError {
     ServiceError::NotFound(format!("no coop '{handle}' on this node"))

@@ -6,7 +6,7 @@ use crate::domain::coop::{country_code, language_tag};
 use crate::domain::limits;
 use crate::domain::proposal::{Category, ProposalKind};
 use crate::domain::validate;
-use crate::store::directory::{self, CoopEntry, DirectoryFilter, ProposalEntry};
+use crate::infra::store::directory::{self, CoopEntry, DirectoryFilter, ProposalEntry};
 
 /// A directory search as the edges receive it.
 #[derive(Debug, Default, Clone)]

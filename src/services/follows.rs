@@ -8,11 +8,13 @@ use super::proposals::Page;
 use super::{new_id, ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::limits;
 use crate::domain::remote::{Follow, RemoteActor, RemoteProposal};
-use crate::federation::delivery;
-use crate::federation::wire::activity::{self, FollowObject};
-use crate::federation::wire::remote_actor::RemoteActorDocument;
-use crate::store::follows::{followers, following, WithActor};
-use crate::store::{self, coops, remote_actors, remote_proposals, AnyConnection, StoreError};
+use crate::infra::delivery;
+use crate::infra::store::follows::{followers, following, WithActor};
+use crate::infra::store::{
+    self, coops, remote_actors, remote_proposals, AnyConnection, StoreError,
+};
+use crate::infra::wire::activity::{self, FollowObject};
+use crate::infra::wire::remote_actor::RemoteActorDocument;
 
 /// Which relations of a list to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -302,7 +304,7 @@ impl Services {
 /// Queues a local coop's `Accept` or `Reject` of `follow`.
 pub(super) fn answer_follow(
     conn: &mut AnyConnection,
-    urls: &crate::federation::urls::Urls,
+    urls: &crate::domain::urls::Urls,
     kind: &'static str,
     handle: &str,
     follow: &Follow,
@@ -317,7 +319,7 @@ pub(super) fn answer_follow(
 /// the follower's inbox.
 pub(super) fn queue_follow_answer(
     conn: &mut AnyConnection,
-    urls: &crate::federation::urls::Urls,
+    urls: &crate::domain::urls::Urls,
     kind: &'static str,
     (signer, me): (&str, Url),
     follow_ap_id: &str,

@@ -12,15 +12,15 @@ use super::{new_id, ServiceError, ServiceResult, Services};
 use crate::domain::node::{NodeApproval, NodeFollower};
 use crate::domain::policy::Verdict;
 use crate::domain::remote::{Follow, RemoteActor};
+use crate::domain::urls::same_origin;
 use crate::domain::ValidationError;
-use crate::federation::urls::same_origin;
-use crate::federation::wire::activity::FollowObject;
-use crate::federation::wire::received_proposal::{attributed_to, NotAProposal, ReceivedNote};
-use crate::federation::wire::remote_actor::RemoteActorDocument;
-use crate::store::follows::{followers, following};
-use crate::store::nodes;
-use crate::store::remote_proposals::Saved;
-use crate::store::{self, coops, received, remote_actors, remote_proposals, AnyConnection};
+use crate::infra::store::follows::{followers, following};
+use crate::infra::store::nodes;
+use crate::infra::store::remote_proposals::Saved;
+use crate::infra::store::{self, coops, received, remote_actors, remote_proposals, AnyConnection};
+use crate::infra::wire::activity::FollowObject;
+use crate::infra::wire::received_proposal::{attributed_to, NotAProposal, ReceivedNote};
+use crate::infra::wire::remote_actor::RemoteActorDocument;
 
 /// What an accepted activity did.
 #[derive(Debug, PartialEq, Eq)]
@@ -68,7 +68,7 @@ where
 /// The local coop a URL names, if any.
 fn local_coop(
     conn: &mut AnyConnection,
-    urls: &crate::federation::urls::Urls,
+    urls: &crate::domain::urls::Urls,
     actor: &Url,
 ) -> ServiceResult<Option<crate::domain::coop::Coop>> {
     match urls.handle_of(actor) {
@@ -309,7 +309,7 @@ impl Services {
 /// A `Follow` of our node actor: only other nodes' actors may ask.
 fn node_follow(
     conn: &mut AnyConnection,
-    urls: &crate::federation::urls::Urls,
+    urls: &crate::domain::urls::Urls,
     actor: &RemoteActor,
     follow_id: String,
     limited: bool,
@@ -344,7 +344,7 @@ fn node_follow(
 /// backfill of what that node already holds starts.
 fn answer_to_node_follow(
     conn: &mut AnyConnection,
-    urls: &crate::federation::urls::Urls,
+    urls: &crate::domain::urls::Urls,
     follow_id: &str,
     embedded: Option<FollowObject>,
     actor: &RemoteActor,

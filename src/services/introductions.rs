@@ -17,12 +17,12 @@ use crate::domain::limits;
 use crate::domain::policy::{Policy, Verdict};
 use crate::domain::proposal::{ProposalKind, ProposalStatus, Quantity};
 use crate::domain::remote::{RemoteActor, RemoteProposal};
+use crate::domain::urls::Urls;
 use crate::domain::ValidationError;
-use crate::federation::delivery;
-use crate::federation::urls::Urls;
-use crate::federation::wire::introduction::{self as wire, Answering, Asking, ReceivedOffer};
-use crate::store::introductions::{self, Direction};
-use crate::store::{self, coops, proposals, remote_actors, remote_proposals, AnyConnection};
+use crate::infra::delivery;
+use crate::infra::store::introductions::{self, Direction};
+use crate::infra::store::{self, coops, proposals, remote_actors, remote_proposals, AnyConnection};
+use crate::infra::wire::introduction::{self as wire, Answering, Asking, ReceivedOffer};
 
 /// The other coop of an introduction, as the viewer sees it.
 #[derive(Debug, Clone)]

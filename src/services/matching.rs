@@ -18,11 +18,11 @@ use super::{ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::coop::Stage;
 use crate::domain::proposal::{Category, ProposalKind, ProposalStatus};
 use crate::domain::text::html_to_text;
-use crate::matching::score::{Parts, Reason};
-use crate::matching::{CoopFacts, Document, Index, MatchOptions};
-use crate::store::directory::ProposalEntry;
-use crate::store::matching::{self as rows, CoopRow, DocumentRow};
-use crate::store::StoreError;
+use crate::infra::matching::score::{Parts, Reason};
+use crate::infra::matching::{CoopFacts, Document, Index, MatchOptions};
+use crate::infra::store::directory::ProposalEntry;
+use crate::infra::store::matching::{self as rows, CoopRow, DocumentRow};
+use crate::infra::store::StoreError;
 
 /// How often each process reads the journal.
 pub const FOLLOW_EVERY: Duration = Duration::from_secs(1);
@@ -421,7 +421,7 @@ impl Services {
             return Ok(0);
         }
         let index = self.matching.index.clone();
-        let now = crate::store::now();
+        let now = crate::infra::store::now();
         let opts = MatchOptions {
             limit: PER_PROPOSAL,
             today: now.date(),
@@ -533,7 +533,7 @@ impl Services {
                 format!("at most {} at a time", crate::domain::limits::PAGE_SIZE_MAX),
             ));
         }
-        let now = crate::store::now();
+        let now = crate::infra::store::now();
         Ok(self
             .db
             .write(move |conn| rows::mark_read(conn, &coop, ids.as_deref(), now))
@@ -612,13 +612,13 @@ impl Services {
         &self,
         coop: &str,
         keys: Vec<String>,
-    ) -> ServiceResult<Vec<(String, crate::matching::Match)>> {
+    ) -> ServiceResult<Vec<(String, crate::infra::matching::Match)>> {
         self.matching_ready()?;
         let settings = self.match_settings_of(coop).await?;
         let index = self.matching.index.clone();
         let opts = MatchOptions {
             limit: PER_PROPOSAL,
-            today: crate::store::now().date(),
+            today: crate::infra::store::now().date(),
             pairing: settings.prefer_stage_pairing,
         };
         tokio::task::spawn_blocking(move || {
@@ -655,7 +655,9 @@ impl Services {
         }
         let entries = self
             .db
-            .read(move |conn| crate::store::directory::proposals_by_id(conn, &local, &remote))
+            .read(move |conn| {
+                crate::infra::store::directory::proposals_by_id(conn, &local, &remote)
+            })
             .await?;
         let by_key: HashMap<String, ProposalEntry> = entries
             .into_iter()
@@ -666,7 +668,7 @@ impl Services {
 
     async fn with_entries(
         &self,
-        found: Vec<(String, crate::matching::Match)>,
+        found: Vec<(String, crate::infra::matching::Match)>,
     ) -> ServiceResult<Vec<FoundMatch>> {
         let by_key = self
             .entries_by_key(found.iter().map(|(_, m)| m.key.as_str()))
@@ -699,7 +701,7 @@ impl Services {
         let owner = coop.clone();
         let proposal = self
             .db
-            .read(move |conn| crate::store::proposals::by_id(conn, &wanted))
+            .read(move |conn| crate::infra::store::proposals::by_id(conn, &wanted))
             .await?
             .filter(|p| p.coop_id == owner)
             .ok_or_else(|| ServiceError::NotFound(format!("no proposal {id} of your coop")))?;
@@ -728,14 +730,14 @@ impl Services {
         let index = self.matching.index.clone();
         let opts = MatchOptions {
             limit: PER_PROPOSAL,
-            today: crate::store::now().date(),
+            today: crate::infra::store::now().date(),
             pairing: settings.prefer_stage_pairing,
         };
         let anchor = key(true, &coop);
         // Some rings may pass through coops not listed here: ask for more.
         let rings = tokio::task::spawn_blocking(move || {
             let index = index.read().map_err(poisoned)?;
-            Ok::<_, ServiceError>(crate::matching::circles::circles(
+            Ok::<_, ServiceError>(crate::infra::matching::circles::circles(
                 &index,
                 &anchor,
                 &opts,

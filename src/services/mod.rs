@@ -16,9 +16,10 @@ mod outbox;
 mod passwords;
 pub mod policy;
 pub mod proposals;
+pub mod remote;
 
 use crate::domain::ValidationError;
-use crate::store::{Db, StoreError};
+use crate::infra::store::{Db, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
@@ -32,6 +33,9 @@ pub enum ServiceError {
     Unauthorized(String),
     #[error("{0}")]
     Forbidden(String),
+    /// The federation policy refuses the domain asked about.
+    #[error("{0}")]
+    DomainRefused(String),
     #[error("too many attempts; try again in {} s", .retry_after.as_secs().max(1))]
     RateLimited { retry_after: std::time::Duration },
     #[error(transparent)]
@@ -54,9 +58,10 @@ impl From<StoreError> for ServiceError {
     }
 }
 
-impl From<diesel::result::Error> for ServiceError {
-    fn from(e: diesel::result::Error) -> Self {
-        StoreError::from(e).into()
+impl ServiceError {
+    /// Bad input: `field` and what is wrong with it.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        ServiceError::Invalid(ValidationError::new(field, message))
     }
 }
 
@@ -83,7 +88,7 @@ impl Viewer {
 pub struct Services {
     pub db: Db,
     /// Builds the URLs of our actors and objects (activities need them).
-    pub urls: crate::federation::urls::Urls,
+    pub urls: crate::domain::urls::Urls,
     login_limiter: std::sync::Arc<login_limit::LoginLimiter>,
     /// Notified when deliveries are queued, so the worker starts at once.
     pub delivery_wake: std::sync::Arc<tokio::sync::Notify>,
@@ -97,7 +102,7 @@ pub struct Services {
 }
 
 impl Services {
-    pub fn new(db: Db, urls: crate::federation::urls::Urls) -> Self {
+    pub fn new(db: Db, urls: crate::domain::urls::Urls) -> Self {
         Self {
             db,
             urls,
@@ -121,10 +126,12 @@ impl Services {
 
     /// Makes queued deliveries due now (all, or to one host) and wakes the worker.
     pub async fn retry_deliveries_now(&self, host: Option<String>) -> ServiceResult<usize> {
-        let now = crate::store::now();
+        let now = crate::infra::store::now();
         let n = self
             .db
-            .write(move |conn| crate::store::deliveries::retry_now(conn, host.as_deref(), now))
+            .write(move |conn| {
+                crate::infra::store::deliveries::retry_now(conn, host.as_deref(), now)
+            })
             .await?;
         self.delivery_wake.notify_one();
         Ok(n)
@@ -132,12 +139,18 @@ impl Services {
 
     /// Deliveries waiting to be sent.
     pub async fn pending_deliveries(&self) -> ServiceResult<i64> {
-        Ok(self.db.read(crate::store::deliveries::pending).await?)
+        Ok(self
+            .db
+            .read(crate::infra::store::deliveries::pending)
+            .await?)
     }
 
     /// Waiting deliveries that failed at least once (their host was down).
     pub async fn failing_deliveries(&self) -> ServiceResult<i64> {
-        Ok(self.db.read(crate::store::deliveries::failing).await?)
+        Ok(self
+            .db
+            .read(crate::infra::store::deliveries::failing)
+            .await?)
     }
 }
 
@@ -149,19 +162,13 @@ impl Services {
     /// "sqlite" or "postgres", for operators.
     pub fn database_kind(&self) -> &'static str {
         match self.db.backend() {
-            crate::store::Backend::Sqlite => "sqlite",
-            crate::store::Backend::Postgres => "postgres",
+            crate::infra::store::Backend::Sqlite => "sqlite",
+            crate::infra::store::Backend::Postgres => "postgres",
         }
     }
 
     /// Checks that the database answers.
     pub async fn ping(&self) -> ServiceResult<()> {
-        self.db
-            .read(|conn| {
-                use diesel::connection::SimpleConnection;
-                conn.batch_execute("SELECT 1").map_err(StoreError::from)
-            })
-            .await?;
-        Ok(())
+        Ok(self.db.read(crate::infra::store::ping).await?)
     }
 }

@@ -11,14 +11,14 @@ use super::{new_id, ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::node::{AdminAction, Backfill, NodeApproval, NodeFollow, NodeFollower};
 use crate::domain::policy::DomainBlock;
 use crate::domain::remote::RemoteActor;
-use crate::federation::delivery::{self, NODE_SIGNER};
-use crate::federation::urls::Urls;
-use crate::federation::wire::activity::{self, FollowObject};
-use crate::store::nodes::{followers, following};
-use crate::store::policy as store_policy;
-use crate::store::{
+use crate::domain::urls::Urls;
+use crate::infra::delivery::{self, NODE_SIGNER};
+use crate::infra::store::nodes::{followers, following};
+use crate::infra::store::policy as store_policy;
+use crate::infra::store::{
     self, admin_actions, deliveries, remote_proposals, settings, AnyConnection, StoreError,
 };
+use crate::infra::wire::activity::{self, FollowObject};
 
 /// Who acts: an admin signed in to the API, or the command line.
 #[derive(Debug, Clone)]
@@ -96,6 +96,24 @@ impl KnownNode {
             unreachable_since: None,
             backlog: 0,
         }
+    }
+
+    /// Our follow of it: `none`, `pending` or `accepted`.
+    pub fn following_state(&self) -> &'static str {
+        relation(self.following.as_ref().map(|f| f.accepted))
+    }
+
+    /// Its follow of us: `none`, `pending` or `accepted`.
+    pub fn followed_by_state(&self) -> &'static str {
+        relation(self.follower.as_ref().map(|f| f.accepted))
+    }
+}
+
+fn relation(accepted: Option<bool>) -> &'static str {
+    match accepted {
+        None => "none",
+        Some(false) => "pending",
+        Some(true) => "accepted",
     }
 }
 
@@ -274,7 +292,9 @@ impl Services {
             .read(|conn| {
                 let mut out = Vec::new();
                 for f in following::backfilling(conn)? {
-                    if let Some(actor) = crate::store::remote_actors::by_id(conn, &f.actor_id)? {
+                    if let Some(actor) =
+                        crate::infra::store::remote_actors::by_id(conn, &f.actor_id)?
+                    {
                         out.push((f, actor));
                     }
                 }

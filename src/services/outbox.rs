@@ -7,13 +7,13 @@ use url::Url;
 use crate::domain::coop::Coop;
 use crate::domain::proposal::Proposal;
 use crate::domain::remote::RemoteActor;
-use crate::federation::delivery;
-use crate::federation::delivery::NODE_SIGNER;
-use crate::federation::urls::Urls;
-use crate::federation::wire::activity;
-use crate::federation::wire::actor::ActorDocument;
-use crate::federation::wire::proposal::ProposalNote;
-use crate::store::{follows::followers, nodes, AnyConnection, StoreResult};
+use crate::domain::urls::Urls;
+use crate::infra::delivery;
+use crate::infra::delivery::NODE_SIGNER;
+use crate::infra::store::{follows::followers, nodes, AnyConnection, StoreResult};
+use crate::infra::wire::activity;
+use crate::infra::wire::actor::ActorDocument;
+use crate::infra::wire::proposal::ProposalNote;
 
 fn inboxes_of(actors: &[RemoteActor]) -> Vec<Url> {
     actors
@@ -58,7 +58,7 @@ pub(super) fn to_follower_nodes(
         me,
         &urls.node_followers(),
         activity,
-        crate::store::now(),
+        crate::infra::store::now(),
     );
     delivery::enqueue(conn, NODE_SIGNER, &announce.to_value(), &inboxes)
 }
@@ -123,10 +123,16 @@ pub(super) fn coop_deleted(
     let actor = urls.actor(&coop.handle);
     let followers = urls.actor_part(&coop.handle, "followers");
     let id = urls.activity_of(&actor, "delete");
-    let delete = activity::delete(id, actor.clone(), &followers, actor, crate::store::now());
+    let delete = activity::delete(
+        id,
+        actor.clone(),
+        &followers,
+        actor,
+        crate::infra::store::now(),
+    );
     let value = delete.to_value();
     let mut known = followers::accepted_actors(conn, &coop.id)?;
-    known.extend(crate::store::follows::following::accepted_actors(
+    known.extend(crate::infra::store::follows::following::accepted_actors(
         conn, &coop.id,
     )?);
     let inboxes = inboxes_of(&known);
@@ -171,7 +177,7 @@ pub(super) fn proposal_changed(
         Change::Withdrawn => {
             let object = urls.proposal(&p.id);
             let id = urls.activity_of(&object, "delete");
-            activity::delete(id, actor, &followers, object, crate::store::now()).to_value()
+            activity::delete(id, actor, &followers, object, crate::infra::store::now()).to_value()
         }
     };
     to_followers(conn, urls, &p.coop_id, handle, &value)

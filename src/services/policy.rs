@@ -19,8 +19,8 @@ use crate::domain::policy::{
     covers, DomainAllow, DomainBlock, FederationMode, Policy, Refusal, Severity, Verdict,
 };
 use crate::domain::ValidationError;
-use crate::store::policy::{self as store_policy, Purged};
-use crate::store::{self, AnyConnection, StoreError};
+use crate::infra::store::policy::{self as store_policy, Purged};
+use crate::infra::store::{self, AnyConnection, StoreError};
 
 /// How soon a change made by the command line takes effect in a running server.
 pub const POLICY_POLL: Duration = Duration::from_secs(2);

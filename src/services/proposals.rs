@@ -11,7 +11,7 @@ use crate::domain::proposal::{
     Proposal, ProposalDraft, ProposalFilter, ProposalPatch, ProposalStatus,
 };
 use crate::domain::validate;
-use crate::store::{self, coops, proposals};
+use crate::infra::store::{self, coops, proposals};
 
 /// A proposal with the handle of the coop that published it.
 pub type Published = (Proposal, String);

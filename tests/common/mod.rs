@@ -9,9 +9,9 @@
 use std::time::Duration;
 
 pub use federation_tests::TestDb;
-use intercoop::config::{Config, ConfigValues};
+use intercoop::edges::http::state::AppState;
+use intercoop::infra::config::{Config, ConfigValues};
 use intercoop::services::accounts::NewCoopAccount;
-use intercoop::state::AppState;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use tokio::sync::oneshot;
@@ -48,7 +48,7 @@ impl TestServer {
             ..Default::default()
         })
         .expect("test config");
-        let state = intercoop::server::prepare(&config)
+        let state = intercoop::app::server::prepare(&config)
             .await
             .expect("server state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -61,7 +61,7 @@ impl TestServer {
         let (stop, stopped) = oneshot::channel::<()>();
         let app_state = state.clone();
         let task = tokio::spawn(async move {
-            intercoop::server::run(app_state, listener, async {
+            intercoop::app::server::run(app_state, listener, async {
                 let _ = stopped.await;
             })
             .await

@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use base64::Engine as _;
 use federation_tests::eventually;
-use intercoop::federation::delivery;
+use intercoop::infra::delivery;
 use rsa::pkcs1v15::{Signature, VerifyingKey};
 use rsa::pkcs8::DecodePublicKey;
 use rsa::signature::Verifier;
@@ -194,12 +194,12 @@ async fn wait_for(receiver: &Receiver, n: usize) -> Vec<Received> {
 }
 
 /// Every queued delivery, due or not.
-async fn queued(s: &TestServer) -> Vec<intercoop::store::deliveries::Due> {
-    let later = intercoop::store::now() + chrono::Duration::days(30);
+async fn queued(s: &TestServer) -> Vec<intercoop::infra::store::deliveries::Due> {
+    let later = intercoop::infra::store::now() + chrono::Duration::days(30);
     s.state
         .services
         .db
-        .read(move |c| intercoop::store::deliveries::due(c, later, 100))
+        .read(move |c| intercoop::infra::store::deliveries::due(c, later, 100))
         .await
         .unwrap()
 }
@@ -296,7 +296,7 @@ async fn a_failed_delivery_is_retried_on_schedule() {
         .state
         .services
         .db
-        .read(|c| intercoop::store::deliveries::due(c, intercoop::store::now(), 10))
+        .read(|c| intercoop::infra::store::deliveries::due(c, intercoop::infra::store::now(), 10))
         .await
         .unwrap();
     assert!(

@@ -1,0 +1,150 @@
+//! A received activity, dispatched by type to the services once the library
+//! has checked its digest and signature.
+
+use activitypub_federation::config::Data;
+use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::traits::Activity;
+use serde::Deserialize;
+use url::Url;
+
+use super::actor::{resolved, KnownActor};
+use super::error::InboxError;
+use crate::domain::urls::same_origin;
+use crate::domain::ValidationError;
+use crate::infra::wire::activity::{object_id, object_type, referenced_follow, IncomingActivity};
+use crate::infra::wire::introduction;
+use crate::infra::wire::received_proposal::ReceivedNote;
+use crate::infra::wire::remote_actor::{RemoteActorDocument, ACTOR_TYPES};
+use crate::services::inbox::Received;
+use crate::services::{ServiceError, Services};
+
+/// Activity types this node acts on; others are refused before any work.
+pub const SUPPORTED: [&str; 9] = [
+    "Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Announce", "Offer",
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub struct Incoming(pub IncomingActivity);
+
+fn invalid(field: &str, message: &str) -> InboxError {
+    ServiceError::Invalid(ValidationError::new(field, message)).into()
+}
+
+fn object_url(a: &IncomingActivity) -> Result<Url, InboxError> {
+    object_id(&a.object).ok_or_else(|| invalid("object", "must be a URL or an object with an id"))
+}
+
+/// The `Offer` an `Accept` or `Reject` answers, when it is one of our
+/// introductions (given by id or embedded).
+fn introduction_answered(services: &Services, a: &IncomingActivity) -> Option<Url> {
+    let offer = object_id(&a.object)?;
+    services.urls.introduction_of(&offer).map(|_| offer)
+}
+
+#[async_trait::async_trait]
+impl Activity for Incoming {
+    type DataType = Services;
+    type Error = InboxError;
+
+    fn id(&self) -> &Url {
+        &self.0.id
+    }
+
+    fn actor(&self) -> &Url {
+        &self.0.actor
+    }
+
+    /// The library compares domains only; an origin here is host and port.
+    async fn verify(&self, _: &Data<Services>) -> Result<(), InboxError> {
+        if !same_origin(&self.0.id, &self.0.actor) {
+            return Err(ServiceError::Forbidden(
+                "the activity id is on another host than its actor".into(),
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    async fn receive(self, data: &Data<Services>) -> Result<(), InboxError> {
+        let a = self.0;
+        // Resolved (and refreshed if stale) while the signature was checked.
+        let actor = match resolved(&a.actor) {
+            Some(actor) => actor,
+            None => {
+                ObjectId::<KnownActor>::from(a.actor.clone())
+                    .dereference(data)
+                    .await?
+                    .actor
+            }
+        };
+        let services: &Services = data;
+        let outcome = match a.kind.as_str() {
+            "Follow" => {
+                services
+                    .receive_follow(&a.id, &actor, &object_url(&a)?)
+                    .await?
+            }
+            "Offer" => {
+                let offer = introduction::read_offer(&a.object, &a.content, &a.contact_point)
+                    .map_err(|m| invalid("object", &m))?;
+                services.receive_introduction(&a.id, &actor, offer).await?
+            }
+            "Accept" | "Reject" => match introduction_answered(services, &a) {
+                Some(offer) => {
+                    let contacts = introduction::read_contacts(&a.contact_point);
+                    let accepted = a.kind == "Accept";
+                    services
+                        .receive_introduction_answer(&a.id, &actor, &offer, accepted, contacts)
+                        .await?
+                }
+                None => {
+                    let (follow, embedded) = referenced_follow(&a.object)
+                        .ok_or_else(|| invalid("object", "must be the Follow or its id"))?;
+                    services
+                        .receive_follow_answer(&a.id, &actor, &follow, embedded, a.kind == "Accept")
+                        .await?
+                }
+            },
+            "Undo" => match object_type(&a.object) {
+                Some("Follow") | None => {
+                    let (follow, embedded) = referenced_follow(&a.object)
+                        .ok_or_else(|| invalid("object", "must be the Follow or its id"))?;
+                    services
+                        .receive_unfollow(&a.id, &actor, &follow, embedded)
+                        .await?
+                }
+                Some(other) => Received::Ignored(format!("Undo of {other}")),
+            },
+            "Create" | "Update" => match object_type(&a.object) {
+                Some(t) if a.kind == "Update" && ACTOR_TYPES.contains(&t) => {
+                    let doc: RemoteActorDocument = serde_json::from_value(a.object)
+                        .map_err(|e| invalid("object", &e.to_string()))?;
+                    services.receive_actor_update(&a.id, &actor, doc).await?
+                }
+                Some(_) => {
+                    let note: ReceivedNote = serde_json::from_value(a.object)
+                        .map_err(|e| invalid("object", &e.to_string()))?;
+                    services.receive_proposal(&a.id, &actor, note).await?
+                }
+                // A bare URL: we do not fetch objects by reference (yet).
+                None => Received::Ignored("object given by reference".into()),
+            },
+            "Delete" => {
+                services
+                    .receive_delete(&a.id, &actor, &object_url(&a)?)
+                    .await?
+            }
+            "Announce" => super::announce::receive(a.clone(), actor, data).await?,
+            other => Received::Ignored(format!("{other} is not handled")),
+        };
+        match outcome {
+            Received::Applied => tracing::debug!(id = %a.id, kind = %a.kind, "activity applied"),
+            Received::Duplicate => tracing::debug!(id = %a.id, "duplicate activity ignored"),
+            Received::Ignored(why) => {
+                tracing::debug!(id = %a.id, kind = %a.kind, %why, "activity ignored")
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,143 @@
+//! A remote actor as activitypub_federation sees it: read from our store,
+//! or fetched from its origin (signed by the node actor), checked and saved.
+
+use std::cell::RefCell;
+use std::future::Future;
+
+use activitypub_federation::config::Data;
+use activitypub_federation::traits::{Actor, Object};
+use chrono::{DateTime, Utc};
+use url::Url;
+
+use super::error::InboxError;
+use crate::domain::remote::RemoteActor;
+use crate::domain::urls::same_origin;
+use crate::infra::wire::remote_actor::RemoteActorDocument;
+use crate::services::{ServiceError, Services};
+
+tokio::task_local! {
+    /// The actor the library resolved to check this request's signature,
+    /// so that handling the activity does not read it again.
+    static RESOLVED: RefCell<Option<RemoteActor>>;
+}
+
+/// Runs an inbox request with room to remember its resolved actor.
+pub(super) async fn remembering_actor<F: Future>(request: F) -> F::Output {
+    RESOLVED.scope(RefCell::new(None), request).await
+}
+
+/// The actor `id` as resolved earlier in this request, if it was.
+pub(super) fn resolved(id: &Url) -> Option<RemoteActor> {
+    RESOLVED
+        .try_with(|slot| slot.borrow().clone())
+        .ok()
+        .flatten()
+        .filter(|actor| actor.ap_id == id.as_str())
+}
+
+/// Outside an inbox request (a WebFinger resolve) there is nothing to keep.
+fn remember(actor: &RemoteActor) {
+    let _ = RESOLVED.try_with(|slot| *slot.borrow_mut() = Some(actor.clone()));
+}
+
+#[derive(Debug, Clone)]
+pub struct KnownActor {
+    pub actor: RemoteActor,
+    id: Url,
+    inbox: Url,
+    shared_inbox: Option<Url>,
+}
+
+impl TryFrom<RemoteActor> for KnownActor {
+    type Error = InboxError;
+
+    fn try_from(actor: RemoteActor) -> Result<Self, InboxError> {
+        let bad = |_| ServiceError::Internal(format!("stored actor {} has a bad URL", actor.ap_id));
+        Ok(KnownActor {
+            id: Url::parse(&actor.ap_id).map_err(bad)?,
+            inbox: Url::parse(&actor.inbox).map_err(bad)?,
+            shared_inbox: match &actor.shared_inbox {
+                Some(s) => Some(Url::parse(s).map_err(bad)?),
+                None => None,
+            },
+            actor,
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl Object for KnownActor {
+    type DataType = Services;
+    type Kind = RemoteActorDocument;
+    type Error = InboxError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    /// Stored actors are fetched again once a day (the library's rule), so
+    /// profile and key changes arrive even without an `Update`.
+    fn last_refreshed_at(&self) -> Option<DateTime<Utc>> {
+        Some(DateTime::from_naive_utc_and_offset(
+            self.actor.fetched_at,
+            Utc,
+        ))
+    }
+
+    async fn read_from_id(id: Url, data: &Data<Services>) -> Result<Option<Self>, InboxError> {
+        match data.remote_actor(id.as_str()).await? {
+            Some(actor) => {
+                remember(&actor);
+                Ok(Some(actor.try_into()?))
+            }
+            None => Ok(None),
+        }
+    }
+
+    async fn into_json(self, _: &Data<Services>) -> Result<RemoteActorDocument, InboxError> {
+        Err(ServiceError::Internal("remote actors are not served from here".into()).into())
+    }
+
+    async fn verify(
+        json: &RemoteActorDocument,
+        expected: &Url,
+        _: &Data<Services>,
+    ) -> Result<(), InboxError> {
+        if !same_origin(&json.id, expected) {
+            return Err(ServiceError::Forbidden(
+                "the actor document is served by another host".into(),
+            )
+            .into());
+        }
+        json.check()
+            .map_err(|m| ServiceError::Forbidden(format!("actor refused: {m}")))?;
+        Ok(())
+    }
+
+    async fn from_json(
+        json: RemoteActorDocument,
+        data: &Data<Services>,
+    ) -> Result<Self, InboxError> {
+        let actor = data.save_remote_actor(json).await?;
+        remember(&actor);
+        actor.try_into()
+    }
+}
+
+impl Actor for KnownActor {
+    fn public_key_pem(&self) -> &str {
+        &self.actor.public_key_pem
+    }
+
+    fn private_key_pem(&self) -> Option<String> {
+        None
+    }
+
+    fn inbox(&self) -> Url {
+        self.inbox.clone()
+    }
+
+    fn shared_inbox(&self) -> Option<Url> {
+        self.shared_inbox.clone()
+    }
+}

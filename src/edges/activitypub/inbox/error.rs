@@ -1,0 +1,51 @@
+//! Why an inbox refused an activity, in the API's error shape.
+
+use activitypub_federation::error::Error as LibError;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use crate::edges::http::error::ApiError;
+use crate::services::ServiceError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum InboxError {
+    #[error(transparent)]
+    Federation(#[from] LibError),
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+    /// An object could not be checked with its origin right now; the
+    /// sender may deliver again later (503, which senders retry).
+    #[error("{0}")]
+    OriginUnreachable(String),
+}
+
+impl From<InboxError> for ApiError {
+    fn from(e: InboxError) -> Self {
+        let lib = match e {
+            InboxError::Service(s) => return ApiError::from(s),
+            InboxError::OriginUnreachable(m) => {
+                return ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "origin_unreachable", m)
+            }
+            InboxError::Federation(lib) => lib,
+        };
+        let (status, code) = match &lib {
+            LibError::ActivityBodyDigestInvalid => (StatusCode::UNAUTHORIZED, "invalid_digest"),
+            LibError::ActivitySignatureInvalid | LibError::Other(_) => {
+                (StatusCode::UNAUTHORIZED, "invalid_signature")
+            }
+            LibError::ParseReceivedActivity { .. } => (StatusCode::BAD_REQUEST, "invalid_activity"),
+            LibError::UrlVerificationError(_) | LibError::ResolveInternalIpError(..) => {
+                (StatusCode::FORBIDDEN, "forbidden_origin")
+            }
+            // The signing actor could not be fetched, so nothing can be verified.
+            _ => (StatusCode::UNAUTHORIZED, "unknown_actor"),
+        };
+        ApiError::new(status, code, lib.to_string())
+    }
+}
+
+impl IntoResponse for InboxError {
+    fn into_response(self) -> Response {
+        ApiError::from(self).into_response()
+    }
+}

@@ -1,0 +1,125 @@
+//! The inboxes (each coop's and the shared one). A request passes, in order:
+//! a body cap (413), a `Date` window (401), a JSON and type check (400/422),
+//! the federation policy on the actor's and the activity's hosts (403),
+//! then activitypub_federation, which checks the `Digest` against the body,
+//! fetches or reads the signing actor (the fetch signed by our node actor)
+//! and verifies the draft-cavage signature; then the activity's own origin
+//! rules and its effects, once per activity id (see services/inbox.rs).
+
+mod activity;
+mod actor;
+mod announce;
+mod error;
+
+use activitypub_federation::axum::inbox::{receive_activity, ActivityData};
+use axum::body::Body;
+use axum::extract::{FromRequest, Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use std::time::{Duration, SystemTime};
+
+use crate::domain::limits::INBOX_BODY_MAX_BYTES;
+use crate::domain::urls::origin_of;
+use crate::edges::http::error::ApiError;
+use crate::edges::http::state::AppState;
+use crate::infra::wire::activity::IncomingActivity;
+
+use activity::Incoming;
+pub use activity::SUPPORTED;
+use actor::remembering_actor;
+pub(crate) use actor::KnownActor;
+
+/// How far a request's `Date` may be from our clock, either way. The
+/// library refuses signatures older than an hour but not future ones.
+pub const DATE_WINDOW: Duration = Duration::from_secs(60 * 60);
+
+fn refuse(status: StatusCode, code: &'static str, message: impl Into<String>) -> Response {
+    ApiError::new(status, code, message).into_response()
+}
+
+fn bad_date(message: impl Into<String>) -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, "invalid_date", message)
+}
+
+fn check_date(request: &Request) -> Result<(), ApiError> {
+    let date = request
+        .headers()
+        .get(header::DATE)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| bad_date("a signed Date header is required"))?;
+    let date = httpdate::parse_http_date(date)
+        .map_err(|_| bad_date(format!("'{date}' is not an HTTP date")))?;
+    let now = SystemTime::now();
+    let skew = now
+        .duration_since(date)
+        .or_else(|_| date.duration_since(now))
+        .unwrap_or(Duration::MAX);
+    if skew > DATE_WINDOW {
+        return Err(bad_date(format!(
+            "the Date header is more than {} minutes away from this node's clock",
+            DATE_WINDOW.as_secs() / 60
+        )));
+    }
+    Ok(())
+}
+
+pub async fn inbox(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let bytes = match axum::body::to_bytes(body, INBOX_BODY_MAX_BYTES).await {
+        Ok(b) => b,
+        Err(_) => {
+            return refuse(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("an activity may be at most {INBOX_BODY_MAX_BYTES} bytes"),
+            )
+        }
+    };
+    let request = Request::from_parts(parts, Body::from(bytes.clone()));
+    if let Err(refused) = check_date(&request) {
+        return refused.into_response();
+    }
+    // Cheap checks first, so junk never costs an actor fetch.
+    let envelope: IncomingActivity = match serde_json::from_slice(&bytes) {
+        Ok(a) => a,
+        Err(e) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "invalid_activity",
+                format!("not an activity: {e}"),
+            )
+        }
+    };
+    if !SUPPORTED.contains(&envelope.kind.as_str()) {
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unsupported_activity",
+            format!("this node does not handle {} activities", envelope.kind),
+        );
+    }
+    // Before the signature, so a refused host never costs an actor fetch.
+    let policy = state.services.policy();
+    for url in [&envelope.actor, &envelope.id] {
+        let host = origin_of(url).unwrap_or_default();
+        if let Err(why) = policy.check(&host) {
+            return refuse(StatusCode::FORBIDDEN, "domain_refused", why.message(&host));
+        }
+    }
+    let data = match ActivityData::from_request(request, &state).await {
+        Ok(d) => d,
+        Err(response) => return response,
+    };
+    let federation = state.federation.to_request_data();
+    match remembering_actor(receive_activity::<Incoming, KnownActor, _>(
+        data,
+        &federation,
+    ))
+    .await
+    {
+        Ok(()) => StatusCode::ACCEPTED.into_response(),
+        Err(e) => {
+            tracing::info!(id = %envelope.id, kind = %envelope.kind, error = %e, "activity refused");
+            e.into_response()
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! The federated directory: every coop and open need or offer this node
+//! knows, local and from followed coops and nodes. Public.
+
+use axum::extract::State;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::edges::http::error::{ApiResult, ErrorBody};
+use crate::edges::http::extract::ApiQuery;
+use crate::edges::http::state::AppState;
+use crate::infra::store::directory::{CoopEntry, ProposalEntry};
+use crate::services::directory::DirectoryQuery;
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DirectoryParams {
+    /// Words that must all appear (in the title; for coops, the name or handle).
+    pub text: Option<String>,
+    /// `need` or `offer` (proposals only).
+    pub kind: Option<String>,
+    /// `financial`, `human`, `technical`, `knowledge` or `work` (proposals only).
+    pub category: Option<String>,
+    /// Only entries from this node (`host[:port]`); this node's own domain for local ones.
+    pub node: Option<String>,
+    /// Proposals carrying this tag (`rust`, with or without `#`).
+    pub tag: Option<String>,
+    /// Coops in this country, and their proposals (ISO 3166-1 code: `AR`).
+    pub country: Option<String>,
+    /// Coops working in this language, and their proposals (`es` also finds `es-AR`).
+    pub language: Option<String>,
+    /// How many matching entries to skip (0 to 10000).
+    pub offset: Option<i64>,
+    /// 1 to 100, default 20.
+    pub limit: Option<i64>,
+}
+
+impl From<DirectoryParams> for DirectoryQuery {
+    fn from(p: DirectoryParams) -> Self {
+        DirectoryQuery {
+            text: p.text,
+            kind: p.kind,
+            category: p.category,
+            node: p.node,
+            tag: p.tag,
+            country: p.country,
+            language: p.language,
+            offset: p.offset,
+            limit: p.limit,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DirectoryCoopView {
+    /// `handle@domain`.
+    pub account: String,
+    pub name: String,
+    /// The node it lives on.
+    pub node: String,
+    pub local: bool,
+    /// Its ActivityPub id.
+    pub url: String,
+    /// ISO 3166-1 code, when the coop gives one (coop listings only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// BCP 47 tags (coop listings only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub languages: Option<Vec<String>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DirectoryProposalView {
+    /// The id here: local proposals are read at `/proposals/{id}`.
+    pub id: String,
+    pub kind: String,
+    pub category: String,
+    pub title: String,
+    pub tags: Vec<String>,
+    pub coop: DirectoryCoopView,
+    /// Its ActivityPub id.
+    pub url: String,
+    pub published_at: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DirectoryCoopPage {
+    pub items: Vec<DirectoryCoopView>,
+    /// How many match, counted up to 50 or to the end of this page,
+    /// whichever is further.
+    pub total: i64,
+    /// False when more match than were counted: `total` is then "at least".
+    pub total_exact: bool,
+    pub offset: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DirectoryProposalPage {
+    pub items: Vec<DirectoryProposalView>,
+    /// How many match, counted up to 50 or to the end of this page,
+    /// whichever is further.
+    pub total: i64,
+    /// False when more match than were counted: `total` is then "at least".
+    pub total_exact: bool,
+    pub offset: i64,
+}
+
+fn coop_view(
+    state: &AppState,
+    node: &str,
+    handle: &str,
+    name: &str,
+    ap_id: Option<&str>,
+) -> DirectoryCoopView {
+    let urls = crate::edges::activitypub::urls(state);
+    let local = node.is_empty();
+    let node = if local {
+        urls.domain()
+    } else {
+        node.to_string()
+    };
+    DirectoryCoopView {
+        account: format!("{handle}@{node}"),
+        name: name.to_string(),
+        url: ap_id
+            .map(str::to_string)
+            .unwrap_or_else(|| urls.actor(handle).to_string()),
+        node,
+        local,
+        country: None,
+        languages: None,
+    }
+}
+
+pub(super) fn proposal_view(state: &AppState, e: ProposalEntry) -> DirectoryProposalView {
+    let urls = crate::edges::activitypub::urls(state);
+    DirectoryProposalView {
+        url: e
+            .ap_id
+            .clone()
+            .unwrap_or_else(|| urls.proposal(&e.id).to_string()),
+        coop: coop_view(
+            state,
+            &e.node,
+            &e.handle,
+            &e.coop_name,
+            e.coop_ap_id.as_deref(),
+        ),
+        tags: serde_json::from_str(&e.tags).unwrap_or_default(),
+        published_at: e.published_at.and_utc().to_rfc3339(),
+        id: e.id,
+        kind: e.kind,
+        category: e.category,
+        title: e.title,
+    }
+}
+
+/// Open needs and offers this node knows, newest first.
+#[utoipa::path(get, path = "/directory/proposals", tag = "directory", params(DirectoryParams),
+    responses((status = 200, body = DirectoryProposalPage), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn proposals(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<DirectoryParams>,
+) -> ApiResult<Json<DirectoryProposalPage>> {
+    let found = state.services.directory_proposals(params.into()).await?;
+    Ok(Json(DirectoryProposalPage {
+        items: found
+            .items
+            .into_iter()
+            .map(|e| proposal_view(&state, e))
+            .collect(),
+        total: found.total,
+        total_exact: found.total_exact,
+        offset: found.offset,
+    }))
+}
+
+/// Coops this node knows, by name.
+#[utoipa::path(get, path = "/directory/coops", tag = "directory", params(DirectoryParams),
+    responses((status = 200, body = DirectoryCoopPage), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn coops(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<DirectoryParams>,
+) -> ApiResult<Json<DirectoryCoopPage>> {
+    let found = state.services.directory_coops(params.into()).await?;
+    Ok(Json(DirectoryCoopPage {
+        items: found
+            .items
+            .iter()
+            .map(|e: &CoopEntry| DirectoryCoopView {
+                country: e.country.clone(),
+                languages: Some(serde_json::from_str(&e.languages).unwrap_or_default()),
+                ..coop_view(&state, &e.node, &e.handle, &e.name, e.ap_id.as_deref())
+            })
+            .collect(),
+        total: found.total,
+        total_exact: found.total_exact,
+        offset: found.offset,
+    }))
+}

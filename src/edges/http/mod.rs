@@ -1,0 +1,7 @@
+//! What every HTTP edge shares: the state handlers reach, the error type,
+//! extractors that answer bad input in that error's shape, sign-in, and
+//! request limits.
+
+pub mod error;
+pub mod extract;
+pub mod state;

@@ -1,0 +1,255 @@
+//! Actor documents: a coop is an `Organization`, the node an `Application`.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use url::Url;
+
+use super::escape_html;
+use crate::domain::actor::ActorKeys;
+use crate::domain::coop::Coop;
+use crate::domain::urls::Urls;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublicKey {
+    pub id: Url,
+    pub owner: Url,
+    pub public_key_pem: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Endpoints {
+    pub shared_inbox: Url,
+}
+
+/// A profile field as Mastodon shows it; `value` is HTML.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PropertyValue {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub name: String,
+    pub value: String,
+}
+
+impl PropertyValue {
+    fn text(name: &str, value: &str) -> Self {
+        PropertyValue {
+            kind: "PropertyValue".into(),
+            name: name.into(),
+            value: escape_html(value),
+        }
+    }
+}
+
+/// What the node actor tells peers about the node.
+pub struct NodeFacts {
+    pub name: String,
+    pub coops: i64,
+    pub open_proposals: i64,
+    pub manually_approves_nodes: bool,
+    /// `open` or `allowlist`.
+    pub federation_mode: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActorDocument {
+    /// Null (left out) when embedded in a collection page.
+    #[serde(rename = "@context", default, skip_serializing_if = "Value::is_null")]
+    pub context: Value,
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub preferred_username: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    pub url: Url,
+    pub inbox: Url,
+    pub outbox: Url,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub followers: Option<Url>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub following: Option<Url>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub featured: Option<Url>,
+    /// The node actor's directory of coops and open proposals, which
+    /// follower nodes read to backfill.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub directory: Option<Url>,
+    pub endpoints: Endpoints,
+    pub manually_approves_followers: bool,
+    pub discoverable: bool,
+    pub indexable: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachment: Vec<PropertyValue>,
+    /// schema.org `addressCountry`: the coop's ISO 3166-1 code, machine
+    /// readable beside the `Location` field (directory filters use it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_country: Option<String>,
+    /// schema.org `knowsLanguage`: BCP 47 tags of the languages it works in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub knows_language: Vec<String>,
+    /// Intercoop: `start-coop` or `established`, when the coop says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
+    /// FEP-2c59: the `acct:` address, so Mastodon 4.6+ skips guessing it.
+    pub webfinger: String,
+    pub public_key: PublicKey,
+}
+
+fn utc(t: NaiveDateTime) -> DateTime<Utc> {
+    DateTime::from_naive_utc_and_offset(t, Utc)
+}
+
+/// Profile facts as PropertyValue fields, because Mastodon ignores actor
+/// properties it does not know (location, languages ...).
+fn profile_fields(coop: &Coop) -> Vec<PropertyValue> {
+    let p = &coop.profile;
+    let mut fields = Vec::new();
+    if let Some(site) = &p.website {
+        let shown = site
+            .trim_start_matches("https://")
+            .trim_start_matches("http://")
+            .trim_end_matches('/');
+        fields.push(PropertyValue {
+            kind: "PropertyValue".into(),
+            name: "Website".into(),
+            value: format!(
+                "<a href=\"{}\" rel=\"me nofollow noopener noreferrer\" target=\"_blank\">{}</a>",
+                escape_html(site),
+                escape_html(shown)
+            ),
+        });
+    }
+    let place: Vec<&str> = [p.city.as_deref(), p.country.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    if !place.is_empty() {
+        fields.push(PropertyValue::text("Location", &place.join(", ")));
+    }
+    if !p.languages.is_empty() {
+        fields.push(PropertyValue::text("Languages", &p.languages.join(", ")));
+    }
+    if !p.sectors.is_empty() {
+        fields.push(PropertyValue::text("Sectors", &p.sectors.join(", ")));
+    }
+    if let Some(form) = &p.legal_form {
+        fields.push(PropertyValue::text("Legal form", form));
+    }
+    if let Some(n) = p.member_count {
+        fields.push(PropertyValue::text("Members", &n.to_string()));
+    }
+    if let Some(y) = p.founded_year {
+        fields.push(PropertyValue::text("Founded", &y.to_string()));
+    }
+    if let Some(stage) = p.stage {
+        fields.push(PropertyValue::text("Stage", stage.as_str()));
+    }
+    if !p.networks.is_empty() {
+        fields.push(PropertyValue::text("Networks", &p.networks.join(", ")));
+    }
+    if let Some(email) = &p.public_contact.email {
+        fields.push(PropertyValue::text("Contact", email));
+    }
+    fields
+}
+
+impl ActorDocument {
+    pub fn from_coop(coop: &Coop, keys: &ActorKeys, urls: &Urls) -> Self {
+        let id = urls.actor(&coop.handle);
+        ActorDocument {
+            context: super::context::actor(),
+            preferred_username: coop.handle.clone(),
+            name: coop.profile.display_name.clone(),
+            summary: Some(coop.about_html.clone()).filter(|s| !s.is_empty()),
+            url: id.clone(),
+            inbox: urls.actor_part(&coop.handle, "inbox"),
+            outbox: urls.actor_part(&coop.handle, "outbox"),
+            followers: Some(urls.actor_part(&coop.handle, "followers")),
+            following: Some(urls.actor_part(&coop.handle, "following")),
+            featured: Some(urls.actor_part(&coop.handle, "featured")),
+            directory: None,
+            endpoints: Endpoints {
+                shared_inbox: urls.shared_inbox(),
+            },
+            manually_approves_followers: coop.profile.manually_approves_followers,
+            discoverable: true,
+            indexable: true,
+            published: Some(utc(coop.created_at)),
+            updated: Some(utc(coop.updated_at)),
+            attachment: profile_fields(coop),
+            address_country: coop.profile.country.clone(),
+            knows_language: coop.profile.languages.clone(),
+            stage: coop.profile.stage.map(|s| s.as_str().to_string()),
+            webfinger: format!("acct:{}@{}", coop.handle, urls.domain()),
+            public_key: PublicKey {
+                id: urls.key_id(&id),
+                owner: id.clone(),
+                public_key_pem: keys.public_key_pem.clone(),
+            },
+            kind: "Organization".into(),
+            id,
+        }
+    }
+
+    /// The node's own actor (FEP-2677): signs fetches, and is what one node
+    /// follows on another. `preferredUsername` is the domain, as Mastodon does.
+    /// The node's `Application` actor, with what a peer needs to decide
+    /// whether to follow it.
+    pub fn node(keys: &ActorKeys, urls: &Urls, facts: &NodeFacts) -> Self {
+        let domain = urls.domain();
+        let id = urls.node_actor();
+        ActorDocument {
+            context: super::context::actor(),
+            preferred_username: domain.to_string(),
+            name: facts.name.clone(),
+            summary: Some(format!(
+                "<p>An Intercoop node: {} coops, {} open needs and offers.</p>",
+                facts.coops, facts.open_proposals
+            )),
+            url: urls.root(),
+            inbox: urls.shared_inbox(),
+            outbox: urls.url_for_node_outbox(),
+            followers: Some(urls.node_followers()),
+            following: None,
+            featured: None,
+            directory: Some(urls.node_directory()),
+            endpoints: Endpoints {
+                shared_inbox: urls.shared_inbox(),
+            },
+            manually_approves_followers: facts.manually_approves_nodes,
+            discoverable: false,
+            indexable: false,
+            published: None,
+            updated: None,
+            attachment: vec![
+                PropertyValue::text("Coops", &facts.coops.to_string()),
+                PropertyValue::text("Open needs and offers", &facts.open_proposals.to_string()),
+                PropertyValue::text(
+                    "Software",
+                    &format!("intercoop {}", env!("CARGO_PKG_VERSION")),
+                ),
+                PropertyValue::text("Federation", facts.federation_mode),
+            ],
+            address_country: None,
+            knows_language: Vec::new(),
+            stage: None,
+            webfinger: format!("acct:{domain}@{domain}"),
+            public_key: PublicKey {
+                id: urls.key_id(&id),
+                owner: id.clone(),
+                public_key_pem: keys.public_key_pem.clone(),
+            },
+            kind: "Application".into(),
+            id,
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! What goes over ActivityPub, as plain serde types. Conversions from domain
+//! types live beside each type; nothing here touches the database.
+
+pub mod activity;
+pub mod actor;
+pub mod collection;
+pub mod context;
+#[cfg(test)]
+mod interop_tests;
+pub mod introduction;
+pub mod nodeinfo;
+pub mod proposal;
+pub mod received_proposal;
+pub mod remote_actor;
+pub mod webfinger;
+
+/// The media type of ActivityPub documents.
+pub const ACTIVITY_JSON: &str = "application/activity+json";
+
+pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
+
+/// Escapes text for inclusion in HTML fields (`content`, PropertyValue values).
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
