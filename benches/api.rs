@@ -46,7 +46,7 @@ fn open_proposal(draft: ProposalDraft, coop_id: String) -> Proposal {
         uuid::Uuid::now_v7().to_string(),
         coop_id,
         draft,
-        store::now(),
+        intercoop::domain::time::now(),
     )
 }
 
@@ -65,10 +65,11 @@ async fn start(db: TestDb) -> Bench {
         ..Default::default()
     })
     .expect("config");
-    let state = intercoop::app::server::prepare(&config).await.unwrap();
+    let node = intercoop::app::server::prepare(&config).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}/api/intercoop/v1", listener.local_addr().unwrap());
-    let served = state.clone();
+    let served = node.clone();
+    let state = node.state;
     tokio::spawn(async move {
         intercoop::app::server::run(served, listener, std::future::pending()).await
     });

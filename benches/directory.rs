@@ -182,9 +182,10 @@ async fn run(db: TestDb, backend: &str, proposals: usize) {
         ..Default::default()
     })
     .expect("config");
-    let state = intercoop::app::server::prepare(&config)
+    let node = intercoop::app::server::prepare(&config)
         .await
         .expect("prepare");
+    let state = node.state.clone();
     let started = Instant::now();
     seed(&state, proposals).await;
     println!(
@@ -199,7 +200,7 @@ async fn run(db: TestDb, backend: &str, proposals: usize) {
         "http://{}/api/intercoop/v1",
         listener.local_addr().expect("addr")
     );
-    let served = state.clone();
+    let served = node.clone();
     let server = tokio::spawn(async move {
         intercoop::app::server::run(served, listener, std::future::pending()).await
     });

@@ -57,8 +57,9 @@ async fn node(db: TestDb, host: &str, dev_hosts: &str) -> Node {
         ..Default::default()
     })
     .expect("config");
-    let state = intercoop::app::server::prepare(&config).await.unwrap();
-    let served = state.clone();
+    let node = intercoop::app::server::prepare(&config).await.unwrap();
+    let served = node.clone();
+    let state = node.state;
     tokio::spawn(async move {
         intercoop::app::server::run(served, listener, std::future::pending()).await
     });
@@ -275,7 +276,7 @@ async fn outbound(name: &str, db: TestDb, sign_ceiling: f64) {
         .join(",");
     let n = node(db, "alpha.bench", &dev_hosts).await;
     let (coop_id, token) = n.coop("fiqus").await;
-    let now = store::now();
+    let now = intercoop::domain::time::now();
     let rows: Vec<RemoteActor> = hosts
         .iter()
         .map(|h| RemoteActor {

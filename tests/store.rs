@@ -242,7 +242,7 @@ async fn one_open_introduction_per_asker_and_proposal_and_a_decline_forgets_cont
             email: Some("ana@remote.test".into()),
             ..Default::default()
         }),
-        created_at: intercoop::infra::store::now(),
+        created_at: intercoop::domain::time::now(),
         answered_at: None,
     };
     let (i1, i2) = (intro("i1"), intro("i2"));
@@ -271,7 +271,7 @@ async fn one_open_introduction_per_asker_and_proposal_and_a_decline_forgets_cont
                 "i1",
                 IntroductionState::Declined,
                 None,
-                intercoop::infra::store::now(),
+                intercoop::domain::time::now(),
             )?;
             let stored = introductions::by_id(conn, "i1")?;
             introductions::insert(conn, &i2)?;
@@ -280,7 +280,7 @@ async fn one_open_introduction_per_asker_and_proposal_and_a_decline_forgets_cont
                 "i1",
                 IntroductionState::Accepted,
                 None,
-                intercoop::infra::store::now(),
+                intercoop::domain::time::now(),
             )?;
             Ok::<_, StoreError>((twice, declined, stored, again))
         })
@@ -326,9 +326,9 @@ async fn the_inbox_statements_are_prepared_once_per_connection() {
         remote: Some(true),
         deadline: None,
         url: None,
-        published_at: intercoop::infra::store::now(),
-        updated_at: intercoop::infra::store::now(),
-        received_at: intercoop::infra::store::now(),
+        published_at: intercoop::domain::time::now(),
+        updated_at: intercoop::domain::time::now(),
+        received_at: intercoop::domain::time::now(),
     };
     let outcomes = db
         .write(move |conn| {
@@ -337,7 +337,7 @@ async fn the_inbox_statements_are_prepared_once_per_connection() {
                     seen.lock().expect("lock").push(sql.to_string());
                 }
             });
-            let now = intercoop::infra::store::now();
+            let now = intercoop::domain::time::now();
             let mut outcomes = Vec::new();
             for n in 1..=3 {
                 outcomes.push(format!(

@@ -4,6 +4,7 @@
 //! layer.
 
 pub mod server;
+mod tasks;
 
 use std::process::ExitCode;
 
@@ -45,10 +46,10 @@ pub fn main() -> ExitCode {
             Command::Migrate => migrate(config).await,
             Command::Admin { command } => {
                 crate::edges::cli::admin::run(command, async || {
-                    let state = server::prepare(&config).await?;
+                    let node = server::prepare(&config).await?;
                     Ok(crate::edges::cli::admin::Node {
-                        services: state.services,
-                        resolver: state.resolver,
+                        services: node.state.services,
+                        resolver: node.state.resolver,
                     })
                 })
                 .await

@@ -10,6 +10,8 @@ use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
+use super::tasks;
+use crate::edges::activitypub::{self, ApState, Federation};
 use crate::edges::api;
 use crate::edges::http::error::ApiError;
 use crate::edges::http::state::AppState;
@@ -30,9 +32,17 @@ pub fn open_database(config: &Config, pool_size: u32) -> anyhow::Result<(Db, usi
     Ok((db, applied))
 }
 
+/// A prepared node: the state every edge reaches, and the ActivityPub
+/// edge's library settings.
+#[derive(Clone)]
+pub struct Node {
+    pub state: AppState,
+    pub federation: Arc<Federation>,
+}
+
 /// Opens the database, applies migrations, makes sure every actor has keys
 /// and builds the state.
-pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
+pub async fn prepare(config: &Config) -> anyhow::Result<Node> {
     let (db, applied) = {
         let config = config.clone();
         tokio::task::spawn_blocking(move || open_database(&config, config.database_pool_size))
@@ -48,35 +58,32 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
     // Fetches of remote actors are signed by the node actor, so servers in
     // authorized-fetch mode answer them.
     let node_keys = services.node_actor_keys().await?;
-    let node = crate::infra::outbound::Signer {
+    let signer = crate::infra::outbound::Signer {
         id: urls.node_actor(),
         inbox: urls.shared_inbox(),
         public_key_pem: node_keys.public_key_pem,
         private_key_pem: node_keys.private_key_pem,
     };
-    services.set_http_client(crate::infra::outbound::client::http_client(config)?);
-    let federation = crate::infra::outbound::client::federation_config(
-        config,
-        services.clone(),
-        services.policy(),
-        Some(&node),
-    )
-    .await?;
-    let resolver = Arc::new(crate::edges::activitypub::WebFinger::new(
-        federation.clone(),
-    ));
-    Ok(AppState {
-        services,
-        config: Arc::new(config.clone()),
+    let federation = Arc::new(activitypub::federation(config, services.clone(), &signer).await?);
+    let resolver = Arc::new(activitypub::WebFinger::new(Arc::clone(&federation)));
+    Ok(Node {
+        state: AppState {
+            services,
+            config: Arc::new(config.clone()),
+            resolver,
+        },
         federation,
-        resolver,
     })
 }
 
-pub fn app(state: AppState) -> Router {
+pub fn app(node: Node) -> Router {
+    let state = node.state.clone();
     Router::new()
         .merge(api::router())
-        .merge(crate::edges::activitypub::router())
+        .merge(activitypub::router(ApState {
+            app: node.state,
+            federation: node.federation,
+        }))
         .route("/", axum::routing::get(root))
         .fallback(|| async { ApiError::not_found("nothing here") })
         .layer(TraceLayer::new_for_http())
@@ -104,10 +111,11 @@ async fn root(axum::extract::State(state): axum::extract::State<AppState>) -> St
 /// `shutdown` resolves; in-flight requests finish, queued deliveries stay
 /// queued for the next start.
 pub async fn run(
-    state: AppState,
+    node: Node,
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let state = &node.state;
     let worker = DeliveryWorker::new(
         state.services.db.clone(),
         &state.config,
@@ -116,11 +124,11 @@ pub async fn run(
     )
     .await?
     .spawn();
-    let housekeeping = tokio::spawn(housekeeping(state.services.clone()));
-    let policy = tokio::spawn(watch_policy(state.services.clone()));
-    let backfill = crate::edges::activitypub::backfill::spawn(state.federation.clone());
-    let matching = tokio::spawn(keep_matching(state.services.clone()));
-    let served = axum::serve(listener, app(state))
+    let housekeeping = tokio::spawn(tasks::housekeeping(state.services.clone()));
+    let policy = tokio::spawn(tasks::watch_policy(state.services.clone()));
+    let backfill = activitypub::backfill::spawn(Arc::clone(&node.federation));
+    let matching = tokio::spawn(tasks::keep_matching(state.services.clone()));
+    let served = axum::serve(listener, app(node))
         .with_graceful_shutdown(shutdown)
         .await;
     housekeeping.abort();
@@ -133,55 +141,9 @@ pub async fn run(
     Ok(())
 }
 
-/// Received activity ids are kept this long to recognise redeliveries
-/// (senders give up retrying well before: Mastodon after about a week).
-const REMEMBER_RECEIVED: std::time::Duration = std::time::Duration::from_secs(14 * 24 * 3600);
-
-/// Hourly upkeep of tables that would otherwise only grow.
-async fn housekeeping(services: crate::services::Services) {
-    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
-    loop {
-        every.tick().await;
-        match services.prune_received(REMEMBER_RECEIVED).await {
-            Ok(n) if n > 0 => tracing::info!(forgotten = n, "old received activity ids pruned"),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "cannot prune received activity ids"),
-        }
-        if let Err(e) = services.prune_matching_journal().await {
-            tracing::warn!(error = %e, "cannot prune the matching journal");
-        }
-    }
-}
-
-/// Builds the matching index, then keeps it in step with the journal.
-async fn keep_matching(services: crate::services::Services) {
-    while let Err(e) = services.rebuild_matching().await {
-        tracing::warn!(error = %e, "cannot build the matching index; retrying");
-        tokio::time::sleep(std::time::Duration::from_secs(5)).await;
-    }
-    let mut every = tokio::time::interval(crate::services::matching::FOLLOW_EVERY);
-    loop {
-        every.tick().await;
-        if let Err(e) = services.follow_matching().await {
-            tracing::warn!(error = %e, "cannot follow the matching journal");
-        }
-    }
-}
-
-/// Picks up policy changes made from the command line (another process).
-async fn watch_policy(services: crate::services::Services) {
-    let mut every = tokio::time::interval(crate::services::policy::POLICY_POLL);
-    loop {
-        every.tick().await;
-        if let Err(e) = services.reload_policy().await {
-            tracing::warn!(error = %e, "cannot reload the federation policy");
-        }
-    }
-}
-
 /// `intercoop serve`: everything up to the signal that stops it.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
-    let state = prepare(&config).await?;
+    let node = prepare(&config).await?;
     let listener = TcpListener::bind(config.bind)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {} (bind): {e}", config.bind))?;
@@ -189,10 +151,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     tracing::info!(
         address = %local,
         public_url = %config.public_url,
-        database = ?state.services.db.backend(),
+        database = ?node.state.services.db.backend(),
         "listening on http://{local}"
     );
-    run(state, listener, shutdown_signal()).await?;
+    run(node, listener, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }

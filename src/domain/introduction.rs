@@ -61,3 +61,11 @@ pub struct Introduction {
     pub created_at: NaiveDateTime,
     pub answered_at: Option<NaiveDateTime>,
 }
+
+/// Which introductions of a coop to list: those it asked for, or those
+/// asked of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Sent,
+    Received,
+}

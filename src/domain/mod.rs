@@ -4,6 +4,7 @@
 pub mod actor;
 pub mod blocklist;
 pub mod coop;
+pub mod directory;
 pub mod introduction;
 pub mod limits;
 pub mod node;
@@ -11,6 +12,7 @@ pub mod policy;
 pub mod proposal;
 pub mod remote;
 pub mod text;
+pub mod time;
 pub mod urls;
 pub mod user;
 pub mod validate;

@@ -79,3 +79,6 @@ pub struct RemoteProposal {
     pub updated_at: NaiveDateTime,
     pub received_at: NaiveDateTime,
 }
+
+/// A follow relation with the remote actor on its other end.
+pub type WithActor = (Follow, RemoteActor);

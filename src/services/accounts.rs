@@ -6,6 +6,7 @@ use sha2::{Digest, Sha256};
 
 use super::{new_id, passwords, ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::coop::{validate_handle, Coop, CoopProfile};
+use crate::domain::time;
 use crate::domain::user::{Role, User};
 use crate::domain::{limits, validate};
 use crate::infra::store::{self, coops, tokens, users};
@@ -61,7 +62,7 @@ impl Services {
         validate::password(&new.password)?;
         let password_hash = passwords::hash(new.password).await?;
         let keys = super::actors::generate_keys().await?;
-        let now = store::now();
+        let now = time::now();
         let coop = Coop {
             id: new_id(),
             handle,
@@ -108,7 +109,7 @@ impl Services {
             email,
             role: Role::Admin,
             coop_id: None,
-            created_at: store::now(),
+            created_at: time::now(),
         };
         let u = user.clone();
         self.db
@@ -145,7 +146,7 @@ impl Services {
         }
         let user = user.ok_or_else(refused)?;
         let token = new_token()?;
-        let now = store::now();
+        let now = time::now();
         let expires_at = now + Duration::days(TOKEN_LIFETIME_DAYS);
         let (hash, user_id, coop_id) = (token_hash(&token), user.id.clone(), user.coop_id.clone());
         let coop_handle = self
@@ -170,7 +171,7 @@ impl Services {
     /// Who a bearer token belongs to.
     pub async fn authenticate(&self, token: &str) -> ServiceResult<Viewer> {
         let hash = token_hash(token);
-        let now = store::now();
+        let now = time::now();
         let user = self
             .db
             .read(move |conn| match tokens::user_for(conn, &hash, now)? {

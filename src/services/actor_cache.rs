@@ -71,7 +71,7 @@ mod tests {
             country: None,
             languages: Vec::new(),
             stage: None,
-            fetched_at: crate::infra::store::now(),
+            fetched_at: crate::domain::time::now(),
         }
     }
 

@@ -2,18 +2,15 @@
 
 use super::{ServiceError, ServiceResult, Services};
 use crate::domain::actor::ActorKeys;
+use crate::domain::time;
+use crate::infra::outbound::keys;
 use crate::infra::store::{self, coops, node_actor, proposals};
 
 /// A fresh 2048-bit RSA key pair. Slow (tens of milliseconds), so it runs on
 /// the blocking pool.
 pub async fn generate_keys() -> ServiceResult<ActorKeys> {
     tokio::task::spawn_blocking(|| {
-        activitypub_federation::http_signatures::generate_actor_keypair()
-            .map(|k| ActorKeys {
-                public_key_pem: k.public_key,
-                private_key_pem: k.private_key,
-            })
-            .map_err(|e| ServiceError::Internal(format!("key generation failed: {e}")))
+        keys::generate().map_err(|e| ServiceError::Internal(format!("key generation failed: {e}")))
     })
     .await
     .map_err(|e| ServiceError::Internal(format!("key generation task failed: {e}")))?
@@ -35,7 +32,7 @@ impl Services {
                 .db
                 .write(move |conn| match node_actor::keys(conn)? {
                     Some(_) => Ok(false),
-                    None => node_actor::insert(conn, &keys, store::now()).map(|_| true),
+                    None => node_actor::insert(conn, &keys, time::now()).map(|_| true),
                 })
                 .await;
             match inserted {

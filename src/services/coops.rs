@@ -5,7 +5,8 @@ use super::{outbox, ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::coop::{validate_handle, Coop, ProfilePatch};
 use crate::domain::limits;
 use crate::domain::proposal::{Proposal, ProposalFilter, ProposalStatus};
-use crate::infra::store::{self, coops, deleted_coops, proposals};
+use crate::domain::time;
+use crate::infra::store::{coops, deleted_coops, proposals};
 
 fn no_such_coop(handle: &str) -> ServiceError {
     ServiceError::NotFound(format!("no coop '{handle}' on this node"))
@@ -36,7 +37,7 @@ impl Services {
                 let profile = patch.apply_to(&coop.profile).validated()?;
                 coop.about_html = profile.about_html();
                 coop.profile = profile;
-                coop.updated_at = store::now();
+                coop.updated_at = time::now();
                 coops::update(conn, &coop)?;
                 let queued = outbox::profile_changed(conn, &urls, &coop)?;
                 Ok::<_, ServiceError>((coop, queued))
@@ -103,7 +104,7 @@ impl Services {
                 let coop = coops::by_handle(conn, &handle)?.ok_or_else(|| no_such_coop(&handle))?;
                 let queued = match &coop.keys {
                     Some(keys) => {
-                        deleted_coops::insert(conn, &coop.handle, keys, store::now())?;
+                        deleted_coops::insert(conn, &coop.handle, keys, time::now())?;
                         outbox::coop_deleted(conn, &urls, &coop)?
                     }
                     // Never served as an actor: nobody elsewhere knows it.

@@ -3,10 +3,11 @@
 
 use super::{ServiceError, ServiceResult, Services};
 use crate::domain::coop::{country_code, language_tag};
+use crate::domain::directory::{CoopEntry, ProposalEntry};
 use crate::domain::limits;
 use crate::domain::proposal::{Category, ProposalKind};
 use crate::domain::validate;
-use crate::infra::store::directory::{self, CoopEntry, DirectoryFilter, ProposalEntry};
+use crate::infra::store::directory::{self, DirectoryFilter};
 
 /// A directory search as the edges receive it.
 #[derive(Debug, Default, Clone)]

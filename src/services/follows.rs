@@ -7,12 +7,12 @@ use url::Url;
 use super::proposals::Page;
 use super::{new_id, ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::limits;
+use crate::domain::remote::WithActor;
 use crate::domain::remote::{Follow, RemoteActor, RemoteProposal};
+use crate::domain::time;
 use crate::infra::delivery;
-use crate::infra::store::follows::{followers, following, WithActor};
-use crate::infra::store::{
-    self, coops, remote_actors, remote_proposals, AnyConnection, StoreError,
-};
+use crate::infra::store::follows::{followers, following};
+use crate::infra::store::{coops, remote_actors, remote_proposals, AnyConnection, StoreError};
 use crate::infra::wire::activity::{self, FollowObject};
 use crate::infra::wire::remote_actor::RemoteActorDocument;
 
@@ -74,7 +74,7 @@ pub(super) fn actor_by_id(conn: &mut AnyConnection, id: &str) -> ServiceResult<R
 impl Services {
     /// Stores (or refreshes) an actor document fetched from its origin.
     pub async fn save_remote_actor(&self, doc: RemoteActorDocument) -> ServiceResult<RemoteActor> {
-        let now = store::now();
+        let now = time::now();
         let actor = doc
             .into_domain(new_id(), now)
             .map_err(|m| ServiceError::Invalid(crate::domain::ValidationError::new("actor", m)))?;
@@ -129,7 +129,7 @@ impl Services {
                     actor_id: actor.id.clone(),
                     follow_ap_id: id.to_string(),
                     accepted: false,
-                    created_at: store::now(),
+                    created_at: time::now(),
                 };
                 following::upsert(conn, &follow)?;
                 let value = activity::follow(id, me, target).to_value();

@@ -12,12 +12,13 @@ use super::{new_id, ServiceError, ServiceResult, Services};
 use crate::domain::node::{NodeApproval, NodeFollower};
 use crate::domain::policy::Verdict;
 use crate::domain::remote::{Follow, RemoteActor};
+use crate::domain::time;
 use crate::domain::urls::same_origin;
 use crate::domain::ValidationError;
 use crate::infra::store::follows::{followers, following};
 use crate::infra::store::nodes;
 use crate::infra::store::remote_proposals::Saved;
-use crate::infra::store::{self, coops, received, remote_actors, remote_proposals, AnyConnection};
+use crate::infra::store::{coops, received, remote_actors, remote_proposals, AnyConnection};
 use crate::infra::wire::activity::FollowObject;
 use crate::infra::wire::received_proposal::{attributed_to, NotAProposal, ReceivedNote};
 use crate::infra::wire::remote_actor::RemoteActorDocument;
@@ -55,7 +56,7 @@ where
     let (outcome, queued) = services
         .db
         .write_grouped(move |conn| {
-            if !received::first_time(conn, &id, store::now())? {
+            if !received::first_time(conn, &id, time::now())? {
                 return Ok((Received::Duplicate, 0));
             }
             apply(conn)
@@ -109,7 +110,7 @@ impl Services {
                 actor_id: actor.id.clone(),
                 follow_ap_id: follow_id,
                 accepted,
-                created_at: already.map(|f| f.created_at).unwrap_or_else(store::now),
+                created_at: already.map(|f| f.created_at).unwrap_or_else(time::now),
             };
             followers::upsert(conn, &follow)?;
             let queued = if accepted {
@@ -279,7 +280,7 @@ impl Services {
             return Err(forbidden("an actor can only update itself"));
         }
         let updated = doc
-            .into_domain(actor.id.clone(), store::now())
+            .into_domain(actor.id.clone(), time::now())
             .map_err(|m| invalid("object", m))?;
         if updated.public_key_pem != actor.public_key_pem {
             // A key change must come from the origin, not from an activity.
@@ -298,7 +299,7 @@ impl Services {
 
     /// Forgets received activity ids older than `age`.
     pub async fn prune_received(&self, age: std::time::Duration) -> ServiceResult<usize> {
-        let before = store::now() - chrono::Duration::from_std(age).unwrap_or_default();
+        let before = time::now() - chrono::Duration::from_std(age).unwrap_or_default();
         Ok(self
             .db
             .write(move |conn| received::prune(conn, before))
@@ -329,7 +330,7 @@ fn node_follow(
         actor_id: actor.id.clone(),
         follow_ap_id: follow_id,
         accepted,
-        created_at: already.map(|f| f.created_at).unwrap_or_else(store::now),
+        created_at: already.map(|f| f.created_at).unwrap_or_else(time::now),
     };
     nodes::followers::upsert(conn, &follow)?;
     let queued = if accepted {
@@ -362,7 +363,7 @@ fn answer_to_node_follow(
     }
     if accepted {
         if !follow.accepted {
-            nodes::following::accept(conn, &follow.domain, store::now())?;
+            nodes::following::accept(conn, &follow.domain, time::now())?;
         }
     } else {
         nodes::following::delete(conn, &follow.domain)?;
@@ -390,7 +391,7 @@ fn save_note(
     actor_id: String,
     note: ReceivedNote,
 ) -> ServiceResult<Received> {
-    let proposal = match note.into_proposal(new_id(), actor_id, store::now()) {
+    let proposal = match note.into_proposal(new_id(), actor_id, time::now()) {
         Ok(p) => p,
         Err(NotAProposal::Ignored) => {
             return Ok(Received::Ignored("not a need or an offer".into()))

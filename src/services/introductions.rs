@@ -12,16 +12,18 @@ use super::inbox::Received;
 use super::proposals::Page;
 use super::{new_id, ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::coop::{ContactDetails, Coop};
+use crate::domain::introduction::Direction;
 use crate::domain::introduction::{Introduction, IntroductionState, Party};
 use crate::domain::limits;
 use crate::domain::policy::{Policy, Verdict};
 use crate::domain::proposal::{ProposalKind, ProposalStatus, Quantity};
 use crate::domain::remote::{RemoteActor, RemoteProposal};
+use crate::domain::time;
 use crate::domain::urls::Urls;
 use crate::domain::ValidationError;
 use crate::infra::delivery;
-use crate::infra::store::introductions::{self, Direction};
-use crate::infra::store::{self, coops, proposals, remote_actors, remote_proposals, AnyConnection};
+use crate::infra::store::introductions;
+use crate::infra::store::{coops, proposals, remote_actors, remote_proposals, AnyConnection};
 use crate::infra::wire::introduction::{self as wire, Answering, Asking, ReceivedOffer};
 
 /// The other coop of an introduction, as the viewer sees it.
@@ -251,7 +253,7 @@ impl Services {
                 already_asked(conn, &from, &target.ap_id)?;
                 let id = new_id();
                 let ap_id = urls.introduction(&id);
-                let now = store::now();
+                let now = time::now();
                 let intro = Introduction {
                     id,
                     ap_id: ap_id.to_string(),
@@ -396,7 +398,7 @@ impl Services {
                 } else {
                     (IntroductionState::Declined, None)
                 };
-                let now = store::now();
+                let now = time::now();
                 introductions::answer(conn, &intro.id, state, kept.as_ref(), now)?;
                 intro.state = state;
                 intro.contacts = kept;
@@ -477,7 +479,7 @@ impl Services {
                     message: offer.message,
                     state: IntroductionState::Pending,
                     contacts: offer.contacts,
-                    created_at: store::now(),
+                    created_at: time::now(),
                     answered_at: None,
                 },
             )?;
@@ -510,7 +512,7 @@ impl Services {
             } else {
                 (IntroductionState::Declined, None)
             };
-            if !introductions::answer(conn, &intro.id, state, kept.as_ref(), store::now())? {
+            if !introductions::answer(conn, &intro.id, state, kept.as_ref(), time::now())? {
                 return Ok((Received::Ignored("already answered".into()), 0));
             }
             Ok((Received::Applied, 0))

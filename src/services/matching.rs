@@ -16,11 +16,12 @@ use chrono::NaiveDate;
 
 use super::{ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::coop::Stage;
+use crate::domain::directory::ProposalEntry;
 use crate::domain::proposal::{Category, ProposalKind, ProposalStatus};
 use crate::domain::text::html_to_text;
+use crate::domain::time;
 use crate::infra::matching::score::{Parts, Reason};
 use crate::infra::matching::{CoopFacts, Document, Index, MatchOptions};
-use crate::infra::store::directory::ProposalEntry;
 use crate::infra::store::matching::{self as rows, CoopRow, DocumentRow};
 use crate::infra::store::StoreError;
 
@@ -421,7 +422,7 @@ impl Services {
             return Ok(0);
         }
         let index = self.matching.index.clone();
-        let now = crate::infra::store::now();
+        let now = time::now();
         let opts = MatchOptions {
             limit: PER_PROPOSAL,
             today: now.date(),
@@ -533,7 +534,7 @@ impl Services {
                 format!("at most {} at a time", crate::domain::limits::PAGE_SIZE_MAX),
             ));
         }
-        let now = crate::infra::store::now();
+        let now = time::now();
         Ok(self
             .db
             .write(move |conn| rows::mark_read(conn, &coop, ids.as_deref(), now))
@@ -618,7 +619,7 @@ impl Services {
         let index = self.matching.index.clone();
         let opts = MatchOptions {
             limit: PER_PROPOSAL,
-            today: crate::infra::store::now().date(),
+            today: time::now().date(),
             pairing: settings.prefer_stage_pairing,
         };
         tokio::task::spawn_blocking(move || {
@@ -661,7 +662,7 @@ impl Services {
             .await?;
         let by_key: HashMap<String, ProposalEntry> = entries
             .into_iter()
-            .map(|e| (key(e.node.is_empty(), &e.id), e))
+            .map(|e| (key(e.is_local(), &e.id), e))
             .collect();
         Ok(by_key)
     }
@@ -730,7 +731,7 @@ impl Services {
         let index = self.matching.index.clone();
         let opts = MatchOptions {
             limit: PER_PROPOSAL,
-            today: crate::infra::store::now().date(),
+            today: time::now().date(),
             pairing: settings.prefer_stage_pairing,
         };
         let anchor = key(true, &coop);
@@ -815,15 +816,10 @@ impl Services {
         let mut all = self.with_entries(found).await?;
         let domain = self.urls.domain();
         all.retain(|m| {
-            category.is_none_or(|c| m.proposal.category == c.as_str())
-                && node.as_deref().is_none_or(|n| {
-                    let theirs = if m.proposal.node.is_empty() {
-                        domain.as_str()
-                    } else {
-                        m.proposal.node.as_str()
-                    };
-                    theirs == n
-                })
+            category.is_none_or(|c| m.proposal.category == c)
+                && node
+                    .as_deref()
+                    .is_none_or(|n| m.proposal.node.as_deref().unwrap_or(domain.as_str()) == n)
         });
         let total = all.len();
         let items = all.into_iter().skip(offset as usize).take(limit).collect();

@@ -18,6 +18,7 @@ pub mod policy;
 pub mod proposals;
 pub mod remote;
 
+use crate::domain::time;
 use crate::domain::ValidationError;
 use crate::infra::store::{Db, StoreError};
 
@@ -93,8 +94,6 @@ pub struct Services {
     /// Notified when deliveries are queued, so the worker starts at once.
     pub delivery_wake: std::sync::Arc<tokio::sync::Notify>,
     actors: std::sync::Arc<actor_cache::ActorCache>,
-    /// The federation HTTP client, for signed fetches (set at start-up).
-    http: std::sync::Arc<std::sync::OnceLock<reqwest_middleware::ClientWithMiddleware>>,
     /// The federation policy in force (see services/policy.rs).
     policy: std::sync::Arc<policy::PolicyCache>,
     /// The in-memory matching index (see services/matching.rs).
@@ -109,24 +108,14 @@ impl Services {
             login_limiter: Default::default(),
             delivery_wake: Default::default(),
             actors: Default::default(),
-            http: Default::default(),
             policy: Default::default(),
             matching: Default::default(),
         }
     }
 
-    /// Gives the services the federation HTTP client (once, at start-up).
-    pub fn set_http_client(&self, client: reqwest_middleware::ClientWithMiddleware) {
-        let _ = self.http.set(client);
-    }
-
-    pub fn http_client(&self) -> Option<&reqwest_middleware::ClientWithMiddleware> {
-        self.http.get()
-    }
-
     /// Makes queued deliveries due now (all, or to one host) and wakes the worker.
     pub async fn retry_deliveries_now(&self, host: Option<String>) -> ServiceResult<usize> {
-        let now = crate::infra::store::now();
+        let now = time::now();
         let n = self
             .db
             .write(move |conn| {

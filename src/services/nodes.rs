@@ -11,12 +11,13 @@ use super::{new_id, ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::node::{AdminAction, Backfill, NodeApproval, NodeFollow, NodeFollower};
 use crate::domain::policy::DomainBlock;
 use crate::domain::remote::RemoteActor;
+use crate::domain::time;
 use crate::domain::urls::Urls;
 use crate::infra::delivery::{self, NODE_SIGNER};
 use crate::infra::store::nodes::{followers, following};
 use crate::infra::store::policy as store_policy;
 use crate::infra::store::{
-    self, admin_actions, deliveries, remote_proposals, settings, AnyConnection, StoreError,
+    admin_actions, deliveries, remote_proposals, settings, AnyConnection, StoreError,
 };
 use crate::infra::wire::activity::{self, FollowObject};
 
@@ -62,7 +63,7 @@ pub(super) fn record(
             action: action.into(),
             target: target.into(),
             detail: detail.into(),
-            created_at: store::now(),
+            created_at: time::now(),
         },
     )
 }
@@ -157,7 +158,7 @@ impl Services {
                     actor_id: actor.id.clone(),
                     follow_ap_id: id.to_string(),
                     accepted: false,
-                    created_at: store::now(),
+                    created_at: time::now(),
                     backfill: Backfill::waiting(),
                 };
                 following::insert(conn, &follow)?;
@@ -311,7 +312,7 @@ impl Services {
         lease: std::time::Duration,
     ) -> ServiceResult<Option<NodeFollow>> {
         let domain = domain.to_string();
-        let now = store::now();
+        let now = time::now();
         let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
         Ok(self
             .db
@@ -327,7 +328,7 @@ impl Services {
     ) -> ServiceResult<()> {
         let domain = domain.to_string();
         let until =
-            store::now() + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
+            time::now() + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
         Ok(self
             .db
             .write(move |conn| following::renew_backfill(conn, &domain, until))

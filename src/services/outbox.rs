@@ -7,6 +7,7 @@ use url::Url;
 use crate::domain::coop::Coop;
 use crate::domain::proposal::Proposal;
 use crate::domain::remote::RemoteActor;
+use crate::domain::time;
 use crate::domain::urls::Urls;
 use crate::infra::delivery;
 use crate::infra::delivery::NODE_SIGNER;
@@ -58,7 +59,7 @@ pub(super) fn to_follower_nodes(
         me,
         &urls.node_followers(),
         activity,
-        crate::infra::store::now(),
+        time::now(),
     );
     delivery::enqueue(conn, NODE_SIGNER, &announce.to_value(), &inboxes)
 }
@@ -123,13 +124,7 @@ pub(super) fn coop_deleted(
     let actor = urls.actor(&coop.handle);
     let followers = urls.actor_part(&coop.handle, "followers");
     let id = urls.activity_of(&actor, "delete");
-    let delete = activity::delete(
-        id,
-        actor.clone(),
-        &followers,
-        actor,
-        crate::infra::store::now(),
-    );
+    let delete = activity::delete(id, actor.clone(), &followers, actor, time::now());
     let value = delete.to_value();
     let mut known = followers::accepted_actors(conn, &coop.id)?;
     known.extend(crate::infra::store::follows::following::accepted_actors(
@@ -177,7 +172,7 @@ pub(super) fn proposal_changed(
         Change::Withdrawn => {
             let object = urls.proposal(&p.id);
             let id = urls.activity_of(&object, "delete");
-            activity::delete(id, actor, &followers, object, crate::infra::store::now()).to_value()
+            activity::delete(id, actor, &followers, object, time::now()).to_value()
         }
     };
     to_followers(conn, urls, &p.coop_id, handle, &value)

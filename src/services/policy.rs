@@ -1,13 +1,13 @@
 //! The federation policy as the admins run it (mode, allows, blocks, block
-//! lists) and as the node enforces it: one copy in memory, asked by the
-//! inbox, the delivery worker and every outgoing fetch.
+//! lists). The copy in force lives in `infra::outbound::policy`, asked by
+//! the inbox, the delivery worker and every outgoing fetch.
 //!
 //! The command line changes the database from another process; the server
 //! reloads the policy every [`POLICY_POLL`] and purges again what it may
 //! have stored from a newly suspended domain in between.
 
 use std::collections::HashSet;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::nodes::{record, Admin};
@@ -15,48 +15,15 @@ use super::{ServiceError, ServiceResult, Services};
 use crate::domain::blocklist::{self, BlockList};
 use crate::domain::limits::BLOCKLIST_BYTES_MAX;
 use crate::domain::node::normalize_domain;
-use crate::domain::policy::{
-    covers, DomainAllow, DomainBlock, FederationMode, Policy, Refusal, Severity, Verdict,
-};
+use crate::domain::policy::{covers, DomainAllow, DomainBlock, FederationMode, Severity};
+use crate::domain::time;
 use crate::domain::ValidationError;
+pub use crate::infra::outbound::policy::PolicyCache;
 use crate::infra::store::policy::{self as store_policy, Purged};
-use crate::infra::store::{self, AnyConnection, StoreError};
+use crate::infra::store::{AnyConnection, StoreError};
 
 /// How soon a change made by the command line takes effect in a running server.
 pub const POLICY_POLL: Duration = Duration::from_secs(2);
-
-/// The policy in force, shared by everything that talks to other hosts.
-#[derive(Default)]
-pub struct PolicyCache {
-    current: RwLock<Arc<Policy>>,
-}
-
-impl PolicyCache {
-    pub fn get(&self) -> Arc<Policy> {
-        self.current
-            .read()
-            .map(|p| Arc::clone(&p))
-            .unwrap_or_default()
-    }
-
-    fn set(&self, policy: Policy) {
-        if let Ok(mut current) = self.current.write() {
-            *current = Arc::new(policy);
-        }
-    }
-
-    pub fn verdict(&self, host: &str) -> Verdict {
-        self.get().verdict(host)
-    }
-
-    /// `Err` with the reason when the host is refused.
-    pub fn check(&self, host: &str) -> Result<Verdict, Refusal> {
-        match self.verdict(host) {
-            Verdict::Refuse(why) => Err(why),
-            other => Ok(other),
-        }
-    }
-}
 
 /// What importing a block list did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -156,7 +123,7 @@ impl Services {
             domain,
             severity,
             public_comment,
-            created_at: store::now(),
+            created_at: time::now(),
         };
         let b = block.clone();
         let purged = self
@@ -241,7 +208,7 @@ impl Services {
                             domain: b.domain.clone(),
                             severity: b.severity,
                             public_comment: b.public_comment,
-                            created_at: store::now(),
+                            created_at: time::now(),
                         },
                     )?;
                     if b.severity == Severity::Suspend {
@@ -281,7 +248,7 @@ impl Services {
     pub async fn allow_domain(&self, admin: Admin, domain_input: &str) -> ServiceResult<bool> {
         let allow = DomainAllow {
             domain: domain(domain_input)?,
-            created_at: store::now(),
+            created_at: time::now(),
         };
         let added = self
             .db

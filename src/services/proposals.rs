@@ -10,6 +10,7 @@ use crate::domain::limits;
 use crate::domain::proposal::{
     Proposal, ProposalDraft, ProposalFilter, ProposalPatch, ProposalStatus,
 };
+use crate::domain::time;
 use crate::domain::validate;
 use crate::infra::store::{self, coops, proposals};
 
@@ -75,7 +76,7 @@ impl Services {
     ) -> ServiceResult<Published> {
         let coop_id = viewer.coop_id()?.to_string();
         let draft = draft.validated(Utc::now().date_naive(), true)?;
-        let proposal = Proposal::new_open(new_id(), coop_id, draft, store::now());
+        let proposal = Proposal::new_open(new_id(), coop_id, draft, time::now());
         let urls = self.urls.clone();
         let (published, queued) = self
             .db
@@ -149,7 +150,7 @@ impl Services {
                     .apply_to(&p.draft)
                     .validated(today, deadline_changed)?;
                 p.description_html = p.draft.description_html();
-                let now = store::now();
+                let now = time::now();
                 if let Some(status) = patch.status {
                     if status != p.status {
                         p.closed_at = match status {

@@ -48,7 +48,7 @@ impl TestServer {
             ..Default::default()
         })
         .expect("test config");
-        let state = intercoop::app::server::prepare(&config)
+        let node = intercoop::app::server::prepare(&config)
             .await
             .expect("server state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -59,7 +59,8 @@ impl TestServer {
             listener.local_addr().expect("addr")
         );
         let (stop, stopped) = oneshot::channel::<()>();
-        let app_state = state.clone();
+        let app_state = node.clone();
+        let state = node.state;
         let task = tokio::spawn(async move {
             intercoop::app::server::run(app_state, listener, async {
                 let _ = stopped.await;

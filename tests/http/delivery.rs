@@ -195,7 +195,7 @@ async fn wait_for(receiver: &Receiver, n: usize) -> Vec<Received> {
 
 /// Every queued delivery, due or not.
 async fn queued(s: &TestServer) -> Vec<intercoop::infra::store::deliveries::Due> {
-    let later = intercoop::infra::store::now() + chrono::Duration::days(30);
+    let later = intercoop::domain::time::now() + chrono::Duration::days(30);
     s.state
         .services
         .db
@@ -296,7 +296,7 @@ async fn a_failed_delivery_is_retried_on_schedule() {
         .state
         .services
         .db
-        .read(|c| intercoop::infra::store::deliveries::due(c, intercoop::infra::store::now(), 10))
+        .read(|c| intercoop::infra::store::deliveries::due(c, intercoop::domain::time::now(), 10))
         .await
         .unwrap();
     assert!(

@@ -6,7 +6,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use url::Url;
 
-use super::{activity_json, json_as, urls};
+use super::{activity_json, json_as};
 use crate::domain::limits;
 use crate::domain::node::NodeApproval;
 use crate::domain::proposal::{ProposalFilter, ProposalStatus};
@@ -36,15 +36,18 @@ pub async fn node(State(state): State<AppState>) -> ApiResult<Response> {
         manually_approves_nodes: approval == NodeApproval::Manual,
         federation_mode: state.services.policy().get().mode().as_str(),
     };
-    let doc = ActorDocument::node(&keys, &urls(&state), &facts);
+    let doc = ActorDocument::node(&keys, &state.services.urls, &facts);
     Ok(activity_json(&doc))
 }
 
 /// How many nodes follow this one; who they are is the admins' business.
 pub async fn node_followers(State(state): State<AppState>) -> ApiResult<Response> {
     let total = state.services.node_follower_count().await?;
-    let doc: OrderedCollection<Url> =
-        OrderedCollection::count_only(context::plain(), urls(&state).node_followers(), total);
+    let doc: OrderedCollection<Url> = OrderedCollection::count_only(
+        context::plain(),
+        state.services.urls.node_followers(),
+        total,
+    );
     Ok(activity_json(&doc))
 }
 
@@ -55,7 +58,7 @@ pub async fn node_directory(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Response> {
-    let urls = urls(&state);
+    let urls = &state.services.urls;
     let id = urls.node_directory();
     if q.page != Some(true) {
         let stats = state.services.node_stats().await?;
@@ -151,7 +154,7 @@ pub async fn node_directory(
 
 /// The node actor publishes nothing of its own yet.
 pub async fn node_outbox(State(state): State<AppState>) -> Response {
-    let urls = urls(&state);
+    let urls = &state.services.urls;
     let empty: OrderedCollection<CreateActivity> =
         OrderedCollection::inline(context::plain(), urls.url_for_node_outbox(), Vec::new());
     activity_json(&empty)
@@ -167,7 +170,7 @@ pub async fn coop(
             // A deleted coop is gone for good, as Mastodon answers.
             return match state.services.coop_deleted_at(&handle).await? {
                 Some(at) => {
-                    let tombstone = Tombstone::new(urls(&state).actor(&handle), at);
+                    let tombstone = Tombstone::new(state.services.urls.actor(&handle), at);
                     Ok(json_as(StatusCode::GONE, ACTIVITY_JSON, &tombstone))
                 }
                 None => Err(ServiceError::NotFound(m).into()),
@@ -179,7 +182,7 @@ pub async fn coop(
         .keys
         .as_ref()
         .ok_or_else(|| ServiceError::Internal(format!("coop {} has no keys", coop.handle)))?;
-    let doc = ActorDocument::from_coop(&coop, keys, &urls(&state));
+    let doc = ActorDocument::from_coop(&coop, keys, &state.services.urls);
     Ok(activity_json(&doc))
 }
 
@@ -197,7 +200,7 @@ pub async fn outbox(
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Response> {
     let coop = state.services.coop_by_handle(&handle).await?;
-    let urls = urls(&state);
+    let urls = &state.services.urls;
     let id = urls.actor_part(&coop.handle, "outbox");
     if q.page != Some(true) {
         let total = state.services.open_proposal_count(&coop.id).await?;
@@ -260,7 +263,7 @@ pub async fn featured(
     Path(handle): Path<String>,
 ) -> ApiResult<Response> {
     let (coop, open) = state.services.public_coop(&handle).await?;
-    let urls = urls(&state);
+    let urls = &state.services.urls;
     let notes: Vec<ProposalNote> = open
         .iter()
         .take(limits::PAGE_SIZE_MAX as usize)
@@ -290,7 +293,7 @@ async fn count_collection(state: AppState, handle: String, part: &str) -> ApiRes
     };
     let doc: OrderedCollection<Url> = OrderedCollection::count_only(
         context::plain(),
-        urls(&state).actor_part(&coop.handle, part),
+        state.services.urls.actor_part(&coop.handle, part),
         total,
     );
     Ok(activity_json(&doc))

@@ -12,20 +12,21 @@
 
 use std::time::Duration;
 
-use activitypub_federation::config::{Data, FederationConfig};
+use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use serde_json::Value;
 use url::Url;
 
+use super::{Context, Federation};
 use crate::domain::node::{Backfill, BackfillState, NodeFollow};
 use crate::domain::remote::RemoteActor;
+use crate::domain::time;
 use crate::domain::urls::same_origin;
 use crate::edges::activitypub::fetch::{from_origin, Fetched};
 use crate::edges::activitypub::KnownActor;
 use crate::infra::wire::activity::object_type;
 use crate::infra::wire::received_proposal::{attributed_to, ReceivedNote};
 use crate::infra::wire::remote_actor::{RemoteActorDocument, ACTOR_TYPES};
-use crate::services::Services;
 
 /// How often to look for work when there is none.
 const IDLE_POLL: Duration = Duration::from_secs(2);
@@ -39,7 +40,7 @@ const LEASE: Duration = Duration::from_secs(30);
 /// Consecutive failed pages after which a backfill is marked failed.
 const GIVE_UP_AFTER: i64 = 20;
 
-pub fn spawn(federation: FederationConfig<Services>) -> tokio::task::JoinHandle<()> {
+pub fn spawn(federation: std::sync::Arc<Federation>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut failures: std::collections::HashMap<String, (i64, tokio::time::Instant)> =
             Default::default();
@@ -83,7 +84,7 @@ pub fn spawn(federation: FederationConfig<Services>) -> tokio::task::JoinHandle<
                         tracing::warn!(node = %follow.domain, error = %message, failed, "backfill page failed");
                         let mut backfill = follow.backfill.clone();
                         backfill.error = Some(message);
-                        backfill.updated_at = Some(crate::infra::store::now());
+                        backfill.updated_at = Some(time::now());
                         if failed {
                             backfill.state = BackfillState::Failed;
                             failures.remove(&follow.domain);
@@ -104,7 +105,7 @@ pub fn spawn(federation: FederationConfig<Services>) -> tokio::task::JoinHandle<
 
 /// Reads up to `PAGES_PER_ROUND` pages of one node, saving after each.
 async fn run_pages(
-    data: &Data<Services>,
+    data: &Data<Context>,
     mut follow: NodeFollow,
     actor: &RemoteActor,
 ) -> Result<(), String> {
@@ -147,10 +148,10 @@ fn url_field(doc: &Value, field: &str) -> Option<Url> {
 }
 
 /// One step: find the directory, or read one page of it.
-async fn step(data: &Data<Services>, at: &Backfill, origin: &Url) -> Result<Backfill, String> {
+async fn step(data: &Data<Context>, at: &Backfill, origin: &Url) -> Result<Backfill, String> {
     let mut next = at.clone();
     next.error = None;
-    next.updated_at = Some(crate::infra::store::now());
+    next.updated_at = Some(time::now());
     let Some(page_url) = at.next.as_deref() else {
         // Not started: the node actor names its directory, which names its first page.
         let doc = live(from_origin(origin, data).await?, origin)?;
@@ -194,7 +195,7 @@ async fn step(data: &Data<Services>, at: &Backfill, origin: &Url) -> Result<Back
 }
 
 /// Stores one directory item: a coop's actor document or a proposal.
-async fn take(data: &Data<Services>, item: Value, origin: &Url) -> Result<(), String> {
+async fn take(data: &Data<Context>, item: Value, origin: &Url) -> Result<(), String> {
     let id = url_field(&item, "id").ok_or("an item without id")?;
     if !same_origin(&id, origin) {
         return Err(format!("{id} is not on the followed node"));

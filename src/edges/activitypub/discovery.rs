@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{json_as, urls};
+use super::json_as;
 use crate::edges::http::error::{ApiError, ApiResult};
 use crate::edges::http::extract::ApiQuery;
 use crate::edges::http::state::AppState;
@@ -56,7 +56,7 @@ pub async fn webfinger(
     ApiQuery(q): ApiQuery<WebfingerQuery>,
 ) -> ApiResult<Response> {
     let domain = state.config.domain();
-    let urls = urls(&state);
+    let urls = &state.services.urls;
     let target = parse_resource(&q.resource, &domain, &state.config.public_url)
         .ok_or_else(|| ApiError::not_found(format!("no account '{}' on this node", q.resource)))?;
     let answer = match target {
@@ -76,7 +76,7 @@ pub async fn webfinger(
 }
 
 pub async fn nodeinfo_links(State(state): State<AppState>) -> Response {
-    let urls = urls(&state);
+    let urls = &state.services.urls;
     json_as(
         StatusCode::OK,
         "application/json",
@@ -90,7 +90,7 @@ pub async fn nodeinfo(State(state): State<AppState>) -> ApiResult<Response> {
         &state.config.node_name,
         stats.coops,
         stats.open_proposals,
-        &urls(&state).node_actor(),
+        &state.services.urls.node_actor(),
         state.services.policy().get().mode().as_str(),
     );
     Ok(json_as(StatusCode::OK, nodeinfo::CONTENT_TYPE, &doc))

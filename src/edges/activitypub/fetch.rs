@@ -13,8 +13,8 @@ use axum::http::{header, StatusCode};
 use serde_json::Value;
 use url::Url;
 
+use super::Context;
 use crate::domain::limits::INBOX_BODY_MAX_BYTES;
-use crate::services::Services;
 
 /// What the origin says about a URL.
 #[derive(Debug)]
@@ -59,15 +59,13 @@ impl From<FetchError> for String {
 /// Fetches `url` from its origin, signed by the node actor. The client
 /// follows no redirects and, outside development mode, refuses private and
 /// loopback addresses; hosts the federation policy refuses are not asked.
-pub async fn from_origin(url: &Url, data: &Data<Services>) -> Result<Fetched, FetchError> {
+pub async fn from_origin(url: &Url, data: &Data<Context>) -> Result<Fetched, FetchError> {
     use FetchError::{Refused, Unreachable};
     let host = crate::domain::urls::origin_of(url).unwrap_or_default();
     if let Err(why) = data.policy().check(&host) {
         return Err(Refused(why.message(&host)));
     }
-    let client = data
-        .http_client()
-        .ok_or_else(|| Refused("this process has no HTTP client for fetching".into()))?;
+    let client = &data.http;
     let request = client
         .get(url.as_str())
         .header(header::ACCEPT.as_str(), ACCEPT);

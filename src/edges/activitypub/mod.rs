@@ -3,12 +3,14 @@
 
 mod actors;
 pub mod backfill;
+mod context;
 mod discovery;
 mod fetch;
 mod inbox;
 mod objects;
 mod resolve;
 
+pub use context::{federation, ApState, Context, Federation};
 pub(crate) use inbox::KnownActor;
 pub use resolve::WebFinger;
 
@@ -18,11 +20,10 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Serialize;
 
-use crate::domain::urls::Urls;
 use crate::edges::http::error::ApiError;
-use crate::edges::http::state::AppState;
 
-pub fn router() -> Router<AppState> {
+/// The ActivityPub routes, with their state given.
+pub fn router<S>(state: ApState) -> Router<S> {
     Router::new()
         .route("/.well-known/webfinger", get(discovery::webfinger))
         .route("/.well-known/nodeinfo", get(discovery::nodeinfo_links))
@@ -40,10 +41,7 @@ pub fn router() -> Router<AppState> {
         .route("/proposals/{id}/activity", get(objects::proposal_create))
         .route("/inbox", post(inbox::inbox))
         .route("/actors/{handle}/inbox", post(inbox::inbox))
-}
-
-pub(crate) fn urls(state: &AppState) -> Urls {
-    Urls::new(&state.config.public_url)
+        .with_state(state)
 }
 
 /// A JSON body with the given media type.

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::{activity_json, json_as, urls};
+use super::{activity_json, json_as};
 use crate::domain::proposal::ProposalStatus;
 use crate::edges::http::error::ApiResult;
 use crate::edges::http::state::AppState;
@@ -14,7 +14,7 @@ use crate::infra::wire::ACTIVITY_JSON;
 
 async fn serve(state: AppState, id: String, as_create: bool) -> ApiResult<Response> {
     let (proposal, handle) = state.services.proposal_any_status(&id).await?;
-    let urls = urls(&state);
+    let urls = &state.services.urls;
     if proposal.status == ProposalStatus::Closed {
         let deleted = proposal.closed_at.unwrap_or(proposal.updated_at);
         let tombstone = Tombstone::new(urls.proposal(&proposal.id), deleted);

@@ -2,20 +2,19 @@
 //! then the actor document (fetched signed by the node actor), checked and
 //! stored, through activitypub_federation.
 
-use activitypub_federation::config::FederationConfig;
 use activitypub_federation::fetch::webfinger::webfinger_resolve_actor;
 
 use super::inbox::KnownActor;
+use super::Federation;
 use crate::domain::remote::RemoteActor;
 use crate::services::remote::Resolver;
-use crate::services::Services;
 
 pub struct WebFinger {
-    federation: FederationConfig<Services>,
+    federation: std::sync::Arc<Federation>,
 }
 
 impl WebFinger {
-    pub fn new(federation: FederationConfig<Services>) -> Self {
+    pub fn new(federation: std::sync::Arc<Federation>) -> Self {
         WebFinger { federation }
     }
 }

@@ -6,10 +6,10 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::domain::directory::{CoopEntry, ProposalEntry};
 use crate::edges::http::error::{ApiResult, ErrorBody};
 use crate::edges::http::extract::ApiQuery;
 use crate::edges::http::state::AppState;
-use crate::infra::store::directory::{CoopEntry, ProposalEntry};
 use crate::services::directory::DirectoryQuery;
 
 #[derive(Deserialize, IntoParams)]
@@ -108,50 +108,45 @@ pub struct DirectoryProposalPage {
 
 fn coop_view(
     state: &AppState,
-    node: &str,
+    node: Option<&str>,
     handle: &str,
     name: &str,
     ap_id: Option<&str>,
 ) -> DirectoryCoopView {
-    let urls = crate::edges::activitypub::urls(state);
-    let local = node.is_empty();
-    let node = if local {
-        urls.domain()
-    } else {
-        node.to_string()
-    };
+    let urls = &state.services.urls;
+    let local = node.is_none();
+    let node = node.map(str::to_string).unwrap_or_else(|| urls.domain());
     DirectoryCoopView {
         account: format!("{handle}@{node}"),
         name: name.to_string(),
         url: ap_id
             .map(str::to_string)
             .unwrap_or_else(|| urls.actor(handle).to_string()),
-        node,
         local,
+        node,
         country: None,
         languages: None,
     }
 }
 
 pub(super) fn proposal_view(state: &AppState, e: ProposalEntry) -> DirectoryProposalView {
-    let urls = crate::edges::activitypub::urls(state);
     DirectoryProposalView {
         url: e
             .ap_id
             .clone()
-            .unwrap_or_else(|| urls.proposal(&e.id).to_string()),
+            .unwrap_or_else(|| state.services.urls.proposal(&e.id).to_string()),
         coop: coop_view(
             state,
-            &e.node,
+            e.node.as_deref(),
             &e.handle,
             &e.coop_name,
             e.coop_ap_id.as_deref(),
         ),
-        tags: serde_json::from_str(&e.tags).unwrap_or_default(),
         published_at: e.published_at.and_utc().to_rfc3339(),
+        kind: e.kind.as_str().to_string(),
+        category: e.category.as_str().to_string(),
+        tags: e.tags,
         id: e.id,
-        kind: e.kind,
-        category: e.category,
         title: e.title,
     }
 }
@@ -190,8 +185,14 @@ pub async fn coops(
             .iter()
             .map(|e: &CoopEntry| DirectoryCoopView {
                 country: e.country.clone(),
-                languages: Some(serde_json::from_str(&e.languages).unwrap_or_default()),
-                ..coop_view(&state, &e.node, &e.handle, &e.name, e.ap_id.as_deref())
+                languages: Some(e.languages.clone()),
+                ..coop_view(
+                    &state,
+                    e.node.as_deref(),
+                    &e.handle,
+                    &e.name,
+                    e.ap_id.as_deref(),
+                )
             })
             .collect(),
         total: found.total,

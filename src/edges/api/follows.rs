@@ -9,10 +9,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::views::{FollowPage, FollowView, RemoteProposalPage, RemoteProposalView};
 use crate::domain::limits;
+use crate::domain::remote::WithActor;
 use crate::edges::http::error::{ApiResult, ErrorBody};
 use crate::edges::http::extract::{ApiJson, ApiQuery, Auth};
 use crate::edges::http::state::AppState;
-use crate::infra::store::follows::WithActor;
 use crate::services::follows::FollowState;
 use crate::services::proposals::Page;
 

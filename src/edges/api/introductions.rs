@@ -9,13 +9,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::domain::coop::ContactDetails;
+use crate::domain::introduction::Direction;
 use crate::domain::introduction::IntroductionState;
 use crate::domain::limits;
 use crate::domain::proposal::ProposalKind;
 use crate::edges::http::error::{ApiResult, ErrorBody};
 use crate::edges::http::extract::{ApiJson, ApiQuery, Auth};
 use crate::edges::http::state::AppState;
-use crate::infra::store::introductions::Direction;
 use crate::services::introductions::IntroductionEntry;
 
 #[derive(Deserialize, ToSchema)]

@@ -15,6 +15,7 @@ pub use worker::{DeliveryWorker, WorkerHandle};
 
 use url::Url;
 
+use crate::domain::time;
 use crate::infra::store::{deliveries, AnyConnection, StoreResult};
 
 /// Who signs an activity: the node actor, or a local coop by handle.
@@ -51,7 +52,7 @@ pub fn enqueue(
             ap_id,
             signer,
             body: &body,
-            created_at: crate::infra::store::now(),
+            created_at: time::now(),
         },
         &targets,
         || uuid::Uuid::now_v7().to_string(),

@@ -12,11 +12,12 @@ use url::Url;
 
 use super::schedule::next_attempt;
 use super::NODE_SIGNER;
+use crate::domain::time;
 use crate::domain::urls::Urls;
 use crate::infra::config::Config;
+use crate::infra::outbound::policy::PolicyCache;
 use crate::infra::outbound::{Signer, StoredActivity};
-use crate::infra::store::{self, coops, deleted_coops, deliveries, node_actor, Db, StoreError};
-use crate::services::policy::PolicyCache;
+use crate::infra::store::{coops, deleted_coops, deliveries, node_actor, Db, StoreError};
 
 /// A claimed delivery belongs to its worker for this long; a worker that
 /// dies mid-send leaves it to others after that.
@@ -173,7 +174,7 @@ impl DeliveryWorker {
     async fn idle_wait(&self) -> Duration {
         match self.db.read(deliveries::next_due_at).await {
             Ok(Some(at)) => {
-                let now = store::now();
+                let now = time::now();
                 if at <= now {
                     Duration::from_millis(50)
                 } else {
@@ -185,7 +186,7 @@ impl DeliveryWorker {
     }
 
     async fn start_due(self: &Arc<Self>, in_flight: &mut InFlight, running: &mut JoinSet<()>) {
-        let now = store::now();
+        let now = time::now();
         let due = match self
             .db
             .read(move |c| deliveries::due(c, now, 2 * MAX_IN_FLIGHT as i64))
@@ -318,7 +319,7 @@ impl DeliveryWorker {
 
     async fn deliver(&self, d: deliveries::Due) {
         let outcome = self.attempt(&d).await;
-        let now = store::now();
+        let now = time::now();
         let (id, host) = (d.id.clone(), d.host.clone());
         let result = match outcome {
             Outcome::Delivered => {

@@ -7,35 +7,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use activitypub_federation::config::UrlVerifier;
-use url::Url;
-
 use activitypub_federation::resolver::ValidatingDnsResolver;
 use reqwest::redirect::Policy;
 use reqwest_middleware::ClientWithMiddleware;
 
+use super::policy::{PolicyCache, PolicyVerifier};
 use crate::infra::config::Config;
-use crate::services::policy::PolicyCache;
-
-/// Refuses URLs on hosts the federation policy refuses (suspended, or not
-/// allowed in allow-list mode): nothing is fetched from them or sent to them.
-#[derive(Clone)]
-pub struct PolicyVerifier(pub Arc<PolicyCache>);
-
-#[async_trait::async_trait]
-impl UrlVerifier for PolicyVerifier {
-    async fn verify(&self, url: &Url) -> Result<(), activitypub_federation::error::Error> {
-        let Some(host) = crate::domain::urls::origin_of(url) else {
-            return Ok(());
-        };
-        match self.0.check(&host) {
-            Ok(_) => Ok(()),
-            Err(_) => Err(activitypub_federation::error::Error::UrlVerificationError(
-                "the host is refused by this node's federation policy",
-            )),
-        }
-    }
-}
 
 /// Signatures are valid for a short time; so is a request.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);

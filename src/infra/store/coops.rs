@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::corrupt;
 use super::json::{from_text, to_text};
 use super::schema::coops;
 use super::{AnyConnection, StoreError, StoreResult};
@@ -69,9 +70,7 @@ impl CoopRow {
     fn into_domain(self) -> StoreResult<Coop> {
         let stage = match self.stage.as_deref() {
             None => None,
-            Some(s) => Some(
-                Stage::parse(s).ok_or_else(|| StoreError::Corrupt(format!("coops.stage: {s}")))?,
-            ),
+            Some(s) => Some(Stage::parse(s).ok_or_else(|| corrupt("coops.stage", &self.id, s))?),
         };
         Ok(Coop {
             profile: CoopProfile {
@@ -80,15 +79,19 @@ impl CoopRow {
                 website: self.website,
                 country: self.country,
                 city: self.city,
-                languages: from_text("coops.languages", &self.languages)?,
-                sectors: from_text("coops.sectors", &self.sectors)?,
+                languages: from_text("coops.languages", &self.id, &self.languages)?,
+                sectors: from_text("coops.sectors", &self.id, &self.sectors)?,
                 legal_form: self.legal_form,
                 member_count: self.member_count,
                 founded_year: self.founded_year,
                 stage,
-                networks: from_text("coops.networks", &self.networks)?,
-                public_contact: from_text("coops.public_contact", &self.public_contact)?,
-                private_contact: from_text("coops.private_contact", &self.private_contact)?,
+                networks: from_text("coops.networks", &self.id, &self.networks)?,
+                public_contact: from_text("coops.public_contact", &self.id, &self.public_contact)?,
+                private_contact: from_text(
+                    "coops.private_contact",
+                    &self.id,
+                    &self.private_contact,
+                )?,
                 manually_approves_followers: self.manually_approves_followers,
             },
             keys: match (self.public_key_pem, self.private_key_pem) {

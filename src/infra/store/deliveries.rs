@@ -266,7 +266,8 @@ mod tests {
     use chrono::Duration;
 
     use super::*;
-    use crate::infra::store::{now, Db};
+    use crate::domain::time::now;
+    use crate::infra::store::Db;
 
     fn queue_of_three() -> (tempfile::TempDir, Db) {
         let dir = tempfile::tempdir().expect("temp dir");

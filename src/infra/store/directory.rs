@@ -14,8 +14,11 @@ use diesel::prelude::*;
 use diesel::query_builder::BoxedSqlQuery;
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 
+use super::json::from_text;
 use super::proposals::{like_escape, like_pattern};
-use super::{AnyConnection, StoreResult};
+use super::{corrupt, AnyConnection, StoreResult};
+pub use crate::domain::directory::{CoopEntry, ProposalEntry};
+use crate::domain::proposal::{Category, ProposalKind};
 
 /// diesel's backend type of `AnyConnection` (not `store::Backend`).
 type MultiBackend = <AnyConnection as diesel::Connection>::Backend;
@@ -71,8 +74,9 @@ pub struct DirectoryFilter {
     pub limit: i64,
 }
 
+/// A proposal as the directory queries read it (`ProposalEntry` outside).
 #[derive(Debug, Clone, QueryableByName)]
-pub struct ProposalEntry {
+struct ProposalRow {
     #[diesel(sql_type = Text)]
     pub id: String,
     /// Empty for local entries.
@@ -100,8 +104,9 @@ pub struct ProposalEntry {
     pub published_at: NaiveDateTime,
 }
 
+/// A coop as the directory queries read it (`CoopEntry` outside).
 #[derive(Debug, Clone, QueryableByName)]
-pub struct CoopEntry {
+struct CoopRow {
     #[diesel(sql_type = Text)]
     pub id: String,
     /// Empty for local entries.
@@ -118,6 +123,55 @@ pub struct CoopEntry {
     pub languages: String,
     #[diesel(sql_type = Nullable<Text>)]
     pub ap_id: Option<String>,
+}
+
+/// `''` (this node) as `None`.
+fn node(node: String) -> Option<String> {
+    (!node.is_empty()).then_some(node)
+}
+
+impl ProposalRow {
+    fn into_domain(self) -> StoreResult<ProposalEntry> {
+        let table = if self.node.is_empty() {
+            "proposals"
+        } else {
+            "remote_proposals"
+        };
+        Ok(ProposalEntry {
+            kind: ProposalKind::parse(&self.kind)
+                .ok_or_else(|| corrupt(&format!("{table}.kind"), &self.id, &self.kind))?,
+            category: Category::parse(&self.category)
+                .ok_or_else(|| corrupt(&format!("{table}.category"), &self.id, &self.category))?,
+            tags: from_text(&format!("{table}.tags"), &self.id, &self.tags)?,
+            id: self.id,
+            node: node(self.node),
+            handle: self.handle,
+            coop_name: self.coop_name,
+            title: self.title,
+            ap_id: self.ap_id,
+            coop_ap_id: self.coop_ap_id,
+            published_at: self.published_at,
+        })
+    }
+}
+
+impl CoopRow {
+    fn into_domain(self) -> StoreResult<CoopEntry> {
+        let table = if self.node.is_empty() {
+            "coops"
+        } else {
+            "remote_actors"
+        };
+        Ok(CoopEntry {
+            languages: from_text(&format!("{table}.languages"), &self.id, &self.languages)?,
+            id: self.id,
+            node: node(self.node),
+            handle: self.handle,
+            name: self.name,
+            country: self.country,
+            ap_id: self.ap_id,
+        })
+    }
 }
 
 #[derive(QueryableByName)]
@@ -344,7 +398,7 @@ pub fn proposals(
 ) -> StoreResult<Counted<ProposalEntry>> {
     let (fetch, bound) = (f.offset + f.limit, count_bound(f));
     let (local, remote) = sides(f, local_domain);
-    let mut rows: Vec<ProposalEntry> = Vec::new();
+    let mut rows: Vec<ProposalRow> = Vec::new();
     let mut total = 0;
     if local {
         let mut c = Conditions::new(conn);
@@ -409,7 +463,10 @@ pub fn proposals(
     }
     let items = page(rows, f, |a, b| {
         (b.published_at, &b.id).cmp(&(a.published_at, &a.id))
-    });
+    })
+    .into_iter()
+    .map(ProposalRow::into_domain)
+    .collect::<StoreResult<_>>()?;
     Ok(Counted {
         items,
         total: total.min(bound),
@@ -439,7 +496,7 @@ pub fn proposals_by_id(
                  WHERE p.status = 'open'{}",
                 c.sql
             ))
-            .load::<ProposalEntry>(conn)?,
+            .load::<ProposalRow>(conn)?,
         );
     }
     if !remote_ids.is_empty() {
@@ -455,10 +512,10 @@ pub fn proposals_by_id(
                 listed_actor(c.sqlite),
                 c.sql
             ))
-            .load::<ProposalEntry>(conn)?,
+            .load::<ProposalRow>(conn)?,
         );
     }
-    Ok(out)
+    out.into_iter().map(ProposalRow::into_domain).collect()
 }
 
 /// Coops by name, with how many match (capped like proposals).
@@ -469,7 +526,7 @@ pub fn coops(
 ) -> StoreResult<Counted<CoopEntry>> {
     let (fetch, bound) = (f.offset + f.limit, count_bound(f));
     let (local, remote) = sides(f, local_domain);
-    let mut rows: Vec<CoopEntry> = Vec::new();
+    let mut rows: Vec<CoopRow> = Vec::new();
     let mut total = 0;
     if local {
         let mut c = Conditions::new(conn);
@@ -513,7 +570,10 @@ pub fn coops(
     }
     let items = page(rows, f, |a, b| {
         (a.name.to_lowercase(), &a.id).cmp(&(b.name.to_lowercase(), &b.id))
-    });
+    })
+    .into_iter()
+    .map(CoopRow::into_domain)
+    .collect::<StoreResult<_>>()?;
     Ok(Counted {
         items,
         total: total.min(bound),

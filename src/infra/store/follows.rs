@@ -6,10 +6,7 @@
 
 use chrono::NaiveDateTime;
 
-use crate::domain::remote::{Follow, RemoteActor};
-
-/// A follow relation with the remote actor on its other end.
-pub type WithActor = (Follow, RemoteActor);
+use crate::domain::remote::{Follow, WithActor};
 
 pub(super) type Row = (String, String, String, bool, NaiveDateTime);
 
@@ -128,10 +125,9 @@ macro_rules! follow_table {
                     .limit(limit)
                     .select((COLUMNS, actors::Row::as_select()))
                     .load(conn)?;
-                Ok(rows
-                    .into_iter()
-                    .map(|(f, a)| (follow(f), RemoteActor::from(a)))
-                    .collect())
+                rows.into_iter()
+                    .map(|(f, a)| Ok((follow(f), RemoteActor::try_from(a)?)))
+                    .collect()
             }
 
             /// Every accepted relation of a coop with the actor on the other end.
@@ -145,7 +141,7 @@ macro_rules! follow_table {
                     .filter($table::accepted.eq(true))
                     .select(actors::Row::as_select())
                     .load(conn)?;
-                Ok(rows.into_iter().map(RemoteActor::from).collect())
+                rows.into_iter().map(RemoteActor::try_from).collect()
             }
 
             /// How many relations (of one state) a coop has.

@@ -3,10 +3,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::corrupt;
 use super::json::{from_text, to_text};
 use super::schema::introductions;
-use super::{AnyConnection, StoreError, StoreResult};
-use crate::domain::introduction::{Introduction, IntroductionState, Party};
+use super::{AnyConnection, StoreResult};
+use crate::domain::introduction::{Direction, Introduction, IntroductionState, Party};
 use crate::domain::proposal::ProposalKind;
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -29,13 +30,20 @@ struct Row {
     answered_at: Option<NaiveDateTime>,
 }
 
-fn party(local: Option<String>, remote: Option<String>, side: &str) -> StoreResult<Party> {
+fn party(
+    row: &str,
+    local: Option<String>,
+    remote: Option<String>,
+    side: &str,
+) -> StoreResult<Party> {
     match (local, remote) {
         (Some(id), None) => Ok(Party::Local(id)),
         (None, Some(id)) => Ok(Party::Remote(id)),
-        _ => Err(StoreError::Corrupt(format!(
-            "introduction without exactly one {side}"
-        ))),
+        _ => Err(corrupt(
+            "introductions",
+            row,
+            format!("not exactly one {side}"),
+        )),
     }
 }
 
@@ -61,20 +69,23 @@ impl Row {
     }
 
     fn into_domain(self) -> StoreResult<Introduction> {
-        let corrupt = |column: &str, value: &str| {
-            StoreError::Corrupt(format!("introductions.{column}: '{value}'"))
-        };
+        let bad = |column: &str, value: &str| corrupt(column, &self.id, value);
         Ok(Introduction {
-            from: party(self.from_coop_id, self.from_actor_id, "asker")?,
-            to: party(self.to_coop_id, self.to_actor_id, "introduced coop")?,
+            from: party(&self.id, self.from_coop_id, self.from_actor_id, "asker")?,
+            to: party(
+                &self.id,
+                self.to_coop_id,
+                self.to_actor_id,
+                "introduced coop",
+            )?,
             proposal_kind: ProposalKind::parse(&self.proposal_kind)
-                .ok_or_else(|| corrupt("proposal_kind", &self.proposal_kind))?,
+                .ok_or_else(|| bad("introductions.proposal_kind", &self.proposal_kind))?,
             state: IntroductionState::parse(&self.state)
-                .ok_or_else(|| corrupt("state", &self.state))?,
+                .ok_or_else(|| bad("introductions.state", &self.state))?,
             contacts: self
                 .contacts
                 .as_deref()
-                .map(|c| from_text("introductions.contacts", c))
+                .map(|c| from_text("introductions.contacts", &self.id, c))
                 .transpose()?,
             id: self.id,
             ap_id: self.ap_id,
@@ -158,13 +169,6 @@ pub fn answer(
     ))
     .execute(conn)?;
     Ok(n == 1)
-}
-
-/// Which introductions of a coop to list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    Sent,
-    Received,
 }
 
 /// A coop's introductions in one direction, newest first, before `cursor`

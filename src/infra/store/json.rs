@@ -2,13 +2,14 @@
 
 use serde::{de::DeserializeOwned, Serialize};
 
-use super::{StoreError, StoreResult};
+use super::{corrupt, StoreResult};
 
 pub fn to_text<T: Serialize>(value: &T) -> String {
     // Serialising plain Vec<String> and derive(Serialize) structs cannot fail.
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_string())
 }
 
-pub fn from_text<T: DeserializeOwned>(column: &str, text: &str) -> StoreResult<T> {
-    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("{column}: {e}")))
+/// The JSON in `column` of the row `id`.
+pub fn from_text<T: DeserializeOwned>(column: &str, id: &str, text: &str) -> StoreResult<T> {
+    serde_json::from_str(text).map_err(|e| corrupt(column, id, e))
 }

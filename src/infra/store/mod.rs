@@ -71,6 +71,14 @@ impl From<diesel::result::Error> for StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// A stored value that does not decode (a damaged row, or one written by a
+/// newer version): logged with its row's id and refused, never replaced by
+/// a default that would hide it.
+pub(crate) fn corrupt(column: &str, id: &str, value: impl std::fmt::Display) -> StoreError {
+    tracing::error!(column, id, %value, "a stored value does not decode");
+    StoreError::Corrupt(format!("{column} of {id}: {value}"))
+}
+
 /// The database handle shared by the server, the CLI and background tasks.
 #[derive(Clone)]
 pub struct Db {
@@ -230,13 +238,6 @@ impl Db {
             StoreError::Unavailable("the shared transaction failed before this write ran".into())
         })?
     }
-}
-
-/// The current time at the precision both backends keep (PostgreSQL stores
-/// microseconds), so a value read back equals the value written.
-pub fn now() -> chrono::NaiveDateTime {
-    use chrono::{SubsecRound, Utc};
-    Utc::now().naive_utc().trunc_subsecs(6)
 }
 
 /// Checks that the database answers.

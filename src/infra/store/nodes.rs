@@ -4,8 +4,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::corrupt;
 use super::schema::{node_followers, node_follows, remote_actors};
-use super::{remote_actors as actors, AnyConnection, StoreError, StoreResult};
+use super::{remote_actors as actors, AnyConnection, StoreResult};
 use crate::domain::node::{Backfill, BackfillState, NodeFollow, NodeFollower};
 use crate::domain::remote::RemoteActor;
 
@@ -29,10 +30,11 @@ impl FollowRow {
         Ok(NodeFollow {
             backfill: Backfill {
                 state: BackfillState::parse(&self.backfill_state).ok_or_else(|| {
-                    StoreError::Corrupt(format!(
-                        "node_follows.backfill_state: {}",
-                        self.backfill_state
-                    ))
+                    corrupt(
+                        "node_follows.backfill_state",
+                        &self.domain,
+                        &self.backfill_state,
+                    )
                 })?,
                 next: self.backfill_next,
                 items: self.backfill_items,
@@ -219,7 +221,7 @@ pub mod following {
             .select((FollowRow::as_select(), actors::Row::as_select()))
             .load(conn)?;
         rows.into_iter()
-            .map(|(f, a)| Ok((f.into_domain()?, RemoteActor::from(a))))
+            .map(|(f, a)| Ok((f.into_domain()?, RemoteActor::try_from(a)?)))
             .collect()
     }
 }
@@ -268,10 +270,9 @@ pub mod followers {
             .order(node_followers::domain.asc())
             .select((FollowerRow::as_select(), actors::Row::as_select()))
             .load(conn)?;
-        Ok(rows
-            .into_iter()
-            .map(|(f, a)| (NodeFollower::from(f), RemoteActor::from(a)))
-            .collect())
+        rows.into_iter()
+            .map(|(f, a)| Ok((NodeFollower::from(f), RemoteActor::try_from(a)?)))
+            .collect()
     }
 
     pub fn count_accepted(conn: &mut AnyConnection) -> StoreResult<i64> {
@@ -288,7 +289,7 @@ pub mod followers {
             .filter(node_followers::accepted.eq(true))
             .select(actors::Row::as_select())
             .load(conn)?;
-        Ok(rows.into_iter().map(RemoteActor::from).collect())
+        rows.into_iter().map(RemoteActor::try_from).collect()
     }
 }
 

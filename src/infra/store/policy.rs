@@ -4,10 +4,11 @@
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 
+use super::corrupt;
 use super::fixed_sql::fixed_sql;
 use super::proposals::like_escape;
 use super::schema::{domain_allows, domain_blocks};
-use super::{settings, AnyConnection, StoreError, StoreResult};
+use super::{settings, AnyConnection, StoreResult};
 use crate::domain::policy::{DomainAllow, DomainBlock, FederationMode, Policy, Severity};
 
 type BlockRow = (String, String, String, chrono::NaiveDateTime);
@@ -15,7 +16,7 @@ type BlockRow = (String, String, String, chrono::NaiveDateTime);
 fn block(row: BlockRow) -> StoreResult<DomainBlock> {
     let (domain, severity, public_comment, created_at) = row;
     let severity = Severity::parse(&severity)
-        .ok_or_else(|| StoreError::Corrupt(format!("domain_blocks.severity: {severity}")))?;
+        .ok_or_else(|| corrupt("domain_blocks.severity", &domain, &severity))?;
     Ok(DomainBlock {
         domain,
         severity,

@@ -3,6 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::corrupt;
 use super::json::{from_text, to_text};
 use super::schema::{proposal_tags, proposals};
 use super::{AnyConnection, StoreError, StoreResult};
@@ -34,10 +35,6 @@ struct ProposalRow {
     closed_at: Option<NaiveDateTime>,
 }
 
-fn corrupt(column: &str, value: &str) -> StoreError {
-    StoreError::Corrupt(format!("proposals.{column}: {value}"))
-}
-
 impl ProposalRow {
     fn from_domain(p: &Proposal) -> ProposalRow {
         let d = &p.draft;
@@ -66,18 +63,20 @@ impl ProposalRow {
     fn into_domain(self) -> StoreResult<Proposal> {
         let deadline = match self.deadline.as_deref() {
             None => None,
-            Some(s) => {
-                Some(NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| corrupt("deadline", s))?)
-            }
+            Some(s) => Some(
+                NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .map_err(|_| corrupt("proposals.deadline", &self.id, s))?,
+            ),
         };
         Ok(Proposal {
             draft: ProposalDraft {
-                kind: ProposalKind::parse(&self.kind).ok_or_else(|| corrupt("kind", &self.kind))?,
+                kind: ProposalKind::parse(&self.kind)
+                    .ok_or_else(|| corrupt("proposals.kind", &self.id, &self.kind))?,
                 category: Category::parse(&self.category)
-                    .ok_or_else(|| corrupt("category", &self.category))?,
+                    .ok_or_else(|| corrupt("proposals.category", &self.id, &self.category))?,
                 title: self.title,
                 description: self.description,
-                tags: from_text("proposals.tags", &self.tags)?,
+                tags: from_text("proposals.tags", &self.id, &self.tags)?,
                 quantity: self.quantity_unit.map(|unit| Quantity {
                     value: self.quantity_value,
                     unit,
@@ -87,7 +86,7 @@ impl ProposalRow {
                 deadline,
             },
             status: ProposalStatus::parse(&self.status)
-                .ok_or_else(|| corrupt("status", &self.status))?,
+                .ok_or_else(|| corrupt("proposals.status", &self.id, &self.status))?,
             id: self.id,
             coop_id: self.coop_id,
             description_html: self.description_html,

@@ -3,8 +3,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::json::from_text;
 use super::schema::remote_actors;
-use super::{AnyConnection, StoreResult};
+use super::{corrupt, AnyConnection, StoreError, StoreResult};
 use crate::domain::remote::RemoteActor;
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
@@ -28,16 +29,20 @@ pub(super) struct Row {
     stage: Option<String>,
 }
 
-impl From<Row> for RemoteActor {
-    fn from(r: Row) -> Self {
-        RemoteActor {
+impl TryFrom<Row> for RemoteActor {
+    type Error = StoreError;
+
+    fn try_from(r: Row) -> StoreResult<Self> {
+        Ok(RemoteActor {
             country: r.country,
-            stage: r
-                .stage
-                .as_deref()
-                .and_then(crate::domain::coop::Stage::parse),
-            // Written by `From<&RemoteActor>`; a damaged list only loses the filter.
-            languages: serde_json::from_str(&r.languages).unwrap_or_default(),
+            stage: match r.stage.as_deref() {
+                None => None,
+                Some(s) => Some(
+                    crate::domain::coop::Stage::parse(s)
+                        .ok_or_else(|| corrupt("remote_actors.stage", &r.id, s))?,
+                ),
+            },
+            languages: from_text("remote_actors.languages", &r.id, &r.languages)?,
             id: r.id,
             ap_id: r.ap_id,
             kind: r.kind,
@@ -50,7 +55,7 @@ impl From<Row> for RemoteActor {
             shared_inbox: r.shared_inbox,
             public_key_pem: r.public_key_pem,
             fetched_at: r.fetched_at,
-        }
+        })
     }
 }
 
@@ -82,7 +87,8 @@ pub fn by_ap_id(conn: &mut AnyConnection, ap_id: &str) -> StoreResult<Option<Rem
         .select(Row::as_select())
         .get_result(conn)
         .optional()?
-        .map(Into::into))
+        .map(RemoteActor::try_from)
+        .transpose()?)
 }
 
 pub fn by_id(conn: &mut AnyConnection, id: &str) -> StoreResult<Option<RemoteActor>> {
@@ -91,7 +97,8 @@ pub fn by_id(conn: &mut AnyConnection, id: &str) -> StoreResult<Option<RemoteAct
         .select(Row::as_select())
         .get_result(conn)
         .optional()?
-        .map(Into::into))
+        .map(RemoteActor::try_from)
+        .transpose()?)
 }
 
 /// Inserts the actor, or refreshes the stored one with the same `ap_id`
@@ -111,7 +118,7 @@ pub fn upsert(conn: &mut AnyConnection, actor: &RemoteActor) -> StoreResult<Remo
                 .execute(conn)?;
         }
     }
-    Ok(row.into())
+    RemoteActor::try_from(row)
 }
 
 /// Forgets an actor, with its follow relations and proposals (by cascade).

@@ -3,10 +3,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::corrupt;
 use super::fixed_sql::fixed_sql;
 use super::json::{from_text, to_text};
 use super::schema::{following, remote_actors, remote_proposals};
-use super::{remote_actors as actors, AnyConnection, StoreError, StoreResult};
+use super::{remote_actors as actors, AnyConnection, StoreResult};
 use crate::domain::proposal::{Category, ProposalKind, Quantity};
 use crate::domain::remote::{RemoteActor, RemoteProposal};
 
@@ -31,10 +32,6 @@ struct Row {
     updated_at: NaiveDateTime,
     received_at: NaiveDateTime,
     remote: Option<bool>,
-}
-
-fn corrupt(column: &str, value: &str) -> StoreError {
-    StoreError::Corrupt(format!("remote_proposals.{column}: {value}"))
 }
 
 impl Row {
@@ -62,10 +59,11 @@ impl Row {
 
     fn into_domain(self) -> StoreResult<RemoteProposal> {
         Ok(RemoteProposal {
-            kind: ProposalKind::parse(&self.kind).ok_or_else(|| corrupt("kind", &self.kind))?,
+            kind: ProposalKind::parse(&self.kind)
+                .ok_or_else(|| corrupt("remote_proposals.kind", &self.id, &self.kind))?,
             category: Category::parse(&self.category)
-                .ok_or_else(|| corrupt("category", &self.category))?,
-            tags: from_text("remote_proposals.tags", &self.tags)?,
+                .ok_or_else(|| corrupt("remote_proposals.category", &self.id, &self.category))?,
+            tags: from_text("remote_proposals.tags", &self.id, &self.tags)?,
             quantity: self.quantity_unit.map(|unit| Quantity {
                 value: self.quantity_value,
                 unit,
@@ -223,6 +221,6 @@ pub fn received_by(
         .select((Row::as_select(), actors::Row::as_select()))
         .load(conn)?;
     rows.into_iter()
-        .map(|(p, a)| Ok((p.into_domain()?, RemoteActor::from(a))))
+        .map(|(p, a)| Ok((p.into_domain()?, RemoteActor::try_from(a)?)))
         .collect()
 }

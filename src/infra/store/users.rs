@@ -3,8 +3,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::corrupt;
 use super::schema::users;
-use super::{AnyConnection, StoreError, StoreResult};
+use super::{AnyConnection, StoreResult};
 use crate::domain::user::{Role, User};
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -20,8 +21,8 @@ struct UserRow {
 
 impl UserRow {
     fn into_domain(self) -> StoreResult<(User, String)> {
-        let role = Role::parse(&self.role)
-            .ok_or_else(|| StoreError::Corrupt(format!("users.role: {}", self.role)))?;
+        let role =
+            Role::parse(&self.role).ok_or_else(|| corrupt("users.role", &self.id, &self.role))?;
         Ok((
             User {
                 id: self.id,

@@ -421,7 +421,7 @@ mod tests {
             quantity: q,
             message: "Hola!\n\nWe need <hosting>.",
             contacts: c,
-            at: crate::infra::store::now(),
+            at: crate::domain::time::now(),
         }
     }
 
@@ -487,7 +487,7 @@ mod tests {
             offer: url("https://a.example/introductions/1"),
             proposal: url("https://b.example/proposals/9"),
             quantity: None,
-            at: crate::infra::store::now(),
+            at: crate::domain::time::now(),
         };
         let json = accept(&answering, &contacts()).to_value();
         assert_eq!(json["type"], "Accept");

@@ -11,6 +11,7 @@ use super::actor::{resolved, KnownActor};
 use super::error::InboxError;
 use crate::domain::urls::same_origin;
 use crate::domain::ValidationError;
+use crate::edges::activitypub::Context;
 use crate::infra::wire::activity::{object_id, object_type, referenced_follow, IncomingActivity};
 use crate::infra::wire::introduction;
 use crate::infra::wire::received_proposal::ReceivedNote;
@@ -44,7 +45,7 @@ fn introduction_answered(services: &Services, a: &IncomingActivity) -> Option<Ur
 
 #[async_trait::async_trait]
 impl Activity for Incoming {
-    type DataType = Services;
+    type DataType = Context;
     type Error = InboxError;
 
     fn id(&self) -> &Url {
@@ -56,7 +57,7 @@ impl Activity for Incoming {
     }
 
     /// The library compares domains only; an origin here is host and port.
-    async fn verify(&self, _: &Data<Services>) -> Result<(), InboxError> {
+    async fn verify(&self, _: &Data<Context>) -> Result<(), InboxError> {
         if !same_origin(&self.0.id, &self.0.actor) {
             return Err(ServiceError::Forbidden(
                 "the activity id is on another host than its actor".into(),
@@ -66,7 +67,7 @@ impl Activity for Incoming {
         Ok(())
     }
 
-    async fn receive(self, data: &Data<Services>) -> Result<(), InboxError> {
+    async fn receive(self, data: &Data<Context>) -> Result<(), InboxError> {
         let a = self.0;
         // Resolved (and refreshed if stale) while the signature was checked.
         let actor = match resolved(&a.actor) {

@@ -12,8 +12,9 @@ use url::Url;
 use super::error::InboxError;
 use crate::domain::remote::RemoteActor;
 use crate::domain::urls::same_origin;
+use crate::edges::activitypub::Context;
 use crate::infra::wire::remote_actor::RemoteActorDocument;
-use crate::services::{ServiceError, Services};
+use crate::services::ServiceError;
 
 tokio::task_local! {
     /// The actor the library resolved to check this request's signature,
@@ -67,7 +68,7 @@ impl TryFrom<RemoteActor> for KnownActor {
 
 #[async_trait::async_trait]
 impl Object for KnownActor {
-    type DataType = Services;
+    type DataType = Context;
     type Kind = RemoteActorDocument;
     type Error = InboxError;
 
@@ -84,7 +85,7 @@ impl Object for KnownActor {
         ))
     }
 
-    async fn read_from_id(id: Url, data: &Data<Services>) -> Result<Option<Self>, InboxError> {
+    async fn read_from_id(id: Url, data: &Data<Context>) -> Result<Option<Self>, InboxError> {
         match data.remote_actor(id.as_str()).await? {
             Some(actor) => {
                 remember(&actor);
@@ -94,14 +95,14 @@ impl Object for KnownActor {
         }
     }
 
-    async fn into_json(self, _: &Data<Services>) -> Result<RemoteActorDocument, InboxError> {
+    async fn into_json(self, _: &Data<Context>) -> Result<RemoteActorDocument, InboxError> {
         Err(ServiceError::Internal("remote actors are not served from here".into()).into())
     }
 
     async fn verify(
         json: &RemoteActorDocument,
         expected: &Url,
-        _: &Data<Services>,
+        _: &Data<Context>,
     ) -> Result<(), InboxError> {
         if !same_origin(&json.id, expected) {
             return Err(ServiceError::Forbidden(
@@ -116,7 +117,7 @@ impl Object for KnownActor {
 
     async fn from_json(
         json: RemoteActorDocument,
-        data: &Data<Services>,
+        data: &Data<Context>,
     ) -> Result<Self, InboxError> {
         let actor = data.save_remote_actor(json).await?;
         remember(&actor);

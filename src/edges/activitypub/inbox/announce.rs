@@ -20,6 +20,7 @@ use crate::domain::remote::RemoteActor;
 use crate::domain::urls::same_origin;
 use crate::domain::ValidationError;
 use crate::edges::activitypub::fetch::{from_origin, FetchError, Fetched};
+use crate::edges::activitypub::Context;
 use crate::infra::wire::activity::{object_id, object_type, IncomingActivity};
 use crate::infra::wire::received_proposal::{attributed_to, ReceivedNote};
 use crate::infra::wire::remote_actor::ACTOR_TYPES;
@@ -37,7 +38,7 @@ fn refused(message: impl Into<String>) -> InboxError {
 pub(super) async fn receive(
     a: IncomingActivity,
     announcer: RemoteActor,
-    data: &Data<Services>,
+    data: &Data<Context>,
 ) -> Result<Received, InboxError> {
     let services: &Services = data;
     if !services.is_followed_node_actor(&announcer).await? {

@@ -20,8 +20,8 @@ use std::time::{Duration, SystemTime};
 
 use crate::domain::limits::INBOX_BODY_MAX_BYTES;
 use crate::domain::urls::origin_of;
+use crate::edges::activitypub::ApState;
 use crate::edges::http::error::ApiError;
-use crate::edges::http::state::AppState;
 use crate::infra::wire::activity::IncomingActivity;
 
 use activity::Incoming;
@@ -63,7 +63,7 @@ fn check_date(request: &Request) -> Result<(), ApiError> {
     Ok(())
 }
 
-pub async fn inbox(State(state): State<AppState>, request: Request) -> Response {
+pub async fn inbox(State(state): State<ApState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let bytes = match axum::body::to_bytes(body, INBOX_BODY_MAX_BYTES).await {
         Ok(b) => b,
@@ -98,7 +98,7 @@ pub async fn inbox(State(state): State<AppState>, request: Request) -> Response 
         );
     }
     // Before the signature, so a refused host never costs an actor fetch.
-    let policy = state.services.policy();
+    let policy = state.app.services.policy();
     for url in [&envelope.actor, &envelope.id] {
         let host = origin_of(url).unwrap_or_default();
         if let Err(why) = policy.check(&host) {
