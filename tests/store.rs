@@ -3,6 +3,7 @@
 //! yet each is all-or-nothing on its own.
 
 use federation_tests::TestDb;
+use intercoop::domain::matching::Changed;
 use intercoop::infra::store::{settings, Db, StoreError};
 
 #[derive(Debug)]
@@ -185,20 +186,15 @@ async fn triggers_fill_the_matching_journal() {
         })
         .await
         .expect("writes");
-    let seen: Vec<(String, String)> = entries
-        .iter()
-        .map(|e| (e.subject.clone(), e.subject_id.clone()))
-        .collect();
-    let expected: Vec<(String, String)> = [
-        ("coop", "c1"),
-        ("proposal", "p1"),
-        ("proposal", "p2"),
-        ("proposal", "p1"),
-        ("proposal", "p2"),
-    ]
-    .iter()
-    .map(|(a, b)| (a.to_string(), b.to_string()))
-    .collect();
+    let seen: Vec<Option<Changed>> = entries.iter().map(|e| e.changed.clone()).collect();
+    let proposal = |id: &str| Some(Changed::Proposal(id.into()));
+    let expected = vec![
+        Some(Changed::Coop("c1".into())),
+        proposal("p1"),
+        proposal("p2"),
+        proposal("p1"),
+        proposal("p2"),
+    ];
     assert_eq!(seen, expected);
     assert!(entries.windows(2).all(|w| w[0].seq < w[1].seq));
     // Only the open one reads back; the closed one and the unknown do not.

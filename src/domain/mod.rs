@@ -7,6 +7,7 @@ pub mod coop;
 pub mod directory;
 pub mod introduction;
 pub mod limits;
+pub mod matching;
 pub mod node;
 pub mod policy;
 pub mod proposal;

@@ -1,7 +1,7 @@
 //! The federated directory as people search it: checks the query, then
 //! lets the store filter and page.
 
-use super::{ServiceError, ServiceResult, Services};
+use super::{paging, ServiceError, ServiceResult, Services};
 use crate::domain::coop::{country_code, language_tag};
 use crate::domain::directory::{CoopEntry, ProposalEntry};
 use crate::domain::limits;
@@ -33,29 +33,13 @@ pub struct Found<T> {
     pub offset: i64,
 }
 
-fn invalid(field: &str, message: impl Into<String>) -> ServiceError {
-    ServiceError::Invalid(validate::ValidationError::new(field, message))
-}
-
 fn filter(q: DirectoryQuery) -> ServiceResult<DirectoryFilter> {
-    let limit = q.limit.unwrap_or(limits::PAGE_SIZE_DEFAULT);
-    if !(1..=limits::PAGE_SIZE_MAX).contains(&limit) {
-        return Err(invalid(
-            "limit",
-            format!("must be between 1 and {}", limits::PAGE_SIZE_MAX),
-        ));
-    }
-    let offset = q.offset.unwrap_or(0);
-    if !(0..=limits::DIRECTORY_OFFSET_MAX).contains(&offset) {
-        return Err(invalid(
-            "offset",
-            format!("must be between 0 and {}", limits::DIRECTORY_OFFSET_MAX),
-        ));
-    }
+    let limit = paging::size(q.limit)?;
+    let offset = paging::offset(q.offset)?;
     let kind = match q.kind {
         Some(k) => Some(
             ProposalKind::parse(&k)
-                .ok_or_else(|| invalid("kind", "must be need or offer"))?
+                .ok_or_else(|| ServiceError::invalid("kind", "must be need or offer"))?
                 .as_str()
                 .to_string(),
         ),
@@ -65,7 +49,7 @@ fn filter(q: DirectoryQuery) -> ServiceResult<DirectoryFilter> {
         Some(c) => Some(
             Category::parse(&c)
                 .ok_or_else(|| {
-                    invalid(
+                    ServiceError::invalid(
                         "category",
                         "must be financial, human, technical, knowledge or work",
                     )
@@ -85,7 +69,10 @@ fn filter(q: DirectoryQuery) -> ServiceResult<DirectoryFilter> {
         None => Vec::new(),
     };
     let node = match q.node {
-        Some(n) => Some(crate::domain::node::normalize_domain(&n).map_err(|m| invalid("node", m))?),
+        Some(n) => Some(
+            crate::domain::node::normalize_domain(&n)
+                .map_err(|m| ServiceError::invalid("node", m))?,
+        ),
         None => None,
     };
     let tag = match q.tag {
@@ -94,7 +81,7 @@ fn filter(q: DirectoryQuery) -> ServiceResult<DirectoryFilter> {
     };
     let country = match q.country {
         Some(c) => Some(country_code(&c).ok_or_else(|| {
-            invalid(
+            ServiceError::invalid(
                 "country",
                 "must be a two-letter ISO 3166-1 code such as AR or GB",
             )
@@ -103,7 +90,7 @@ fn filter(q: DirectoryQuery) -> ServiceResult<DirectoryFilter> {
     };
     let language = match q.language {
         Some(l) => Some(language_tag(&l).ok_or_else(|| {
-            invalid("language", "must be a language tag such as es, en or pt-BR")
+            ServiceError::invalid("language", "must be a language tag such as es, en or pt-BR")
         })?),
         None => None,
     };
@@ -141,7 +128,7 @@ impl Services {
 
     pub async fn directory_coops(&self, q: DirectoryQuery) -> ServiceResult<Found<CoopEntry>> {
         if q.kind.is_some() || q.category.is_some() || q.tag.is_some() {
-            return Err(invalid(
+            return Err(ServiceError::invalid(
                 "kind",
                 "coops are searched by text, country, language and node only",
             ));

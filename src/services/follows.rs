@@ -4,9 +4,8 @@
 
 use url::Url;
 
-use super::proposals::Page;
+use super::paging::{Cursor, Page};
 use super::{new_id, ServiceError, ServiceResult, Services, Viewer};
-use crate::domain::limits;
 use crate::domain::remote::WithActor;
 use crate::domain::remote::{Follow, RemoteActor, RemoteProposal};
 use crate::domain::time;
@@ -27,29 +26,6 @@ impl FollowState {
     fn accepted(self) -> bool {
         self == FollowState::Accepted
     }
-}
-
-/// Checks a page size and returns one more, to learn whether a next page exists.
-pub(super) fn page_limit(limit: i64) -> ServiceResult<i64> {
-    if !(1..=limits::PAGE_SIZE_MAX).contains(&limit) {
-        return Err(ServiceError::Invalid(crate::domain::ValidationError::new(
-            "limit",
-            format!("must be between 1 and {}", limits::PAGE_SIZE_MAX),
-        )));
-    }
-    Ok(limit + 1)
-}
-
-/// Cuts the extra row `page_limit` asked for and names the next cursor.
-pub(super) fn paged<T>(mut items: Vec<T>, limit: i64, cursor_of: impl Fn(&T) -> String) -> Page<T> {
-    let more = items.len() as i64 > limit;
-    items.truncate(limit as usize);
-    let next_cursor = if more {
-        items.last().map(cursor_of)
-    } else {
-        None
-    };
-    Page { items, next_cursor }
 }
 
 fn bad_url(what: &str) -> ServiceError {
@@ -237,17 +213,18 @@ impl Services {
         viewer: &Viewer,
         state: FollowState,
         cursor: Option<String>,
-        limit: i64,
+        limit: Option<i64>,
     ) -> ServiceResult<Page<WithActor>> {
         let coop_id = viewer.coop_id()?.to_string();
-        let fetch = page_limit(limit)?;
+        let page = Cursor::new(limit)?;
+        let fetch = page.fetch();
         let items = self
             .db
             .read(move |conn| {
                 followers::list(conn, &coop_id, state.accepted(), cursor.as_deref(), fetch)
             })
             .await?;
-        Ok(paged(items, limit, |(f, _)| f.actor_id.clone()))
+        Ok(page.cut(items, |(f, _)| f.actor_id.clone()))
     }
 
     pub async fn followed_by(
@@ -255,17 +232,18 @@ impl Services {
         viewer: &Viewer,
         state: FollowState,
         cursor: Option<String>,
-        limit: i64,
+        limit: Option<i64>,
     ) -> ServiceResult<Page<WithActor>> {
         let coop_id = viewer.coop_id()?.to_string();
-        let fetch = page_limit(limit)?;
+        let page = Cursor::new(limit)?;
+        let fetch = page.fetch();
         let items = self
             .db
             .read(move |conn| {
                 following::list(conn, &coop_id, state.accepted(), cursor.as_deref(), fetch)
             })
             .await?;
-        Ok(paged(items, limit, |(f, _)| f.actor_id.clone()))
+        Ok(page.cut(items, |(f, _)| f.actor_id.clone()))
     }
 
     /// Needs and offers of the remote coops the viewer's coop follows.
@@ -273,17 +251,18 @@ impl Services {
         &self,
         viewer: &Viewer,
         cursor: Option<String>,
-        limit: i64,
+        limit: Option<i64>,
     ) -> ServiceResult<Page<(RemoteProposal, RemoteActor)>> {
         let coop_id = viewer.coop_id()?.to_string();
-        let fetch = page_limit(limit)?;
+        let page = Cursor::new(limit)?;
+        let fetch = page.fetch();
         let items = self
             .db
             .read(move |conn| {
                 remote_proposals::received_by(conn, &coop_id, cursor.as_deref(), fetch)
             })
             .await?;
-        Ok(paged(items, limit, |(p, _)| p.id.clone()))
+        Ok(page.cut(items, |(p, _)| p.id.clone()))
     }
 
     /// Accepted followers and followed actors of a coop, for its collections.

@@ -14,7 +14,6 @@ use crate::domain::policy::Verdict;
 use crate::domain::remote::{Follow, RemoteActor};
 use crate::domain::time;
 use crate::domain::urls::same_origin;
-use crate::domain::ValidationError;
 use crate::infra::store::follows::{followers, following};
 use crate::infra::store::nodes;
 use crate::infra::store::remote_proposals::Saved;
@@ -35,10 +34,6 @@ pub enum Received {
 
 fn forbidden(message: impl Into<String>) -> ServiceError {
     ServiceError::Forbidden(message.into())
-}
-
-fn invalid(field: &str, message: impl Into<String>) -> ServiceError {
-    ServiceError::Invalid(ValidationError::new(field, message))
 }
 
 /// Runs `apply` unless the activity was seen before, in one transaction.
@@ -281,7 +276,7 @@ impl Services {
         }
         let updated = doc
             .into_domain(actor.id.clone(), time::now())
-            .map_err(|m| invalid("object", m))?;
+            .map_err(|m| ServiceError::invalid("object", m))?;
         if updated.public_key_pem != actor.public_key_pem {
             // A key change must come from the origin, not from an activity.
             return Err(forbidden(
@@ -381,7 +376,7 @@ fn check_own_note(actor: &RemoteActor, note: &ReceivedNote) -> ServiceResult<()>
     match note.attributed_to.as_ref().and_then(attributed_to) {
         Some(author) if author == actor_url => Ok(()),
         Some(_) => Err(forbidden("the object is attributed to another actor")),
-        None => Err(invalid("object.attributedTo", "is missing")),
+        None => Err(ServiceError::invalid("object.attributedTo", "is missing")),
     }
 }
 
@@ -396,7 +391,7 @@ fn save_note(
         Err(NotAProposal::Ignored) => {
             return Ok(Received::Ignored("not a need or an offer".into()))
         }
-        Err(NotAProposal::Invalid(m)) => return Err(invalid("object", m)),
+        Err(NotAProposal::Invalid(m)) => return Err(ServiceError::invalid("object", m)),
     };
     Ok(match remote_proposals::save_if_followed(conn, &proposal)? {
         Saved::Saved => Received::Applied,

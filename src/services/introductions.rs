@@ -7,9 +7,9 @@
 
 use url::Url;
 
-use super::follows::{page_limit, paged, parse};
+use super::follows::parse;
 use super::inbox::Received;
-use super::proposals::Page;
+use super::paging::{Cursor, Page};
 use super::{new_id, ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::coop::{ContactDetails, Coop};
 use crate::domain::introduction::Direction;
@@ -20,7 +20,6 @@ use crate::domain::proposal::{ProposalKind, ProposalStatus, Quantity};
 use crate::domain::remote::{RemoteActor, RemoteProposal};
 use crate::domain::time;
 use crate::domain::urls::Urls;
-use crate::domain::ValidationError;
 use crate::infra::delivery;
 use crate::infra::store::introductions;
 use crate::infra::store::{coops, proposals, remote_actors, remote_proposals, AnyConnection};
@@ -50,10 +49,6 @@ pub struct IntroductionEntry {
     pub contacts: Option<ContactDetails>,
 }
 
-fn invalid(field: &str, message: impl Into<String>) -> ServiceError {
-    ServiceError::Invalid(ValidationError::new(field, message))
-}
-
 fn my_coop(conn: &mut AnyConnection, coop_id: &str) -> ServiceResult<Coop> {
     coops::by_id(conn, coop_id)?.ok_or_else(|| ServiceError::NotFound("coop not found".into()))
 }
@@ -62,7 +57,7 @@ fn my_coop(conn: &mut AnyConnection, coop_id: &str) -> ServiceResult<Coop> {
 fn own_contacts(coop: &Coop) -> ServiceResult<ContactDetails> {
     let c = &coop.profile.private_contact;
     if c.is_empty() {
-        return Err(invalid(
+        return Err(ServiceError::invalid(
             "private_contact",
             "set your coop's private contact details first (PATCH /coop): they are what an accepted introduction shares",
         ));
@@ -80,10 +75,10 @@ fn refused(policy: &Policy, actor: &RemoteActor) -> ServiceResult<()> {
 fn check_message(message: &str) -> ServiceResult<String> {
     let message = message.trim();
     if message.is_empty() {
-        return Err(invalid("message", "must not be empty"));
+        return Err(ServiceError::invalid("message", "must not be empty"));
     }
     if message.chars().count() > limits::INTRODUCTION_MESSAGE_MAX {
-        return Err(invalid(
+        return Err(ServiceError::invalid(
             "message",
             format!(
                 "must be at most {} characters",
@@ -188,7 +183,7 @@ fn target(
 ) -> ServiceResult<Target> {
     if let Some(p) = proposals::by_id(conn, proposal_id)? {
         if p.coop_id == coop_id {
-            return Err(invalid(
+            return Err(ServiceError::invalid(
                 "proposal",
                 "this is your own coop's proposal: introductions are between two coops",
             ));
@@ -320,10 +315,11 @@ impl Services {
         direction: Direction,
         state: Option<IntroductionState>,
         cursor: Option<String>,
-        limit: i64,
+        limit: Option<i64>,
     ) -> ServiceResult<Page<IntroductionEntry>> {
         let coop_id = viewer.coop_id()?.to_string();
-        let fetch = page_limit(limit)?;
+        let page = Cursor::new(limit)?;
+        let fetch = page.fetch();
         let urls = self.urls.clone();
         let items = self
             .db
@@ -334,7 +330,7 @@ impl Services {
                     .collect::<ServiceResult<Vec<_>>>()
             })
             .await?;
-        Ok(paged(items, limit, |e| e.introduction.id.clone()))
+        Ok(page.cut(items, |e| e.introduction.id.clone()))
     }
 
     pub async fn introduction(
@@ -463,7 +459,10 @@ impl Services {
             let proposal_ap_id = urls.proposal(&p.id).to_string();
             already_asked(conn, &from, &proposal_ap_id)?;
             if offer.message.is_empty() {
-                return Err(invalid("content", "an introduction needs a message"));
+                return Err(ServiceError::invalid(
+                    "content",
+                    "an introduction needs a message",
+                ));
             }
             introductions::insert(
                 conn,

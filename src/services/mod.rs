@@ -13,10 +13,13 @@ pub mod login_limit;
 pub mod matching;
 pub mod nodes;
 mod outbox;
+pub mod paging;
 mod passwords;
 pub mod policy;
 pub mod proposals;
 pub mod remote;
+#[cfg(test)]
+mod testing;
 
 use crate::domain::time;
 use crate::domain::ValidationError;

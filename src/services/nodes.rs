@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDateTime;
 
 use super::follows::{actor_by_id, parse, queue_follow_answer};
+use super::paging::{Cursor, Page};
 use super::{new_id, ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::node::{AdminAction, Backfill, NodeApproval, NodeFollow, NodeFollower};
 use crate::domain::policy::DomainBlock;
@@ -416,13 +417,14 @@ impl Services {
     pub async fn admin_actions(
         &self,
         cursor: Option<String>,
-        limit: i64,
-    ) -> ServiceResult<super::proposals::Page<AdminAction>> {
-        let fetch = super::follows::page_limit(limit)?;
+        limit: Option<i64>,
+    ) -> ServiceResult<Page<AdminAction>> {
+        let page = Cursor::new(limit)?;
+        let fetch = page.fetch();
         let items = self
             .db
             .read(move |conn| admin_actions::list(conn, cursor.as_deref(), fetch))
             .await?;
-        Ok(super::follows::paged(items, limit, |a| a.id.clone()))
+        Ok(page.cut(items, |a| a.id.clone()))
     }
 }

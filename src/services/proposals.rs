@@ -17,11 +17,8 @@ use crate::infra::store::{self, coops, proposals};
 /// A proposal with the handle of the coop that published it.
 pub type Published = (Proposal, String);
 
-/// A page of results and the cursor for the next one.
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub next_cursor: Option<String>,
-}
+use super::paging::Cursor;
+pub use super::paging::Page;
 
 /// A listing request as the edges receive it, before normalisation.
 #[derive(Debug, Default, Clone)]
@@ -31,6 +28,8 @@ pub struct ProposalQuery {
     pub coop_handle: Option<String>,
     /// Only the viewer's own coop.
     pub mine: bool,
+    /// The page size (the default when absent).
+    pub limit: Option<i64>,
 }
 
 fn not_found(id: &str) -> ServiceError {
@@ -237,18 +236,10 @@ impl Services {
             let mut tags = validate::tags("tag", std::slice::from_ref(tag), 1)?;
             filter.tag = tags.pop();
         }
-        if !(1..=limits::PAGE_SIZE_MAX).contains(&filter.limit) {
-            return Err(validate::ValidationError::new(
-                "limit",
-                format!("must be between 1 and {}", limits::PAGE_SIZE_MAX),
-            )
-            .into());
-        }
-        let page_size = filter.limit;
-        filter.limit += 1;
+        let page = Cursor::new(query.limit)?;
+        filter.limit = page.fetch();
         let handle = query.coop_handle.clone();
-        let (items, more) = self
-            .db
+        self.db
             .read(move |conn| {
                 if let Some(handle) = handle {
                     match coops::by_handle(conn, &handle.trim().to_lowercase())? {
@@ -260,17 +251,12 @@ impl Services {
                         }
                     }
                 }
-                let mut list = proposals::list(conn, &filter)?;
-                let more = list.len() as i64 > page_size;
-                list.truncate(page_size as usize);
-                Ok((with_handles(conn, list)?, more))
+                let found = page.cut(proposals::list(conn, &filter)?, |p| p.id.clone());
+                Ok(Page {
+                    items: with_handles(conn, found.items)?,
+                    next_cursor: found.next_cursor,
+                })
             })
-            .await?;
-        let next_cursor = if more {
-            items.last().map(|(p, _)| p.id.clone())
-        } else {
-            None
-        };
-        Ok(Page { items, next_cursor })
+            .await
     }
 }

@@ -91,7 +91,7 @@ pub async fn node_directory(
             let mut items = Vec::new();
             for coop in coops.iter().take(DIRECTORY_PAGE as usize) {
                 let Some(keys) = &coop.keys else { continue };
-                let mut doc = ActorDocument::from_coop(coop, keys, &urls);
+                let mut doc = ActorDocument::from_coop(coop, keys, urls);
                 doc.context = serde_json::Value::Null;
                 items.push(serde_json::to_value(doc).unwrap_or_default());
             }
@@ -120,7 +120,7 @@ pub async fn node_directory(
                 .items
                 .iter()
                 .map(|(p, h)| {
-                    let mut note = ProposalNote::from_proposal(p, h, &urls);
+                    let mut note = ProposalNote::from_proposal(p, h, urls);
                     note.context = None;
                     serde_json::to_value(note).unwrap_or_default()
                 })
@@ -241,7 +241,7 @@ pub async fn outbox(
         .items
         .iter()
         .map(|(p, h)| {
-            let mut create = ProposalNote::from_proposal(p, h, &urls).into_create(&p.id, &urls);
+            let mut create = ProposalNote::from_proposal(p, h, urls).into_create(&p.id, urls);
             create.context = None;
             create
         })
@@ -268,7 +268,7 @@ pub async fn featured(
         .iter()
         .take(limits::PAGE_SIZE_MAX as usize)
         .map(|p| {
-            let mut note = ProposalNote::from_proposal(p, &coop.handle, &urls);
+            let mut note = ProposalNote::from_proposal(p, &coop.handle, urls);
             note.context = None;
             note
         })

@@ -20,9 +20,9 @@ async fn serve(state: AppState, id: String, as_create: bool) -> ApiResult<Respon
         let tombstone = Tombstone::new(urls.proposal(&proposal.id), deleted);
         return Ok(json_as(StatusCode::GONE, ACTIVITY_JSON, &tombstone));
     }
-    let note = ProposalNote::from_proposal(&proposal, &handle, &urls);
+    let note = ProposalNote::from_proposal(&proposal, &handle, urls);
     Ok(if as_create {
-        activity_json(&note.into_create(&proposal.id, &urls))
+        activity_json(&note.into_create(&proposal.id, urls))
     } else {
         activity_json(&note)
     })

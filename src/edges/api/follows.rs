@@ -8,7 +8,6 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::views::{FollowPage, FollowView, RemoteProposalPage, RemoteProposalView};
-use crate::domain::limits;
 use crate::domain::remote::WithActor;
 use crate::edges::http::error::{ApiResult, ErrorBody};
 use crate::edges::http::extract::{ApiJson, ApiQuery, Auth};
@@ -106,12 +105,7 @@ pub async fn list_following(
 ) -> ApiResult<Json<FollowPage>> {
     let page = state
         .services
-        .followed_by(
-            &viewer,
-            state_of(&params),
-            params.cursor,
-            params.limit.unwrap_or(limits::PAGE_SIZE_DEFAULT),
-        )
+        .followed_by(&viewer, state_of(&params), params.cursor, params.limit)
         .await?;
     Ok(Json(follow_page(page)))
 }
@@ -139,12 +133,7 @@ pub async fn list_followers(
 ) -> ApiResult<Json<FollowPage>> {
     let page = state
         .services
-        .followers_of(
-            &viewer,
-            state_of(&params),
-            params.cursor,
-            params.limit.unwrap_or(limits::PAGE_SIZE_DEFAULT),
-        )
+        .followers_of(&viewer, state_of(&params), params.cursor, params.limit)
         .await?;
     Ok(Json(follow_page(page)))
 }
@@ -184,11 +173,7 @@ pub async fn remote_proposals(
 ) -> ApiResult<Json<RemoteProposalPage>> {
     let page = state
         .services
-        .received_proposals(
-            &viewer,
-            params.cursor,
-            params.limit.unwrap_or(limits::PAGE_SIZE_DEFAULT),
-        )
+        .received_proposals(&viewer, params.cursor, params.limit)
         .await?;
     Ok(Json(RemoteProposalPage {
         items: page

@@ -11,7 +11,6 @@ use utoipa::{IntoParams, ToSchema};
 use crate::domain::coop::ContactDetails;
 use crate::domain::introduction::Direction;
 use crate::domain::introduction::IntroductionState;
-use crate::domain::limits;
 use crate::domain::proposal::ProposalKind;
 use crate::edges::http::error::{ApiResult, ErrorBody};
 use crate::edges::http::extract::{ApiJson, ApiQuery, Auth};
@@ -177,13 +176,7 @@ pub async fn list(
     };
     let page = state
         .services
-        .introductions(
-            &viewer,
-            direction,
-            filter,
-            params.cursor,
-            params.limit.unwrap_or(limits::PAGE_SIZE_DEFAULT),
-        )
+        .introductions(&viewer, direction, filter, params.cursor, params.limit)
         .await?;
     Ok(Json(IntroductionPage {
         items: page.items.into_iter().map(Into::into).collect(),

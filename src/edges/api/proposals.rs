@@ -9,7 +9,6 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::patch;
 use super::views::{ProposalPage, ProposalView};
-use crate::domain::limits;
 use crate::domain::proposal::{
     Category, ProposalDraft, ProposalFilter, ProposalKind, ProposalPatch, ProposalStatus, Quantity,
 };
@@ -196,9 +195,9 @@ pub async fn list(
             tag: params.tag,
             status,
             before: params.cursor,
-            limit: params.limit.unwrap_or(limits::PAGE_SIZE_DEFAULT),
             ..Default::default()
         },
+        limit: params.limit,
         text: params.text,
         coop_handle: params.coop,
         mine: params.mine.unwrap_or(false),

@@ -252,7 +252,7 @@ pub async fn run(
         }
         AdminCommand::Actions { limit } => {
             let state = open().await?;
-            let page = state.services.admin_actions(None, limit).await?;
+            let page = state.services.admin_actions(None, Some(limit)).await?;
             for a in page.items {
                 println!(
                     "{}  {:<24} {:<28} {} {}",

@@ -7,11 +7,17 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Double, Nullable, Text, Timestamp};
 
 use super::fixed_sql::fixed_sql;
-use super::{AnyConnection, StoreResult};
+use super::json::from_text;
+use super::{corrupt, AnyConnection, StoreResult};
+use crate::domain::coop::Stage;
+use crate::domain::matching::{
+    Body, Changed, CoopTraits, JournalEntry, MatchNotice, MatchSettings, OpenProposal,
+};
+use crate::domain::proposal::{Category, ProposalKind};
 
 /// One open proposal as matching reads it.
 #[derive(Debug, Clone, QueryableByName)]
-pub struct DocumentRow {
+struct DocumentRow {
     #[diesel(sql_type = Text)]
     pub id: String,
     /// The local coop's id, or the remote actor's id.
@@ -43,7 +49,7 @@ pub struct DocumentRow {
 
 /// A coop's facts as matching reads them.
 #[derive(Debug, Clone, QueryableByName)]
-pub struct CoopRow {
+struct CoopRow {
     #[diesel(sql_type = Text)]
     pub id: String,
     /// Empty for local coops.
@@ -61,13 +67,85 @@ pub struct CoopRow {
 /// One journal entry: `subject` is `proposal`, `remote_proposal`, `coop`
 /// or `actor`.
 #[derive(Debug, Clone, QueryableByName)]
-pub struct JournalRow {
+struct JournalRow {
     #[diesel(sql_type = BigInt)]
-    pub seq: i64,
+    seq: i64,
     #[diesel(sql_type = Text)]
-    pub subject: String,
+    subject: String,
     #[diesel(sql_type = Text)]
-    pub subject_id: String,
+    subject_id: String,
+}
+
+impl DocumentRow {
+    fn into_domain(self, local: bool) -> StoreResult<OpenProposal> {
+        let table = if local {
+            "proposals"
+        } else {
+            "remote_proposals"
+        };
+        let bad =
+            |column: &str, value: &str| corrupt(&format!("{table}.{column}"), &self.id, value);
+        let deadline = match self.deadline.as_deref() {
+            None => None,
+            // Local: `YYYY-MM-DD`; remote: a timestamp as text.
+            Some(d) => Some(
+                d.get(..10)
+                    .and_then(|day| chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok())
+                    .ok_or_else(|| bad("deadline", d))?,
+            ),
+        };
+        Ok(OpenProposal {
+            kind: ProposalKind::parse(&self.kind).ok_or_else(|| bad("kind", &self.kind))?,
+            category: Category::parse(&self.category)
+                .ok_or_else(|| bad("category", &self.category))?,
+            tags: from_text(&format!("{table}.tags"), &self.id, &self.tags)?,
+            deadline,
+            body: if local {
+                Body::Markdown(self.body)
+            } else {
+                Body::Html(self.body)
+            },
+            id: self.id,
+            coop_id: self.coop_id,
+            title: self.title,
+            place: self.place,
+            remote: self.remote,
+            published_at: self.published_at,
+        })
+    }
+}
+
+impl CoopRow {
+    fn into_domain(self, local: bool) -> StoreResult<CoopTraits> {
+        let table = if local { "coops" } else { "remote_actors" };
+        Ok(CoopTraits {
+            languages: from_text(&format!("{table}.languages"), &self.id, &self.languages)?,
+            stage: match self.stage.as_deref() {
+                None => None,
+                Some(s) => Some(
+                    Stage::parse(s)
+                        .ok_or_else(|| corrupt(&format!("{table}.stage"), &self.id, s))?,
+                ),
+            },
+            host: (!self.host.is_empty()).then_some(self.host),
+            id: self.id,
+            country: self.country,
+        })
+    }
+}
+
+/// Rows that decode; the others are logged with their ids (by `corrupt`)
+/// and left out, so one damaged row does not stop matching for the rest.
+fn decodable<T>(rows: impl IntoIterator<Item = StoreResult<T>>) -> Vec<T> {
+    rows.into_iter().filter_map(Result::ok).collect()
+}
+
+/// A batch read in id order, and the last id read (decoded or not), from
+/// which the next batch starts.
+#[derive(Debug)]
+pub struct Batch<T> {
+    pub items: Vec<T>,
+    pub last_id: Option<String>,
 }
 
 const LOCAL: &str = "SELECT p.id AS id, p.coop_id AS coop_id, p.kind AS kind, \
@@ -88,17 +166,20 @@ pub fn documents(
     local: bool,
     after: &str,
     limit: i64,
-) -> StoreResult<Vec<DocumentRow>> {
+) -> StoreResult<Batch<OpenProposal>> {
     let (sql, id) = if local {
         (LOCAL, "p.id")
     } else {
         (REMOTE, "rp.id")
     };
-    Ok(
+    let rows: Vec<DocumentRow> =
         diesel::sql_query(format!("{sql} AND {id} > $1 ORDER BY {id} LIMIT {limit}"))
             .bind::<Text, _>(after)
-            .load(conn)?,
-    )
+            .load(conn)?;
+    Ok(Batch {
+        last_id: rows.last().map(|r| r.id.clone()),
+        items: decodable(rows.into_iter().map(|r| r.into_domain(local))),
+    })
 }
 
 /// The ones of `ids` that are (still) there and open.
@@ -106,7 +187,7 @@ pub fn documents_by_id(
     conn: &mut AnyConnection,
     local: bool,
     ids: &[String],
-) -> StoreResult<Vec<DocumentRow>> {
+) -> StoreResult<Vec<OpenProposal>> {
     let (sql, column) = if local {
         (LOCAL, "p.id")
     } else {
@@ -114,7 +195,9 @@ pub fn documents_by_id(
     };
     let mut out = Vec::new();
     for chunk in ids.chunks(IN_LIST) {
-        out.extend(in_list(&format!("{sql} AND {column} IN"), chunk).load(conn)?);
+        let rows: Vec<DocumentRow> =
+            in_list(&format!("{sql} AND {column} IN"), chunk).load(conn)?;
+        out.extend(decodable(rows.into_iter().map(|r| r.into_domain(local))));
     }
     Ok(out)
 }
@@ -145,13 +228,16 @@ pub fn coops(
     local: bool,
     after: &str,
     limit: i64,
-) -> StoreResult<Vec<CoopRow>> {
+) -> StoreResult<Batch<CoopTraits>> {
     let sql = if local { LOCAL_COOPS } else { REMOTE_COOPS };
-    Ok(
+    let rows: Vec<CoopRow> =
         diesel::sql_query(format!("{sql} WHERE id > $1 ORDER BY id LIMIT {limit}"))
             .bind::<Text, _>(after)
-            .load(conn)?,
-    )
+            .load(conn)?;
+    Ok(Batch {
+        last_id: rows.last().map(|r| r.id.clone()),
+        items: decodable(rows.into_iter().map(|r| r.into_domain(local))),
+    })
 }
 
 /// The facts of the ones of `ids` that are there.
@@ -159,11 +245,12 @@ pub fn coops_by_id(
     conn: &mut AnyConnection,
     local: bool,
     ids: &[String],
-) -> StoreResult<Vec<CoopRow>> {
+) -> StoreResult<Vec<CoopTraits>> {
     let sql = if local { LOCAL_COOPS } else { REMOTE_COOPS };
     let mut out = Vec::new();
     for chunk in ids.chunks(IN_LIST) {
-        out.extend(in_list(&format!("{sql} WHERE id IN"), chunk).load(conn)?);
+        let rows: Vec<CoopRow> = in_list(&format!("{sql} WHERE id IN"), chunk).load(conn)?;
+        out.extend(decodable(rows.into_iter().map(|r| r.into_domain(local))));
     }
     Ok(out)
 }
@@ -187,13 +274,20 @@ pub fn journal_after(
     conn: &mut AnyConnection,
     after: i64,
     limit: i64,
-) -> StoreResult<Vec<JournalRow>> {
-    Ok(diesel::sql_query(format!(
+) -> StoreResult<Vec<JournalEntry>> {
+    let rows: Vec<JournalRow> = diesel::sql_query(format!(
         "SELECT CAST(seq AS BIGINT) AS seq, subject, subject_id FROM match_journal \
          WHERE seq > $1 ORDER BY seq LIMIT {limit}"
     ))
     .bind::<BigInt, _>(after)
-    .load(conn)?)
+    .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| JournalEntry {
+            seq: r.seq,
+            changed: Changed::parse(&r.subject, r.subject_id),
+        })
+        .collect())
 }
 
 /// Forgets entries more than `keep` behind the latest; a process further
@@ -205,26 +299,30 @@ pub fn prune_journal(conn: &mut AnyConnection, keep: i64) -> StoreResult<usize> 
         .execute(conn)?)
 }
 
-/// What a coop asks of matching (defaults when it never said).
-#[derive(Debug, Clone, Copy, Default, PartialEq, QueryableByName)]
-pub struct SettingsRow {
+#[derive(QueryableByName)]
+struct SettingsRow {
     #[diesel(sql_type = Bool)]
-    pub prefer_stage_pairing: bool,
+    prefer_stage_pairing: bool,
     #[diesel(sql_type = Nullable<Double>)]
-    pub notify_min_score: Option<f64>,
+    notify_min_score: Option<f64>,
 }
 
-pub fn settings(conn: &mut AnyConnection, coop_id: &str) -> StoreResult<SettingsRow> {
+/// A coop's settings; the defaults when it never saved any.
+pub fn settings(conn: &mut AnyConnection, coop_id: &str) -> StoreResult<MatchSettings> {
     Ok(fixed_sql(
         "SELECT prefer_stage_pairing, notify_min_score FROM match_settings WHERE coop_id = $1",
     )
     .bind::<Text, _>(coop_id)
     .get_result::<SettingsRow>(conn)
     .optional()?
+    .map(|r| MatchSettings {
+        prefer_stage_pairing: r.prefer_stage_pairing,
+        notify_min_score: r.notify_min_score,
+    })
     .unwrap_or_default())
 }
 
-pub fn save_settings(conn: &mut AnyConnection, coop_id: &str, s: SettingsRow) -> StoreResult<()> {
+pub fn save_settings(conn: &mut AnyConnection, coop_id: &str, s: MatchSettings) -> StoreResult<()> {
     fixed_sql(
         "INSERT INTO match_settings (coop_id, prefer_stage_pairing, notify_min_score) \
          VALUES ($1, $2, $3) ON CONFLICT (coop_id) DO UPDATE SET \
@@ -256,28 +354,41 @@ pub fn notify_thresholds(conn: &mut AnyConnection) -> StoreResult<Vec<(String, f
     .collect())
 }
 
-/// A notification of a new match.
-#[derive(Debug, Clone, PartialEq, QueryableByName)]
-pub struct NotificationRow {
+#[derive(QueryableByName)]
+struct NotificationRow {
     #[diesel(sql_type = Text)]
-    pub id: String,
+    id: String,
     #[diesel(sql_type = Text)]
-    pub coop_id: String,
+    coop_id: String,
     #[diesel(sql_type = Text)]
-    pub proposal_id: String,
+    proposal_id: String,
     #[diesel(sql_type = Text)]
-    pub other_key: String,
+    other_key: String,
     #[diesel(sql_type = Double)]
-    pub score: f64,
+    score: f64,
     #[diesel(sql_type = Timestamp)]
-    pub created_at: NaiveDateTime,
+    created_at: NaiveDateTime,
     #[diesel(sql_type = Nullable<Timestamp>)]
-    pub read_at: Option<NaiveDateTime>,
+    read_at: Option<NaiveDateTime>,
+}
+
+impl From<NotificationRow> for MatchNotice {
+    fn from(r: NotificationRow) -> Self {
+        MatchNotice {
+            id: r.id,
+            coop_id: r.coop_id,
+            proposal_id: r.proposal_id,
+            other_key: r.other_key,
+            score: r.score,
+            created_at: r.created_at,
+            read_at: r.read_at,
+        }
+    }
 }
 
 /// Records notifications; a pair already notified is left as it is.
 /// Returns how many are new.
-pub fn add_notifications(conn: &mut AnyConnection, rows: &[NotificationRow]) -> StoreResult<usize> {
+pub fn add_notifications(conn: &mut AnyConnection, rows: &[MatchNotice]) -> StoreResult<usize> {
     let mut added = 0;
     for r in rows {
         added += fixed_sql(
@@ -302,7 +413,7 @@ pub fn notifications(
     unread_only: bool,
     offset: i64,
     limit: i64,
-) -> StoreResult<(Vec<NotificationRow>, i64)> {
+) -> StoreResult<(Vec<MatchNotice>, i64)> {
     #[derive(QueryableByName)]
     struct Count {
         #[diesel(sql_type = BigInt)]
@@ -313,7 +424,7 @@ pub fn notifications(
     } else {
         ""
     };
-    let rows = diesel::sql_query(format!(
+    let rows: Vec<NotificationRow> = diesel::sql_query(format!(
         "SELECT id, coop_id, proposal_id, other_key, score, created_at, read_at \
          FROM match_notifications WHERE coop_id = $1{filter} \
          ORDER BY created_at DESC, id DESC LIMIT {limit} OFFSET {offset}"
@@ -326,7 +437,7 @@ pub fn notifications(
     .bind::<Text, _>(coop_id)
     .get_result::<Count>(conn)?
     .n;
-    Ok((rows, total))
+    Ok((rows.into_iter().map(MatchNotice::from).collect(), total))
 }
 
 /// Marks a coop's notifications read: the ones named, or all. Returns how

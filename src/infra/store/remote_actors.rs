@@ -82,23 +82,23 @@ impl From<&RemoteActor> for Row {
 }
 
 pub fn by_ap_id(conn: &mut AnyConnection, ap_id: &str) -> StoreResult<Option<RemoteActor>> {
-    Ok(remote_actors::table
+    remote_actors::table
         .filter(remote_actors::ap_id.eq(ap_id))
         .select(Row::as_select())
         .get_result(conn)
         .optional()?
         .map(RemoteActor::try_from)
-        .transpose()?)
+        .transpose()
 }
 
 pub fn by_id(conn: &mut AnyConnection, id: &str) -> StoreResult<Option<RemoteActor>> {
-    Ok(remote_actors::table
+    remote_actors::table
         .find(id)
         .select(Row::as_select())
         .get_result(conn)
         .optional()?
         .map(RemoteActor::try_from)
-        .transpose()?)
+        .transpose()
 }
 
 /// Inserts the actor, or refreshes the stored one with the same `ap_id`

@@ -10,7 +10,6 @@ use url::Url;
 use super::actor::{resolved, KnownActor};
 use super::error::InboxError;
 use crate::domain::urls::same_origin;
-use crate::domain::ValidationError;
 use crate::edges::activitypub::Context;
 use crate::infra::wire::activity::{object_id, object_type, referenced_follow, IncomingActivity};
 use crate::infra::wire::introduction;
@@ -28,12 +27,10 @@ pub const SUPPORTED: [&str; 9] = [
 #[serde(transparent)]
 pub struct Incoming(pub IncomingActivity);
 
-fn invalid(field: &str, message: &str) -> InboxError {
-    ServiceError::Invalid(ValidationError::new(field, message)).into()
-}
-
 fn object_url(a: &IncomingActivity) -> Result<Url, InboxError> {
-    object_id(&a.object).ok_or_else(|| invalid("object", "must be a URL or an object with an id"))
+    object_id(&a.object).ok_or_else(|| {
+        ServiceError::invalid("object", "must be a URL or an object with an id").into()
+    })
 }
 
 /// The `Offer` an `Accept` or `Reject` answers, when it is one of our
@@ -88,7 +85,7 @@ impl Activity for Incoming {
             }
             "Offer" => {
                 let offer = introduction::read_offer(&a.object, &a.content, &a.contact_point)
-                    .map_err(|m| invalid("object", &m))?;
+                    .map_err(|m| ServiceError::invalid("object", &m))?;
                 services.receive_introduction(&a.id, &actor, offer).await?
             }
             "Accept" | "Reject" => match introduction_answered(services, &a) {
@@ -100,8 +97,9 @@ impl Activity for Incoming {
                         .await?
                 }
                 None => {
-                    let (follow, embedded) = referenced_follow(&a.object)
-                        .ok_or_else(|| invalid("object", "must be the Follow or its id"))?;
+                    let (follow, embedded) = referenced_follow(&a.object).ok_or_else(|| {
+                        ServiceError::invalid("object", "must be the Follow or its id")
+                    })?;
                     services
                         .receive_follow_answer(&a.id, &actor, &follow, embedded, a.kind == "Accept")
                         .await?
@@ -109,8 +107,9 @@ impl Activity for Incoming {
             },
             "Undo" => match object_type(&a.object) {
                 Some("Follow") | None => {
-                    let (follow, embedded) = referenced_follow(&a.object)
-                        .ok_or_else(|| invalid("object", "must be the Follow or its id"))?;
+                    let (follow, embedded) = referenced_follow(&a.object).ok_or_else(|| {
+                        ServiceError::invalid("object", "must be the Follow or its id")
+                    })?;
                     services
                         .receive_unfollow(&a.id, &actor, &follow, embedded)
                         .await?
@@ -120,12 +119,12 @@ impl Activity for Incoming {
             "Create" | "Update" => match object_type(&a.object) {
                 Some(t) if a.kind == "Update" && ACTOR_TYPES.contains(&t) => {
                     let doc: RemoteActorDocument = serde_json::from_value(a.object)
-                        .map_err(|e| invalid("object", &e.to_string()))?;
+                        .map_err(|e| ServiceError::invalid("object", e.to_string()))?;
                     services.receive_actor_update(&a.id, &actor, doc).await?
                 }
                 Some(_) => {
                     let note: ReceivedNote = serde_json::from_value(a.object)
-                        .map_err(|e| invalid("object", &e.to_string()))?;
+                        .map_err(|e| ServiceError::invalid("object", e.to_string()))?;
                     services.receive_proposal(&a.id, &actor, note).await?
                 }
                 // A bare URL: we do not fetch objects by reference (yet).

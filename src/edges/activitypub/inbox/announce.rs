@@ -18,7 +18,6 @@ use super::actor::KnownActor;
 use super::error::InboxError;
 use crate::domain::remote::RemoteActor;
 use crate::domain::urls::same_origin;
-use crate::domain::ValidationError;
 use crate::edges::activitypub::fetch::{from_origin, FetchError, Fetched};
 use crate::edges::activitypub::Context;
 use crate::infra::wire::activity::{object_id, object_type, IncomingActivity};
@@ -26,10 +25,6 @@ use crate::infra::wire::received_proposal::{attributed_to, ReceivedNote};
 use crate::infra::wire::remote_actor::ACTOR_TYPES;
 use crate::services::inbox::Received;
 use crate::services::{ServiceError, Services};
-
-fn invalid(field: &str, message: impl Into<String>) -> InboxError {
-    ServiceError::Invalid(ValidationError::new(field, message)).into()
-}
 
 fn refused(message: impl Into<String>) -> InboxError {
     ServiceError::Forbidden(message.into()).into()
@@ -51,7 +46,7 @@ pub(super) async fn receive(
         Value::String(_) => (None, None, object_id(&a.object)),
         object => {
             let inner: IncomingActivity = serde_json::from_value(object.clone())
-                .map_err(|e| invalid("object", e.to_string()))?;
+                .map_err(|e| ServiceError::invalid("object", e.to_string()))?;
             (
                 Some(inner.kind),
                 Some(inner.actor),
@@ -59,7 +54,7 @@ pub(super) async fn receive(
             )
         }
     };
-    let target = target.ok_or_else(|| invalid("object", "names no object"))?;
+    let target = target.ok_or_else(|| ServiceError::invalid("object", "names no object"))?;
     if !same_origin(&target, &a.actor) || author.as_ref().is_some_and(|u| !same_origin(u, &a.actor))
     {
         return Err(refused(
@@ -77,7 +72,7 @@ pub(super) async fn receive(
     match fetched {
         Fetched::Gone if deleted => {
             let Some(author) = author else {
-                return Err(invalid("object.actor", "is missing"));
+                return Err(ServiceError::invalid("object.actor", "is missing").into());
             };
             match services.remote_actor(author.as_str()).await? {
                 Some(author) => Ok(services.receive_delete(&a.id, &author, &target).await?),
@@ -98,13 +93,13 @@ pub(super) async fn receive(
             Ok(Received::Applied)
         }
         Fetched::Live(doc) => {
-            let note: ReceivedNote =
-                serde_json::from_value(doc).map_err(|e| invalid("object", e.to_string()))?;
+            let note: ReceivedNote = serde_json::from_value(doc)
+                .map_err(|e| ServiceError::invalid("object", e.to_string()))?;
             let author: Url = note
                 .attributed_to
                 .as_ref()
                 .and_then(attributed_to)
-                .ok_or_else(|| invalid("object.attributedTo", "is missing"))?;
+                .ok_or_else(|| ServiceError::invalid("object.attributedTo", "is missing"))?;
             if !same_origin(&author, &a.actor) {
                 return Err(refused("the object is attributed to another host's actor"));
             }

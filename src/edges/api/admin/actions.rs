@@ -5,7 +5,6 @@ use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::domain::limits;
 use crate::edges::api::follows::PageParams;
 use crate::edges::http::error::{ApiResult, ErrorBody};
 use crate::edges::http::extract::{ApiQuery, Auth};
@@ -40,10 +39,7 @@ pub async fn actions(
     Admin::of(&viewer)?;
     let page = state
         .services
-        .admin_actions(
-            params.cursor,
-            params.limit.unwrap_or(limits::PAGE_SIZE_DEFAULT),
-        )
+        .admin_actions(params.cursor, params.limit)
         .await?;
     Ok(Json(AdminActionPage {
         items: page

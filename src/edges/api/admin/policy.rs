@@ -13,7 +13,6 @@ use utoipa::ToSchema;
 use crate::domain::limits::BLOCKLIST_BYTES_MAX;
 use crate::domain::node::NodeApproval;
 use crate::domain::policy::{DomainAllow, DomainBlock, FederationMode, Severity};
-use crate::domain::ValidationError;
 use crate::edges::http::error::{ApiError, ApiResult, ErrorBody};
 use crate::edges::http::extract::{ApiJson, Auth};
 use crate::edges::http::state::AppState;
@@ -116,10 +115,6 @@ fn allow_view(a: DomainAllow) -> AllowView {
     }
 }
 
-fn invalid(field: &str, message: &str) -> ServiceError {
-    ServiceError::Invalid(ValidationError::new(field, message))
-}
-
 async fn policy_view(state: &AppState) -> ApiResult<PolicyView> {
     Ok(PolicyView {
         node_follow_approval: state.services.node_approval().await?.as_str().into(),
@@ -152,15 +147,17 @@ pub async fn put_policy(
     let approval = body
         .node_follow_approval
         .map(|v| {
-            NodeApproval::parse(&v)
-                .ok_or_else(|| invalid("node_follow_approval", "must be auto or manual"))
+            NodeApproval::parse(&v).ok_or_else(|| {
+                ServiceError::invalid("node_follow_approval", "must be auto or manual")
+            })
         })
         .transpose()?;
     let mode = body
         .federation_mode
         .map(|v| {
-            FederationMode::parse(&v)
-                .ok_or_else(|| invalid("federation_mode", "must be open or allowlist"))
+            FederationMode::parse(&v).ok_or_else(|| {
+                ServiceError::invalid("federation_mode", "must be open or allowlist")
+            })
         })
         .transpose()?;
     if let Some(approval) = approval {
@@ -201,7 +198,7 @@ pub async fn add_block(
 ) -> ApiResult<Json<BlockAdded>> {
     let admin = Admin::of(&viewer)?;
     let severity = Severity::parse(&body.severity)
-        .ok_or_else(|| invalid("severity", "must be suspend or limit"))?;
+        .ok_or_else(|| ServiceError::invalid("severity", "must be suspend or limit"))?;
     let (block, purged) = state
         .services
         .block_domain(admin, &body.domain, severity, body.public_comment)
@@ -270,7 +267,8 @@ pub async fn import_blocks(
             format!("a block list may be at most {BLOCKLIST_BYTES_MAX} bytes"),
         )
     })?;
-    let text = std::str::from_utf8(&body).map_err(|_| invalid("list", "is not UTF-8 text"))?;
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| ServiceError::invalid("list", "is not UTF-8 text"))?;
     let imported = state.services.import_blocks(admin, text).await?;
     Ok(Json(BlocksImported {
         added: imported.added,
