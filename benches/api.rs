@@ -8,6 +8,14 @@
 //! 2. list / filter / search latency (median, p95) at 10,000 and 100,000 proposals;
 //! 3. resident memory of an idle `intercoop serve`, and time from process
 //!    start to the first answered request.
+// A measuring program: it reports on stdout and stops loudly on a broken set-up.
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
 
 use std::process::Stdio;
 use std::time::{Duration, Instant};

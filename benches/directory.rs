@@ -7,6 +7,14 @@
 //! The goal (issue 4) is a p95 under 20 ms on one core: run it under
 //! `taskset -c 0` to hold the node to one core. `INTERCOOP_BENCH_PROPOSALS`
 //! makes the data smaller for a quick look. Loopback only.
+// A measuring program: it reports on stdout and stops loudly on a broken set-up.
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
 
 use std::time::{Duration, Instant};
 

@@ -11,6 +11,14 @@
 //!
 //! `cargo bench --bench federation -- inbound` (or `outbound`, `lag`) runs
 //! only the parts named.
+// A measuring program: it reports on stdout and stops loudly on a broken set-up.
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
 
 // The stand-in remote server and signer of the integration tests.
 #[path = "../tests/common/remote.rs"]

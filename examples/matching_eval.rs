@@ -4,6 +4,14 @@
 //! the evaluation set (tests/data/matching/): precision@3, recall@10 and
 //! mean reciprocal rank. `--misses` also lists the proposals whose pairs
 //! are not all in their first three matches.
+// A measuring program: it reports on stdout and stops loudly on a broken set-up.
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
 
 use intercoop::infra::matching::eval;
 

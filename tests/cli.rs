@@ -1,4 +1,12 @@
 //! The `intercoop` binary as an operator uses it.
+// Test code: a broken expectation stops the test loudly.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 #[path = "common/mod.rs"]
 mod common;

@@ -2,7 +2,7 @@
 //! with a Rust parser, and an import from a lower layer into a higher one,
 //! or from one edge into another, fails here. The table below is the rule;
 //! docs/architecture.md draws it.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,14 @@
 //! The database handle itself, on SQLite or PostgreSQL (see
 //! federation-tests' TestDb): grouped writes share a commit on PostgreSQL,
 //! yet each is all-or-nothing on its own.
+// Test code: a broken expectation stops the test loudly.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 use federation_tests::TestDb;
 use intercoop::domain::matching::Changed;

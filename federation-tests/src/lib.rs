@@ -5,6 +5,14 @@
 //!   server crate's own integration tests use it too);
 //! - [`Node`]: one `intercoop serve` process with its own database and host
 //!   name on loopback, driven only through its public HTTP interface.
+// Test code: a broken expectation stops the test loudly.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 mod db;
 mod node;

@@ -4,6 +4,14 @@
 //! nothing more to it, and lifting it and following again brings the
 //! content back through backfill. The command line changes the policy of
 //! a running server.
+// Test code: a broken expectation stops the test loudly.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 use federation_tests::steps::{directory_titles, follow, node_entry, publish, wait_for, WAIT};
 use federation_tests::{eventually, Node};

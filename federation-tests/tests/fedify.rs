@@ -5,6 +5,14 @@
 //!
 //! Needs `npm ci` in `federation-tests/fedify` first, so it only builds with
 //! the `fedify` feature: `.ci/run` does both.
+// Test code: a broken expectation stops the test loudly.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 use std::path::PathBuf;
 use std::process::Stdio;

@@ -1,5 +1,13 @@
 //! Coops on different nodes follow each other and receive each other's
 //! needs and offers, through nothing but the nodes' public interfaces.
+// Test code: a broken expectation stops the test loudly.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 use std::time::Duration;
 

@@ -4,6 +4,14 @@
 //! taken into account. From the match, alpha's coop asks for an
 //! introduction, beta's accepts, and both then see each other's private
 //! contact details. A close on beta ends the match on alpha.
+// Test code: a broken expectation stops the test loudly.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 use federation_tests::steps::{node_entry, WAIT};
 use federation_tests::{eventually, Node};

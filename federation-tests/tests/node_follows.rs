@@ -1,6 +1,14 @@
 //! Nodes follow nodes: a node's coops and open proposals, those from
 //! before the follow included, reach the follower's directory and follow
 //! every change; unfollowing stops it; each node's admins decide.
+// Test code: a broken expectation stops the test loudly.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 use federation_tests::steps::{directory_titles, node_entry, publish, WAIT};
 use federation_tests::{eventually, Node};

@@ -1,5 +1,13 @@
 //! Several independent nodes on one machine: each has its own database,
 //! identity and governance; what one node stores survives a hard kill.
+// Test code: a broken expectation stops the test loudly.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 use std::time::Duration;
 

@@ -2,6 +2,8 @@
 //! builds the layers and runs what was asked (serve, migrate, an admin
 //! command, a configuration check). The only module that may import every
 //! layer.
+// The command line talks to people on stdout and stderr.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod server;
 mod tasks;

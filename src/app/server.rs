@@ -13,7 +13,7 @@ use tower_http::trace::TraceLayer;
 use super::tasks;
 use crate::edges::activitypub::{self, ApState, Federation};
 use crate::edges::api;
-use crate::edges::http::error::ApiError;
+use crate::edges::http::error::HttpError;
 use crate::edges::http::state::AppState;
 use crate::infra::config::Config;
 use crate::infra::delivery::DeliveryWorker;
@@ -85,10 +85,10 @@ pub fn app(node: Node) -> Router {
             federation: node.federation,
         }))
         .route("/", axum::routing::get(root))
-        .fallback(|| async { ApiError::not_found("nothing here") })
+        .fallback(|| async { HttpError::not_found("nothing here") })
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::custom(|_| {
-            ApiError::new(
+            HttpError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
                 "the node hit a bug; it has been logged",

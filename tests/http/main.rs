@@ -1,5 +1,13 @@
 //! Both HTTP edges (the native API and the federation documents) through a
 //! real server on an ephemeral port, on SQLite or PostgreSQL (see common/mod.rs).
+// Test code: a broken expectation stops the test loudly.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 #[path = "../common/mod.rs"]
 mod common;

@@ -10,7 +10,7 @@ use super::{activity_json, json_as};
 use crate::domain::limits;
 use crate::domain::node::NodeApproval;
 use crate::domain::proposal::{ProposalFilter, ProposalStatus};
-use crate::edges::http::error::ApiResult;
+use crate::edges::http::error::HttpResult;
 use crate::edges::http::extract::ApiQuery;
 use crate::edges::http::state::AppState;
 use crate::infra::wire::actor::{ActorDocument, NodeFacts};
@@ -25,7 +25,7 @@ const OUTBOX_PAGE: i64 = 20;
 /// Directory pages are read by machines: larger.
 const DIRECTORY_PAGE: i64 = 50;
 
-pub async fn node(State(state): State<AppState>) -> ApiResult<Response> {
+pub async fn node(State(state): State<AppState>) -> HttpResult<Response> {
     let keys = state.services.node_actor_keys().await?;
     let stats = state.services.node_stats().await?;
     let approval = state.services.node_approval().await?;
@@ -41,7 +41,7 @@ pub async fn node(State(state): State<AppState>) -> ApiResult<Response> {
 }
 
 /// How many nodes follow this one; who they are is the admins' business.
-pub async fn node_followers(State(state): State<AppState>) -> ApiResult<Response> {
+pub async fn node_followers(State(state): State<AppState>) -> HttpResult<Response> {
     let total = state.services.node_follower_count().await?;
     let doc: OrderedCollection<Url> = OrderedCollection::count_only(
         context::plain(),
@@ -57,7 +57,7 @@ pub async fn node_followers(State(state): State<AppState>) -> ApiResult<Response
 pub async fn node_directory(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<PageQuery>,
-) -> ApiResult<Response> {
+) -> HttpResult<Response> {
     let urls = &state.services.urls;
     let id = urls.node_directory();
     if q.page != Some(true) {
@@ -163,7 +163,7 @@ pub async fn node_outbox(State(state): State<AppState>) -> Response {
 pub async fn coop(
     State(state): State<AppState>,
     Path(handle): Path<String>,
-) -> ApiResult<Response> {
+) -> HttpResult<Response> {
     let coop = match state.services.coop_by_handle(&handle).await {
         Ok(coop) => coop,
         Err(ServiceError::NotFound(m)) => {
@@ -198,7 +198,7 @@ pub async fn outbox(
     State(state): State<AppState>,
     Path(handle): Path<String>,
     ApiQuery(q): ApiQuery<PageQuery>,
-) -> ApiResult<Response> {
+) -> HttpResult<Response> {
     let coop = state.services.coop_by_handle(&handle).await?;
     let urls = &state.services.urls;
     let id = urls.actor_part(&coop.handle, "outbox");
@@ -261,7 +261,7 @@ pub async fn outbox(
 pub async fn featured(
     State(state): State<AppState>,
     Path(handle): Path<String>,
-) -> ApiResult<Response> {
+) -> HttpResult<Response> {
     let (coop, open) = state.services.public_coop(&handle).await?;
     let urls = &state.services.urls;
     let notes: Vec<ProposalNote> = open
@@ -283,7 +283,7 @@ pub async fn featured(
 
 /// Followers and following show their size only: who follows whom is the
 /// coops' business (Mastodon's "hide your network" behaves the same).
-async fn count_collection(state: AppState, handle: String, part: &str) -> ApiResult<Response> {
+async fn count_collection(state: AppState, handle: String, part: &str) -> HttpResult<Response> {
     let coop = state.services.coop_by_handle(&handle).await?;
     let (followers, following) = state.services.follow_counts(&coop.id).await?;
     let total = if part == "followers" {
@@ -302,13 +302,13 @@ async fn count_collection(state: AppState, handle: String, part: &str) -> ApiRes
 pub async fn followers(
     State(state): State<AppState>,
     Path(handle): Path<String>,
-) -> ApiResult<Response> {
+) -> HttpResult<Response> {
     count_collection(state, handle, "followers").await
 }
 
 pub async fn following(
     State(state): State<AppState>,
     Path(handle): Path<String>,
-) -> ApiResult<Response> {
+) -> HttpResult<Response> {
     count_collection(state, handle, "following").await
 }

@@ -6,7 +6,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::json_as;
-use crate::edges::http::error::{ApiError, ApiResult};
+use crate::edges::http::error::{HttpError, HttpResult};
 use crate::edges::http::extract::ApiQuery;
 use crate::edges::http::state::AppState;
 use crate::infra::wire::nodeinfo::{self, Discovery, NodeInfo};
@@ -54,11 +54,11 @@ fn parse_resource(resource: &str, domain: &str, base: &url::Url) -> Option<Targe
 pub async fn webfinger(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<WebfingerQuery>,
-) -> ApiResult<Response> {
+) -> HttpResult<Response> {
     let domain = state.config.domain();
     let urls = &state.services.urls;
     let target = parse_resource(&q.resource, &domain, &state.config.public_url)
-        .ok_or_else(|| ApiError::not_found(format!("no account '{}' on this node", q.resource)))?;
+        .ok_or_else(|| HttpError::not_found(format!("no account '{}' on this node", q.resource)))?;
     let answer = match target {
         Target::Node => {
             Webfinger::actor(format!("acct:{domain}@{domain}"), urls.node_actor(), true)
@@ -84,7 +84,7 @@ pub async fn nodeinfo_links(State(state): State<AppState>) -> Response {
     )
 }
 
-pub async fn nodeinfo(State(state): State<AppState>) -> ApiResult<Response> {
+pub async fn nodeinfo(State(state): State<AppState>) -> HttpResult<Response> {
     let stats = state.services.node_stats().await?;
     let doc = NodeInfo::new(
         &state.config.node_name,

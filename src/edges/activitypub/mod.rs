@@ -20,7 +20,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Serialize;
 
-use crate::edges::http::error::ApiError;
+use crate::edges::http::error::HttpError;
 
 /// The ActivityPub routes, with their state given.
 pub fn router<S>(state: ApState) -> Router<S> {
@@ -58,7 +58,7 @@ pub(crate) fn json_as<T: Serialize>(
                 .insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
             response
         }
-        Err(e) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
+        Err(e) => HttpError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
             .into_response(),
     }
 }

@@ -7,12 +7,12 @@ use axum::response::Response;
 
 use super::{activity_json, json_as};
 use crate::domain::proposal::ProposalStatus;
-use crate::edges::http::error::ApiResult;
+use crate::edges::http::error::HttpResult;
 use crate::edges::http::state::AppState;
 use crate::infra::wire::proposal::{ProposalNote, Tombstone};
 use crate::infra::wire::ACTIVITY_JSON;
 
-async fn serve(state: AppState, id: String, as_create: bool) -> ApiResult<Response> {
+async fn serve(state: AppState, id: String, as_create: bool) -> HttpResult<Response> {
     let (proposal, handle) = state.services.proposal_any_status(&id).await?;
     let urls = &state.services.urls;
     if proposal.status == ProposalStatus::Closed {
@@ -31,13 +31,13 @@ async fn serve(state: AppState, id: String, as_create: bool) -> ApiResult<Respon
 pub async fn proposal(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> ApiResult<Response> {
+) -> HttpResult<Response> {
     serve(state, id, false).await
 }
 
 pub async fn proposal_create(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> ApiResult<Response> {
+) -> HttpResult<Response> {
     serve(state, id, true).await
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::user::Role;
-use crate::edges::http::error::{ApiResult, ErrorBody};
+use crate::edges::http::error::{ErrorBody, HttpResult};
 use crate::edges::http::extract::{ApiJson, Auth};
 use crate::edges::http::state::AppState;
 
@@ -48,7 +48,7 @@ pub struct LoginResponse {
 pub async fn login(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<LoginRequest>,
-) -> ApiResult<Json<LoginResponse>> {
+) -> HttpResult<Json<LoginResponse>> {
     let session = state.services.login(&body.email, body.password).await?;
     Ok(Json(LoginResponse {
         token: session.token,
@@ -66,7 +66,7 @@ pub async fn login(
 /// Revoke the token this request is signed with.
 #[utoipa::path(post, path = "/auth/logout", tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody)))]
-pub async fn logout(State(state): State<AppState>, Auth(_, token): Auth) -> ApiResult<StatusCode> {
+pub async fn logout(State(state): State<AppState>, Auth(_, token): Auth) -> HttpResult<StatusCode> {
     state.services.logout(&token).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use super::patch;
 use super::views::OwnCoopView;
 use crate::domain::coop::{ContactDetails, ProfilePatch, Stage};
-use crate::edges::http::error::{ApiResult, ErrorBody};
+use crate::edges::http::error::{ErrorBody, HttpResult};
 use crate::edges::http::extract::{ApiJson, Auth};
 use crate::edges::http::state::AppState;
 
@@ -79,7 +79,7 @@ impl From<ProfilePatchRequest> for ProfilePatch {
 pub async fn get_own(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
-) -> ApiResult<Json<OwnCoopView>> {
+) -> HttpResult<Json<OwnCoopView>> {
     let coop = state.services.own_coop(&viewer).await?;
     Ok(Json(OwnCoopView::new(&coop, &state.config.domain())))
 }
@@ -92,7 +92,7 @@ pub async fn patch_own(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     ApiJson(body): ApiJson<ProfilePatchRequest>,
-) -> ApiResult<Json<OwnCoopView>> {
+) -> HttpResult<Json<OwnCoopView>> {
     let coop = state.services.update_own_coop(&viewer, body.into()).await?;
     Ok(Json(OwnCoopView::new(&coop, &state.config.domain())))
 }

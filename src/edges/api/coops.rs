@@ -4,7 +4,7 @@ use axum::extract::{Path, State};
 use axum::Json;
 
 use super::views::{CoopWithProposalsView, ProposalView, PublicCoopView};
-use crate::edges::http::error::{ApiResult, ErrorBody};
+use crate::edges::http::error::{ErrorBody, HttpResult};
 use crate::edges::http::state::AppState;
 
 /// A local coop's public profile and its newest open proposals.
@@ -14,7 +14,7 @@ use crate::edges::http::state::AppState;
 pub async fn get_public(
     State(state): State<AppState>,
     Path(handle): Path<String>,
-) -> ApiResult<Json<CoopWithProposalsView>> {
+) -> HttpResult<Json<CoopWithProposalsView>> {
     let (coop, open) = state.services.public_coop(&handle).await?;
     let handle = coop.handle.clone();
     Ok(Json(CoopWithProposalsView {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::domain::directory::{CoopEntry, ProposalEntry};
-use crate::edges::http::error::{ApiResult, ErrorBody};
+use crate::edges::http::error::{ErrorBody, HttpResult};
 use crate::edges::http::extract::ApiQuery;
 use crate::edges::http::state::AppState;
 use crate::services::directory::DirectoryQuery;
@@ -157,7 +157,7 @@ pub(super) fn proposal_view(state: &AppState, e: ProposalEntry) -> DirectoryProp
 pub async fn proposals(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<DirectoryParams>,
-) -> ApiResult<Json<DirectoryProposalPage>> {
+) -> HttpResult<Json<DirectoryProposalPage>> {
     let found = state.services.directory_proposals(params.into()).await?;
     Ok(Json(DirectoryProposalPage {
         items: found
@@ -177,7 +177,7 @@ pub async fn proposals(
 pub async fn coops(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<DirectoryParams>,
-) -> ApiResult<Json<DirectoryCoopPage>> {
+) -> HttpResult<Json<DirectoryCoopPage>> {
     let found = state.services.directory_coops(params.into()).await?;
     Ok(Json(DirectoryCoopPage {
         items: found

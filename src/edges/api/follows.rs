@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::views::{FollowPage, FollowView, RemoteProposalPage, RemoteProposalView};
 use crate::domain::remote::WithActor;
-use crate::edges::http::error::{ApiResult, ErrorBody};
+use crate::edges::http::error::{ErrorBody, HttpResult};
 use crate::edges::http::extract::{ApiJson, ApiQuery, Auth};
 use crate::edges::http::state::AppState;
 use crate::services::follows::FollowState;
@@ -80,7 +80,7 @@ pub async fn follow(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     ApiJson(body): ApiJson<FollowRequest>,
-) -> ApiResult<(StatusCode, Json<FollowView>)> {
+) -> HttpResult<(StatusCode, Json<FollowView>)> {
     viewer.coop_id()?;
     let actor = state
         .services
@@ -102,7 +102,7 @@ pub async fn list_following(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     ApiQuery(params): ApiQuery<FollowListParams>,
-) -> ApiResult<Json<FollowPage>> {
+) -> HttpResult<Json<FollowPage>> {
     let page = state
         .services
         .followed_by(&viewer, state_of(&params), params.cursor, params.limit)
@@ -117,7 +117,7 @@ pub async fn unfollow(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
+) -> HttpResult<StatusCode> {
     state.services.unfollow(&viewer, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -130,7 +130,7 @@ pub async fn list_followers(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     ApiQuery(params): ApiQuery<FollowListParams>,
-) -> ApiResult<Json<FollowPage>> {
+) -> HttpResult<Json<FollowPage>> {
     let page = state
         .services
         .followers_of(&viewer, state_of(&params), params.cursor, params.limit)
@@ -145,7 +145,7 @@ pub async fn approve(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     Path(id): Path<String>,
-) -> ApiResult<Json<FollowView>> {
+) -> HttpResult<Json<FollowView>> {
     let (f, a) = state.services.approve_follower(&viewer, &id).await?;
     Ok(Json(FollowView::new(&f, &a)))
 }
@@ -157,7 +157,7 @@ pub async fn reject(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
+) -> HttpResult<StatusCode> {
     state.services.reject_follower(&viewer, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -170,7 +170,7 @@ pub async fn remote_proposals(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     ApiQuery(params): ApiQuery<PageParams>,
-) -> ApiResult<Json<RemoteProposalPage>> {
+) -> HttpResult<Json<RemoteProposalPage>> {
     let page = state
         .services
         .received_proposals(&viewer, params.cursor, params.limit)

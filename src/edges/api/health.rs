@@ -5,7 +5,7 @@ use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::edges::http::error::{ApiResult, ErrorBody};
+use crate::edges::http::error::{ErrorBody, HttpResult};
 use crate::edges::http::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -20,7 +20,7 @@ pub struct Health {
 /// 200 when the node can reach its database, 503 otherwise.
 #[utoipa::path(get, path = "/health", tag = "node",
     responses((status = 200, body = Health), (status = 503, body = ErrorBody)))]
-pub async fn health(State(state): State<AppState>) -> ApiResult<Json<Health>> {
+pub async fn health(State(state): State<AppState>) -> HttpResult<Json<Health>> {
     state.services.ping().await?;
     Ok(Json(Health {
         status: "ok",

@@ -12,7 +12,7 @@ use crate::domain::coop::ContactDetails;
 use crate::domain::introduction::Direction;
 use crate::domain::introduction::IntroductionState;
 use crate::domain::proposal::ProposalKind;
-use crate::edges::http::error::{ApiResult, ErrorBody};
+use crate::edges::http::error::{ErrorBody, HttpResult};
 use crate::edges::http::extract::{ApiJson, ApiQuery, Auth};
 use crate::edges::http::state::AppState;
 use crate::services::introductions::IntroductionEntry;
@@ -145,7 +145,7 @@ pub async fn create(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     ApiJson(body): ApiJson<IntroductionRequest>,
-) -> ApiResult<(StatusCode, Json<IntroductionView>)> {
+) -> HttpResult<(StatusCode, Json<IntroductionView>)> {
     let entry = state
         .services
         .introduce(&viewer, &body.proposal, &body.message)
@@ -161,7 +161,7 @@ pub async fn list(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     ApiQuery(params): ApiQuery<IntroductionListParams>,
-) -> ApiResult<Json<IntroductionPage>> {
+) -> HttpResult<Json<IntroductionPage>> {
     let direction = match params.direction.as_deref() {
         None | Some("received") => Direction::Received,
         Some("sent") => Direction::Sent,
@@ -191,7 +191,7 @@ pub async fn get(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     Path(id): Path<String>,
-) -> ApiResult<Json<IntroductionView>> {
+) -> HttpResult<Json<IntroductionView>> {
     Ok(Json(
         state.services.introduction(&viewer, &id).await?.into(),
     ))
@@ -208,7 +208,7 @@ pub async fn accept(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     Path(id): Path<String>,
-) -> ApiResult<Json<IntroductionView>> {
+) -> HttpResult<Json<IntroductionView>> {
     answer(&state, &viewer, &id, true).await
 }
 
@@ -217,7 +217,7 @@ async fn answer(
     viewer: &crate::services::Viewer,
     id: &str,
     accept: bool,
-) -> ApiResult<Json<IntroductionView>> {
+) -> HttpResult<Json<IntroductionView>> {
     let entry = state
         .services
         .answer_introduction(viewer, id, accept)
@@ -234,6 +234,6 @@ pub async fn decline(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     Path(id): Path<String>,
-) -> ApiResult<Json<IntroductionView>> {
+) -> HttpResult<Json<IntroductionView>> {
     answer(&state, &viewer, &id, false).await
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::directory::{proposal_view, DirectoryProposalView};
-use crate::edges::http::error::{ApiResult, ErrorBody};
+use crate::edges::http::error::{ErrorBody, HttpResult};
 use crate::edges::http::extract::{ApiJson, ApiQuery, Auth};
 use crate::edges::http::state::AppState;
 use crate::infra::matching::score::{Parts, Reason};
@@ -83,7 +83,7 @@ pub async fn for_proposal(
     Auth(viewer, _): Auth,
     Path(id): Path<String>,
     ApiQuery(params): ApiQuery<LimitParams>,
-) -> ApiResult<Json<MatchList>> {
+) -> HttpResult<Json<MatchList>> {
     let found = state
         .services
         .proposal_matches(&viewer, &id, params.limit)
@@ -102,7 +102,7 @@ pub async fn for_coop(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     ApiQuery(params): ApiQuery<MatchParams>,
-) -> ApiResult<Json<MatchPage>> {
+) -> HttpResult<Json<MatchPage>> {
     let page = state
         .services
         .coop_matches(
@@ -147,7 +147,7 @@ fn settings_view(s: MatchSettings) -> MatchSettingsView {
 pub async fn get_settings(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
-) -> ApiResult<Json<MatchSettingsView>> {
+) -> HttpResult<Json<MatchSettingsView>> {
     Ok(Json(settings_view(
         state.services.match_settings(&viewer).await?,
     )))
@@ -162,7 +162,7 @@ pub async fn put_settings(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     ApiJson(body): ApiJson<MatchSettingsView>,
-) -> ApiResult<Json<MatchSettingsView>> {
+) -> HttpResult<Json<MatchSettingsView>> {
     let saved = state
         .services
         .set_match_settings(
@@ -240,7 +240,7 @@ pub async fn circles(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     ApiQuery(params): ApiQuery<LimitParams>,
-) -> ApiResult<Json<CircleList>> {
+) -> HttpResult<Json<CircleList>> {
     let found = state.services.coop_circles(&viewer, params.limit).await?;
     Ok(Json(CircleList {
         items: found.into_iter().map(|c| circle_view(&state, c)).collect(),
@@ -302,7 +302,7 @@ pub async fn notifications(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     ApiQuery(params): ApiQuery<NotificationParams>,
-) -> ApiResult<Json<NotificationPage>> {
+) -> HttpResult<Json<NotificationPage>> {
     let page = state
         .services
         .match_notifications(
@@ -339,7 +339,7 @@ pub async fn mark_read(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     ApiJson(body): ApiJson<MarkRead>,
-) -> ApiResult<Json<Marked>> {
+) -> HttpResult<Json<Marked>> {
     let marked = state
         .services
         .mark_match_notifications_read(&viewer, body.ids)

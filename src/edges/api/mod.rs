@@ -15,13 +15,13 @@ mod patch;
 mod proposals;
 pub mod views;
 
-use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
 
 use crate::domain::limits;
-use crate::edges::http::error::ApiError;
+use crate::edges::http::error::HttpError;
+use crate::edges::http::limits::body_limit;
 use crate::edges::http::state::AppState;
 
 pub const PREFIX: &str = "/api/intercoop/v1";
@@ -97,8 +97,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/blocks/export", get(admin::policy::export_blocks))
         .route(
             "/admin/blocks/import",
-            post(admin::policy::import_blocks)
-                .layer(DefaultBodyLimit::max(limits::BLOCKLIST_BYTES_MAX)),
+            post(admin::policy::import_blocks).layer(body_limit(limits::BLOCKLIST_BYTES_MAX)),
         )
         .route(
             "/admin/allows",
@@ -115,14 +114,14 @@ pub fn router() -> Router<AppState> {
         )
         .route("/openapi.json", get(openapi::serve))
         .route("/health", get(health::health))
-        .fallback(|| async { ApiError::not_found("no such API endpoint") })
+        .fallback(|| async { HttpError::not_found("no such API endpoint") })
         .method_not_allowed_fallback(|| async {
-            ApiError::new(
+            HttpError::new(
                 StatusCode::METHOD_NOT_ALLOWED,
                 "method_not_allowed",
                 "this endpoint does not accept that method",
             )
         })
-        .layer(DefaultBodyLimit::max(limits::BODY_MAX_BYTES));
+        .layer(body_limit(limits::BODY_MAX_BYTES));
     Router::new().nest(PREFIX, api)
 }

@@ -12,7 +12,7 @@ use super::views::{ProposalPage, ProposalView};
 use crate::domain::proposal::{
     Category, ProposalDraft, ProposalFilter, ProposalKind, ProposalPatch, ProposalStatus, Quantity,
 };
-use crate::edges::http::error::{ApiResult, ErrorBody};
+use crate::edges::http::error::{ErrorBody, HttpResult};
 use crate::edges::http::extract::{ApiJson, ApiQuery, Auth, MaybeAuth};
 use crate::edges::http::state::AppState;
 use crate::services::proposals::{ProposalQuery, Published};
@@ -104,7 +104,7 @@ pub async fn create(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     ApiJson(body): ApiJson<NewProposalRequest>,
-) -> ApiResult<(StatusCode, Json<ProposalView>)> {
+) -> HttpResult<(StatusCode, Json<ProposalView>)> {
     let draft = ProposalDraft {
         kind: body.kind,
         category: body.category,
@@ -128,7 +128,7 @@ pub async fn get(
     State(state): State<AppState>,
     MaybeAuth(viewer): MaybeAuth,
     Path(id): Path<String>,
-) -> ApiResult<Json<ProposalView>> {
+) -> HttpResult<Json<ProposalView>> {
     Ok(Json(view(
         state.services.proposal(viewer.as_ref(), &id).await?,
     )))
@@ -144,7 +144,7 @@ pub async fn update(
     Auth(viewer, _): Auth,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ProposalPatchRequest>,
-) -> ApiResult<Json<ProposalView>> {
+) -> HttpResult<Json<ProposalView>> {
     let patch = ProposalPatch {
         kind: body.kind,
         category: body.category,
@@ -170,7 +170,7 @@ pub async fn delete(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
+) -> HttpResult<StatusCode> {
     state.services.delete_proposal(&viewer, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -182,7 +182,7 @@ pub async fn list(
     State(state): State<AppState>,
     MaybeAuth(viewer): MaybeAuth,
     ApiQuery(params): ApiQuery<ListParams>,
-) -> ApiResult<Json<ProposalPage>> {
+) -> HttpResult<Json<ProposalPage>> {
     let status = match params.status.unwrap_or(StatusFilter::Open) {
         StatusFilter::Open => Some(ProposalStatus::Open),
         StatusFilter::Closed => Some(ProposalStatus::Closed),

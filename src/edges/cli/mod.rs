@@ -1,5 +1,7 @@
 //! The `intercoop` command line: serve, migrate, admin tasks, config check.
 //! The commands are declared here; `app` runs them.
+// The command line talks to people on stdout and stderr.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod admin;
 mod password;

@@ -1,5 +1,9 @@
-//! The one error shape of the HTTP edge: a status and
-//! `{"error": "<code>", "message": "<what went wrong>"}`.
+//! The one error type of the HTTP edges. Each edge writes its body in its
+//! own shape: the native API and the ActivityPub routes as
+//! `{"error": "<code>", "message": "<what went wrong>"}` (the default),
+//! Mastodon's client API as Mastodon does (`{"error": "<what went wrong>"}`).
+//! An edge picks its shape with [`shaped`], a layer over its router, so the
+//! extractors and the services' errors stay the same for every edge.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -16,8 +20,8 @@ pub struct ErrorBody {
     pub message: String,
 }
 
-#[derive(Debug)]
-pub struct ApiError {
+#[derive(Debug, Clone)]
+pub struct HttpError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
@@ -25,7 +29,7 @@ pub struct ApiError {
     pub retry_after: Option<u64>,
 }
 
-impl ApiError {
+impl HttpError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Self {
             status,
@@ -48,16 +52,41 @@ impl ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let mut response = (
-            self.status,
-            Json(ErrorBody {
-                error: self.code.to_string(),
-                message: self.message,
-            }),
-        )
-            .into_response();
+/// How an edge writes an error's body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorShape {
+    /// `{"error": code, "message": text}`.
+    Native,
+    /// `{"error": text}`, as Mastodon answers its client API.
+    Mastodon,
+}
+
+/// Mastodon's error body.
+#[derive(Debug, Serialize)]
+struct MastodonErrorBody {
+    error: String,
+}
+
+impl HttpError {
+    /// The response in `shape`.
+    pub fn into_response_shaped(self, shape: ErrorShape) -> Response {
+        let mut response = match shape {
+            ErrorShape::Native => (
+                self.status,
+                Json(ErrorBody {
+                    error: self.code.to_string(),
+                    message: self.message.clone(),
+                }),
+            )
+                .into_response(),
+            ErrorShape::Mastodon => (
+                self.status,
+                Json(MastodonErrorBody {
+                    error: self.message.clone(),
+                }),
+            )
+                .into_response(),
+        };
         if let Some(seconds) = self.retry_after {
             response
                 .headers_mut()
@@ -69,28 +98,51 @@ impl IntoResponse for ApiError {
                 axum::http::HeaderValue::from_static("Bearer"),
             );
         }
+        // Kept for a `shaped` layer above, which may write it again.
+        response.extensions_mut().insert(self);
         response
     }
 }
 
-impl From<ServiceError> for ApiError {
+impl IntoResponse for HttpError {
+    fn into_response(self) -> Response {
+        self.into_response_shaped(ErrorShape::Native)
+    }
+}
+
+/// A layer for an edge's router that writes every error in `shape`.
+pub fn shaped<S: Clone + Send + Sync + 'static>(
+    router: axum::Router<S>,
+    shape: ErrorShape,
+) -> axum::Router<S> {
+    router.layer(axum::middleware::map_response(
+        move |response: Response| async move {
+            match response.extensions().get::<HttpError>() {
+                Some(e) if shape != ErrorShape::Native => e.clone().into_response_shaped(shape),
+                _ => response,
+            }
+        },
+    ))
+}
+
+impl From<ServiceError> for HttpError {
     fn from(e: ServiceError) -> Self {
         match e {
-            ServiceError::Invalid(v) => ApiError::new(
+            ServiceError::Invalid(v) => HttpError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "validation_failed",
                 v.to_string(),
             ),
-            ServiceError::NotFound(m) => ApiError::not_found(m),
-            ServiceError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
-            ServiceError::Unauthorized(m) => ApiError::unauthorized(m),
-            ServiceError::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", m),
+            ServiceError::NotFound(m) => HttpError::not_found(m),
+            ServiceError::Conflict(m) => HttpError::new(StatusCode::CONFLICT, "conflict", m),
+            ServiceError::Unauthorized(m) => HttpError::unauthorized(m),
+            ServiceError::Forbidden(m) => HttpError::new(StatusCode::FORBIDDEN, "forbidden", m),
             ServiceError::DomainRefused(m) => {
-                ApiError::new(StatusCode::FORBIDDEN, "domain_refused", m)
+                HttpError::new(StatusCode::FORBIDDEN, "domain_refused", m)
             }
             ServiceError::RateLimited { retry_after } => {
                 let seconds = retry_after.as_secs().max(1);
-                let mut e = ApiError::new(
+                let mut e = HttpError::new(
                     StatusCode::TOO_MANY_REQUESTS,
                     "rate_limited",
                     format!("too many sign-in attempts for this account; try again in {seconds} s"),
@@ -99,13 +151,13 @@ impl From<ServiceError> for ApiError {
                 e
             }
             ServiceError::Unavailable(m) => {
-                let mut e = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", m);
+                let mut e = HttpError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", m);
                 e.retry_after = Some(5);
                 e
             }
             ServiceError::Internal(m) => {
                 tracing::error!(error = %m, "internal failure");
-                ApiError::new(
+                HttpError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
                     "the node failed to do this; it has been logged",
@@ -114,7 +166,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::Store(e) => {
                 // The details may name tables or hosts; log them, do not send them.
                 tracing::error!(error = %e, "storage failure");
-                ApiError::new(
+                HttpError::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "storage_unavailable",
                     "the node could not reach its database; try again shortly",
@@ -124,4 +176,87 @@ impl From<ServiceError> for ApiError {
     }
 }
 
-pub type ApiResult<T> = Result<T, ApiError>;
+pub type HttpResult<T> = Result<T, HttpError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn body(response: Response) -> serde_json::Value {
+        let bytes = axum::body::to_bytes(response.into_body(), 4096)
+            .await
+            .unwrap_or_default();
+        serde_json::from_slice(&bytes).unwrap_or_default()
+    }
+
+    #[tokio::test]
+    async fn each_shape_writes_its_body_with_the_same_status_and_headers() {
+        let mut e = HttpError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "slow down");
+        e.retry_after = Some(7);
+        let native = e.clone().into_response();
+        assert_eq!(native.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(native.headers()["retry-after"], "7");
+        assert_eq!(
+            body(native).await,
+            serde_json::json!({"error": "rate_limited", "message": "slow down"})
+        );
+        let mastodon = e.into_response_shaped(ErrorShape::Mastodon);
+        assert_eq!(mastodon.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(mastodon.headers()["retry-after"], "7");
+        assert_eq!(
+            body(mastodon).await,
+            serde_json::json!({"error": "slow down"})
+        );
+    }
+
+    #[tokio::test]
+    async fn a_shaped_router_rewrites_errors_from_extractors_and_handlers_alike() {
+        use tower::ServiceExt;
+        let router: axum::Router = shaped(
+            axum::Router::new()
+                .route(
+                    "/fail",
+                    axum::routing::get(|| async { HttpError::not_found("no such thing") }),
+                )
+                .route(
+                    "/query",
+                    axum::routing::get(
+                        |_: crate::edges::http::extract::ApiQuery<
+                            std::collections::HashMap<String, i64>,
+                        >| async { "parsed" },
+                    ),
+                )
+                .route("/ok", axum::routing::get(|| async { "fine" })),
+            ErrorShape::Mastodon,
+        );
+        let request = |uri: &str| {
+            axum::http::Request::builder()
+                .uri(uri)
+                .body(axum::body::Body::empty())
+                .unwrap_or_default()
+        };
+        let failed = router
+            .clone()
+            .oneshot(request("/fail"))
+            .await
+            .unwrap_or_default();
+        assert_eq!(failed.status(), StatusCode::NOT_FOUND);
+        assert_eq!(
+            body(failed).await,
+            serde_json::json!({"error": "no such thing"})
+        );
+        let bad = router
+            .clone()
+            .oneshot(request("/query?x=abc"))
+            .await
+            .unwrap_or_default();
+        assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+        let text = body(bad).await["error"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(text.contains("invalid digit"), "{text}");
+        let fine = router.oneshot(request("/ok")).await.unwrap_or_default();
+        assert_eq!(fine.status(), StatusCode::OK);
+    }
+}

@@ -7,7 +7,7 @@ use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use serde::de::DeserializeOwned;
 
-use super::error::ApiError;
+use super::error::HttpError;
 use crate::edges::http::state::AppState;
 use crate::services::Viewer;
 
@@ -15,9 +15,9 @@ use crate::services::Viewer;
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
-    type Rejection = ApiError;
+    type Rejection = HttpError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+    async fn from_request(req: Request, state: &S) -> Result<Self, HttpError> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
             Err(rejection) => Err(json_error(rejection)),
@@ -25,22 +25,22 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
-fn json_error(rejection: JsonRejection) -> ApiError {
+fn json_error(rejection: JsonRejection) -> HttpError {
     let text = rejection.body_text();
     match rejection {
-        JsonRejection::MissingJsonContentType(_) => ApiError::new(
+        JsonRejection::MissingJsonContentType(_) => HttpError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
             "send the body as JSON with Content-Type: application/json",
         ),
-        JsonRejection::JsonSyntaxError(_) => ApiError::bad_request("invalid_json", text),
-        JsonRejection::JsonDataError(_) => ApiError::new(
+        JsonRejection::JsonSyntaxError(_) => HttpError::bad_request("invalid_json", text),
+        JsonRejection::JsonDataError(_) => HttpError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation_failed",
             text.trim_start_matches("Failed to deserialize the JSON body into the target type: ")
                 .to_string(),
         ),
-        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => HttpError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
             format!(
@@ -48,7 +48,7 @@ fn json_error(rejection: JsonRejection) -> ApiError {
                 crate::domain::limits::BODY_MAX_BYTES
             ),
         ),
-        other => ApiError::bad_request("invalid_body", other.body_text()),
+        other => HttpError::bad_request("invalid_body", other.body_text()),
     }
 }
 
@@ -56,9 +56,9 @@ fn json_error(rejection: JsonRejection) -> ApiError {
 pub struct ApiQuery<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
-    type Rejection = ApiError;
+    type Rejection = HttpError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, HttpError> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
             Err(rejection) => Err(query_error(rejection)),
@@ -66,8 +66,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
-fn query_error(rejection: QueryRejection) -> ApiError {
-    ApiError::bad_request(
+fn query_error(rejection: QueryRejection) -> HttpError {
+    HttpError::bad_request(
         "invalid_query",
         rejection
             .body_text()
@@ -78,20 +78,20 @@ fn query_error(rejection: QueryRejection) -> ApiError {
 
 /// The bearer token of the request, if it carries one; a malformed
 /// Authorization header is an error rather than "anonymous".
-fn bearer(parts: &Parts) -> Result<Option<String>, ApiError> {
+fn bearer(parts: &Parts) -> Result<Option<String>, HttpError> {
     let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
         return Ok(None);
     };
     let value = value
         .to_str()
-        .map_err(|_| ApiError::unauthorized("the Authorization header is not valid text"))?;
+        .map_err(|_| HttpError::unauthorized("the Authorization header is not valid text"))?;
     match value.split_once(' ') {
         Some((scheme, token))
             if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
         {
             Ok(Some(token.trim().to_string()))
         }
-        _ => Err(ApiError::unauthorized(
+        _ => Err(HttpError::unauthorized(
             "the Authorization header must be 'Bearer <token>'",
         )),
     }
@@ -101,11 +101,11 @@ fn bearer(parts: &Parts) -> Result<Option<String>, ApiError> {
 pub struct Auth(pub Viewer, pub String);
 
 impl FromRequestParts<AppState> for Auth {
-    type Rejection = ApiError;
+    type Rejection = HttpError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, HttpError> {
         let token = bearer(parts)?.ok_or_else(|| {
-            ApiError::unauthorized("sign in first: send Authorization: Bearer <token>")
+            HttpError::unauthorized("sign in first: send Authorization: Bearer <token>")
         })?;
         let viewer = state.services.authenticate(&token).await?;
         Ok(Auth(viewer, token))
@@ -116,9 +116,9 @@ impl FromRequestParts<AppState> for Auth {
 pub struct MaybeAuth(pub Option<Viewer>);
 
 impl FromRequestParts<AppState> for MaybeAuth {
-    type Rejection = ApiError;
+    type Rejection = HttpError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, HttpError> {
         match bearer(parts)? {
             None => Ok(MaybeAuth(None)),
             Some(token) => Ok(MaybeAuth(Some(state.services.authenticate(&token).await?))),

@@ -173,7 +173,7 @@ impl Analyzer {
         self.detector.detect(text, fallback)
     }
 
-    pub fn analyze(&self, text: &Text) -> Analyzed {
+    pub fn analyze(&self, text: &Text<'_>) -> Analyzed {
         let language = text.language.or_else(|| {
             let mut sample = format!("{} {}", text.title, text.description);
             if let Some((cut, _)) = sample.char_indices().nth(DETECTION_SAMPLE) {

@@ -110,13 +110,19 @@ pub struct Scored {
 }
 
 /// Whether there is enough in common to call it a match at all.
-pub fn is_evidence(e: &Evidence) -> bool {
+pub fn is_evidence(e: &Evidence<'_>) -> bool {
     e.text >= MIN_TEXT || !e.shared_tags.is_empty()
 }
 
 /// Scores `them` as an answer to `us`, on `today`, with the pairing
 /// preference of the asking coop.
-pub fn score(us: &Side, them: &Side, e: &Evidence, today: NaiveDate, pairing: bool) -> Scored {
+pub fn score(
+    us: &Side<'_>,
+    them: &Side<'_>,
+    e: &Evidence<'_>,
+    today: NaiveDate,
+    pairing: bool,
+) -> Scored {
     let mut parts = Parts::default();
     let mut reasons = Vec::new();
 
@@ -208,7 +214,7 @@ fn locality(place: &str) -> String {
     fold(place.split(',').next().unwrap_or(place).trim())
 }
 
-fn place(us: &Side, them: &Side) -> (f32, Option<Reason>) {
+fn place(us: &Side<'_>, them: &Side<'_>) -> (f32, Option<Reason>) {
     if let (Some(a), Some(b)) = (us.place, them.place) {
         if !locality(a).is_empty() && locality(a) == locality(b) {
             let name = b.split(',').next().unwrap_or(b).trim().to_string();
@@ -245,7 +251,7 @@ fn place(us: &Side, them: &Side) -> (f32, Option<Reason>) {
     }
 }
 
-fn language(us: &Side, them: &Side, same: Option<Language>) -> (f32, Option<Reason>) {
+fn language(us: &Side<'_>, them: &Side<'_>, same: Option<Language>) -> (f32, Option<Reason>) {
     let shared: Vec<Language> = us
         .languages
         .iter()
@@ -272,7 +278,7 @@ fn language(us: &Side, them: &Side, same: Option<Language>) -> (f32, Option<Reas
     }
 }
 
-fn deadline(them: &Side, today: NaiveDate) -> (f32, Option<Reason>) {
+fn deadline(them: &Side<'_>, today: NaiveDate) -> (f32, Option<Reason>) {
     let Some(d) = them.deadline else {
         return (1.0, None);
     };

@@ -36,7 +36,7 @@ pub struct Due {
 /// Stores the activity once and a delivery per distinct inbox.
 pub fn enqueue(
     conn: &mut AnyConnection,
-    activity: &NewActivity,
+    activity: &NewActivity<'_>,
     inboxes: &[(String, String)],
     new_id: impl Fn() -> String,
 ) -> StoreResult<usize> {

@@ -173,7 +173,7 @@ pub struct Asking<'a> {
 }
 
 /// The FEP-0837 `Offer{Agreement}`, with the asker's contact details.
-pub fn offer(a: &Asking) -> IntroductionActivity<Agreement> {
+pub fn offer(a: &Asking<'_>) -> IntroductionActivity<Agreement> {
     IntroductionActivity {
         envelope: envelope(
             "Offer",
@@ -214,7 +214,7 @@ pub struct Mention {
 /// The same introduction as a direct `Note` in a `Create`, for people on
 /// Mastodon-compatible software. It carries no contact details: whoever
 /// reads it answers by replying, or on their Intercoop node.
-pub fn mention(a: &Asking) -> OutgoingActivity<MentionNote> {
+pub fn mention(a: &Asking<'_>) -> OutgoingActivity<MentionNote> {
     let note_id = {
         let mut id = a.id.clone();
         id.set_fragment(Some("note"));
@@ -283,7 +283,7 @@ pub struct Answering<'a> {
 
 /// `Accept` with the finalised `Agreement` (FEP-0837: id and
 /// `attributedTo` set) and the accepter's contact details.
-pub fn accept(a: &Answering, contacts: &ContactDetails) -> IntroductionActivity<Url> {
+pub fn accept(a: &Answering<'_>, contacts: &ContactDetails) -> IntroductionActivity<Url> {
     let mut result = agreement(&a.proposal, a.quantity);
     let mut agreement_id = a.id.clone();
     agreement_id.set_fragment(Some("agreement"));
@@ -301,7 +301,7 @@ pub fn accept(a: &Answering, contacts: &ContactDetails) -> IntroductionActivity<
 }
 
 /// `Reject` of the `Offer`.
-pub fn reject(a: &Answering) -> IntroductionActivity<Url> {
+pub fn reject(a: &Answering<'_>) -> IntroductionActivity<Url> {
     IntroductionActivity {
         envelope: envelope("Reject", &a.id, &a.actor, &a.to, a.offer.clone(), a.at),
         content: None,

@@ -4,7 +4,7 @@ use activitypub_federation::error::Error as LibError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use crate::edges::http::error::ApiError;
+use crate::edges::http::error::HttpError;
 use crate::services::ServiceError;
 
 #[derive(Debug, thiserror::Error)]
@@ -19,12 +19,12 @@ pub enum InboxError {
     OriginUnreachable(String),
 }
 
-impl From<InboxError> for ApiError {
+impl From<InboxError> for HttpError {
     fn from(e: InboxError) -> Self {
         let lib = match e {
-            InboxError::Service(s) => return ApiError::from(s),
+            InboxError::Service(s) => return HttpError::from(s),
             InboxError::OriginUnreachable(m) => {
-                return ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "origin_unreachable", m)
+                return HttpError::new(StatusCode::SERVICE_UNAVAILABLE, "origin_unreachable", m)
             }
             InboxError::Federation(lib) => lib,
         };
@@ -40,12 +40,12 @@ impl From<InboxError> for ApiError {
             // The signing actor could not be fetched, so nothing can be verified.
             _ => (StatusCode::UNAUTHORIZED, "unknown_actor"),
         };
-        ApiError::new(status, code, lib.to_string())
+        HttpError::new(status, code, lib.to_string())
     }
 }
 
 impl IntoResponse for InboxError {
     fn into_response(self) -> Response {
-        ApiError::from(self).into_response()
+        HttpError::from(self).into_response()
     }
 }

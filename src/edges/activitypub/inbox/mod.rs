@@ -21,7 +21,8 @@ use std::time::{Duration, SystemTime};
 use crate::domain::limits::INBOX_BODY_MAX_BYTES;
 use crate::domain::urls::origin_of;
 use crate::edges::activitypub::ApState;
-use crate::edges::http::error::ApiError;
+use crate::edges::http::error::HttpError;
+use crate::edges::http::limits::read_body;
 use crate::infra::wire::activity::IncomingActivity;
 
 use activity::Incoming;
@@ -34,14 +35,14 @@ pub(crate) use actor::KnownActor;
 pub const DATE_WINDOW: Duration = Duration::from_secs(60 * 60);
 
 fn refuse(status: StatusCode, code: &'static str, message: impl Into<String>) -> Response {
-    ApiError::new(status, code, message).into_response()
+    HttpError::new(status, code, message).into_response()
 }
 
-fn bad_date(message: impl Into<String>) -> ApiError {
-    ApiError::new(StatusCode::UNAUTHORIZED, "invalid_date", message)
+fn bad_date(message: impl Into<String>) -> HttpError {
+    HttpError::new(StatusCode::UNAUTHORIZED, "invalid_date", message)
 }
 
-fn check_date(request: &Request) -> Result<(), ApiError> {
+fn check_date(request: &Request) -> Result<(), HttpError> {
     let date = request
         .headers()
         .get(header::DATE)
@@ -65,15 +66,9 @@ fn check_date(request: &Request) -> Result<(), ApiError> {
 
 pub async fn inbox(State(state): State<ApState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let bytes = match axum::body::to_bytes(body, INBOX_BODY_MAX_BYTES).await {
+    let bytes = match read_body(body, INBOX_BODY_MAX_BYTES, "an activity").await {
         Ok(b) => b,
-        Err(_) => {
-            return refuse(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                format!("an activity may be at most {INBOX_BODY_MAX_BYTES} bytes"),
-            )
-        }
+        Err(refused) => return refused.into_response(),
     };
     let request = Request::from_parts(parts, Body::from(bytes.clone()));
     if let Err(refused) = check_date(&request) {

@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::edges::api::follows::PageParams;
-use crate::edges::http::error::{ApiResult, ErrorBody};
+use crate::edges::http::error::{ErrorBody, HttpResult};
 use crate::edges::http::extract::{ApiQuery, Auth};
 use crate::edges::http::state::AppState;
 use crate::services::nodes::Admin;
@@ -35,7 +35,7 @@ pub async fn actions(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     ApiQuery(params): ApiQuery<PageParams>,
-) -> ApiResult<Json<AdminActionPage>> {
+) -> HttpResult<Json<AdminActionPage>> {
     Admin::of(&viewer)?;
     let page = state
         .services

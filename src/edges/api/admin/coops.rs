@@ -3,7 +3,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
-use crate::edges::http::error::{ApiResult, ErrorBody};
+use crate::edges::http::error::{ErrorBody, HttpResult};
 use crate::edges::http::extract::Auth;
 use crate::edges::http::state::AppState;
 use crate::services::nodes::Admin;
@@ -20,7 +20,7 @@ pub async fn delete_coop(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     Path(handle): Path<String>,
-) -> ApiResult<StatusCode> {
+) -> HttpResult<StatusCode> {
     let admin = Admin::of(&viewer)?;
     state.services.delete_coop(admin, &handle).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::domain;
-use crate::edges::http::error::{ApiResult, ErrorBody};
+use crate::edges::http::error::{ErrorBody, HttpResult};
 use crate::edges::http::extract::{ApiJson, Auth};
 use crate::edges::http::state::AppState;
 use crate::services::nodes::{Admin, KnownNode};
@@ -84,7 +84,7 @@ pub fn node_view(n: &KnownNode) -> NodeView {
 pub async fn list_nodes(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
-) -> ApiResult<Json<NodeList>> {
+) -> HttpResult<Json<NodeList>> {
     Admin::of(&viewer)?;
     let nodes = state.services.known_nodes().await?;
     Ok(Json(NodeList {
@@ -103,7 +103,7 @@ pub async fn follow_node(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     ApiJson(body): ApiJson<NodeRequest>,
-) -> ApiResult<(StatusCode, Json<NodeView>)> {
+) -> HttpResult<(StatusCode, Json<NodeView>)> {
     let admin = Admin::of(&viewer)?;
     let domain = domain(&body.domain)?;
     let actor = state
@@ -131,7 +131,7 @@ pub async fn unfollow_node(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     Path(d): Path<String>,
-) -> ApiResult<StatusCode> {
+) -> HttpResult<StatusCode> {
     let admin = Admin::of(&viewer)?;
     state.services.unfollow_node(admin, domain(&d)?).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -144,7 +144,7 @@ pub async fn approve_node(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     Path(d): Path<String>,
-) -> ApiResult<StatusCode> {
+) -> HttpResult<StatusCode> {
     let admin = Admin::of(&viewer)?;
     state
         .services
@@ -160,7 +160,7 @@ pub async fn remove_follower_node(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     Path(d): Path<String>,
-) -> ApiResult<StatusCode> {
+) -> HttpResult<StatusCode> {
     let admin = Admin::of(&viewer)?;
     state
         .services

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use crate::domain::limits::BLOCKLIST_BYTES_MAX;
 use crate::domain::node::NodeApproval;
 use crate::domain::policy::{DomainAllow, DomainBlock, FederationMode, Severity};
-use crate::edges::http::error::{ApiError, ApiResult, ErrorBody};
+use crate::edges::http::error::{ErrorBody, HttpError, HttpResult};
 use crate::edges::http::extract::{ApiJson, Auth};
 use crate::edges::http::state::AppState;
 use crate::services::nodes::Admin;
@@ -115,7 +115,7 @@ fn allow_view(a: DomainAllow) -> AllowView {
     }
 }
 
-async fn policy_view(state: &AppState) -> ApiResult<PolicyView> {
+async fn policy_view(state: &AppState) -> HttpResult<PolicyView> {
     Ok(PolicyView {
         node_follow_approval: state.services.node_approval().await?.as_str().into(),
         federation_mode: state.services.federation_mode().await?.as_str().into(),
@@ -128,7 +128,7 @@ async fn policy_view(state: &AppState) -> ApiResult<PolicyView> {
 pub async fn get_policy(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
-) -> ApiResult<Json<PolicyView>> {
+) -> HttpResult<Json<PolicyView>> {
     Admin::of(&viewer)?;
     Ok(Json(policy_view(&state).await?))
 }
@@ -141,7 +141,7 @@ pub async fn put_policy(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     ApiJson(body): ApiJson<PolicyChange>,
-) -> ApiResult<Json<PolicyView>> {
+) -> HttpResult<Json<PolicyView>> {
     let admin = Admin::of(&viewer)?;
     // Both checked before either is applied.
     let approval = body
@@ -178,7 +178,7 @@ pub async fn put_policy(
 pub async fn list_blocks(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
-) -> ApiResult<Json<BlockList>> {
+) -> HttpResult<Json<BlockList>> {
     Admin::of(&viewer)?;
     let blocks = state.services.domain_blocks().await?;
     Ok(Json(BlockList {
@@ -195,7 +195,7 @@ pub async fn add_block(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     ApiJson(body): ApiJson<BlockRequest>,
-) -> ApiResult<Json<BlockAdded>> {
+) -> HttpResult<Json<BlockAdded>> {
     let admin = Admin::of(&viewer)?;
     let severity = Severity::parse(&body.severity)
         .ok_or_else(|| ServiceError::invalid("severity", "must be suspend or limit"))?;
@@ -218,7 +218,7 @@ pub async fn remove_block(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     Path(domain): Path<String>,
-) -> ApiResult<StatusCode> {
+) -> HttpResult<StatusCode> {
     let admin = Admin::of(&viewer)?;
     state.services.unblock_domain(admin, &domain).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -232,7 +232,7 @@ pub async fn remove_block(
 pub async fn export_blocks(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
-) -> ApiResult<impl IntoResponse> {
+) -> HttpResult<impl IntoResponse> {
     Admin::of(&viewer)?;
     let csv = state.services.export_blocks().await?;
     Ok((
@@ -258,10 +258,10 @@ pub async fn import_blocks(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     body: Result<Bytes, BytesRejection>,
-) -> ApiResult<Json<BlocksImported>> {
+) -> HttpResult<Json<BlocksImported>> {
     let admin = Admin::of(&viewer)?;
     let body = body.map_err(|_| {
-        ApiError::new(
+        HttpError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
             format!("a block list may be at most {BLOCKLIST_BYTES_MAX} bytes"),
@@ -283,7 +283,7 @@ pub async fn import_blocks(
 pub async fn list_allows(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
-) -> ApiResult<Json<AllowList>> {
+) -> HttpResult<Json<AllowList>> {
     Admin::of(&viewer)?;
     let allows = state.services.domain_allows().await?;
     Ok(Json(AllowList {
@@ -299,7 +299,7 @@ pub async fn add_allow(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     ApiJson(body): ApiJson<AllowRequest>,
-) -> ApiResult<StatusCode> {
+) -> HttpResult<StatusCode> {
     let admin = Admin::of(&viewer)?;
     let added = state.services.allow_domain(admin, &body.domain).await?;
     Ok(if added {
@@ -316,7 +316,7 @@ pub async fn remove_allow(
     State(state): State<AppState>,
     Auth(viewer, _): Auth,
     Path(domain): Path<String>,
-) -> ApiResult<StatusCode> {
+) -> HttpResult<StatusCode> {
     let admin = Admin::of(&viewer)?;
     state.services.disallow_domain(admin, &domain).await?;
     Ok(StatusCode::NO_CONTENT)
