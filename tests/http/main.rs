@@ -25,3 +25,4 @@ mod introductions;
 mod matches;
 mod proposals;
 mod proposals_list;
+mod wire_snapshots;
