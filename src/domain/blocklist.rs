@@ -208,3 +208,74 @@ mod tests {
         assert_eq!(back.blocks[1].severity, Severity::Limit);
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn severity() -> impl Strategy<Value = Severity> {
+        prop_oneof![Just(Severity::Suspend), Just(Severity::Limit)]
+    }
+
+    /// Blocks with distinct domains and any comment (commas, quotes,
+    /// newlines and non-ASCII included), as an admin may type them.
+    fn blocks() -> impl Strategy<Value = Vec<DomainBlock>> {
+        prop::collection::btree_map(
+            "[a-z][a-z0-9-]{0,12}(\\.[a-z]{2,6}){1,2}",
+            (severity(), any::<String>()),
+            0..20,
+        )
+        .prop_map(|m: BTreeMap<String, (Severity, String)>| {
+            m.into_iter()
+                .map(|(domain, (severity, comment))| DomainBlock {
+                    domain,
+                    severity,
+                    public_comment: comment.trim().to_string(),
+                    created_at: chrono::NaiveDateTime::default(),
+                })
+                .collect()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn any_text_read_as_a_block_list_never_panics(text in any::<String>()) {
+            if let Ok(list) = parse(&text) {
+                prop_assert!(list.blocks.len() <= BLOCKLIST_ROWS_MAX);
+                for b in &list.blocks {
+                    prop_assert_eq!(normalize_domain(&b.domain).ok(), Some(b.domain.clone()));
+                }
+            }
+        }
+
+        #[test]
+        fn csv_like_text_read_as_a_block_list_never_panics(
+            rows in prop::collection::vec(prop::collection::vec("[^\n]{0,20}", 0..8), 0..12)
+        ) {
+            let text: String = rows.iter().map(|r| r.join(",") + "\n").collect();
+            let _ = parse(&text);
+        }
+
+        #[test]
+        fn what_we_export_imports_as_it_was(blocks in blocks()) {
+            let list = parse(&write(&blocks)).map_err(TestCaseError::fail)?;
+            let read: Vec<(String, Severity, String)> = list
+                .blocks
+                .into_iter()
+                .map(|b| (b.domain, b.severity, b.public_comment))
+                .collect();
+            let written: Vec<(String, Severity, String)> = blocks
+                .into_iter()
+                .map(|b| (b.domain, b.severity, b.public_comment))
+                .collect();
+            prop_assert_eq!(read, written);
+            prop_assert_eq!(list.noop, 0);
+        }
+    }
+}

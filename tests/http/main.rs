@@ -21,6 +21,7 @@ mod directory;
 mod edges;
 mod federation;
 mod inbox;
+mod inbox_headers;
 mod introductions;
 mod matches;
 mod proposals;

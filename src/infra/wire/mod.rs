@@ -10,6 +10,8 @@ mod interop_tests;
 pub mod introduction;
 pub mod nodeinfo;
 pub mod proposal;
+#[cfg(test)]
+mod proptests;
 pub mod received_proposal;
 pub mod remote_actor;
 pub mod webfinger;
