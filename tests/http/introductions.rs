@@ -229,9 +229,24 @@ async fn two_local_coops_are_introduced_and_see_each_others_contacts_only_after_
     }
 }
 
+/// ana's `Offer` of an introduction about our proposal `proposal`.
+pub(crate) fn remote_offer(remote: &Remote, n: &str, proposal: &str) -> Value {
+    json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/introductions/{n}", remote.base()),
+        "type": "Offer", "actor": remote.actor("ana"),
+        "to": ["https://coops.test/actors/fiqus"],
+        "content": "<p>We host <b>Nextcloud</b></p>",
+        "object": {"type": "Agreement", "stipulates": {"type": "Commitment",
+            "satisfies": format!("https://coops.test/proposals/{proposal}#primary"),
+            "resourceQuantity": {"hasUnit": "month", "hasNumericalValue": "3"}}},
+        "contactPoint": {"type": "ContactPoint", "email": "ana@remote.coop"}
+    })
+}
+
 /// Follows `name` on the remote and receives one of its offers; returns
 /// the offer's id on this node.
-async fn followed_remote_offer(s: &TestServer, token: &str, remote: &Remote) -> String {
+pub(crate) async fn followed_remote_offer(s: &TestServer, token: &str, remote: &Remote) -> String {
     let (st, f) = s
         .post("/follows", token, json!({"account": remote.account("ana")}))
         .await;
@@ -368,19 +383,7 @@ async fn a_remote_offer_is_answered_with_an_accept_carrying_our_contacts() {
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{b}");
-    let offer = |n: &str, proposal: &str| {
-        json!({
-            "@context": "https://www.w3.org/ns/activitystreams",
-            "id": format!("{}/introductions/{n}", remote.base()),
-            "type": "Offer", "actor": remote.actor("ana"),
-            "to": ["https://coops.test/actors/fiqus"],
-            "content": "<p>We host <b>Nextcloud</b></p>",
-            "object": {"type": "Agreement", "stipulates": {"type": "Commitment",
-                "satisfies": format!("https://coops.test/proposals/{proposal}#primary"),
-                "resourceQuantity": {"hasUnit": "month", "hasNumericalValue": "3"}}},
-            "contactPoint": {"type": "ContactPoint", "email": "ana@remote.coop"}
-        })
-    };
+    let offer = |n: &str, proposal: &str| remote_offer(&remote, n, proposal);
 
     // Refused: unknown and closed proposals, a non-Agreement object.
     let (st, b) = send_as(&s, &remote, "ana", "/inbox", &offer("x1", "nope")).await;

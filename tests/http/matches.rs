@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use crate::common::remote::Remote;
 use crate::common::{assert_error, TestServer, PASSWORD};
-use crate::inbox::{proposal_note, send_as, wait_received, wrap};
+use crate::inbox::{send_as, wrap};
 
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -222,26 +222,7 @@ async fn a_followed_remote_offer_matches_until_it_is_deleted() {
     let s = TestServer::start().await;
     let token = s.coop("fiqus").await;
     let remote = Remote::start(&["ana"]).await;
-    let (st, f) = s
-        .post(
-            "/follows",
-            &token,
-            json!({"account": remote.account("ana")}),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{f}");
-    let (_, sent) = wait_received(&remote, "our Follow", |(_, a)| a["type"] == "Follow").await;
-    let accept = wrap(&remote, "Accept", "accept-1", sent);
-    let (st, b) = send_as(&s, &remote, "ana", "/actors/fiqus/inbox", &accept).await;
-    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
-    let create = wrap(
-        &remote,
-        "Create",
-        "1",
-        proposal_note(&remote, 1, "Nextcloud hosting"),
-    );
-    let (st, b) = send_as(&s, &remote, "ana", "/inbox", &create).await;
-    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
+    crate::introductions::followed_remote_offer(&s, &token, &remote).await;
 
     let need = s
         .publish(

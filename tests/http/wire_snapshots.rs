@@ -16,7 +16,8 @@ use serde_json::{json, Value};
 
 use crate::common::remote::Remote;
 use crate::common::TestServer;
-use crate::inbox::{proposal_note, send_as, wait_received, wrap};
+use crate::inbox::{send_as, wait_received};
+use crate::introductions::{followed_remote_offer, remote_offer};
 
 static UUID: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").unwrap()
@@ -289,28 +290,7 @@ async fn introduction_activities() {
     let remote = Remote::start(&["ana"]).await;
 
     // Follow ana, receive her offer, ask to be introduced.
-    let (st, f) = s
-        .post(
-            "/follows",
-            &token,
-            json!({"account": remote.account("ana")}),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{f}");
-    let (_, sent) = wait_received(&remote, "our Follow", |(_, a)| a["type"] == "Follow").await;
-    let accept = wrap(&remote, "Accept", "accept-follow", sent);
-    let (st, b) = send_as(&s, &remote, "ana", "/actors/fiqus/inbox", &accept).await;
-    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
-    let create = wrap(
-        &remote,
-        "Create",
-        "c1",
-        proposal_note(&remote, 1, "Hosting"),
-    );
-    let (st, b) = send_as(&s, &remote, "ana", "/inbox", &create).await;
-    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
-    let (_, page) = s.get("/remote-proposals", Some(&token)).await;
-    let offer = page["items"][0]["id"].as_str().unwrap().to_string();
+    let offer = followed_remote_offer(&s, &token, &remote).await;
     let (st, b) = s
         .post(
             "/introductions",
@@ -348,21 +328,15 @@ async fn introduction_activities() {
         .as_str()
         .unwrap()
         .to_string();
-    let ask = |n: &str, proposal: &str| {
-        json!({
-            "@context": "https://www.w3.org/ns/activitystreams",
-            "id": format!("{}/introductions/{n}", remote.base()),
-            "type": "Offer", "actor": remote.actor("ana"),
-            "to": ["https://coops.test/actors/fiqus"],
-            "content": "<p>We host <b>Nextcloud</b></p>",
-            "object": {"type": "Agreement", "stipulates": {"type": "Commitment",
-                "satisfies": format!("https://coops.test/proposals/{proposal}#primary"),
-                "resourceQuantity": {"hasUnit": "month", "hasNumericalValue": "3"}}},
-            "contactPoint": {"type": "ContactPoint", "email": "ana@remote.coop"}
-        })
-    };
     for (n, proposal) in [("1", &need), ("2", &need2)] {
-        let (st, b) = send_as(&s, &remote, "ana", "/inbox", &ask(n, proposal)).await;
+        let (st, b) = send_as(
+            &s,
+            &remote,
+            "ana",
+            "/inbox",
+            &remote_offer(&remote, n, proposal),
+        )
+        .await;
         assert_eq!(st, StatusCode::ACCEPTED, "{b}");
     }
     let (_, received) = s
