@@ -52,7 +52,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Node> {
         tracing::info!(applied, "database migrations applied");
     }
     let urls = crate::domain::urls::Urls::new(&config.public_url);
-    let services = Services::new(db, urls.clone());
+    let services = Services::new(db, urls.clone(), config.dev_mode);
     services.ensure_actor_keys().await?;
     services.reload_policy().await?;
     // Fetches of remote actors are signed by the node actor, so servers in
@@ -86,6 +86,9 @@ pub fn app(node: Node) -> Router {
         }))
         .route("/", axum::routing::get(root))
         .fallback(|| async { HttpError::not_found("nothing here") })
+        .layer(axum::middleware::from_fn(
+            crate::edges::http::limits::refuse_control_characters,
+        ))
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::custom(|_| {
             HttpError::new(

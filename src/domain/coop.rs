@@ -63,11 +63,8 @@ impl ContactDetails {
         chat: Option<&str>,
         person: Option<&str>,
     ) -> Self {
-        let text = |v: Option<&str>| {
-            v.map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(|v| super::text::truncate_chars(v, limits::CONTACT_FIELD_MAX))
-        };
+        let text =
+            |v: Option<&str>| v.and_then(|v| validate::received_text(v, limits::CONTACT_FIELD_MAX));
         ContactDetails {
             email: email.and_then(|e| validate::email("email", e.trim()).ok()),
             phone: text(phone),
@@ -228,11 +225,13 @@ pub fn validate_handle(handle: &str) -> Checked<String> {
     Ok(handle)
 }
 
-/// An ISO 3166-1 alpha-2 code in upper case, or None if it is not one.
+/// An assigned ISO 3166-1 alpha-2 code in upper case, or None if it is
+/// not one (`ZZ` and `AB` have the shape but name no country).
 pub fn country_code(code: &str) -> Option<String> {
-    let code = code.trim();
-    (code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphabetic()))
-        .then(|| code.to_ascii_uppercase())
+    let code = code.trim().to_ascii_uppercase();
+    isocountry::CountryCode::for_alpha2(&code)
+        .ok()
+        .map(|c| c.alpha2().to_string())
 }
 
 /// A BCP 47 tag in its usual case (`pt-BR`), or None if it is not one.
@@ -402,6 +401,27 @@ mod tests {
             ),
             (
                 CoopProfile {
+                    country: Some("ZZ".into()),
+                    ..base()
+                },
+                "country",
+            ),
+            (
+                CoopProfile {
+                    country: Some("AB".into()),
+                    ..base()
+                },
+                "country",
+            ),
+            (
+                CoopProfile {
+                    display_name: "\u{200B}\u{FEFF}".into(),
+                    ..base()
+                },
+                "display_name",
+            ),
+            (
+                CoopProfile {
                     languages: vec!["spanish!".into()],
                     ..base()
                 },
@@ -458,5 +478,24 @@ mod tests {
         .apply_to(&current);
         assert_eq!(patched.city, None);
         assert_eq!(patched.display_name, "Fiqus Coop");
+    }
+}
+
+#[cfg(test)]
+mod received_contact_tests {
+    use super::ContactDetails;
+
+    #[test]
+    fn received_contacts_obey_the_local_text_rule() {
+        let c = ContactDetails::lenient(
+            Some("ana@coop.example"),
+            Some("+54\u{0}11"),
+            Some("matrix\u{202E}gro.xirtam"),
+            Some("  Ana  "),
+        );
+        assert_eq!(c.email.as_deref(), Some("ana@coop.example"));
+        assert_eq!(c.phone, None, "a NUL drops the field");
+        assert_eq!(c.chat, None, "a bidi override drops the field");
+        assert_eq!(c.person.as_deref(), Some("Ana"));
     }
 }

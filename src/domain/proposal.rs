@@ -71,7 +71,7 @@ pub struct Quantity {
 }
 
 impl Quantity {
-    fn validated(&self) -> Checked<Quantity> {
+    pub fn validated(&self) -> Checked<Quantity> {
         let unit = validate::required_text("quantity.unit", &self.unit, limits::QUANTITY_UNIT_MAX)?;
         let value = match self.value.as_deref().map(str::trim) {
             None | Some("") => None,

@@ -12,9 +12,18 @@ pub fn markdown_to_safe_html(markdown: &str) -> String {
 }
 
 /// HTML from another server, cleaned with the same rules before it is
-/// stored or shown.
+/// stored or shown, and stricter on two points: no images (a remote image
+/// is a tracking pixel whenever a page shows it) and links only to web or
+/// mail addresses.
 pub fn sanitize_html(html: &str) -> String {
-    ammonia::clean(html)
+    static REMOTE: std::sync::LazyLock<ammonia::Builder<'static>> =
+        std::sync::LazyLock::new(|| {
+            let mut b = ammonia::Builder::default();
+            b.rm_tags(["img"])
+                .url_schemes(["http", "https", "mailto"].into_iter().collect());
+            b
+        });
+    REMOTE.clean(html).to_string()
 }
 
 /// At most `max` characters of `text` (never splits a character).
@@ -41,6 +50,18 @@ mod tests {
         assert!(!html.contains("onerror"), "{html}");
         let link = markdown_to_safe_html("[x](javascript:alert(1))");
         assert!(!link.contains("javascript:"), "{link}");
+    }
+
+    #[test]
+    fn remote_html_loses_images_and_odd_links() {
+        let html = sanitize_html(
+            "<p>hi<img src=\"https://tracker.example/p.gif\"> \
+             <a href=\"ftp://x.org/f\">f</a> <a href=\"https://coop.example\">c</a></p>",
+        );
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("tracker.example"), "{html}");
+        assert!(!html.contains("ftp:"), "{html}");
+        assert!(html.contains("href=\"https://coop.example\""), "{html}");
     }
 }
 

@@ -18,6 +18,36 @@ pub fn same_origin(a: &Url, b: &Url) -> bool {
     matches!((origin_of(a), origin_of(b)), (Some(x), Some(y)) if x == y)
 }
 
+/// Which links received from other servers we store and show: `https`
+/// always, plain `http` only in development mode (a node on a laptop), any
+/// other scheme (`javascript:`, `data:`, `file:`) never.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinkRule {
+    pub allow_http: bool,
+}
+
+impl LinkRule {
+    pub const STRICT: LinkRule = LinkRule { allow_http: false };
+    pub const DEVELOPMENT: LinkRule = LinkRule { allow_http: true };
+
+    pub fn for_mode(dev_mode: bool) -> Self {
+        LinkRule {
+            allow_http: dev_mode,
+        }
+    }
+
+    /// `raw` as a link we may keep, or `None` (the caller drops it and logs).
+    pub fn keep(&self, raw: &str) -> Option<Url> {
+        let url = Url::parse(raw.trim()).ok()?;
+        let scheme_ok = match url.scheme() {
+            "https" => true,
+            "http" => self.allow_http,
+            _ => false,
+        };
+        (scheme_ok && url.host_str().is_some()).then_some(url)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Urls {
     base: String,
@@ -194,5 +224,29 @@ mod tests {
             urls.proposal_of(&url("http://alpha.test:8001/proposals/")),
             None
         );
+    }
+}
+
+#[cfg(test)]
+mod link_tests {
+    use super::LinkRule;
+
+    #[test]
+    fn only_web_links_are_kept() {
+        for bad in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            "data:text/html,<script>x</script>",
+            "file:///etc/passwd",
+            "ftp://x.org/a",
+            "not a url",
+            "https:",
+        ] {
+            assert_eq!(LinkRule::DEVELOPMENT.keep(bad), None, "{bad}");
+        }
+        let http = "http://coop.example/p/1";
+        assert_eq!(LinkRule::STRICT.keep(http), None);
+        assert!(LinkRule::DEVELOPMENT.keep(http).is_some());
+        assert!(LinkRule::STRICT.keep("https://coop.example/p/1").is_some());
     }
 }

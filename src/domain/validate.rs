@@ -39,16 +39,56 @@ pub fn text(field: &str, value: &str, max: usize) -> Checked<String> {
             format!("must be at most {max} characters"),
         ));
     }
+    if let Some(problem) = text_problem(value) {
+        return Err(ValidationError::new(field, problem));
+    }
+    Ok(value.to_string())
+}
+
+/// Bidirectional embeddings, overrides and isolates: they reorder what a
+/// reader sees (a file name or a price shown backwards), so plain text may
+/// not carry them. The marks U+200E and U+200F stay allowed: they only hint
+/// the direction of neutral characters in right-to-left writing.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters that show nothing: zero-width spaces and joiners, the word
+/// joiner, the byte-order mark, the soft hyphen, direction marks.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}'
+    )
+}
+
+/// The one rule for plain text, local or received: no control characters
+/// (NUL included) but line breaks and tabs, no bidirectional overrides, and
+/// something visible when anything is there at all. `None` when it holds.
+pub fn text_problem(value: &str) -> Option<&'static str> {
     if value
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
     {
-        return Err(ValidationError::new(
-            field,
-            "must not contain control characters",
-        ));
+        return Some("must not contain control characters");
     }
-    Ok(value.to_string())
+    if value.chars().any(is_bidi_control) {
+        return Some("must not contain bidirectional override characters");
+    }
+    if !value.is_empty() && value.chars().all(|c| c.is_whitespace() || is_invisible(c)) {
+        return Some("must contain visible characters");
+    }
+    None
+}
+
+/// Received text held to the local rule: trimmed, cut to `max` characters,
+/// `None` when empty or when it breaks the rule (the caller drops it).
+pub fn received_text(value: &str, max: usize) -> Option<String> {
+    let value = value.trim();
+    if value.is_empty() || text_problem(value).is_some() {
+        return None;
+    }
+    Some(value.chars().take(max).collect())
 }
 
 /// An optional text: `None` or blank both mean "not set".
@@ -231,5 +271,30 @@ mod tests {
         assert!(text("f", &"ñ".repeat(11), 10).is_err());
         assert!(required_text("f", "   ", 10).is_err());
         assert!(text("f", "bell\u{7}", 10).is_err());
+    }
+
+    #[test]
+    fn one_rule_for_invisible_and_reordering_text() {
+        for bad in [
+            "a\u{0}b",
+            "esc\u{1b}[31m",
+            "\u{200B}\u{200B}",
+            "\u{FEFF}",
+            "\u{00AD} \u{2060}",
+            "invoice\u{202E}fdp.exe",
+            "x\u{2066}y",
+        ] {
+            assert!(text("f", bad, 100).is_err(), "{bad:?} should be refused");
+            assert_eq!(received_text(bad, 100), None, "{bad:?}");
+        }
+        for good in [
+            "שלום\u{200F} world",
+            "multi\nline\ttext",
+            "emoji 👩\u{200D}💻",
+            "ñandú",
+        ] {
+            assert_eq!(text("f", good, 100).as_deref(), Ok(good), "{good:?}");
+        }
+        assert_eq!(received_text("  abcdef ", 3).as_deref(), Some("abc"));
     }
 }

@@ -129,6 +129,11 @@ impl Services {
             return Err(refused());
         }
         let email = email.trim().to_lowercase();
+        // No stored email holds such characters; refusing them here keeps
+        // them away from the database (PostgreSQL rejects NUL outright).
+        if validate::text_problem(&email).is_some() {
+            return Err(refused());
+        }
         self.login_limiter
             .attempt(&email)
             .map_err(|retry_after| ServiceError::RateLimited { retry_after })?;

@@ -4,7 +4,7 @@
 
 use url::Url;
 
-use super::paging::{Cursor, Page};
+use super::paging::{self, Cursor, Page};
 use super::{new_id, ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::remote::WithActor;
 use crate::domain::remote::{Follow, RemoteActor, RemoteProposal};
@@ -52,7 +52,7 @@ impl Services {
     pub async fn save_remote_actor(&self, doc: RemoteActorDocument) -> ServiceResult<RemoteActor> {
         let now = time::now();
         let actor = doc
-            .into_domain(new_id(), now)
+            .into_domain(new_id(), now, self.links)
             .map_err(|m| ServiceError::Invalid(crate::domain::ValidationError::new("actor", m)))?;
         let ap_id = actor.ap_id.clone();
         let saved = self
@@ -217,6 +217,7 @@ impl Services {
     ) -> ServiceResult<Page<WithActor>> {
         let coop_id = viewer.coop_id()?.to_string();
         let page = Cursor::new(limit)?;
+        let cursor = paging::cursor(cursor)?;
         let fetch = page.fetch();
         let items = self
             .db
@@ -236,6 +237,7 @@ impl Services {
     ) -> ServiceResult<Page<WithActor>> {
         let coop_id = viewer.coop_id()?.to_string();
         let page = Cursor::new(limit)?;
+        let cursor = paging::cursor(cursor)?;
         let fetch = page.fetch();
         let items = self
             .db
@@ -255,6 +257,7 @@ impl Services {
     ) -> ServiceResult<Page<(RemoteProposal, RemoteActor)>> {
         let coop_id = viewer.coop_id()?.to_string();
         let page = Cursor::new(limit)?;
+        let cursor = paging::cursor(cursor)?;
         let fetch = page.fetch();
         let items = self
             .db

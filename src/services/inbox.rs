@@ -13,7 +13,7 @@ use crate::domain::node::{NodeApproval, NodeFollower};
 use crate::domain::policy::Verdict;
 use crate::domain::remote::{Follow, RemoteActor};
 use crate::domain::time;
-use crate::domain::urls::same_origin;
+use crate::domain::urls::{same_origin, LinkRule};
 use crate::infra::store::follows::{followers, following};
 use crate::infra::store::nodes;
 use crate::infra::store::remote_proposals::Saved;
@@ -200,9 +200,9 @@ impl Services {
         note: ReceivedNote,
     ) -> ServiceResult<Received> {
         check_own_note(actor, &note)?;
-        let actor_id = actor.id.clone();
+        let (actor_id, links) = (actor.id.clone(), self.links);
         once(self, activity_id, move |conn| {
-            Ok((save_note(conn, actor_id, note)?, 0))
+            Ok((save_note(conn, actor_id, note, links)?, 0))
         })
         .await
     }
@@ -215,9 +215,9 @@ impl Services {
         note: ReceivedNote,
     ) -> ServiceResult<Received> {
         check_own_note(actor, &note)?;
-        let actor_id = actor.id.clone();
+        let (actor_id, links) = (actor.id.clone(), self.links);
         self.db
-            .write(move |conn| save_note(conn, actor_id, note))
+            .write(move |conn| save_note(conn, actor_id, note, links))
             .await
     }
 
@@ -275,7 +275,7 @@ impl Services {
             return Err(forbidden("an actor can only update itself"));
         }
         let updated = doc
-            .into_domain(actor.id.clone(), time::now())
+            .into_domain(actor.id.clone(), time::now(), self.links)
             .map_err(|m| ServiceError::invalid("object", m))?;
         if updated.public_key_pem != actor.public_key_pem {
             // A key change must come from the origin, not from an activity.
@@ -385,8 +385,9 @@ fn save_note(
     conn: &mut AnyConnection,
     actor_id: String,
     note: ReceivedNote,
+    links: LinkRule,
 ) -> ServiceResult<Received> {
-    let proposal = match note.into_proposal(new_id(), actor_id, time::now()) {
+    let proposal = match note.into_proposal(new_id(), actor_id, time::now(), links) {
         Ok(p) => p,
         Err(NotAProposal::Ignored) => {
             return Ok(Received::Ignored("not a need or an offer".into()))

@@ -9,17 +9,17 @@ use url::Url;
 
 use super::follows::parse;
 use super::inbox::Received;
-use super::paging::{Cursor, Page};
+use super::paging::{self, Cursor, Page};
 use super::{new_id, ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::coop::{ContactDetails, Coop};
 use crate::domain::introduction::Direction;
 use crate::domain::introduction::{Introduction, IntroductionState, Party};
-use crate::domain::limits;
 use crate::domain::policy::{Policy, Verdict};
 use crate::domain::proposal::{ProposalKind, ProposalStatus, Quantity};
 use crate::domain::remote::{RemoteActor, RemoteProposal};
 use crate::domain::time;
 use crate::domain::urls::Urls;
+use crate::domain::{limits, validate};
 use crate::infra::delivery;
 use crate::infra::store::introductions;
 use crate::infra::store::{coops, proposals, remote_actors, remote_proposals, AnyConnection};
@@ -73,20 +73,11 @@ fn refused(policy: &Policy, actor: &RemoteActor) -> ServiceResult<()> {
 }
 
 fn check_message(message: &str) -> ServiceResult<String> {
-    let message = message.trim();
-    if message.is_empty() {
-        return Err(ServiceError::invalid("message", "must not be empty"));
-    }
-    if message.chars().count() > limits::INTRODUCTION_MESSAGE_MAX {
-        return Err(ServiceError::invalid(
-            "message",
-            format!(
-                "must be at most {} characters",
-                limits::INTRODUCTION_MESSAGE_MAX
-            ),
-        ));
-    }
-    Ok(message.to_string())
+    Ok(validate::required_text(
+        "message",
+        message,
+        limits::INTRODUCTION_MESSAGE_MAX,
+    )?)
 }
 
 fn already_asked(conn: &mut AnyConnection, from: &Party, proposal: &str) -> ServiceResult<()> {
@@ -181,6 +172,9 @@ fn target(
     coop_id: &str,
     proposal_id: &str,
 ) -> ServiceResult<Target> {
+    // A closed proposal of another coop is not there, as everywhere else:
+    // answering otherwise would tell a stranger it exists.
+    let unknown = || ServiceError::NotFound("no open proposal with that id".into());
     if let Some(p) = proposals::by_id(conn, proposal_id)? {
         if p.coop_id == coop_id {
             return Err(ServiceError::invalid(
@@ -189,7 +183,7 @@ fn target(
             ));
         }
         if p.status != ProposalStatus::Open {
-            return Err(ServiceError::Conflict("that proposal is closed".into()));
+            return Err(unknown());
         }
         return Ok(Target {
             to: Party::Local(p.coop_id.clone()),
@@ -200,7 +194,6 @@ fn target(
             remote: None,
         });
     }
-    let unknown = || ServiceError::NotFound("no open proposal with that id".into());
     let p = remote_proposals::by_id(conn, proposal_id)?.ok_or_else(unknown)?;
     let actor = remote_actors::by_id(conn, &p.actor_id)?.ok_or_else(unknown)?;
     refused(policy, &actor)?;
@@ -319,6 +312,7 @@ impl Services {
     ) -> ServiceResult<Page<IntroductionEntry>> {
         let coop_id = viewer.coop_id()?.to_string();
         let page = Cursor::new(limit)?;
+        let cursor = paging::cursor(cursor)?;
         let fetch = page.fetch();
         let urls = self.urls.clone();
         let items = self
@@ -453,7 +447,10 @@ impl Services {
                     ))
                 })?;
             if p.status != ProposalStatus::Open {
-                return Err(ServiceError::Conflict("that proposal is closed".into()));
+                return Err(ServiceError::NotFound(format!(
+                    "{} is not an open proposal on this node",
+                    offer.proposal
+                )));
             }
             let from = Party::Remote(actor.id.clone());
             let proposal_ap_id = urls.proposal(&p.id).to_string();
@@ -463,6 +460,9 @@ impl Services {
                     "content",
                     "an introduction needs a message",
                 ));
+            }
+            if let Some(problem) = validate::text_problem(&offer.message) {
+                return Err(ServiceError::invalid("content", problem));
             }
             introductions::insert(
                 conn,

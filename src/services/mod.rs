@@ -57,6 +57,10 @@ impl From<StoreError> for ServiceError {
         match e {
             // A unique index caught a race the service's own check could not.
             StoreError::Conflict => ServiceError::Conflict("that already exists".into()),
+            StoreError::Refused(why) => {
+                tracing::warn!(%why, "the database refused a value the text rule let through");
+                ServiceError::invalid("text", "contains characters that cannot be stored")
+            }
             other => ServiceError::Store(other),
         }
     }
@@ -101,11 +105,14 @@ pub struct Services {
     policy: std::sync::Arc<policy::PolicyCache>,
     /// The in-memory matching index (see services/matching.rs).
     matching: std::sync::Arc<matching::Matching>,
+    /// Which links from other servers are kept (https; http in development).
+    pub links: crate::domain::urls::LinkRule,
 }
 
 impl Services {
-    pub fn new(db: Db, urls: crate::domain::urls::Urls) -> Self {
+    pub fn new(db: Db, urls: crate::domain::urls::Urls, dev_mode: bool) -> Self {
         Self {
+            links: crate::domain::urls::LinkRule::for_mode(dev_mode),
             db,
             urls,
             login_limiter: Default::default(),

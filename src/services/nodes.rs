@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDateTime;
 
 use super::follows::{actor_by_id, parse, queue_follow_answer};
-use super::paging::{Cursor, Page};
+use super::paging::{self, Cursor, Page};
 use super::{new_id, ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::node::{AdminAction, Backfill, NodeApproval, NodeFollow, NodeFollower};
 use crate::domain::policy::DomainBlock;
@@ -420,6 +420,7 @@ impl Services {
         limit: Option<i64>,
     ) -> ServiceResult<Page<AdminAction>> {
         let page = Cursor::new(limit)?;
+        let cursor = paging::cursor(cursor)?;
         let fetch = page.fetch();
         let items = self
             .db

@@ -37,6 +37,19 @@ pub fn offset(offset: Option<i64>) -> ServiceResult<i64> {
     Ok(offset)
 }
 
+/// A checked cursor: absent, or an id a page of ours named (every id we
+/// hand out is a UUID). Anything else is a client error, not a first page.
+pub fn cursor(value: Option<String>) -> ServiceResult<Option<String>> {
+    match value {
+        None => Ok(None),
+        Some(v) if uuid::Uuid::try_parse(&v).is_ok() => Ok(Some(v)),
+        Some(_) => Err(ServiceError::invalid(
+            "cursor",
+            "is not a cursor this list gave out: pass a page's next_cursor unchanged",
+        )),
+    }
+}
+
 /// A cursor-paged read: ask the store for [`Cursor::fetch`] rows (one more
 /// than the page, to learn whether another follows), then [`Cursor::cut`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +107,17 @@ mod tests {
         );
         assert!(offset(Some(-1)).is_err());
         assert!(offset(Some(DIRECTORY_OFFSET_MAX + 1)).is_err());
+    }
+
+    #[test]
+    fn cursors_are_ids_we_gave_out() {
+        let id = crate::services::new_id();
+        assert_eq!(cursor(Some(id.clone())).ok(), Some(Some(id)));
+        assert_eq!(cursor(None).ok(), Some(None));
+        for bad in ["garbage", "", "a\u{0}b", "1 OR 1=1"] {
+            let e = cursor(Some(bad.into())).err().map(|e| e.to_string());
+            assert!(e.unwrap_or_default().contains("cursor"), "{bad:?}");
+        }
     }
 
     #[test]

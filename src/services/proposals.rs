@@ -17,8 +17,8 @@ use crate::infra::store::{self, coops, proposals};
 /// A proposal with the handle of the coop that published it.
 pub type Published = (Proposal, String);
 
-use super::paging::Cursor;
 pub use super::paging::Page;
+use super::paging::{self, Cursor};
 
 /// A listing request as the edges receive it, before normalisation.
 #[derive(Debug, Default, Clone)]
@@ -237,6 +237,7 @@ impl Services {
             filter.tag = tags.pop();
         }
         let page = Cursor::new(query.limit)?;
+        filter.before = paging::cursor(filter.before)?;
         filter.limit = page.fetch();
         let handle = query.coop_handle.clone();
         self.db

@@ -12,7 +12,7 @@ pub async fn services() -> (tempfile::TempDir, Services) {
     let db = Db::connect(&dir.path().join("t.db").to_string_lossy(), 2).expect("db");
     db.migrate().expect("migrate");
     let urls = Urls::new(&url::Url::parse("https://coops.test").expect("url"));
-    (dir, Services::new(db, urls))
+    (dir, Services::new(db, urls, false))
 }
 
 /// A coop and its signed-in user.

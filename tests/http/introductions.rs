@@ -202,7 +202,8 @@ async fn two_local_coops_are_introduced_and_see_each_others_contacts_only_after_
     assert_eq!(list(&s, &cotech, "?state=pending").await.len(), 1);
     assert_eq!(list(&s, &cotech, "?state=declined").await.len(), 1);
 
-    // A closed proposal takes no introductions.
+    // A closed proposal takes no introductions, and to anyone but its
+    // owner it answers as if it never existed (as everywhere else).
     let (st, body) = s
         .patch(
             &format!("/proposals/{own}"),
@@ -212,7 +213,7 @@ async fn two_local_coops_are_introduced_and_see_each_others_contacts_only_after_
         .await;
     assert_eq!(st, StatusCode::OK, "{body}");
     let (st, body) = introduce(&s, &cotech, &own).await;
-    assert_error(st, &body, StatusCode::CONFLICT, "conflict");
+    assert_error(st, &body, StatusCode::NOT_FOUND, "not_found");
     assert!(list(&s, &cotech, "?direction=sent").await.is_empty());
 
     // Bad list parameters.
@@ -389,7 +390,7 @@ async fn a_remote_offer_is_answered_with_an_accept_carrying_our_contacts() {
     let (st, b) = send_as(&s, &remote, "ana", "/inbox", &offer("x1", "nope")).await;
     assert_error(st, &b, StatusCode::NOT_FOUND, "not_found");
     let (st, b) = send_as(&s, &remote, "ana", "/inbox", &offer("x2", &closed)).await;
-    assert_error(st, &b, StatusCode::CONFLICT, "conflict");
+    assert_error(st, &b, StatusCode::NOT_FOUND, "not_found");
     let mut odd = offer("x3", &need);
     odd["object"] = json!({"type": "Note"});
     let (st, b) = send_as(&s, &remote, "ana", "/inbox", &odd).await;

@@ -20,6 +20,7 @@ mod delivery;
 mod directory;
 mod edges;
 mod federation;
+mod hostile_input;
 mod inbox;
 mod inbox_headers;
 mod introductions;

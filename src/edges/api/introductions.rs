@@ -138,8 +138,8 @@ fn bad(field: &str, message: String) -> crate::services::ServiceError {
     responses((status = 201, body = IntroductionView),
         (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody, description = "The other coop's node is blocked"),
-        (status = 404, body = ErrorBody, description = "No such proposal"),
-        (status = 409, body = ErrorBody, description = "The proposal is closed, or an introduction about it was already asked for"),
+        (status = 404, body = ErrorBody, description = "No open proposal with that id (another coop's closed proposal is not shown)"),
+        (status = 409, body = ErrorBody, description = "An introduction about this proposal was already asked for"),
         (status = 422, body = ErrorBody, description = "Your own proposal, an empty or long message, or no private contact details")))]
 pub async fn create(
     State(state): State<AppState>,

@@ -56,6 +56,11 @@ pub enum StoreError {
     Unavailable(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// The database refused a value (PostgreSQL and a NUL in text). The
+    /// services check text before it gets here; this keeps a miss a client
+    /// error instead of an outage answer.
+    #[error("the database refused a value: {0}")]
+    Refused(String),
 }
 
 impl From<diesel::result::Error> for StoreError {
@@ -64,6 +69,9 @@ impl From<diesel::result::Error> for StoreError {
         match e {
             Error::NotFound => StoreError::NotFound,
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => StoreError::Conflict,
+            Error::DatabaseError(_, info) if info.message().contains("invalid byte sequence") => {
+                StoreError::Refused(info.message().to_string())
+            }
             other => StoreError::Database(other.to_string()),
         }
     }

@@ -8,6 +8,7 @@ use super::activity::{object_id, object_type, referenced_follow, IncomingActivit
 use super::received_proposal::{NotAProposal, ReceivedNote};
 use super::remote_actor::RemoteActorDocument;
 use crate::domain::proposal::{Category, ProposalKind};
+use crate::domain::urls::LinkRule;
 
 fn now() -> chrono::NaiveDateTime {
     NaiveDate::from_ymd_opt(2026, 11, 22)
@@ -18,7 +19,8 @@ fn now() -> chrono::NaiveDateTime {
 
 fn actor(json: &str) -> crate::domain::remote::RemoteActor {
     let doc: RemoteActorDocument = serde_json::from_str(json).expect("parses");
-    doc.into_domain("local".into(), now()).expect("accepted")
+    doc.into_domain("local".into(), now(), LinkRule::DEVELOPMENT)
+        .expect("accepted")
 }
 
 #[test]
@@ -71,15 +73,21 @@ fn an_actor_whose_key_or_inbox_is_elsewhere_is_refused() {
         serde_json::from_str(include_str!("fixtures/mastodon_person.json")).unwrap();
     doc["publicKey"]["owner"] = "https://mastodon.example/users/other".into();
     let parsed: RemoteActorDocument = serde_json::from_value(doc.clone()).unwrap();
-    assert!(parsed.into_domain("x".into(), now()).is_err());
+    assert!(parsed
+        .into_domain("x".into(), now(), LinkRule::DEVELOPMENT)
+        .is_err());
     doc["publicKey"]["owner"] = "https://mastodon.example/users/ana".into();
     doc["inbox"] = "https://evil.example/inbox".into();
     let parsed: RemoteActorDocument = serde_json::from_value(doc.clone()).unwrap();
-    assert!(parsed.into_domain("x".into(), now()).is_err());
+    assert!(parsed
+        .into_domain("x".into(), now(), LinkRule::DEVELOPMENT)
+        .is_err());
     doc["inbox"] = "https://mastodon.example/users/ana/inbox".into();
     doc["type"] = "Note".into();
     let parsed: RemoteActorDocument = serde_json::from_value(doc).unwrap();
-    assert!(parsed.into_domain("x".into(), now()).is_err());
+    assert!(parsed
+        .into_domain("x".into(), now(), LinkRule::DEVELOPMENT)
+        .is_err());
 }
 
 #[test]
@@ -87,7 +95,7 @@ fn mitra_proposal_is_an_offer_of_people_time() {
     let note: ReceivedNote =
         serde_json::from_str(include_str!("fixtures/mitra_proposal.json")).unwrap();
     let p = note
-        .into_proposal("id".into(), "actor".into(), now())
+        .into_proposal("id".into(), "actor".into(), now(), LinkRule::DEVELOPMENT)
         .unwrap();
     assert_eq!(p.kind, ProposalKind::Offer);
     assert_eq!(p.title, "Paid subscription");
@@ -102,7 +110,7 @@ fn mitra_proposal_is_an_offer_of_people_time() {
     let mut v: Value = serde_json::from_str(include_str!("fixtures/mitra_proposal.json")).unwrap();
     v["remote"] = "yes".into();
     let note: ReceivedNote = serde_json::from_value(v).unwrap();
-    let p = note.into_proposal("id".into(), "actor".into(), now());
+    let p = note.into_proposal("id".into(), "actor".into(), now(), LinkRule::DEVELOPMENT);
     assert_eq!(p.map(|p| p.remote), Ok(None));
 }
 
@@ -111,7 +119,7 @@ fn epicyon_wanted_item_is_a_need() {
     let note: ReceivedNote =
         serde_json::from_str(include_str!("fixtures/epicyon_wanted.json")).unwrap();
     let p = note
-        .into_proposal("id".into(), "actor".into(), now())
+        .into_proposal("id".into(), "actor".into(), now(), LinkRule::DEVELOPMENT)
         .unwrap();
     assert_eq!(p.kind, ProposalKind::Need);
     assert_eq!(p.category, Category::Technical);
@@ -124,7 +132,7 @@ fn a_mastodon_status_is_not_a_proposal() {
     let note: ReceivedNote =
         serde_json::from_str(include_str!("fixtures/mastodon_status.json")).unwrap();
     assert_eq!(
-        note.into_proposal("id".into(), "actor".into(), now())
+        note.into_proposal("id".into(), "actor".into(), now(), LinkRule::DEVELOPMENT)
             .unwrap_err(),
         NotAProposal::Ignored
     );
@@ -136,7 +144,7 @@ fn an_unknown_purpose_is_invalid() {
     v["purpose"] = "gift".into();
     let note: ReceivedNote = serde_json::from_value(v).unwrap();
     assert!(matches!(
-        note.into_proposal("id".into(), "actor".into(), now()),
+        note.into_proposal("id".into(), "actor".into(), now(), LinkRule::DEVELOPMENT),
         Err(NotAProposal::Invalid(_))
     ));
 }
@@ -173,7 +181,9 @@ fn our_own_note_reads_back_as_it_was_written() {
     let note = super::proposal::ProposalNote::from_proposal(&proposal, "fiqus", &urls);
     let json = serde_json::to_value(&note).unwrap();
     let back: ReceivedNote = serde_json::from_value(json).unwrap();
-    let p = back.into_proposal("id".into(), "actor".into(), t).unwrap();
+    let p = back
+        .into_proposal("id".into(), "actor".into(), t, LinkRule::DEVELOPMENT)
+        .unwrap();
     assert_eq!(p.kind, ProposalKind::Need);
     assert_eq!(p.category, Category::Knowledge);
     assert_eq!(p.title, "Statutes <review>");

@@ -36,3 +36,14 @@ pub fn escape_html(text: &str) -> String {
     }
     out
 }
+
+/// A link from another server's document, kept only if the node's
+/// [`LinkRule`](crate::domain::urls::LinkRule) allows it; a dropped one is
+/// logged so an operator can tell why a link is missing.
+pub fn kept_link(rule: crate::domain::urls::LinkRule, raw: &str, what: &str) -> Option<String> {
+    let kept = rule.keep(raw).map(String::from);
+    if kept.is_none() {
+        tracing::info!(link = %crate::domain::text::truncate_chars(raw, 200), what, "dropped a received link");
+    }
+    kept
+}

@@ -14,7 +14,7 @@ use crate::domain::actor::ActorKeys;
 use crate::domain::coop::{ContactDetails, Coop, CoopProfile, Stage};
 use crate::domain::limits;
 use crate::domain::proposal::{Category, Proposal, ProposalDraft, ProposalKind, ProposalStatus};
-use crate::domain::urls::Urls;
+use crate::domain::urls::{LinkRule, Urls};
 
 fn now() -> NaiveDateTime {
     NaiveDate::from_ymd_opt(2026, 11, 22)
@@ -148,7 +148,7 @@ fn read_note(doc: Value) -> Result<(), TestCaseError> {
     let Ok(note) = serde_json::from_value::<ReceivedNote>(doc) else {
         return Ok(());
     };
-    if let Ok(p) = note.into_proposal("id".into(), "actor".into(), now()) {
+    if let Ok(p) = note.into_proposal("id".into(), "actor".into(), now(), LinkRule::DEVELOPMENT) {
         prop_assert!(p.title.chars().count() <= limits::TITLE_MAX);
         prop_assert!(p.tags.len() <= limits::TAGS_MAX);
         prop_assert!(p.tags.iter().all(|t| t.chars().count() <= limits::TAG_MAX));
@@ -166,7 +166,7 @@ fn read_actor(doc: Value) -> Result<(), TestCaseError> {
     let Ok(actor) = serde_json::from_value::<RemoteActorDocument>(doc) else {
         return Ok(());
     };
-    if let Ok(a) = actor.into_domain("local".into(), now()) {
+    if let Ok(a) = actor.into_domain("local".into(), now(), LinkRule::DEVELOPMENT) {
         let inbox = url::Url::parse(&a.inbox).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(crate::domain::urls::origin_of(&inbox), Some(a.host.clone()));
         prop_assert!(!a.summary_html.contains("<script"));
@@ -286,7 +286,7 @@ proptest! {
         let sent = serde_json::to_value(&note).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let back: ReceivedNote = serde_json::from_value(sent).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let p = back
-            .into_proposal("id".into(), "actor".into(), now())
+            .into_proposal("id".into(), "actor".into(), now(), LinkRule::DEVELOPMENT)
             .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
         prop_assert_eq!(p.kind, draft.kind);
         prop_assert_eq!(p.category, draft.category);
@@ -314,7 +314,7 @@ proptest! {
         let doc = ActorDocument::from_coop(&coop, &keys, &urls());
         let sent = serde_json::to_value(&doc).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let back: RemoteActorDocument = serde_json::from_value(sent).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let a = back.into_domain("local".into(), now()).map_err(TestCaseError::fail)?;
+        let a = back.into_domain("local".into(), now(), LinkRule::DEVELOPMENT).map_err(TestCaseError::fail)?;
         prop_assert_eq!(&a.username, &handle);
         prop_assert_eq!(&a.display_name, &profile.display_name);
         prop_assert_eq!(&a.country, &profile.country);

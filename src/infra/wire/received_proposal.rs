@@ -8,10 +8,11 @@ use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
 
-use crate::domain::limits;
 use crate::domain::proposal::{Category, ProposalKind, Quantity};
 use crate::domain::remote::RemoteProposal;
 use crate::domain::text::{sanitize_html, truncate_chars as cut};
+use crate::domain::urls::LinkRule;
+use crate::domain::{limits, validate};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -108,11 +109,16 @@ fn tags(value: &Value) -> Vec<String> {
         let Some(name) = t.get("name").and_then(Value::as_str) else {
             continue;
         };
-        let name = name.trim_start_matches('#').trim().to_lowercase();
-        if name.is_empty() || KIND_TAGS.contains(&name.as_str()) || out.contains(&name) {
+        // The local rule for tags, one at a time: a tag that breaks it is
+        // dropped, the rest kept.
+        let Ok(mut one) = validate::tags("tag", &[name.to_string()], 1) else {
+            continue;
+        };
+        let Some(name) = one.pop() else { continue };
+        if KIND_TAGS.contains(&name.as_str()) || out.contains(&name) {
             continue;
         }
-        if name.chars().count() <= limits::TAG_MAX && out.len() < limits::TAGS_MAX {
+        if out.len() < limits::TAGS_MAX {
             out.push(name);
         }
     }
@@ -148,6 +154,7 @@ impl ReceivedNote {
         id: String,
         actor_id: String,
         now: NaiveDateTime,
+        links: LinkRule,
     ) -> Result<RemoteProposal, NotAProposal> {
         let kind = match self.purpose.as_deref() {
             Some("request") => ProposalKind::Need,
@@ -164,21 +171,28 @@ impl ReceivedNote {
             return Err(NotAProposal::Invalid("content is too long".into()));
         }
         let content_html = sanitize_html(content);
-        let title = match self
-            .name
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-        {
-            Some(name) => cut(name, limits::TITLE_MAX),
-            None => cut(&plain_text(&content_html), limits::TITLE_MAX),
+        let title = match self.name.as_deref().map(str::trim) {
+            Some(name) if !name.is_empty() => {
+                // The same rule as a local title: a name that hides or
+                // reorders what it shows refuses the whole proposal.
+                if let Some(problem) = validate::text_problem(name) {
+                    return Err(NotAProposal::Invalid(format!("name {problem}")));
+                }
+                cut(name, limits::TITLE_MAX)
+            }
+            _ => validate::received_text(&plain_text(&content_html), limits::TITLE_MAX)
+                .ok_or_else(|| NotAProposal::Invalid("it has neither a name nor text".into()))?,
         };
+        // A quantity the local rules would refuse (negative, not a number)
+        // is dropped; the proposal is kept without it.
         let quantity = self.publishes.get("resourceQuantity").and_then(|q| {
             let unit = q.get("hasUnit").and_then(str_or_number)?;
-            Some(Quantity {
+            Quantity {
                 value: q.get("hasNumericalValue").and_then(str_or_number),
                 unit: cut(&unit, limits::QUANTITY_UNIT_MAX),
-            })
+            }
+            .validated()
+            .ok()
         });
         let published = self.published.map(naive).unwrap_or(now);
         Ok(RemoteProposal {
@@ -194,15 +208,15 @@ impl ReceivedNote {
                 .location
                 .get("name")
                 .and_then(Value::as_str)
-                .map(|p| cut(p.trim(), limits::PLACE_MAX))
-                .filter(|p| !p.is_empty()),
+                .and_then(|p| validate::received_text(p, limits::PLACE_MAX)),
             deadline: self.has_end.map(naive),
             remote: self.remote.as_bool(),
             url: match &self.url {
-                Value::String(s) => Url::parse(s).ok().map(|u| u.to_string()),
-                Value::Object(m) => m.get("href").and_then(Value::as_str).map(str::to_string),
+                Value::String(s) => Some(s.as_str()),
+                Value::Object(m) => m.get("href").and_then(Value::as_str),
                 _ => None,
-            },
+            }
+            .and_then(|u| super::kept_link(links, u, "proposal url")),
             published_at: published,
             updated_at: self.updated.map(naive).unwrap_or(published),
             received_at: now,

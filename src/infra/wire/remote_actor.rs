@@ -7,10 +7,11 @@ use serde_json::Value;
 use url::Url;
 
 use crate::domain::coop::{country_code, language_tag};
-use crate::domain::limits;
 use crate::domain::remote::RemoteActor;
 use crate::domain::text::{sanitize_html, truncate_chars as cut};
+use crate::domain::urls::LinkRule;
 use crate::domain::urls::{origin_of, same_origin};
+use crate::domain::{limits, validate};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -117,8 +118,23 @@ impl RemoteActorDocument {
     }
 
     /// The stored form. `id` is our local id for it.
-    pub fn into_domain(self, id: String, fetched_at: NaiveDateTime) -> Result<RemoteActor, String> {
+    pub fn into_domain(
+        self,
+        id: String,
+        fetched_at: NaiveDateTime,
+        links: LinkRule,
+    ) -> Result<RemoteActor, String> {
         self.check()?;
+        // Names follow the local text rule: one that hides or reorders
+        // what it shows refuses the document (the activity gets a 4xx).
+        for (field, value) in [
+            ("preferredUsername", &self.preferred_username),
+            ("name", &self.name),
+        ] {
+            if let Some(problem) = value.as_deref().and_then(validate::text_problem) {
+                return Err(format!("{field} {problem}"));
+            }
+        }
         let host = origin_of(&self.id).ok_or("the actor id has no host")?;
         let username = self
             .preferred_username
@@ -137,7 +153,7 @@ impl RemoteActorDocument {
             host,
             display_name: cut(self.name.as_deref().unwrap_or(&username).trim(), NAME_MAX),
             summary_html: sanitize_html(&cut(self.summary.as_deref().unwrap_or(""), SUMMARY_MAX)),
-            url: first_url(&self.url),
+            url: first_url(&self.url).and_then(|u| super::kept_link(links, &u, "actor url")),
             inbox: self.inbox.to_string(),
             shared_inbox: self
                 .endpoints
