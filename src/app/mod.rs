@@ -5,6 +5,7 @@
 // The command line talks to people on stdout and stderr.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod connections;
 pub mod server;
 mod tasks;
 

@@ -52,7 +52,10 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Node> {
         tracing::info!(applied, "database migrations applied");
     }
     let urls = crate::domain::urls::Urls::new(&config.public_url);
-    let services = Services::new(db, urls.clone(), config.dev_mode);
+    let services = Services::new(db, urls.clone(), config.dev_mode).with_password_hashing(
+        config.limits.password_hash_concurrency as usize,
+        config.limits.password_hash_queue as usize,
+    );
     services.ensure_actor_keys().await?;
     services.reload_policy().await?;
     // Fetches of remote actors are signed by the node actor, so servers in
@@ -88,6 +91,10 @@ pub fn app(node: Node) -> Router {
         .fallback(|| async { HttpError::not_found("nothing here") })
         .layer(axum::middleware::from_fn(
             crate::edges::http::limits::refuse_control_characters,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.config.limits.request_timeout,
+            crate::edges::http::limits::request_deadline,
         ))
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::custom(|_| {
@@ -131,9 +138,8 @@ pub async fn run(
     let policy = tokio::spawn(tasks::watch_policy(state.services.clone()));
     let backfill = activitypub::backfill::spawn(Arc::clone(&node.federation));
     let matching = tokio::spawn(tasks::keep_matching(state.services.clone()));
-    let served = axum::serve(listener, app(node))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let limits = node.state.config.limits.clone();
+    let served = super::connections::serve(listener, app(node), &limits, shutdown).await;
     housekeeping.abort();
     policy.abort();
     matching.abort();

@@ -40,3 +40,9 @@ pub const DIRECTORY_OFFSET_MAX: i64 = 10_000;
 pub const BLOCKLIST_ROWS_MAX: usize = 10_000;
 /// Bytes of one imported block list.
 pub const BLOCKLIST_BYTES_MAX: usize = 2 * 1024 * 1024;
+
+/// Pages one backfill walk of a followed node may read (250,000 items at
+/// our directory's 50 per page); a longer walk stops there.
+pub const BACKFILL_PAGES_MAX: i64 = 5_000;
+/// How long one backfill walk may take from its start, retries included.
+pub const BACKFILL_DURATION_MAX_SECS: i64 = 6 * 60 * 60;

@@ -12,8 +12,40 @@ pub enum BackfillState {
     /// Pages left to read (`NodeFollow::backfill_next`).
     Running,
     Done,
+    /// Ended early for the reason in `Backfill::stop` (a loop, a budget).
+    Stopped,
     /// Gave up after repeated errors; following again restarts it.
     Failed,
+}
+
+/// Why a backfill walk ended before the directory's last page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackfillStop {
+    /// A page named one already read: the directory loops.
+    PageSeenTwice,
+    /// `limits::BACKFILL_PAGES_MAX` pages were read.
+    PageBudget,
+    /// `limits::BACKFILL_DURATION_MAX_SECS` passed since the walk started.
+    TimeBudget,
+}
+
+impl BackfillStop {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BackfillStop::PageSeenTwice => "page_seen_twice",
+            BackfillStop::PageBudget => "page_budget",
+            BackfillStop::TimeBudget => "time_budget",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Some(match value {
+            "page_seen_twice" => BackfillStop::PageSeenTwice,
+            "page_budget" => BackfillStop::PageBudget,
+            "time_budget" => BackfillStop::TimeBudget,
+            _ => return None,
+        })
+    }
 }
 
 impl BackfillState {
@@ -22,6 +54,7 @@ impl BackfillState {
             BackfillState::Waiting => "waiting",
             BackfillState::Running => "running",
             BackfillState::Done => "done",
+            BackfillState::Stopped => "stopped",
             BackfillState::Failed => "failed",
         }
     }
@@ -31,6 +64,7 @@ impl BackfillState {
             "waiting" => BackfillState::Waiting,
             "running" => BackfillState::Running,
             "done" => BackfillState::Done,
+            "stopped" => BackfillState::Stopped,
             "failed" => BackfillState::Failed,
             _ => return None,
         })
@@ -56,6 +90,11 @@ pub struct Backfill {
     pub next: Option<String>,
     /// Coops and proposals read so far.
     pub items: i64,
+    /// Directory pages read so far.
+    pub pages: i64,
+    pub started_at: Option<NaiveDateTime>,
+    /// Set when the state is `Stopped`.
+    pub stop: Option<BackfillStop>,
     pub error: Option<String>,
     pub updated_at: Option<NaiveDateTime>,
 }
@@ -66,8 +105,72 @@ impl Backfill {
             state: BackfillState::Waiting,
             next: None,
             items: 0,
+            pages: 0,
+            started_at: None,
+            stop: None,
             error: None,
             updated_at: None,
+        }
+    }
+
+    /// Stops the walk for `why`.
+    pub fn stopped(mut self, why: BackfillStop) -> Self {
+        self.state = BackfillState::Stopped;
+        self.stop = Some(why);
+        self.next = None;
+        self
+    }
+
+    /// Why the walk ended, in words an admin reads: `complete`, a
+    /// [`BackfillStop`], `errors`; None while it has not ended.
+    pub fn ended_because(&self) -> Option<&'static str> {
+        match self.state {
+            BackfillState::Waiting | BackfillState::Running => None,
+            BackfillState::Done => Some("complete"),
+            BackfillState::Stopped => Some(self.stop.map_or("stopped", BackfillStop::as_str)),
+            BackfillState::Failed => Some("errors"),
+        }
+    }
+
+    /// The budget this walk has run out of at `now`, if any.
+    pub fn over_budget(&self, now: NaiveDateTime) -> Option<BackfillStop> {
+        use crate::domain::limits::{BACKFILL_DURATION_MAX_SECS, BACKFILL_PAGES_MAX};
+        if self.pages >= BACKFILL_PAGES_MAX {
+            return Some(BackfillStop::PageBudget);
+        }
+        let started = self.started_at?;
+        (now - started > chrono::Duration::seconds(BACKFILL_DURATION_MAX_SECS))
+            .then_some(BackfillStop::TimeBudget)
+    }
+}
+
+#[cfg(test)]
+mod backfill_tests {
+    use super::*;
+
+    #[test]
+    fn a_walk_runs_out_of_pages_or_time() {
+        let start = chrono::DateTime::from_timestamp(1_800_000_000, 0)
+            .map(|d| d.naive_utc())
+            .unwrap_or_default();
+        let mut b = Backfill::waiting();
+        b.state = BackfillState::Running;
+        b.started_at = Some(start);
+        assert_eq!(b.over_budget(start), None);
+        let late = start
+            + chrono::Duration::seconds(crate::domain::limits::BACKFILL_DURATION_MAX_SECS + 1);
+        assert_eq!(b.over_budget(late), Some(BackfillStop::TimeBudget));
+        b.pages = crate::domain::limits::BACKFILL_PAGES_MAX;
+        assert_eq!(b.over_budget(start), Some(BackfillStop::PageBudget));
+        let b = b.stopped(BackfillStop::PageSeenTwice);
+        assert_eq!(b.ended_because(), Some("page_seen_twice"));
+        assert_eq!(b.next, None);
+        for s in [
+            BackfillStop::PageSeenTwice,
+            BackfillStop::PageBudget,
+            BackfillStop::TimeBudget,
+        ] {
+            assert_eq!(BackfillStop::parse(s.as_str()), Some(s));
         }
     }
 }

@@ -45,6 +45,29 @@ pub struct ConfigValues {
     /// Development only: host names resolved without DNS, "alpha.test=127.0.0.2,beta.test=127.0.0.3".
     #[arg(long, env = "INTERCOOP_DEV_HOSTS", global = true)]
     pub dev_hosts: Option<String>,
+    /// Connections served at once; more wait to be accepted.
+    #[arg(long, env = "INTERCOOP_MAX_CONNECTIONS", global = true)]
+    pub max_connections: Option<u32>,
+    /// Seconds a client has to send a request's headers (also the longest
+    /// an idle kept-alive connection waits for its next request).
+    #[arg(long, env = "INTERCOOP_HEADER_TIMEOUT_SECS", global = true)]
+    pub header_timeout_secs: Option<u64>,
+    /// Seconds to read a request's body and answer it.
+    #[arg(long, env = "INTERCOOP_REQUEST_TIMEOUT_SECS", global = true)]
+    pub request_timeout_secs: Option<u64>,
+    /// Seconds a connection may pass without a byte either way.
+    #[arg(long, env = "INTERCOOP_IDLE_TIMEOUT_SECS", global = true)]
+    pub idle_timeout_secs: Option<u64>,
+    /// Password hashes computed at once (19 MiB of memory each).
+    #[arg(long, env = "INTERCOOP_PASSWORD_HASH_CONCURRENCY", global = true)]
+    pub password_hash_concurrency: Option<u32>,
+    /// Sign-ins that may wait for a hashing slot; past it they get 503.
+    #[arg(long, env = "INTERCOOP_PASSWORD_HASH_QUEUE", global = true)]
+    pub password_hash_queue: Option<u32>,
+    /// Header that a reverse proxy on this machine sets to the client's
+    /// address (`X-Forwarded-For` or `X-Real-IP`); read only from loopback peers.
+    #[arg(long, env = "INTERCOOP_CLIENT_ADDRESS_HEADER", global = true)]
+    pub client_address_header: Option<String>,
 }
 
 impl ConfigValues {
@@ -62,6 +85,15 @@ impl ConfigValues {
                 .delivery_concurrency_per_host
                 .or(self.delivery_concurrency_per_host),
             dev_hosts: over.dev_hosts.or(self.dev_hosts),
+            max_connections: over.max_connections.or(self.max_connections),
+            header_timeout_secs: over.header_timeout_secs.or(self.header_timeout_secs),
+            request_timeout_secs: over.request_timeout_secs.or(self.request_timeout_secs),
+            idle_timeout_secs: over.idle_timeout_secs.or(self.idle_timeout_secs),
+            password_hash_concurrency: over
+                .password_hash_concurrency
+                .or(self.password_hash_concurrency),
+            password_hash_queue: over.password_hash_queue.or(self.password_hash_queue),
+            client_address_header: over.client_address_header.or(self.client_address_header),
         }
     }
 }
@@ -79,8 +111,79 @@ pub struct Config {
     pub delivery_concurrency_per_host: u32,
     /// Development only: host names and the addresses they resolve to.
     pub dev_hosts: Vec<(String, std::net::IpAddr)>,
+    /// What one client may hold of the node (docs/security.md).
+    pub limits: ServerLimits,
     /// The file it was read from, if any.
     pub file: Option<PathBuf>,
+}
+
+/// Bounds on what clients may hold: connections, time, password hashing.
+#[derive(Debug, Clone)]
+pub struct ServerLimits {
+    pub max_connections: u32,
+    pub header_timeout: std::time::Duration,
+    pub request_timeout: std::time::Duration,
+    pub idle_timeout: std::time::Duration,
+    pub password_hash_concurrency: u32,
+    pub password_hash_queue: u32,
+    /// Lower-cased header name, or None to use the TCP peer's address.
+    pub client_address_header: Option<String>,
+}
+
+fn bounded<T: PartialOrd + Copy + std::fmt::Display>(
+    key: &'static str,
+    value: Option<T>,
+    default: T,
+    range: std::ops::RangeInclusive<T>,
+) -> Result<T, ConfigError> {
+    let value = value.unwrap_or(default);
+    if !range.contains(&value) {
+        return Err(err(
+            key,
+            format!("must be between {} and {}", range.start(), range.end()),
+        ));
+    }
+    Ok(value)
+}
+
+impl ServerLimits {
+    fn from_values(v: &ConfigValues) -> Result<ServerLimits, ConfigError> {
+        let secs = |key, value, default| {
+            bounded(key, value, default, 1..=3600).map(std::time::Duration::from_secs)
+        };
+        let client_address_header = match v.client_address_header.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(name) => {
+                let name = name.to_ascii_lowercase();
+                if !["x-forwarded-for", "x-real-ip"].contains(&name.as_str()) {
+                    return Err(err(
+                        "client_address_header",
+                        "expected X-Forwarded-For or X-Real-IP",
+                    ));
+                }
+                Some(name)
+            }
+        };
+        Ok(ServerLimits {
+            max_connections: bounded("max_connections", v.max_connections, 1024, 1..=100_000)?,
+            header_timeout: secs("header_timeout_secs", v.header_timeout_secs, 10)?,
+            request_timeout: secs("request_timeout_secs", v.request_timeout_secs, 30)?,
+            idle_timeout: secs("idle_timeout_secs", v.idle_timeout_secs, 60)?,
+            password_hash_concurrency: bounded(
+                "password_hash_concurrency",
+                v.password_hash_concurrency,
+                2,
+                1..=64,
+            )?,
+            password_hash_queue: bounded(
+                "password_hash_queue",
+                v.password_hash_queue,
+                32,
+                0..=10_000,
+            )?,
+            client_address_header,
+        })
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -133,6 +236,7 @@ impl Config {
     }
 
     pub fn from_values(v: ConfigValues) -> Result<Config, ConfigError> {
+        let limits = ServerLimits::from_values(&v)?;
         let bind_text = v.bind.unwrap_or_else(|| DEFAULT_BIND.to_string());
         let bind: SocketAddr = bind_text.trim().parse().map_err(|_| {
             err(
@@ -208,6 +312,7 @@ impl Config {
             dev_mode,
             delivery_concurrency_per_host,
             dev_hosts,
+            limits,
             file: None,
         })
     }
@@ -221,7 +326,7 @@ impl Config {
     pub fn to_masked_toml(&self) -> String {
         let q = |s: &str| toml::Value::String(s.to_string()).to_string();
         format!(
-            "# effective configuration{}\npublic_url = {}\nbind = {}\ndatabase_url = {}\ndatabase_pool_size = {}\nnode_name = {}\nlog = {}\ndev_mode = {}\ndelivery_concurrency_per_host = {}\ndev_hosts = {}\n",
+            "# effective configuration{}\npublic_url = {}\nbind = {}\ndatabase_url = {}\ndatabase_pool_size = {}\nnode_name = {}\nlog = {}\ndev_mode = {}\ndelivery_concurrency_per_host = {}\ndev_hosts = {}\nmax_connections = {}\nheader_timeout_secs = {}\nrequest_timeout_secs = {}\nidle_timeout_secs = {}\npassword_hash_concurrency = {}\npassword_hash_queue = {}\nclient_address_header = {}\n",
             self.file
                 .as_ref()
                 .map(|f| format!(" (file: {})", f.display()))
@@ -240,6 +345,13 @@ impl Config {
                 .map(|(h, ip)| format!("{h}={ip}"))
                 .collect::<Vec<_>>()
                 .join(",")),
+            self.limits.max_connections,
+            self.limits.header_timeout.as_secs(),
+            self.limits.request_timeout.as_secs(),
+            self.limits.idle_timeout.as_secs(),
+            self.limits.password_hash_concurrency,
+            self.limits.password_hash_queue,
+            q(self.limits.client_address_header.as_deref().unwrap_or("")),
         )
     }
 }
@@ -368,6 +480,34 @@ mod tests {
                     ..Default::default()
                 },
                 "delivery_concurrency_per_host",
+            ),
+            (
+                ConfigValues {
+                    max_connections: Some(0),
+                    ..Default::default()
+                },
+                "max_connections",
+            ),
+            (
+                ConfigValues {
+                    header_timeout_secs: Some(0),
+                    ..Default::default()
+                },
+                "header_timeout_secs",
+            ),
+            (
+                ConfigValues {
+                    password_hash_concurrency: Some(0),
+                    ..Default::default()
+                },
+                "password_hash_concurrency",
+            ),
+            (
+                ConfigValues {
+                    client_address_header: Some("Forwarded".into()),
+                    ..Default::default()
+                },
+                "client_address_header",
             ),
         ];
         for (values, key) in cases {

@@ -4,7 +4,7 @@ use base64::Engine as _;
 use chrono::{Duration, NaiveDateTime};
 use sha2::{Digest, Sha256};
 
-use super::{new_id, passwords, ServiceError, ServiceResult, Services, Viewer};
+use super::{new_id, ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::coop::{validate_handle, Coop, CoopProfile};
 use crate::domain::time;
 use crate::domain::user::{Role, User};
@@ -60,7 +60,7 @@ impl Services {
         .validated()?;
         let email = validate::email("email", &new.email)?;
         validate::password(&new.password)?;
-        let password_hash = passwords::hash(new.password).await?;
+        let password_hash = self.passwords.hash(new.password).await?;
         let keys = super::actors::generate_keys().await?;
         let now = time::now();
         let coop = Coop {
@@ -103,7 +103,7 @@ impl Services {
     pub async fn create_admin(&self, email: &str, password: String) -> ServiceResult<User> {
         let email = validate::email("email", email)?;
         validate::password(&password)?;
-        let password_hash = passwords::hash(password).await?;
+        let password_hash = self.passwords.hash(password).await?;
         let user = User {
             id: new_id(),
             email,
@@ -123,7 +123,14 @@ impl Services {
         Ok(user)
     }
 
-    pub async fn login(&self, email: &str, password: String) -> ServiceResult<Session> {
+    /// Signs in from `client` (the address the throttle counts; see
+    /// login_limit.rs).
+    pub async fn login(
+        &self,
+        email: &str,
+        password: String,
+        client: std::net::IpAddr,
+    ) -> ServiceResult<Session> {
         let refused = || ServiceError::Unauthorized("wrong email or password".into());
         if password.chars().count() > limits::PASSWORD_MAX {
             return Err(refused());
@@ -134,21 +141,30 @@ impl Services {
         if validate::text_problem(&email).is_some() {
             return Err(refused());
         }
-        self.login_limiter
-            .attempt(&email)
+        let attempt = self
+            .login_limiter
+            .attempt(&email, client)
             .map_err(|retry_after| ServiceError::RateLimited { retry_after })?;
-        let found = self
-            .db
-            .read(move |conn| users::by_email(conn, &email))
-            .await
-            .map_err(ServiceError::from)?;
+        let found = {
+            let email = email.clone();
+            self.db
+                .read(move |conn| users::by_email(conn, &email))
+                .await
+                .map_err(ServiceError::from)?
+        };
         let (user, hash) = match found {
             Some((u, h)) => (Some(u), Some(h)),
             None => (None, None),
         };
-        if !passwords::verify(password, hash).await {
-            return Err(refused());
+        match self.passwords.verify(password, hash).await {
+            Ok(true) => {}
+            Ok(false) => return Err(refused()),
+            Err(busy) => {
+                attempt.not_checked();
+                return Err(busy);
+            }
         }
+        attempt.succeeded();
         let user = user.ok_or_else(refused)?;
         let token = new_token()?;
         let now = time::now();

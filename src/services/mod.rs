@@ -98,6 +98,8 @@ pub struct Services {
     /// Builds the URLs of our actors and objects (activities need them).
     pub urls: crate::domain::urls::Urls,
     login_limiter: std::sync::Arc<login_limit::LoginLimiter>,
+    /// Password hashing behind its slots and queue (see passwords.rs).
+    passwords: std::sync::Arc<passwords::Hashing>,
     /// Notified when deliveries are queued, so the worker starts at once.
     pub delivery_wake: std::sync::Arc<tokio::sync::Notify>,
     actors: std::sync::Arc<actor_cache::ActorCache>,
@@ -116,11 +118,18 @@ impl Services {
             db,
             urls,
             login_limiter: Default::default(),
+            passwords: Default::default(),
             delivery_wake: Default::default(),
             actors: Default::default(),
             policy: Default::default(),
             matching: Default::default(),
         }
+    }
+
+    /// Sets how many password hashes run at once and how many may wait.
+    pub fn with_password_hashing(mut self, slots: usize, queue: usize) -> Self {
+        self.passwords = std::sync::Arc::new(passwords::Hashing::new(slots, queue));
+        self
     }
 
     /// Makes queued deliveries due now (all, or to one host) and wakes the worker.

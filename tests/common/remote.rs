@@ -43,6 +43,8 @@ pub struct Remote {
     names: Arc<Mutex<Vec<String>>>,
     got: Arc<Mutex<Vec<Delivered>>>,
     objects: Arc<Mutex<std::collections::HashMap<String, Value>>>,
+    /// Fields added to actor documents, by actor name.
+    extra: Arc<Mutex<std::collections::HashMap<String, Value>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -85,15 +87,21 @@ impl Remote {
         let base = format!("http://{host}:{port}");
         let domain = format!("{host}:{port}");
 
-        let (p, d, b) = (people.clone(), display.clone(), base.clone());
+        let extra: Arc<Mutex<std::collections::HashMap<String, Value>>> = Arc::default();
+        let (p, d, b, x) = (people.clone(), display.clone(), base.clone(), extra.clone());
         let actor = move |Path(name): Path<String>| {
-            let (p, d, b) = (p.clone(), d.clone(), b.clone());
+            let (p, d, b, x) = (p.clone(), d.clone(), b.clone(), x.clone());
             async move {
                 let Some(i) = p.iter().position(|x| x.name == name) else {
                     return StatusCode::NOT_FOUND.into_response();
                 };
                 let display = d.lock().unwrap()[i].clone();
-                let doc = person_document(&b, &p[i], &display);
+                let mut doc = person_document(&b, &p[i], &display);
+                if let Some(Value::Object(fields)) = x.lock().unwrap().get(&name) {
+                    for (k, v) in fields {
+                        doc[k] = v.clone();
+                    }
+                }
                 (
                     [(header::CONTENT_TYPE, "application/activity+json")],
                     doc.to_string(),
@@ -171,8 +179,16 @@ impl Remote {
             names: display,
             got,
             objects,
+            extra,
             task,
         }
+    }
+
+    /// Adds `field` to the actor document of `name` from now on.
+    pub fn set_actor_field(&self, name: &str, field: &str, value: Value) {
+        let mut extra = self.extra.lock().unwrap();
+        let fields = extra.entry(name.to_string()).or_insert_with(|| json!({}));
+        fields[field] = value;
     }
 
     /// Serves `doc` at `/objects/{n}` from now on (`null`: answers 503).

@@ -148,48 +148,77 @@ async fn an_admin_without_a_coop_cannot_act_as_one() {
     s.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn password_guessing_is_throttled_per_account() {
-    let s = TestServer::start().await;
-    s.coop("fiqus").await;
-    let attempt = |email: &'static str, password: &'static str| {
-        let s = &s;
-        async move {
-            s.call(
-                Method::POST,
-                "/auth/login",
-                None,
-                Some(json!({"email": email, "password": password})),
-            )
-            .await
-        }
-    };
-    // `coop()` signed in once; the burst allows ten attempts in all.
-    for _ in 0..9 {
-        let (st, b) = attempt("fiqus@coops.test", "wrong guess").await;
-        assert_error(st, &b, StatusCode::UNAUTHORIZED, "unauthorized");
-    }
-    let resp = s
-        .http
+/// A client whose connections come from `ip` (any 127.0.0.0/8 address
+/// reaches the server), so one test can play several addresses.
+fn client_from(ip: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(ip.parse::<std::net::IpAddr>().unwrap())
+        .build()
+        .unwrap()
+}
+
+async fn sign_in(
+    s: &TestServer,
+    from: &reqwest::Client,
+    email: &str,
+    password: &str,
+) -> (StatusCode, Option<u64>) {
+    let resp = from
         .post(format!("{}/auth/login", s.base))
-        .json(&json!({"email": "FIQUS@coops.test", "password": PASSWORD}))
+        .json(&json!({"email": email, "password": password}))
         .send()
         .await
         .unwrap();
+    let retry = resp
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().parse().unwrap());
+    (resp.status(), retry)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn password_guessing_is_slowed_per_address_and_account_without_locking_the_owner_out() {
+    let s = TestServer::start().await;
+    s.coop("fiqus").await;
+    let email = "fiqus@coops.test";
+
+    // One address guessing one account: five free failures, then delays,
+    // even for the right password.
+    let guesser = client_from("127.0.0.2");
+    for _ in 0..6 {
+        let (st, _) = sign_in(&s, &guesser, email, "wrong guess").await;
+        assert_eq!(st, StatusCode::UNAUTHORIZED);
+    }
+    let (st, retry) = sign_in(&s, &guesser, "FIQUS@coops.test", PASSWORD).await;
     assert_eq!(
-        resp.status(),
+        st,
         StatusCode::TOO_MANY_REQUESTS,
         "even the right password waits"
     );
-    let retry: u64 = resp.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!((1..=30).contains(&retry), "{retry}");
-    let b: serde_json::Value = resp.json().await.unwrap();
-    assert_eq!(b["error"], "rate_limited");
-    let (st, b) = attempt("someone-else@coops.test", "wrong guess").await;
-    assert_error(st, &b, StatusCode::UNAUTHORIZED, "unauthorized");
+    assert!(matches!(retry, Some(1..=2)), "{retry:?}");
+    // The owner elsewhere is not held up.
+    let (st, _) = sign_in(&s, &client_from("127.0.0.3"), email, PASSWORD).await;
+    assert_eq!(st, StatusCode::OK);
+
+    // One address spraying many accounts: twenty free failures, then delays.
+    let sprayer = client_from("127.0.0.4");
+    for n in 0..21 {
+        let (st, _) = sign_in(&s, &sprayer, &format!("u{n}@coops.test"), "guess").await;
+        assert_eq!(st, StatusCode::UNAUTHORIZED, "attempt {n}");
+    }
+    let (st, retry) = sign_in(&s, &sprayer, "other@coops.test", "guess").await;
+    assert_eq!(st, StatusCode::TOO_MANY_REQUESTS);
+    assert!(retry.is_some());
+
+    // Many addresses guessing one account put it under attack: each of
+    // them waits after its first failure, the owner from a new one gets in.
+    for n in 10..31 {
+        let (st, _) = sign_in(&s, &client_from(&format!("127.0.0.{n}")), email, "guess").await;
+        assert_eq!(st, StatusCode::UNAUTHORIZED, "address {n}");
+    }
+    let (st, _) = sign_in(&s, &client_from("127.0.0.10"), email, "guess 2").await;
+    assert_eq!(st, StatusCode::TOO_MANY_REQUESTS);
+    let (st, _) = sign_in(&s, &client_from("127.0.0.40"), email, PASSWORD).await;
+    assert_eq!(st, StatusCode::OK, "the owner gets in from a new address");
     s.stop().await;
 }

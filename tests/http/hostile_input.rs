@@ -3,6 +3,8 @@
 //! which senders retry) or dropped by the same text rules as local input,
 //! and a refusal changes nothing.
 
+use std::time::Duration;
+
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -10,6 +12,8 @@ use crate::common::remote::Remote;
 use crate::common::{assert_error, need, TestServer};
 use crate::inbox::{proposal_note, send_as, wrap};
 use crate::introductions::followed_remote_offer;
+
+const WAIT: Duration = Duration::from_secs(30);
 
 fn root(s: &TestServer) -> String {
     s.base.trim_end_matches("/api/intercoop/v1").to_string()
@@ -225,5 +229,54 @@ async fn received_text_obeys_the_local_rules_and_is_never_a_5xx() {
     assert!(st.is_client_error(), "{st} {b}");
     let (_, follows_after) = s.get("/follows", Some(&token)).await;
     assert_eq!(follows_before, follows_after);
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_directory_that_names_itself_as_next_ends_the_backfill() {
+    let s = TestServer::start().await;
+    let admin = s.admin().await;
+    let remote = Remote::start_node(&["node"]).await;
+    // The node's directory: its first page names itself as the next one.
+    remote.set_actor_field("node", "directory", json!(remote.object_url(100)));
+    remote.serve_object(
+        100,
+        json!({"id": remote.object_url(100), "type": "OrderedCollection",
+               "first": remote.object_url(101)}),
+    );
+    remote.serve_object(
+        101,
+        json!({"id": remote.object_url(101), "type": "OrderedCollectionPage",
+               "orderedItems": [], "next": remote.object_url(101)}),
+    );
+    let (st, body) = s
+        .post("/admin/nodes", &admin, json!({"domain": remote.domain()}))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{body}");
+    let follow = federation_tests::eventually("our node's Follow", WAIT, || async {
+        remote
+            .received()
+            .into_iter()
+            .find(|(_, a)| a["type"] == "Follow")
+            .map(|(_, a)| a)
+    })
+    .await;
+    let accept = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}#accepts/1", remote.actor("node")),
+        "type": "Accept", "actor": remote.actor("node"), "object": follow
+    });
+    let (st, b) = send_as(&s, &remote, "node", "/inbox", &accept).await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
+    let backfill = federation_tests::eventually("the backfill to end", WAIT, || async {
+        let (_, nodes) = s.get("/admin/nodes", Some(&admin)).await;
+        let b = nodes["items"][0]["backfill"].clone();
+        (b["state"] != "running" && b["state"] != "waiting").then_some(b)
+    })
+    .await;
+    assert_eq!(backfill["state"], "stopped", "{backfill}");
+    assert_eq!(backfill["ended_because"], "page_seen_twice", "{backfill}");
+    assert_eq!(backfill["pages"], 1, "{backfill}");
+    assert!(backfill["started_at"].is_string(), "{backfill}");
     s.stop().await;
 }

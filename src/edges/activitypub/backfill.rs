@@ -9,7 +9,13 @@
 //! read twice changes nothing, because coops and proposals are stored by
 //! their ids. Everything is read from the followed node itself (signed by
 //! our node actor), and only objects on that node's own host are taken.
+//!
+//! A walk always ends: a page named twice stops it (a directory that loops,
+//! remembered per process; the page budget catches a loop spread across
+//! restarts), as do the page and time budgets in `domain::limits`. Why it
+//! stopped is saved and shown to admins.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use activitypub_federation::config::Data;
@@ -18,7 +24,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::{Context, Federation};
-use crate::domain::node::{Backfill, BackfillState, NodeFollow};
+use crate::domain::node::{Backfill, BackfillState, BackfillStop, NodeFollow};
 use crate::domain::remote::RemoteActor;
 use crate::domain::time;
 use crate::domain::urls::same_origin;
@@ -44,6 +50,10 @@ pub fn spawn(federation: std::sync::Arc<Federation>) -> tokio::task::JoinHandle<
     tokio::spawn(async move {
         let mut failures: std::collections::HashMap<String, (i64, tokio::time::Instant)> =
             Default::default();
+        // Pages read per walk in this process (hashes of their URLs), by
+        // node and the walk's start, so a new walk starts afresh.
+        let mut seen: std::collections::HashMap<String, HashSet<u64>> = Default::default();
+        let walk = |f: &NodeFollow| format!("{} {:?}", f.domain, f.backfill.started_at);
         loop {
             let data = federation.to_request_data();
             let work = match data.backfilling_nodes().await {
@@ -54,6 +64,7 @@ pub fn spawn(federation: std::sync::Arc<Federation>) -> tokio::task::JoinHandle<
                 }
             };
             let mut busy = false;
+            seen.retain(|key, _| work.iter().any(|(f, _)| &walk(f) == key));
             for (follow, actor) in work {
                 if let Some((_, until)) = failures.get(&follow.domain) {
                     if tokio::time::Instant::now() < *until {
@@ -70,7 +81,8 @@ pub fn spawn(federation: std::sync::Arc<Federation>) -> tokio::task::JoinHandle<
                     }
                 };
                 busy = true;
-                match run_pages(&data, follow.clone(), &actor).await {
+                let pages_seen = seen.entry(walk(&follow)).or_default();
+                match run_pages(&data, follow.clone(), &actor, pages_seen).await {
                     Ok(()) => {
                         failures.remove(&follow.domain);
                     }
@@ -108,15 +120,23 @@ async fn run_pages(
     data: &Data<Context>,
     mut follow: NodeFollow,
     actor: &RemoteActor,
+    seen: &mut HashSet<u64>,
 ) -> Result<(), String> {
     let origin = Url::parse(&actor.ap_id).map_err(|e| e.to_string())?;
     for _ in 0..PAGES_PER_ROUND {
-        let backfill = step(data, &follow.backfill, &origin).await?;
-        let done = backfill.state == BackfillState::Done;
-        if backfill.state == BackfillState::Done {
-            tracing::info!(node = %follow.domain, items = backfill.items, "backfill complete");
-        } else {
-            tracing::debug!(node = %follow.domain, items = backfill.items, "backfill page read");
+        let backfill = step(data, &follow.backfill, &origin, seen).await?;
+        let done = backfill.state != BackfillState::Running;
+        match backfill.ended_because() {
+            Some(why) => tracing::info!(
+                node = %follow.domain,
+                items = backfill.items,
+                pages = backfill.pages,
+                why,
+                "backfill ended"
+            ),
+            None => {
+                tracing::debug!(node = %follow.domain, items = backfill.items, "backfill page read")
+            }
         }
         if !data
             .save_backfill(follow.domain.clone(), backfill.clone())
@@ -148,10 +168,19 @@ fn url_field(doc: &Value, field: &str) -> Option<Url> {
 }
 
 /// One step: find the directory, or read one page of it.
-async fn step(data: &Data<Context>, at: &Backfill, origin: &Url) -> Result<Backfill, String> {
+async fn step(
+    data: &Data<Context>,
+    at: &Backfill,
+    origin: &Url,
+    seen: &mut HashSet<u64>,
+) -> Result<Backfill, String> {
+    let now = time::now();
     let mut next = at.clone();
     next.error = None;
-    next.updated_at = Some(time::now());
+    next.updated_at = Some(now);
+    if let Some(why) = at.over_budget(now) {
+        return Ok(next.stopped(why));
+    }
     let Some(page_url) = at.next.as_deref() else {
         // Not started: the node actor names its directory, which names its first page.
         let doc = live(from_origin(origin, data).await?, origin)?;
@@ -169,8 +198,15 @@ async fn step(data: &Data<Context>, at: &Backfill, origin: &Url) -> Result<Backf
         }
         return Ok(next);
     };
+    let key = page_key(page_url);
+    if seen.contains(&key) {
+        return Ok(next.stopped(BackfillStop::PageSeenTwice));
+    }
     let page_url = Url::parse(page_url).map_err(|e| e.to_string())?;
     let page = live(from_origin(&page_url, data).await?, &page_url)?;
+    // Only a page actually read counts: a failed one is tried again.
+    seen.insert(key);
+    next.pages += 1;
     let items = page
         .get("orderedItems")
         .and_then(Value::as_array)
@@ -192,6 +228,13 @@ async fn step(data: &Data<Context>, at: &Backfill, origin: &Url) -> Result<Backf
         }
     }
     Ok(next)
+}
+
+fn page_key(url: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    url.hash(&mut h);
+    h.finish()
 }
 
 /// Stores one directory item: a coop's actor document or a proposal.

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use crate::domain::user::Role;
 use crate::edges::http::error::{ErrorBody, HttpResult};
-use crate::edges::http::extract::{ApiJson, Auth};
+use crate::edges::http::extract::{ApiJson, Auth, ClientAddress};
 use crate::edges::http::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -44,12 +44,18 @@ pub struct LoginResponse {
         (status = 200, body = LoginResponse),
         (status = 401, description = "Wrong email or password", body = ErrorBody),
         (status = 422, description = "Missing or unknown fields", body = ErrorBody),
+        (status = 429, description = "Too many failed sign-ins from this address or for this account; see Retry-After", body = ErrorBody),
+        (status = 503, description = "Too many sign-ins being checked at once; see Retry-After", body = ErrorBody),
     ))]
 pub async fn login(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> HttpResult<Json<LoginResponse>> {
-    let session = state.services.login(&body.email, body.password).await?;
+    let session = state
+        .services
+        .login(&body.email, body.password, client)
+        .await?;
     Ok(Json(LoginResponse {
         token: session.token,
         token_type: "Bearer",

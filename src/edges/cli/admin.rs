@@ -405,9 +405,13 @@ async fn nodes(state: &Node, command: NodesCommand) -> anyhow::Result<()> {
                     .map(|f| {
                         let b = &f.backfill;
                         format!(
-                            "backfill {} ({} items{})",
+                            "backfill {} ({} items, {} pages{}{})",
                             b.state.as_str(),
                             b.items,
+                            b.pages,
+                            b.ended_because()
+                                .map(|why| format!(", ended: {why}"))
+                                .unwrap_or_default(),
                             b.error
                                 .as_ref()
                                 .map(|e| format!(", last error: {e}"))

@@ -145,7 +145,7 @@ impl From<ServiceError> for HttpError {
                 let mut e = HttpError::new(
                     StatusCode::TOO_MANY_REQUESTS,
                     "rate_limited",
-                    format!("too many sign-in attempts for this account; try again in {seconds} s"),
+                    format!("too many failed sign-in attempts; try again in {seconds} s"),
                 );
                 e.retry_after = Some(seconds);
                 e

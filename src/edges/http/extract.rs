@@ -125,3 +125,37 @@ impl FromRequestParts<AppState> for MaybeAuth {
         }
     }
 }
+
+/// The address a request comes from, as the sign-in throttle counts it:
+/// the TCP peer, or, when the node is configured with
+/// `client_address_header` and the peer is on this machine (a reverse
+/// proxy), the address that header names.
+pub struct ClientAddress(pub std::net::IpAddr);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, HttpError> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip())
+            .ok_or_else(|| {
+                HttpError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "the connection's address is unknown",
+                )
+            })?;
+        let header = state.config.limits.client_address_header.as_deref();
+        let forwarded = header
+            .filter(|_| peer.is_loopback())
+            .and_then(|name| parts.headers.get(name))
+            .and_then(|v| v.to_str().ok())
+            // The proxy appends the address it saw last; earlier entries
+            // are whatever the client claimed.
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|v| v.trim().parse().ok());
+        Ok(ClientAddress(forwarded.unwrap_or(peer)))
+    }
+}

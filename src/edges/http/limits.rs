@@ -1,6 +1,7 @@
 //! Request limits every HTTP edge applies the same way: bodies are capped
 //! before they are read, and a body over its cap is a 413 in the edge's
-//! error shape; URLs carrying control characters are refused up front.
+//! error shape; URLs carrying control characters are refused up front; a
+//! request has a deadline.
 
 use axum::body::{Body, Bytes};
 use axum::extract::DefaultBodyLimit;
@@ -54,6 +55,29 @@ pub async fn refuse_control_characters(
         .into_response();
     }
     next.run(request).await
+}
+
+/// Ends a request that takes longer than its deadline to send its body and
+/// be answered (a client trickling its body holds nothing for long), with
+/// 408 in the error shape.
+pub async fn request_deadline(
+    axum::extract::State(deadline): axum::extract::State<std::time::Duration>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match tokio::time::timeout(deadline, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => HttpError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "request_timeout",
+            format!(
+                "the request was not sent and answered within {} s",
+                deadline.as_secs()
+            ),
+        )
+        .into_response(),
+    }
 }
 
 #[cfg(test)]

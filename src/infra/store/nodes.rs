@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::corrupt;
 use super::schema::{node_followers, node_follows, remote_actors};
 use super::{remote_actors as actors, AnyConnection, StoreResult};
-use crate::domain::node::{Backfill, BackfillState, NodeFollow, NodeFollower};
+use crate::domain::node::{Backfill, BackfillState, BackfillStop, NodeFollow, NodeFollower};
 use crate::domain::remote::RemoteActor;
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -23,6 +23,9 @@ struct FollowRow {
     backfill_items: i64,
     backfill_error: Option<String>,
     backfill_updated_at: Option<NaiveDateTime>,
+    backfill_pages: i64,
+    backfill_started_at: Option<NaiveDateTime>,
+    backfill_stop: Option<String>,
 }
 
 impl FollowRow {
@@ -36,8 +39,18 @@ impl FollowRow {
                         &self.backfill_state,
                     )
                 })?,
+                stop: match &self.backfill_stop {
+                    None => None,
+                    Some(s) => {
+                        Some(BackfillStop::parse(s).ok_or_else(|| {
+                            corrupt("node_follows.backfill_stop", &self.domain, s)
+                        })?)
+                    }
+                },
                 next: self.backfill_next,
                 items: self.backfill_items,
+                pages: self.backfill_pages,
+                started_at: self.backfill_started_at,
                 error: self.backfill_error,
                 updated_at: self.backfill_updated_at,
             },
@@ -61,6 +74,9 @@ impl FollowRow {
             backfill_items: f.backfill.items,
             backfill_error: f.backfill.error.clone(),
             backfill_updated_at: f.backfill.updated_at,
+            backfill_pages: f.backfill.pages,
+            backfill_started_at: f.backfill.started_at,
+            backfill_stop: f.backfill.stop.map(|s| s.as_str().to_string()),
         }
     }
 }
@@ -135,6 +151,9 @@ pub mod following {
                 node_follows::backfill_items.eq(0),
                 node_follows::backfill_error.eq(None::<String>),
                 node_follows::backfill_updated_at.eq(Some(now)),
+                node_follows::backfill_pages.eq(0),
+                node_follows::backfill_started_at.eq(Some(now)),
+                node_follows::backfill_stop.eq(None::<String>),
             ))
             .execute(conn)?
             == 1)
@@ -153,6 +172,8 @@ pub mod following {
                 node_follows::backfill_items.eq(backfill.items),
                 node_follows::backfill_error.eq(&backfill.error),
                 node_follows::backfill_updated_at.eq(backfill.updated_at),
+                node_follows::backfill_pages.eq(backfill.pages),
+                node_follows::backfill_stop.eq(backfill.stop.map(|s| s.as_str())),
             ))
             .execute(conn)?
             == 1)

@@ -203,6 +203,9 @@ diesel::table! {
         backfill_error -> Nullable<Text>,
         backfill_updated_at -> Nullable<Timestamp>,
         backfill_lease_until -> Nullable<Timestamp>,
+        backfill_pages -> BigInt,
+        backfill_started_at -> Nullable<Timestamp>,
+        backfill_stop -> Nullable<Text>,
     }
 }
 

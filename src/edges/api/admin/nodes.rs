@@ -22,10 +22,16 @@ pub struct NodeRequest {
 
 #[derive(Serialize, ToSchema)]
 pub struct BackfillView {
-    /// `waiting` (until accepted), `running`, `done` or `failed`.
+    /// `waiting` (until accepted), `running`, `done`, `stopped` or `failed`.
     pub state: String,
     /// Coops and proposals read so far.
     pub items: i64,
+    /// Directory pages read so far.
+    pub pages: i64,
+    pub started_at: Option<String>,
+    /// Why the walk ended: `complete`, `page_seen_twice` (the directory
+    /// loops), `page_budget`, `time_budget` or `errors`; null until it ends.
+    pub ended_because: Option<String>,
     pub error: Option<String>,
     pub updated_at: Option<String>,
 }
@@ -67,6 +73,9 @@ pub fn node_view(n: &KnownNode) -> NodeView {
         backfill: n.following.as_ref().map(|f| BackfillView {
             state: f.backfill.state.as_str().into(),
             items: f.backfill.items,
+            pages: f.backfill.pages,
+            started_at: f.backfill.started_at.map(|t| t.and_utc().to_rfc3339()),
+            ended_because: f.backfill.ended_because().map(str::to_string),
             error: f.backfill.error.clone(),
             updated_at: f.backfill.updated_at.map(|t| t.and_utc().to_rfc3339()),
         }),
