@@ -62,3 +62,49 @@ pub async fn federation_config<T: Clone>(
     }
     Ok(builder.build().await?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::infra::config::ConfigValues;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    fn config(dev_mode: bool) -> Config {
+        Config::from_values(ConfigValues {
+            public_url: Some("https://coops.test".into()),
+            dev_mode: Some(dev_mode),
+            ..Default::default()
+        })
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn outside_development_mode_a_name_for_a_loopback_address_is_refused() {
+        // A server on loopback answers every request it gets (two at most).
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = tokio::spawn(async move {
+            for _ in 0..2 {
+                if let Ok((mut s, _)) = listener.accept().await {
+                    let mut request = [0u8; 1024];
+                    let _ = s.read(&mut request).await;
+                    let _ = s
+                        .write_all(
+                            b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                        )
+                        .await;
+                }
+            }
+        });
+        let url = format!("http://localhost:{port}/");
+        let refused = http_client(&config(false)).unwrap().get(&url).send().await;
+        let why = format!("{:?}", refused.expect_err("reached loopback"));
+        assert!(
+            why.contains("ResolveInternalIp"),
+            "refused for another reason: {why}"
+        );
+        let reached = http_client(&config(true)).unwrap().get(&url).send().await;
+        assert_eq!(reached.unwrap().status(), 200, "development mode may");
+        server.abort();
+    }
+}
