@@ -26,7 +26,7 @@ pub const DEFAULT_QUEUE: usize = 32;
 pub struct Hashing {
     slots: Arc<Semaphore>,
     /// Working memory, one buffer per slot once used.
-    buffers: Mutex<Vec<Vec<Block>>>,
+    buffers: Arc<Mutex<Vec<Vec<Block>>>>,
     /// Attempts holding or waiting for a slot.
     in_line: AtomicUsize,
     most_in_line: usize,
@@ -52,7 +52,7 @@ impl Hashing {
         let slots = slots.max(1);
         Hashing {
             slots: Arc::new(Semaphore::new(slots)),
-            buffers: Mutex::new(Vec::new()),
+            buffers: Arc::new(Mutex::new(Vec::new())),
             in_line: AtomicUsize::new(0),
             most_in_line: slots + queue,
         }
@@ -129,26 +129,29 @@ impl Hashing {
             return Err(busy());
         }
         let _in_line = InLine(&self.in_line);
-        let _slot = Arc::clone(&self.slots)
+        let slot = Arc::clone(&self.slots)
             .acquire_owned()
             .await
             .map_err(|_| busy())?;
-        let mut memory = self
-            .buffers
+        let buffers = Arc::clone(&self.buffers);
+        let mut memory = buffers
             .lock()
             .map_err(|_| ServiceError::Internal("password buffers poisoned".into()))?
             .pop()
             .unwrap_or_default();
-        let (result, memory) = tokio::task::spawn_blocking(move || {
+        // The slot and the buffer go with the computation, not with this
+        // future: a client that hangs up does not free the slot while its
+        // hash still runs, and the buffer comes back whatever happens here.
+        tokio::task::spawn_blocking(move || {
+            let _slot = slot;
             let result = work(&mut memory);
-            (result, memory)
+            if let Ok(mut b) = buffers.lock() {
+                b.push(memory);
+            }
+            result
         })
         .await
-        .map_err(|e| ServiceError::Internal(format!("password hashing task failed: {e}")))?;
-        if let Ok(mut buffers) = self.buffers.lock() {
-            buffers.push(memory);
-        }
-        Ok(result)
+        .map_err(|e| ServiceError::Internal(format!("password hashing task failed: {e}")))
     }
 
     /// Buffers held now (one per slot used so far).
@@ -254,6 +257,36 @@ mod tests {
             .await
             .unwrap());
         assert_eq!(h.buffers_held(), 1, "one slot, one buffer, reused");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn abandoned_checks_keep_their_slot_until_done_and_give_their_buffer_back() {
+        let h = Arc::new(Hashing::new(1, 8));
+        let phc = h.hash("pw".into()).await.unwrap();
+        let tries: Vec<_> = (0..4)
+            .map(|_| {
+                let (h, phc) = (Arc::clone(&h), phc.clone());
+                tokio::spawn(async move { h.verify("pw".into(), Some(phc)).await })
+            })
+            .collect();
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        // Their clients hang up.
+        for t in tries {
+            t.abort();
+        }
+        // Bounded wait for whatever was started to finish.
+        for _ in 0..200 {
+            if h.slots.available_permits() == 1 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert_eq!(
+            h.buffers_held(),
+            1,
+            "the one buffer came back, no other was made"
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
