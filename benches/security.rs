@@ -1,6 +1,7 @@
 //! `cargo bench --bench security` — prints figures, asserts nothing.
 //!
-//! `intercoop serve` (this build, SQLite) on loopback, its resident memory
+//! `intercoop serve` (this build; SQLite, or PostgreSQL when
+//! INTERCOOP_TEST_DATABASE_URL is set) on loopback, its resident memory
 //! read from /proc:
 //! 1. at idle on an empty node and on a node holding 100,000 proposals;
 //! 2. after 10,000 ordinary requests (16 clients);
@@ -18,84 +19,42 @@
     clippy::panic
 )]
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use federation_tests::{Node, Spec};
 use intercoop::domain::proposal::{Category, Proposal, ProposalDraft, ProposalKind};
 use intercoop::infra::store;
 use intercoop::services::accounts::NewCoopAccount;
 
 const PASSWORD: &str = "bench password 1";
 
-struct Node {
-    child: Child,
-    address: String,
+/// `intercoop serve` (this build) through the federation harness, on its
+/// own database, seeded by `prepare_database` while the process is down.
+async fn start_seeded(octet: u8, proposals: usize) -> Node {
+    let mut node = Node::start_spec(Spec::new("bench", octet), &[]).await;
+    node.kill().await;
+    let t = Instant::now();
+    prepare_database(&node.db.url, proposals).await;
+    if proposals > 0 {
+        println!(
+            "  (seeded {proposals} proposals in {:.0} s)",
+            t.elapsed().as_secs_f64()
+        );
+    }
+    node.restart().await;
+    // Let start-up work (the matching index) finish before measuring.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    node
 }
 
-impl Node {
-    fn start(database: &str) -> Node {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_intercoop"))
-            .arg("serve")
-            .env("INTERCOOP_BIND", "127.0.0.1:0")
-            .env("INTERCOOP_DATABASE_URL", database)
-            .env("INTERCOOP_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn serve");
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let started = Instant::now();
-        let mut address = None;
-        while started.elapsed() < Duration::from_secs(120) {
-            let Some(Ok(line)) = lines.next() else { break };
-            if let Some(rest) = line.split("listening on http://").nth(1) {
-                address = rest.split_whitespace().next().map(str::to_string);
-                break;
-            }
-        }
-        std::thread::spawn(move || for _ in lines.by_ref() {});
-        Node {
-            child,
-            address: address.expect("serve logged its address"),
-        }
-    }
-
-    fn rss_mib(&self) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
-        let kib: f64 = status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap();
-        kib / 1024.0
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}/api/intercoop/v1{path}", self.address)
-    }
-
-    /// Waits until the node answers and has settled.
-    async fn settle(&self) {
-        for _ in 0..600 {
-            if let Ok(r) = reqwest::get(self.url("/health")).await {
-                if r.status().is_success() {
-                    break;
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        tokio::time::sleep(Duration::from_secs(3)).await;
-    }
+fn rss_mib(node: &Node) -> f64 {
+    node.rss_bytes() as f64 / (1024.0 * 1024.0)
 }
 
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+fn url(node: &Node, path: &str) -> String {
+    format!("http://{}:{}/api/intercoop/v1{path}", node.ip, node.port)
 }
 
 fn client_from(n: u32) -> reqwest::Client {
@@ -180,7 +139,7 @@ async fn ordinary_requests(node: &Node, total: u64) -> Duration {
     let tasks: Vec<_> = (0..16)
         .map(|_| {
             let (next, http) = (Arc::clone(&next), reqwest::Client::new());
-            let urls: Vec<String> = paths.iter().map(|p| node.url(p)).collect();
+            let urls: Vec<String> = paths.iter().map(|p| url(node, p)).collect();
             tokio::spawn(async move {
                 loop {
                     let n = next.fetch_add(1, Ordering::SeqCst);
@@ -209,7 +168,7 @@ async fn failed_burst(node: &Arc<Node>) -> (f64, std::collections::BTreeMap<u16,
         let (node, peak) = (Arc::clone(node), Arc::clone(&peak));
         tokio::spawn(async move {
             loop {
-                peak.fetch_max((node.rss_mib() * 1024.0) as u64, Ordering::SeqCst);
+                peak.fetch_max(node.rss_bytes() / 1024, Ordering::SeqCst);
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
         })
@@ -226,7 +185,7 @@ async fn failed_burst(node: &Arc<Node>) -> (f64, std::collections::BTreeMap<u16,
                         return seen;
                     }
                     let r = http
-                        .post(node.url("/auth/login"))
+                        .post(url(&node, "/auth/login"))
                         .json(&serde_json::json!({"email": format!("x{n}@nowhere.test"), "password": "wrong guess"}))
                         .send()
                         .await
@@ -250,7 +209,7 @@ async fn sign_ins_per_second(node: &Node, total: u32) -> f64 {
     let started = Instant::now();
     let tasks: Vec<_> = (0..4u32)
         .map(|i| {
-            let (url, http) = (node.url("/auth/login"), client_from(500 + i));
+            let (url, http) = (url(node, "/auth/login"), client_from(500 + i));
             tokio::spawn(async move {
                 for _ in 0..total / 4 {
                     let r = http
@@ -310,25 +269,21 @@ fn main() {
         .build()
         .unwrap();
     runtime.block_on(async {
-        println!("Intercoop security benchmark (resident memory of `intercoop serve`, SQLite)");
-        let dir = tempfile::tempdir().unwrap();
-        let empty = dir.path().join("empty.db").display().to_string();
-        prepare_database(&empty, 0).await;
-        let node = Arc::new(Node::start(&empty));
-        node.settle().await;
-        println!("  idle, empty node: {:.1} MiB", node.rss_mib());
+        println!("Intercoop security benchmark (resident memory of `intercoop serve`)");
+        let node = Arc::new(start_seeded(70, 0).await);
+        println!("  idle, empty node: {:.1} MiB", rss_mib(&node));
         let took = ordinary_requests(&node, 10_000).await;
         tokio::time::sleep(Duration::from_secs(1)).await;
         println!(
             "  after 10,000 ordinary requests (16 clients, {:.0}/s): {:.1} MiB",
             10_000.0 / took.as_secs_f64(),
-            node.rss_mib()
+            rss_mib(&node)
         );
         let (peak, statuses) = failed_burst(&node).await;
         tokio::time::sleep(Duration::from_secs(1)).await;
         println!(
             "  1,000 failed sign-ins from 64 addresses: peak {peak:.1} MiB, {:.1} MiB after; answers {statuses:?}",
-            node.rss_mib()
+            rss_mib(&node)
         );
         let rate = sign_ins_per_second(&node, 200).await;
         let ceiling = raw_hash_rate(2, 50);
@@ -337,12 +292,10 @@ fn main() {
         );
         drop(node);
 
-        let big = dir.path().join("big.db").display().to_string();
-        let t = Instant::now();
-        prepare_database(&big, 100_000).await;
-        println!("  (seeded 100,000 proposals in {:.0} s)", t.elapsed().as_secs_f64());
-        let node = Node::start(&big);
-        node.settle().await;
-        println!("  idle, 100,000 proposals (matching index in memory): {:.1} MiB", node.rss_mib());
+        let node = start_seeded(71, 100_000).await;
+        println!(
+            "  idle, 100,000 proposals (matching index in memory): {:.1} MiB",
+            rss_mib(&node)
+        );
     });
 }

@@ -1,5 +1,5 @@
-//! The security suite's resource findings, against the real binary (so its
-//! resident memory can be read from /proc): what strangers can make a node
+//! The security suite's resource findings, against the real binary started
+//! by the federation harness (so its resident memory can be read from /proc): what strangers can make a node
 //! hold (connections, time, memory) is bounded. Loopback only; every loop
 //! ends by itself.
 // Test code: a broken expectation stops the test loudly.
@@ -11,87 +11,31 @@
     clippy::print_stderr
 )]
 
-#[path = "common/mod.rs"]
-mod common;
-
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::TestDb;
+use federation_tests::{Node, Spec};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-/// `intercoop serve` on a fresh database with extra settings; killed on drop.
-struct Node {
-    child: Child,
-    address: String,
-    _db: TestDb,
+/// `intercoop serve` (through the federation harness) on 127.0.0.`octet`
+/// with extra settings.
+async fn start(octet: u8, settings: &[(&str, &str)]) -> Node {
+    let spec = settings
+        .iter()
+        .fold(Spec::new("guarded", octet), |spec, (k, v)| {
+            spec.setting(k, v)
+        });
+    Node::start_spec(spec, &[]).await
 }
 
-impl Node {
-    fn start(settings: &[(&str, &str)]) -> Node {
-        let db = TestDb::new();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_intercoop"));
-        for (key, _) in std::env::vars() {
-            if key.starts_with("INTERCOOP_") {
-                cmd.env_remove(key);
-            }
-        }
-        cmd.arg("serve")
-            .env("INTERCOOP_BIND", "127.0.0.1:0")
-            .env("INTERCOOP_DATABASE_URL", &db.url)
-            .env("INTERCOOP_LOG", "info");
-        for (key, value) in settings {
-            cmd.env(key, value);
-        }
-        let mut child = cmd
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let started = Instant::now();
-        let mut address = None;
-        while started.elapsed() < Duration::from_secs(60) {
-            let Some(Ok(line)) = lines.next() else { break };
-            if let Some(rest) = line.split("listening on http://").nth(1) {
-                address = rest.split_whitespace().next().map(str::to_string);
-                break;
-            }
-        }
-        // Keep draining the log so the node never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines.by_ref() {});
-        Node {
-            child,
-            address: address.expect("serve logged its address"),
-            _db: db,
-        }
-    }
-
-    /// Resident memory in bytes, from /proc.
-    fn rss(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
-        let kb: u64 = status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap();
-        kb * 1024
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.address)
-    }
+fn address(node: &Node) -> String {
+    format!("{}:{}", node.ip, node.port)
 }
 
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+fn url(node: &Node, path: &str) -> String {
+    format!("http://{}/api/intercoop/v1{path}", address(node))
 }
 
 /// Reads until the server closes or `limit` passes; returns what came and
@@ -112,24 +56,29 @@ async fn read_until_closed(stream: &mut TcpStream, limit: Duration) -> (String, 
 
 #[tokio::test(flavor = "multi_thread")]
 async fn slow_and_idle_connections_are_closed_and_connections_are_capped() {
-    let node = Node::start(&[
-        ("INTERCOOP_HEADER_TIMEOUT_SECS", "2"),
-        ("INTERCOOP_REQUEST_TIMEOUT_SECS", "2"),
-        ("INTERCOOP_IDLE_TIMEOUT_SECS", "3"),
-        ("INTERCOOP_MAX_CONNECTIONS", "4"),
-    ]);
+    let node = start(
+        60,
+        &[
+            ("header_timeout_secs", "2"),
+            ("request_timeout_secs", "2"),
+            ("idle_timeout_secs", "3"),
+            ("max_connections", "4"),
+        ],
+    )
+    .await;
+    let at = address(&node);
     let enough = Duration::from_secs(10);
 
     // Half the headers, then silence.
-    let mut half_headers = TcpStream::connect(&node.address).await.unwrap();
+    let mut half_headers = TcpStream::connect(&at).await.unwrap();
     half_headers
         .write_all(b"GET /api/intercoop/v1/health HTTP/1.1\r\nHost: x\r\n")
         .await
         .unwrap();
     // Nothing at all.
-    let mut silent = TcpStream::connect(&node.address).await.unwrap();
+    let mut silent = TcpStream::connect(&at).await.unwrap();
     // Headers and half the body.
-    let mut half_body = TcpStream::connect(&node.address).await.unwrap();
+    let mut half_body = TcpStream::connect(&at).await.unwrap();
     half_body
         .write_all(
             b"POST /api/intercoop/v1/auth/login HTTP/1.1\r\nHost: x\r\n\
@@ -138,13 +87,13 @@ async fn slow_and_idle_connections_are_closed_and_connections_are_capped() {
         .await
         .unwrap();
     // A kept-alive connection gone quiet after one answer.
-    let mut kept = TcpStream::connect(&node.address).await.unwrap();
+    let mut kept = TcpStream::connect(&at).await.unwrap();
     kept.write_all(b"GET /api/intercoop/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
         .await
         .unwrap();
 
     // All four slots are held: a fifth client is not served yet.
-    let mut fifth = TcpStream::connect(&node.address).await.unwrap();
+    let mut fifth = TcpStream::connect(&at).await.unwrap();
     fifth
         .write_all(b"GET /api/intercoop/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         .await
@@ -176,20 +125,16 @@ async fn slow_and_idle_connections_are_closed_and_connections_are_capped() {
 async fn a_burst_of_failed_sign_ins_from_64_clients_keeps_memory_bounded() {
     const CLIENTS: u32 = 64;
     const ATTEMPTS: u32 = 1000;
-    let node = Arc::new(Node::start(&[]));
-    let health = reqwest::get(node.url("/api/intercoop/v1/health"))
-        .await
-        .unwrap();
-    assert!(health.status().is_success());
+    let node = Arc::new(start(61, &[]).await);
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let idle = node.rss();
+    let idle = node.rss_bytes();
 
     let peak = Arc::new(AtomicU64::new(idle));
     let sampling = {
         let (node, peak) = (Arc::clone(&node), Arc::clone(&peak));
         tokio::spawn(async move {
             loop {
-                peak.fetch_max(node.rss(), Ordering::SeqCst);
+                peak.fetch_max(node.rss_bytes(), Ordering::SeqCst);
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
         })
@@ -213,7 +158,7 @@ async fn a_burst_of_failed_sign_ins_from_64_clients_keeps_memory_bounded() {
                         return seen;
                     }
                     let resp = http
-                        .post(node.url("/api/intercoop/v1/auth/login"))
+                        .post(url(&node, "/auth/login"))
                         .json(&serde_json::json!({
                             "email": format!("nobody{n}@stranger.test"),
                             "password": "a guess that is wrong"}))
@@ -233,7 +178,7 @@ async fn a_burst_of_failed_sign_ins_from_64_clients_keeps_memory_bounded() {
     }
     let took = started.elapsed();
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let after = node.rss();
+    let after = node.rss_bytes();
     sampling.abort();
     let peak = peak.load(Ordering::SeqCst).max(after);
     let mib = |b: u64| b as f64 / (1024.0 * 1024.0);

@@ -43,6 +43,8 @@ pub struct Spec {
     ip: String,
     port: u16,
     public_url: Option<String>,
+    /// Further `INTERCOOP_*` settings.
+    settings: Vec<(String, String)>,
 }
 
 impl Spec {
@@ -54,7 +56,17 @@ impl Spec {
             port: free_port(&ip),
             ip,
             public_url: None,
+            settings: Vec::new(),
         }
+    }
+
+    /// Sets `INTERCOOP_<KEY>` for the node's process.
+    pub fn setting(mut self, key: &str, value: &str) -> Spec {
+        self.settings.push((
+            format!("INTERCOOP_{}", key.to_uppercase()),
+            value.to_string(),
+        ));
+        self
     }
 
     /// The node sits behind a reverse proxy that other servers reach at
@@ -83,6 +95,7 @@ pub struct Node {
     pub http: reqwest::Client,
     /// `host=ip` for every node of its group, so they find each other.
     dev_hosts: String,
+    settings: Vec<(String, String)>,
     child: Option<Child>,
 }
 
@@ -139,6 +152,7 @@ impl Node {
                 db: TestDb::new(),
                 http: http.clone(),
                 dev_hosts: dev_hosts.clone(),
+                settings: s.settings,
                 child: None,
             })
             .collect();
@@ -182,6 +196,7 @@ impl Node {
             )
             .env("INTERCOOP_DEV_MODE", "true")
             .env("INTERCOOP_DEV_HOSTS", &self.dev_hosts)
+            .envs(self.settings.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .kill_on_drop(true)
@@ -212,6 +227,18 @@ impl Node {
             },
         )
         .await;
+    }
+
+    /// The process's resident memory in bytes (VmRSS from /proc).
+    pub fn rss_bytes(&self) -> u64 {
+        let pid = self.child.as_ref().and_then(Child::id).expect("running");
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc");
+        let kib: u64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS");
+        kib * 1024
     }
 
     /// Kills the process without warning (SIGKILL).

@@ -77,22 +77,10 @@ async fn listed(s: &TestServer, remote: &Remote) -> Vec<String> {
     titles
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn announces_are_checked_against_their_origin() {
-    let s = TestServer::start().await;
-    let admin = s.admin().await;
-    let remote = Remote::start_node(&["node", "coop"]).await;
-
-    // Before this node follows the remote node, its Announces are ignored.
-    remote.serve_object(1, offer(&remote, 1, "As the origin says"));
-    let early = announce(&remote, "node", 1, "Create", offer(&remote, 1, "x"));
-    let (st, _) = send_as(&s, &remote, "node", &early).await;
-    assert_eq!(st, StatusCode::ACCEPTED);
-    assert!(listed(&s, &remote).await.is_empty());
-
-    // Follow the remote node; it accepts.
+/// This node follows the remote's node actor, which accepts.
+pub(crate) async fn follow_accepted_node(s: &TestServer, admin: &str, remote: &Remote) {
     let (st, body) = s
-        .post("/admin/nodes", &admin, json!({"domain": remote.domain()}))
+        .post("/admin/nodes", admin, json!({"domain": remote.domain()}))
         .await;
     assert_eq!(st, StatusCode::CREATED, "{body}");
     let follow = eventually("our node's Follow", WAIT, || async {
@@ -109,8 +97,24 @@ async fn announces_are_checked_against_their_origin() {
         "id": format!("{}#accepts/1", remote.actor("node")),
         "type": "Accept", "actor": remote.actor("node"), "object": follow
     });
-    let (st, body) = send_as(&s, &remote, "node", &accept).await;
+    let (st, body) = send_as(s, remote, "node", &accept).await;
     assert_eq!(st, StatusCode::ACCEPTED, "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn announces_are_checked_against_their_origin() {
+    let s = TestServer::start().await;
+    let admin = s.admin().await;
+    let remote = Remote::start_node(&["node", "coop"]).await;
+
+    // Before this node follows the remote node, its Announces are ignored.
+    remote.serve_object(1, offer(&remote, 1, "As the origin says"));
+    let early = announce(&remote, "node", 1, "Create", offer(&remote, 1, "x"));
+    let (st, _) = send_as(&s, &remote, "node", &early).await;
+    assert_eq!(st, StatusCode::ACCEPTED);
+    assert!(listed(&s, &remote).await.is_empty());
+
+    follow_accepted_node(&s, &admin, &remote).await;
 
     // Forged: the origin does not serve the announced object.
     let forged = announce(

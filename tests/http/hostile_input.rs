@@ -8,6 +8,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
+use crate::announce::follow_accepted_node;
 use crate::common::remote::Remote;
 use crate::common::{assert_error, need, TestServer};
 use crate::inbox::{proposal_note, send_as, wrap};
@@ -249,25 +250,7 @@ async fn a_directory_that_names_itself_as_next_ends_the_backfill() {
         json!({"id": remote.object_url(101), "type": "OrderedCollectionPage",
                "orderedItems": [], "next": remote.object_url(101)}),
     );
-    let (st, body) = s
-        .post("/admin/nodes", &admin, json!({"domain": remote.domain()}))
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{body}");
-    let follow = federation_tests::eventually("our node's Follow", WAIT, || async {
-        remote
-            .received()
-            .into_iter()
-            .find(|(_, a)| a["type"] == "Follow")
-            .map(|(_, a)| a)
-    })
-    .await;
-    let accept = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{}#accepts/1", remote.actor("node")),
-        "type": "Accept", "actor": remote.actor("node"), "object": follow
-    });
-    let (st, b) = send_as(&s, &remote, "node", "/inbox", &accept).await;
-    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
+    follow_accepted_node(&s, &admin, &remote).await;
     let backfill = federation_tests::eventually("the backfill to end", WAIT, || async {
         let (_, nodes) = s.get("/admin/nodes", Some(&admin)).await;
         let b = nodes["items"][0]["backfill"].clone();
