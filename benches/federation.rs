@@ -20,10 +20,14 @@
     clippy::panic
 )]
 
-// The stand-in remote server and signer of the integration tests.
+// The stand-in remote server and signer of the integration tests, and
+// the independent signature verifier it uses.
 #[path = "../tests/common/remote.rs"]
 #[allow(dead_code)]
 mod remote;
+#[path = "../tests/common/signatures.rs"]
+#[allow(dead_code)]
+mod signatures;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

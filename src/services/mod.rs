@@ -40,6 +40,9 @@ pub enum ServiceError {
     /// The federation policy refuses the domain asked about.
     #[error("{0}")]
     DomainRefused(String),
+    /// Another server, asked on the user's behalf, gave no usable answer.
+    #[error(transparent)]
+    Remote(#[from] remote::RemoteFailure),
     #[error("too many attempts; try again in {} s", .retry_after.as_secs().max(1))]
     RateLimited { retry_after: std::time::Duration },
     #[error(transparent)]

@@ -17,6 +17,7 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 
 pub mod remote;
+pub mod signatures;
 
 pub const PASSWORD: &str = "correct horse battery";
 
@@ -184,10 +185,16 @@ impl TestServer {
         read(req.send().await.expect("request")).await
     }
 
+    /// Where the server really listens (`http://127.0.0.1:port`), where
+    /// federation routes are; its public URL is `https://coops.test`.
+    pub fn origin(&self) -> String {
+        self.base.trim_end_matches("/api/intercoop/v1").to_string()
+    }
+
     /// GETs a path at the server root (federation documents, not the API)
     /// as ActivityPub; returns status, Content-Type and JSON body.
     pub async fn fetch(&self, path: &str) -> (StatusCode, String, Value) {
-        let root = self.base.trim_end_matches("/api/intercoop/v1");
+        let root = self.origin();
         let resp = self
             .http
             .get(format!("{root}{path}"))

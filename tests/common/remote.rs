@@ -7,6 +7,12 @@
 //! actor named `node` is the server's own `Application` actor (WebFinger
 //! `acct:host@host` finds it, as on Mastodon), so a node can follow it.
 //! Objects the test registers are served at `/objects/{n}`.
+//!
+//! Started with [`Remote::start_strict`], it behaves like Mastodon in secure
+//! mode (authorized fetch) or GoToSocial: actor and object documents only to
+//! signed GETs, and every signature (GET or inbox POST) must cover
+//! `(request-target) host date` (and `digest`), checked with an independent
+//! verifier (`signatures.rs`) against the signer's key, fetched over HTTP.
 
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
@@ -22,6 +28,8 @@ use rsa::pkcs8::DecodePrivateKey;
 use rsa::signature::{SignatureEncoding, Signer};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+
+use super::signatures;
 
 /// The name a stand-in node answers as; test servers resolve it to loopback.
 pub const NODE_HOST: &str = "remote-node.test";
@@ -45,7 +53,105 @@ pub struct Remote {
     objects: Arc<Mutex<std::collections::HashMap<String, Value>>>,
     /// Fields added to actor documents, by actor name.
     extra: Arc<Mutex<std::collections::HashMap<String, Value>>>,
+    gate: Gate,
     task: tokio::task::JoinHandle<()>,
+}
+
+/// The signature check of a strict server (none when not strict).
+#[derive(Clone, Default)]
+struct Gate {
+    strict: bool,
+    /// A public origin of a test node and where it really listens, so the
+    /// key of `https://coops.test/actor#main-key` can be fetched.
+    key_origins: Arc<Mutex<Vec<(String, String)>>>,
+    refusals: Arc<Mutex<Vec<String>>>,
+    /// Method and signed headers of each request that passed.
+    passed: Arc<Mutex<Vec<(String, String)>>>,
+}
+
+impl Gate {
+    /// Ok when the request may go on; the reason it may not otherwise.
+    async fn check(
+        &self,
+        method: &str,
+        uri: &axum::http::Uri,
+        headers: &axum::http::HeaderMap,
+        body: Option<&[u8]>,
+    ) -> Result<(), String> {
+        if !self.strict {
+            return Ok(());
+        }
+        let outcome = self.verify(method, uri, headers, body).await;
+        if let Err(why) = &outcome {
+            self.refusals
+                .lock()
+                .unwrap()
+                .push(format!("{method} {uri}: {why}"));
+        }
+        outcome
+    }
+
+    async fn verify(
+        &self,
+        method: &str,
+        uri: &axum::http::Uri,
+        headers: &axum::http::HeaderMap,
+        body: Option<&[u8]>,
+    ) -> Result<(), String> {
+        let header = headers
+            .get("signature")
+            .and_then(|v| v.to_str().ok())
+            .ok_or("Request not signed")?;
+        let params = signatures::parse(header)?;
+        signatures::strict_coverage(&params, body.is_some())?;
+        if !signatures::date_is_recent(headers) {
+            return Err("Date header missing or too far from now".into());
+        }
+        if let Some(body) = body {
+            if !signatures::digest_matches(headers, body) {
+                return Err("Digest does not match the body".into());
+            }
+        }
+        let key = self.public_key(&params.key_id).await?;
+        let target = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        signatures::verify(method, target, headers, &params, &key)?;
+        self.passed
+            .lock()
+            .unwrap()
+            .push((method.to_string(), params.headers.join(" ")));
+        Ok(())
+    }
+
+    async fn public_key(&self, key_id: &str) -> Result<String, String> {
+        let mut url = key_id.split('#').next().unwrap_or_default().to_string();
+        for (public, real) in self.key_origins.lock().unwrap().iter() {
+            if let Some(rest) = url.strip_prefix(public.as_str()) {
+                url = format!("{real}{rest}");
+            }
+        }
+        let doc: Value = reqwest::Client::new()
+            .get(&url)
+            .header("accept", "application/activity+json")
+            .send()
+            .await
+            .map_err(|e| format!("cannot fetch key {url}: {e}"))?
+            .json()
+            .await
+            .map_err(|e| format!("key document {url} is not JSON: {e}"))?;
+        doc["publicKey"]["publicKeyPem"]
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| format!("no publicKeyPem in {url}"))
+    }
+}
+
+fn not_signed(why: String) -> axum::response::Response {
+    (
+        StatusCode::UNAUTHORIZED,
+        [(header::CONTENT_TYPE, "application/json")],
+        json!({ "error": why }).to_string(),
+    )
+        .into_response()
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -55,15 +161,25 @@ fn b64(bytes: &[u8]) -> String {
 impl Remote {
     /// Starts a server with one actor per name, as `localhost`.
     pub async fn start(names: &[&str]) -> Remote {
-        Remote::start_as("localhost", names).await
+        Remote::start_as("localhost", names, Gate::default()).await
     }
 
     /// Starts a server named [`NODE_HOST`]; name one actor `node`.
     pub async fn start_node(names: &[&str]) -> Remote {
-        Remote::start_as(NODE_HOST, names).await
+        Remote::start_as(NODE_HOST, names, Gate::default()).await
     }
 
-    async fn start_as(host: &str, names: &[&str]) -> Remote {
+    /// Starts a server, as `localhost`, that behaves like Mastodon's secure
+    /// mode (see the module comment).
+    pub async fn start_strict(names: &[&str]) -> Remote {
+        let gate = Gate {
+            strict: true,
+            ..Gate::default()
+        };
+        Remote::start_as("localhost", names, gate).await
+    }
+
+    async fn start_as(host: &str, names: &[&str], gate: Gate) -> Remote {
         let people: Vec<Person> = names
             .iter()
             .map(|n| {
@@ -89,9 +205,15 @@ impl Remote {
 
         let extra: Arc<Mutex<std::collections::HashMap<String, Value>>> = Arc::default();
         let (p, d, b, x) = (people.clone(), display.clone(), base.clone(), extra.clone());
-        let actor = move |Path(name): Path<String>| {
-            let (p, d, b, x) = (p.clone(), d.clone(), b.clone(), x.clone());
+        let g = gate.clone();
+        let actor = move |Path(name): Path<String>,
+                          uri: axum::http::Uri,
+                          headers: axum::http::HeaderMap| {
+            let (p, d, b, x, g) = (p.clone(), d.clone(), b.clone(), x.clone(), g.clone());
             async move {
+                if let Err(why) = g.check("GET", &uri, &headers, None).await {
+                    return not_signed(why);
+                }
                 let Some(i) = p.iter().position(|x| x.name == name) else {
                     return StatusCode::NOT_FOUND.into_response();
                 };
@@ -138,31 +260,38 @@ impl Remote {
                     .into_response()
             }
         };
-        let record = got.clone();
-        let inbox = move |uri: axum::http::Uri, body: Bytes| {
-            let record = record.clone();
+        let (record, g) = (got.clone(), gate.clone());
+        let inbox = move |uri: axum::http::Uri, headers: axum::http::HeaderMap, body: Bytes| {
+            let (record, g) = (record.clone(), g.clone());
             async move {
+                if let Err(why) = g.check("POST", &uri, &headers, Some(&body)).await {
+                    return not_signed(why);
+                }
                 let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
                 record.lock().unwrap().push((uri.path().to_string(), value));
-                StatusCode::ACCEPTED
+                StatusCode::ACCEPTED.into_response()
             }
         };
         let objects: Arc<Mutex<std::collections::HashMap<String, Value>>> = Arc::default();
-        let served = objects.clone();
-        let object = move |Path(n): Path<String>| {
-            let served = served.clone();
-            async move {
-                match served.lock().unwrap().get(&n) {
-                    Some(Value::Null) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
-                    Some(doc) => (
-                        [(header::CONTENT_TYPE, "application/activity+json")],
-                        doc.to_string(),
-                    )
-                        .into_response(),
-                    None => StatusCode::NOT_FOUND.into_response(),
+        let (served, g) = (objects.clone(), gate.clone());
+        let object =
+            move |Path(n): Path<String>, uri: axum::http::Uri, headers: axum::http::HeaderMap| {
+                let (served, g) = (served.clone(), g.clone());
+                async move {
+                    if let Err(why) = g.check("GET", &uri, &headers, None).await {
+                        return not_signed(why);
+                    }
+                    match served.lock().unwrap().get(&n) {
+                        Some(Value::Null) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+                        Some(doc) => (
+                            [(header::CONTENT_TYPE, "application/activity+json")],
+                            doc.to_string(),
+                        )
+                            .into_response(),
+                        None => StatusCode::NOT_FOUND.into_response(),
+                    }
                 }
-            }
-        };
+            };
         let app = axum::Router::new()
             .route("/users/{name}", get(actor))
             .route("/objects/{n}", get(object))
@@ -180,8 +309,30 @@ impl Remote {
             got,
             objects,
             extra,
+            gate,
             task,
         }
+    }
+
+    /// Keys named under `public` (a test node's public origin) are fetched
+    /// from `real` (where it listens).
+    pub fn fetch_keys_of(&self, public: &str, real: &str) {
+        self.gate
+            .key_origins
+            .lock()
+            .unwrap()
+            .push((public.to_string(), real.to_string()));
+    }
+
+    /// Method and signed headers of each signed request a strict server
+    /// accepted.
+    pub fn passed(&self) -> Vec<(String, String)> {
+        self.gate.passed.lock().unwrap().clone()
+    }
+
+    /// What a strict server refused, and why.
+    pub fn refusals(&self) -> Vec<String> {
+        self.gate.refusals.lock().unwrap().clone()
     }
 
     /// Adds `field` to the actor document of `name` from now on.
@@ -283,6 +434,8 @@ pub struct Signing<'a> {
     pub digest: Option<String>,
     pub sign: bool,
     pub send_date: bool,
+    /// The headers the signature covers, in order.
+    pub covers: Vec<&'static str>,
 }
 
 impl<'a> Signing<'a> {
@@ -294,6 +447,7 @@ impl<'a> Signing<'a> {
             digest: None,
             sign: true,
             send_date: true,
+            covers: vec!["(request-target)", "host", "date", "digest"],
         }
     }
 }
@@ -312,10 +466,19 @@ pub fn signed_headers(url: &str, body: &[u8], s: &Signing<'_>) -> Vec<(&'static 
         .digest
         .clone()
         .unwrap_or_else(|| format!("SHA-256={}", b64(&Sha256::digest(body))));
-    let signing_string = format!(
-        "(request-target): post {}\nhost: {host}\ndate: {date}\ndigest: {digest}",
-        parsed.path()
-    );
+    let signing_string = s
+        .covers
+        .iter()
+        .map(|h| match *h {
+            "(request-target)" => format!("(request-target): post {}", parsed.path()),
+            "host" => format!("host: {host}"),
+            "date" => format!("date: {date}"),
+            "digest" => format!("digest: {digest}"),
+            "content-type" => "content-type: application/activity+json".to_string(),
+            other => panic!("the stand-in does not sign {other}"),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
     let key = rsa::RsaPrivateKey::from_pkcs8_pem(s.key_pem).expect("private key");
     let signature = SigningKey::<Sha256>::new(key).sign(signing_string.as_bytes());
     let mut headers = vec![
@@ -330,8 +493,9 @@ pub fn signed_headers(url: &str, body: &[u8], s: &Signing<'_>) -> Vec<(&'static 
         headers.push((
             "signature",
             format!(
-                "keyId=\"{}\",algorithm=\"rsa-sha256\",headers=\"(request-target) host date digest\",signature=\"{}\"",
+                "keyId=\"{}\",algorithm=\"rsa-sha256\",headers=\"{}\",signature=\"{}\"",
                 s.key_id,
+                s.covers.join(" "),
                 b64(&signature.to_bytes())
             ),
         ));

@@ -19,7 +19,7 @@ async fn send_as(
     name: &str,
     activity: &Value,
 ) -> (StatusCode, Value) {
-    let url = format!("{}/inbox", s.base.trim_end_matches("/api/intercoop/v1"));
+    let url = format!("{}/inbox", s.origin());
     let signing = Signing::as_person(remote, name, remote.person(name));
     post_signed(&s.http, &url, activity.to_string().as_bytes(), &signing).await
 }

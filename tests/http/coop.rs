@@ -147,7 +147,7 @@ async fn an_admin_deletes_a_coop_for_good() {
     let follow = json!({"@context": "https://www.w3.org/ns/activitystreams",
         "id": format!("{}#follows/1", remote.actor("ana")), "type": "Follow",
         "actor": remote.actor("ana"), "object": "https://coops.test/actors/fiqus"});
-    let root = s.base.trim_end_matches("/api/intercoop/v1").to_string();
+    let root = s.origin();
     let signing = Signing::as_person(&remote, "ana", remote.person("ana"));
     let (st, _) = post_signed(
         &s.http,

@@ -6,17 +6,12 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
-use base64::Engine as _;
 use federation_tests::eventually;
 use intercoop::infra::delivery;
-use rsa::pkcs1v15::{Signature, VerifyingKey};
-use rsa::pkcs8::DecodePublicKey;
-use rsa::signature::Verifier;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 use url::Url;
 
-use crate::common::TestServer;
+use crate::common::{signatures, TestServer};
 
 #[derive(Clone, Debug)]
 struct Received {
@@ -109,53 +104,18 @@ impl Drop for Receiver {
     }
 }
 
-/// Rebuilds the draft-cavage signing string and checks the RSA-SHA256
-/// signature against `public_key_pem`; returns the keyId if it verifies.
-fn verify_signature(r: &Received, public_key_pem: &str) -> Result<String, rsa::signature::Error> {
+/// Checks the signature with the independent verifier, as Mastodon's
+/// secure mode would; returns the keyId if it verifies.
+fn verify_signature(r: &Received, public_key_pem: &str) -> Result<String, String> {
     let header = r.headers["signature"].to_str().unwrap();
-    let params: Vec<(String, String)> = header
-        .split(',')
-        .filter_map(|p| p.split_once('='))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().trim_matches('"').to_string()))
-        .collect();
-    let param = |k: &str| {
-        params
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-            .unwrap()
-    };
-    let signed_headers = param("headers");
-    assert!(
-        signed_headers.contains("digest"),
-        "POSTs must sign the digest: {signed_headers}"
-    );
-    let lines: Vec<String> = signed_headers
-        .split_whitespace()
-        .map(|h| match h {
-            "(request-target)" => format!("(request-target): post {}", r.path),
-            "(created)" => format!("(created): {}", param("created")),
-            "(expires)" => format!("(expires): {}", param("expires")),
-            name => format!("{name}: {}", r.headers[name].to_str().unwrap()),
-        })
-        .collect();
-    let signature = base64::engine::general_purpose::STANDARD
-        .decode(param("signature"))
-        .unwrap();
-    let key = rsa::RsaPublicKey::from_public_key_pem(public_key_pem).unwrap();
-    VerifyingKey::<Sha256>::new(key).verify(
-        lines.join("\n").as_bytes(),
-        &Signature::try_from(signature.as_slice())?,
-    )?;
-    Ok(param("keyId"))
+    let params = signatures::parse(header)?;
+    signatures::strict_coverage(&params, true)?;
+    signatures::verify("POST", &r.path, &r.headers, &params, public_key_pem)?;
+    Ok(params.key_id)
 }
 
 fn digest_matches(r: &Received) -> bool {
-    let expected = format!(
-        "SHA-256={}",
-        base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&r.body))
-    );
-    r.headers["digest"].to_str().unwrap() == expected
+    signatures::digest_matches(&r.headers, &r.body)
 }
 
 async fn queue(s: &TestServer, signer: &str, activity: Value, inboxes: Vec<Url>) -> usize {
@@ -240,6 +200,17 @@ async fn each_inbox_gets_one_signed_copy() {
     for r in &got {
         assert_eq!(r.headers["content-type"], "application/activity+json");
         assert!(digest_matches(r), "Digest is the body's SHA-256");
+        // Exactly what docs/FEDERATION.md ("Delivery") says is signed.
+        let params = signatures::parse(r.headers["signature"].to_str().unwrap()).unwrap();
+        assert_eq!(
+            params.headers,
+            ["(request-target)", "content-type", "date", "digest", "host"]
+        );
+        assert!(
+            signatures::date_is_recent(&r.headers),
+            "a current Date header"
+        );
+        assert_eq!(r.headers["host"], format!("localhost:{}", receiver.port));
         assert_eq!(
             verify_signature(r, &actor_pem).unwrap(),
             "https://coops.test/actors/fiqus#main-key"

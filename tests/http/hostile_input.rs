@@ -16,10 +16,6 @@ use crate::introductions::followed_remote_offer;
 
 const WAIT: Duration = Duration::from_secs(30);
 
-fn root(s: &TestServer) -> String {
-    s.base.trim_end_matches("/api/intercoop/v1").to_string()
-}
-
 async fn status_of(s: &TestServer, url: &str) -> StatusCode {
     s.http.get(url).send().await.expect("request").status()
 }
@@ -30,7 +26,7 @@ async fn nul_and_control_characters_in_paths_and_queries_are_4xx() {
     let token = s.coop("fiqus").await;
     s.publish(&token, need("Accounting help")).await;
     let api = &s.base;
-    let site = root(&s);
+    let site = s.origin();
     for url in [
         format!("{api}/proposals/a%00b"),
         format!("{api}/coops/fi%00qus"),

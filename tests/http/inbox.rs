@@ -13,10 +13,6 @@ use crate::common::{assert_error, TestServer};
 
 const WAIT: Duration = Duration::from_secs(30);
 
-fn root(s: &TestServer) -> String {
-    s.base.trim_end_matches("/api/intercoop/v1").to_string()
-}
-
 async fn send(
     s: &TestServer,
     path: &str,
@@ -25,7 +21,7 @@ async fn send(
 ) -> (StatusCode, Value) {
     post_signed(
         &s.http,
-        &format!("{}{path}", root(s)),
+        &format!("{}{path}", s.origin()),
         activity.to_string().as_bytes(),
         signing,
     )
@@ -169,20 +165,43 @@ async fn bad_requests_are_refused_and_change_nothing() {
     assert_error(st, &b, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
     let (st, b) = post_signed(
         &s.http,
-        &format!("{}{path}", root(&s)),
+        &format!("{}{path}", s.origin()),
         b"{\"type\": \"Follow\",",
         &signing,
     )
     .await;
     assert_error(st, &b, StatusCode::BAD_REQUEST, "invalid_activity");
+    // A type we do not act on: unsigned is refused like anything else.
     let mut like = follow.clone();
     like["type"] = json!("Like");
-    let (st, b) = send(&s, path, &like, &signing).await;
-    assert_error(
-        st,
-        &b,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "unsupported_activity",
+    let (st, b) = send(&s, path, &like, &unsigned).await;
+    assert_error(st, &b, StatusCode::UNAUTHORIZED, "invalid_signature");
+
+    // Signatures that do not tie the request to this inbox, host and time
+    // (each would verify: they are made with ana's key over what they name).
+    for covers in [
+        vec!["digest"],
+        vec!["date", "digest"],
+        vec!["(request-target)", "digest"],
+        vec!["(request-target)", "host", "digest"],
+        vec!["(request-target)", "host", "date"],
+    ] {
+        let mut weak = Signing::as_person(&remote, "ana", ana);
+        weak.covers = covers.clone();
+        let (st, b) = send(&s, path, &follow, &weak).await;
+        assert_error(st, &b, StatusCode::UNAUTHORIZED, "invalid_signature");
+        let message = b["message"].as_str().unwrap();
+        assert!(message.contains("must cover"), "{covers:?}: {message}");
+    }
+    let mut weak = Signing::as_person(&remote, "ana", ana);
+    weak.covers = vec!["date", "digest"];
+    let (_, b) = send(&s, path, &follow, &weak).await;
+    assert!(
+        b["message"]
+            .as_str()
+            .unwrap()
+            .contains("(request-target), host;"),
+        "names what is missing: {b}"
     );
 
     // An activity id on another host than its actor.
@@ -209,6 +228,15 @@ async fn bad_requests_are_refused_and_change_nothing() {
 
     assert!(followers(&s, &token, "accepted").await.is_empty());
     assert!(followers(&s, &token, "pending").await.is_empty());
+    assert!(
+        remote.received().is_empty(),
+        "no Accept went out for a refused Follow"
+    );
+    // Correctly signed, a type we do not act on is accepted and dropped
+    // (Mastodon answers so); it changes nothing.
+    let (st, b) = send(&s, path, &like, &signing).await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
+    assert!(followers(&s, &token, "accepted").await.is_empty());
     // The refused Follow was not recorded as seen: sent properly, it works.
     let (st, _) = send(&s, path, &follow, &signing).await;
     assert_eq!(st, StatusCode::ACCEPTED);

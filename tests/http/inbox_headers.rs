@@ -80,10 +80,7 @@ fn arbitrary_signature_and_digest_headers_never_break_the_inbox() {
         let remote = Remote::start(&["ana"]).await;
         (s, remote, token)
     });
-    let url = format!(
-        "{}/actors/fiqus/inbox",
-        s.base.trim_end_matches("/api/intercoop/v1")
-    );
+    let url = format!("{}/actors/fiqus/inbox", s.origin());
     let counter = std::sync::atomic::AtomicU32::new(0);
     let mut runner = TestRunner::new(Config::with_cases(64));
     let result = runner.run(&spoil(), |spoiled| {

@@ -27,4 +27,5 @@ mod introductions;
 mod matches;
 mod proposals;
 mod proposals_list;
+mod strict_remote;
 mod wire_snapshots;

@@ -21,6 +21,8 @@ use crate::services::Services;
 pub struct Context {
     pub services: Services,
     pub http: ClientWithMiddleware,
+    /// Plain http and loopback peers allowed (config `dev_mode`).
+    pub dev_mode: bool,
 }
 
 impl Deref for Context {
@@ -45,6 +47,7 @@ pub async fn federation(
     let context = Context {
         services,
         http: http_client(config)?,
+        dev_mode: config.dev_mode,
     };
     federation_config(config, context, policy, Some(signer)).await
 }

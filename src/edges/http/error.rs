@@ -140,6 +140,16 @@ impl From<ServiceError> for HttpError {
             ServiceError::DomainRefused(m) => {
                 HttpError::new(StatusCode::FORBIDDEN, "domain_refused", m)
             }
+            ServiceError::Remote(failure) => {
+                use crate::services::remote::RemoteFailure as F;
+                let status = match &failure {
+                    F::NotFound(_) => StatusCode::NOT_FOUND,
+                    F::Refused(_) | F::Invalid(_) => StatusCode::BAD_GATEWAY,
+                    F::Gone(_) => StatusCode::GONE,
+                    F::Unreachable(_) => StatusCode::GATEWAY_TIMEOUT,
+                };
+                HttpError::new(status, failure.code(), failure.to_string())
+            }
             ServiceError::RateLimited { retry_after } => {
                 let seconds = retry_after.as_secs().max(1);
                 let mut e = HttpError::new(

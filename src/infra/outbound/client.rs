@@ -55,6 +55,10 @@ pub async fn federation_config<T: Clone>(
         .client(http_client(config)?)
         .url_verifier(Box::new(PolicyVerifier(policy)))
         .request_timeout(REQUEST_TIMEOUT)
+        // Sign `(request-target) host date` (and `digest`, `content-type` on
+        // a POST) with a `Date` header, as Mastodon's secure mode and
+        // GoToSocial require, instead of `(created) (expires)`.
+        .http_signature_compat(true)
         .debug(config.dev_mode)
         .allow_http_urls(config.dev_mode);
     if let Some(actor) = signed_fetch_actor {

@@ -18,11 +18,6 @@ use crate::infra::wire::remote_actor::{RemoteActorDocument, ACTOR_TYPES};
 use crate::services::inbox::Received;
 use crate::services::{ServiceError, Services};
 
-/// Activity types this node acts on; others are refused before any work.
-pub const SUPPORTED: [&str; 9] = [
-    "Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Announce", "Offer",
-];
-
 #[derive(Debug, Deserialize)]
 #[serde(transparent)]
 pub struct Incoming(pub IncomingActivity);
@@ -136,7 +131,12 @@ impl Activity for Incoming {
                     .await?
             }
             "Announce" => super::announce::receive(a.clone(), actor, data).await?,
-            other => Received::Ignored(format!("{other} is not handled")),
+            // Signed and checked, but nothing we act on (a `Like`, an
+            // `EmojiReact`): 202 as Mastodon answers, so it is not resent.
+            other => {
+                tracing::info!(id = %a.id, kind = %other, actor = %a.actor, "activity type not handled; accepted and dropped");
+                Received::Ignored(format!("{other} is not handled"))
+            }
         };
         match outcome {
             Received::Applied => tracing::debug!(id = %a.id, kind = %a.kind, "activity applied"),

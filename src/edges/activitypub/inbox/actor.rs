@@ -1,5 +1,9 @@
 //! A remote actor as activitypub_federation sees it: read from our store,
-//! or fetched from its origin (signed by the node actor), checked and saved.
+//! or fetched from its origin (signed by the node actor, through our own
+//! fetch so a failure says why), checked and saved. A stored actor is read
+//! again from its origin once a day, so profile and key changes arrive even
+//! without an `Update`; if its origin does not answer then, the stored copy
+//! is used.
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -8,6 +12,9 @@ use activitypub_federation::config::Data;
 use activitypub_federation::traits::{Actor, Object};
 use chrono::{DateTime, Utc};
 use url::Url;
+
+use crate::edges::activitypub::fetch::{from_origin, Fetched};
+use crate::services::remote::RemoteFailure;
 
 use super::error::InboxError;
 use crate::domain::remote::RemoteActor;
@@ -76,23 +83,14 @@ impl Object for KnownActor {
         &self.id
     }
 
-    /// Stored actors are fetched again once a day (the library's rule), so
-    /// profile and key changes arrive even without an `Update`.
+    /// `read_from_id` refreshes stale actors itself, so the library never
+    /// fetches one (its fetch would hide why it failed).
     fn last_refreshed_at(&self) -> Option<DateTime<Utc>> {
-        Some(DateTime::from_naive_utc_and_offset(
-            self.actor.fetched_at,
-            Utc,
-        ))
+        None
     }
 
     async fn read_from_id(id: Url, data: &Data<Context>) -> Result<Option<Self>, InboxError> {
-        match data.remote_actor(id.as_str()).await? {
-            Some(actor) => {
-                remember(&actor);
-                Ok(Some(actor.try_into()?))
-            }
-            None => Ok(None),
-        }
+        read(&id, data).await.map(Some)
     }
 
     async fn into_json(self, _: &Data<Context>) -> Result<RemoteActorDocument, InboxError> {
@@ -123,6 +121,49 @@ impl Object for KnownActor {
         remember(&actor);
         actor.try_into()
     }
+}
+
+/// How long a stored actor is used before it is read again from its origin.
+const REFRESH_AFTER: chrono::Duration = chrono::Duration::hours(24);
+
+/// The actor `id`: stored and fresh, or fetched from its origin and saved
+/// (the stored copy if a refresh fails).
+pub(crate) async fn read(id: &Url, data: &Data<Context>) -> Result<KnownActor, InboxError> {
+    let stored = data.remote_actor(id.as_str()).await?;
+    if let Some(actor) = &stored {
+        if crate::domain::time::now() - actor.fetched_at < REFRESH_AFTER {
+            remember(actor);
+            return actor.clone().try_into();
+        }
+    }
+    let fetched = match from_origin(id, data).await {
+        Ok(Fetched::Live(doc)) => save_fetched(doc, id, data).await,
+        Ok(Fetched::Gone) => Err(RemoteFailure::Gone(format!(
+            "{id} is gone (its server answered 404 or 410, or a Tombstone)"
+        ))
+        .into()),
+        Err(failure) => Err(failure.into()),
+    };
+    match (fetched, stored) {
+        (Err(e), Some(actor)) => {
+            tracing::info!(actor = %id, error = %e, "refreshing a stored actor failed; using the stored copy");
+            remember(&actor);
+            actor.try_into()
+        }
+        (result, _) => result,
+    }
+}
+
+/// Checks and saves an actor document fetched from `id`.
+pub(crate) async fn save_fetched(
+    doc: serde_json::Value,
+    id: &Url,
+    data: &Data<Context>,
+) -> Result<KnownActor, InboxError> {
+    let doc: RemoteActorDocument = serde_json::from_value(doc)
+        .map_err(|e| RemoteFailure::Invalid(format!("{id} is not an actor: {e}")))?;
+    KnownActor::verify(&doc, id, data).await?;
+    KnownActor::from_json(doc, data).await
 }
 
 impl Actor for KnownActor {

@@ -18,12 +18,13 @@ use super::actor::KnownActor;
 use super::error::InboxError;
 use crate::domain::remote::RemoteActor;
 use crate::domain::urls::same_origin;
-use crate::edges::activitypub::fetch::{from_origin, FetchError, Fetched};
+use crate::edges::activitypub::fetch::{from_origin, Fetched};
 use crate::edges::activitypub::Context;
 use crate::infra::wire::activity::{object_id, object_type, IncomingActivity};
 use crate::infra::wire::received_proposal::{attributed_to, ReceivedNote};
 use crate::infra::wire::remote_actor::ACTOR_TYPES;
 use crate::services::inbox::Received;
+use crate::services::remote::RemoteFailure;
 use crate::services::{ServiceError, Services};
 
 fn refused(message: impl Into<String>) -> InboxError {
@@ -65,8 +66,8 @@ pub(super) async fn receive(
     let fetched = from_origin(&target, data).await.map_err(|e| {
         let message = format!("cannot confirm the announced object with its origin: {e}");
         match e {
-            FetchError::Unreachable(_) => InboxError::OriginUnreachable(message),
-            FetchError::Refused(_) => refused(message),
+            RemoteFailure::Unreachable(_) => InboxError::OriginUnreachable(message),
+            _ => refused(message),
         }
     })?;
     match fetched {
@@ -86,10 +87,8 @@ pub(super) async fn receive(
             "the origin still serves the object the announced Delete removes",
         )),
         Fetched::Live(doc) if object_type(&doc).is_some_and(|t| ACTOR_TYPES.contains(&t)) => {
-            // Read again through the actor machinery: checked and saved.
-            ObjectId::<KnownActor>::from(target)
-                .dereference_forced(data)
-                .await?;
+            // Checked and saved as any fetched actor.
+            super::actor::save_fetched(doc, &target, data).await?;
             Ok(Received::Applied)
         }
         Fetched::Live(doc) => {

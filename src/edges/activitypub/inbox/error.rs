@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use crate::edges::http::error::HttpError;
+use crate::services::remote::RemoteFailure;
 use crate::services::ServiceError;
 
 #[derive(Debug, thiserror::Error)]
@@ -17,6 +18,9 @@ pub enum InboxError {
     /// sender may deliver again later (503, which senders retry).
     #[error("{0}")]
     OriginUnreachable(String),
+    /// The signing actor's server gave no usable answer.
+    #[error(transparent)]
+    Remote(#[from] RemoteFailure),
 }
 
 impl From<InboxError> for HttpError {
@@ -25,6 +29,17 @@ impl From<InboxError> for HttpError {
             InboxError::Service(s) => return HttpError::from(s),
             InboxError::OriginUnreachable(m) => {
                 return HttpError::new(StatusCode::SERVICE_UNAVAILABLE, "origin_unreachable", m)
+            }
+            // Its key cannot be read now; the sender retries a 503.
+            InboxError::Remote(RemoteFailure::Unreachable(m)) => {
+                return HttpError::new(StatusCode::SERVICE_UNAVAILABLE, "origin_unreachable", m)
+            }
+            InboxError::Remote(other) => {
+                return HttpError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "unknown_actor",
+                    format!("cannot read the signing actor: {other}"),
+                )
             }
             InboxError::Federation(lib) => lib,
         };

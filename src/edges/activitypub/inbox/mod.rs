@@ -1,15 +1,18 @@
 //! The inboxes (each coop's and the shared one). A request passes, in order:
-//! a body cap (413), a `Date` window (401), a JSON and type check (400/422),
-//! the federation policy on the actor's and the activity's hosts (403),
-//! then activitypub_federation, which checks the `Digest` against the body,
+//! a body cap (413), a `Date` window (401), a JSON envelope check (400), the
+//! federation policy on the actor's and the activity's hosts (403: a refused
+//! host never costs a key fetch), what the signature covers (401), then
+//! activitypub_federation, which checks the `Digest` against the body,
 //! fetches or reads the signing actor (the fetch signed by our node actor)
 //! and verifies the draft-cavage signature; then the activity's own origin
-//! rules and its effects, once per activity id (see services/inbox.rs).
+//! rules and its effects, once per activity id (see services/inbox.rs). A
+//! correctly signed activity of a type we do not act on is answered 202.
 
 mod activity;
 mod actor;
 mod announce;
 mod error;
+mod signature;
 
 use activitypub_federation::axum::inbox::{receive_activity, ActivityData};
 use axum::body::Body;
@@ -26,9 +29,9 @@ use crate::edges::http::limits::read_body;
 use crate::infra::wire::activity::IncomingActivity;
 
 use activity::Incoming;
-pub use activity::SUPPORTED;
 use actor::remembering_actor;
-pub(crate) use actor::KnownActor;
+pub(crate) use actor::{read as read_actor, KnownActor};
+pub(crate) use error::InboxError;
 
 /// How far a request's `Date` may be from our clock, either way. The
 /// library refuses signatures older than an hour but not future ones.
@@ -85,13 +88,6 @@ pub async fn inbox(State(state): State<ApState>, request: Request) -> Response {
             )
         }
     };
-    if !SUPPORTED.contains(&envelope.kind.as_str()) {
-        return refuse(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "unsupported_activity",
-            format!("this node does not handle {} activities", envelope.kind),
-        );
-    }
     // Before the signature, so a refused host never costs an actor fetch.
     let policy = state.app.services.policy();
     for url in [&envelope.actor, &envelope.id] {
@@ -99,6 +95,9 @@ pub async fn inbox(State(state): State<ApState>, request: Request) -> Response {
         if let Err(why) = policy.check(&host) {
             return refuse(StatusCode::FORBIDDEN, "domain_refused", why.message(&host));
         }
+    }
+    if let Err(refused) = signature::check_coverage(request.headers(), true) {
+        return refused.into_response();
     }
     let data = match ActivityData::from_request(request, &state).await {
         Ok(d) => d,
