@@ -330,6 +330,7 @@ async fn the_inbox_statements_are_prepared_once_per_connection() {
         remote: Some(true),
         deadline: None,
         url: None,
+        reciprocal: None,
         published_at: intercoop::domain::time::now(),
         updated_at: intercoop::domain::time::now(),
         received_at: intercoop::domain::time::now(),

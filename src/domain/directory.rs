@@ -4,6 +4,7 @@
 use chrono::NaiveDateTime;
 
 use super::proposal::{Category, ProposalKind};
+use super::remote::Reciprocal;
 
 /// An open need or offer.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +24,8 @@ pub struct ProposalEntry {
     /// The ActivityPub id of a remote proposal's coop.
     pub coop_ap_id: Option<String>,
     pub published_at: NaiveDateTime,
+    /// What a remote proposal asks or gives in return (FEP-0837).
+    pub reciprocal: Option<Reciprocal>,
 }
 
 impl ProposalEntry {
@@ -45,4 +48,7 @@ pub struct CoopEntry {
     pub languages: Vec<String>,
     /// The ActivityPub id of a remote coop.
     pub ap_id: Option<String>,
+    /// Its ActivityPub actor type: `Organization` for coops here; a remote
+    /// author of needs and offers may be a `Person`, a `Service` ...
+    pub actor_type: String,
 }

@@ -21,6 +21,9 @@ pub const TITLE_MAX: usize = 200;
 pub const DESCRIPTION_MAX: usize = 10_000;
 pub const QUANTITY_UNIT_MAX: usize = 30;
 pub const PLACE_MAX: usize = 200;
+/// A received reciprocal Intent's `action` and `resourceConformsTo`.
+pub const RECIPROCAL_ACTION_MAX: usize = 40;
+pub const RECIPROCAL_RESOURCE_MAX: usize = 300;
 /// An introduction's message, in characters.
 pub const INTRODUCTION_MESSAGE_MAX: usize = 2_000;
 pub const SEARCH_TEXT_MAX: usize = 200;

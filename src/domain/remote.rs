@@ -78,6 +78,41 @@ pub struct RemoteProposal {
     pub published_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub received_at: NaiveDateTime,
+    /// What it asks (an offer) or gives (a need) in return: FEP-0837's
+    /// `reciprocal` Intent, as Mitra sends a price.
+    pub reciprocal: Option<Reciprocal>,
+}
+
+/// A FEP-0837 reciprocal Intent: e.g. `transfer` of 30 `EUR`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Reciprocal {
+    /// `transfer` (money, goods) or `deliverService`, as sent.
+    pub action: String,
+    /// What kind of resource (`resourceConformsTo`): a URI such as a
+    /// Wikidata item or a CAIP-19 asset id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<Quantity>,
+}
+
+impl Reciprocal {
+    /// In words, for a match's reasons: "transfer 30 EUR".
+    pub fn describe(&self) -> String {
+        let mut out = self.action.clone();
+        if let Some(q) = &self.quantity {
+            out.push(' ');
+            if let Some(v) = &q.value {
+                out.push_str(v);
+                out.push(' ');
+            }
+            out.push_str(&q.unit);
+        }
+        if let Some(r) = &self.resource {
+            out.push_str(&format!(" ({r})"));
+        }
+        out
+    }
 }
 
 /// A follow relation with the remote actor on its other end.

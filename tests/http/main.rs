@@ -25,6 +25,7 @@ mod inbox;
 mod inbox_headers;
 mod introductions;
 mod matches;
+mod proposal_authors;
 mod proposals;
 mod proposals_list;
 mod strict_remote;

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::domain::directory::{CoopEntry, ProposalEntry};
+use crate::domain::remote::Reciprocal;
 use crate::edges::http::error::{ErrorBody, HttpResult};
 use crate::edges::http::extract::ApiQuery;
 use crate::edges::http::state::AppState;
@@ -68,6 +69,11 @@ pub struct DirectoryCoopView {
     /// BCP 47 tags (coop listings only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub languages: Option<Vec<String>>,
+    /// Its ActivityPub actor type (coop listings only): `Organization` for
+    /// coops; a remote author of needs or offers may be a `Person`,
+    /// `Service`, `Group` or `Application`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor_type: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -82,6 +88,10 @@ pub struct DirectoryProposalView {
     /// Its ActivityPub id.
     pub url: String,
     pub published_at: String,
+    /// What a remote proposal asks (an offer) or gives (a need) in return,
+    /// when its server says (FEP-0837 `reciprocal`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reciprocal: Option<Reciprocal>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -126,6 +136,7 @@ fn coop_view(
         node,
         country: None,
         languages: None,
+        actor_type: None,
     }
 }
 
@@ -146,6 +157,7 @@ pub(super) fn proposal_view(state: &AppState, e: ProposalEntry) -> DirectoryProp
         kind: e.kind.as_str().to_string(),
         category: e.category.as_str().to_string(),
         tags: e.tags,
+        reciprocal: e.reciprocal,
         id: e.id,
         title: e.title,
     }
@@ -186,6 +198,7 @@ pub async fn coops(
             .map(|e: &CoopEntry| DirectoryCoopView {
                 country: e.country.clone(),
                 languages: Some(e.languages.clone()),
+                actor_type: Some(e.actor_type.clone()),
                 ..coop_view(
                     &state,
                     e.node.as_deref(),

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 
 use crate::domain::coop::{ContactDetails, Coop, Stage};
 use crate::domain::proposal::{Category, Proposal, ProposalKind, ProposalStatus, Quantity};
-use crate::domain::remote::{Follow, RemoteActor, RemoteProposal};
+use crate::domain::remote::{Follow, Reciprocal, RemoteActor, RemoteProposal};
 
 fn utc(t: NaiveDateTime) -> DateTime<Utc> {
     DateTime::from_naive_utc_and_offset(t, Utc)
@@ -234,6 +234,9 @@ pub struct RemoteProposalView {
     /// does not say.
     pub remote: Option<bool>,
     pub deadline: Option<DateTime<Utc>>,
+    /// What it asks (an offer) or gives (a need) in return, when its server
+    /// says (FEP-0837 `reciprocal`, e.g. Mitra's price); null otherwise.
+    pub reciprocal: Option<Reciprocal>,
     pub published_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -254,6 +257,7 @@ impl RemoteProposalView {
             place: p.place,
             remote: p.remote,
             deadline: p.deadline.map(utc),
+            reciprocal: p.reciprocal,
             published_at: utc(p.published_at),
             updated_at: utc(p.updated_at),
         }

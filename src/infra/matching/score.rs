@@ -61,7 +61,8 @@ impl Parts {
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Reason {
     /// `text`, `tags`, `place`, `language`, `deadline`, `fresh`,
-    /// `reciprocity` or `pairing`.
+    /// `reciprocity` or `pairing`; and `in_return` (added by the services:
+    /// what the other side asks or gives in return).
     pub code: &'static str,
     pub text: String,
 }

@@ -102,6 +102,9 @@ struct ProposalRow {
     pub coop_ap_id: Option<String>,
     #[diesel(sql_type = Timestamp)]
     pub published_at: NaiveDateTime,
+    /// JSON of a remote proposal's `Reciprocal`.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub reciprocal: Option<String>,
 }
 
 /// A coop as the directory queries read it (`CoopEntry` outside).
@@ -123,6 +126,8 @@ struct CoopRow {
     pub languages: String,
     #[diesel(sql_type = Nullable<Text>)]
     pub ap_id: Option<String>,
+    #[diesel(sql_type = Text)]
+    pub actor_type: String,
 }
 
 /// `''` (this node) as `None`.
@@ -143,6 +148,10 @@ impl ProposalRow {
             category: Category::parse(&self.category)
                 .ok_or_else(|| corrupt(&format!("{table}.category"), &self.id, &self.category))?,
             tags: from_text(&format!("{table}.tags"), &self.id, &self.tags)?,
+            reciprocal: match &self.reciprocal {
+                Some(text) => Some(from_text(&format!("{table}.reciprocal"), &self.id, text)?),
+                None => None,
+            },
             id: self.id,
             node: node(self.node),
             handle: self.handle,
@@ -170,6 +179,7 @@ impl CoopRow {
             name: self.name,
             country: self.country,
             ap_id: self.ap_id,
+            actor_type: self.actor_type,
         })
     }
 }
@@ -383,11 +393,11 @@ fn page<T>(
 const PROPOSAL_COLUMNS_LOCAL: &str = "p.id AS id, '' AS node, c.handle AS handle, \
      c.display_name AS coop_name, p.kind AS kind, p.category AS category, p.title AS title, \
      p.tags AS tags, CAST(NULL AS TEXT) AS ap_id, CAST(NULL AS TEXT) AS coop_ap_id, \
-     p.created_at AS published_at";
+     p.created_at AS published_at, CAST(NULL AS TEXT) AS reciprocal";
 const PROPOSAL_COLUMNS_REMOTE: &str = "rp.id AS id, ra.host AS node, ra.username AS handle, \
      ra.display_name AS coop_name, rp.kind AS kind, rp.category AS category, \
      rp.title AS title, rp.tags AS tags, rp.ap_id AS ap_id, ra.ap_id AS coop_ap_id, \
-     rp.published_at AS published_at";
+     rp.published_at AS published_at, rp.reciprocal AS reciprocal";
 
 /// Open proposals, newest first, with how many match (exactly up to
 /// [`count_bound`]).
@@ -536,7 +546,8 @@ pub fn coops(
         let (r, n) = side(
             conn,
             "c.id AS id, '' AS node, c.handle AS handle, c.display_name AS name, \
-             c.country AS country, c.languages AS languages, CAST(NULL AS TEXT) AS ap_id",
+             c.country AS country, c.languages AS languages, CAST(NULL AS TEXT) AS ap_id, \
+             'Organization' AS actor_type",
             "FROM coops c WHERE 1 = 1",
             &c,
             "LOWER(c.display_name), c.id",
@@ -555,9 +566,13 @@ pub fn coops(
         let (r, n) = side(
             conn,
             "ra.id AS id, ra.host AS node, ra.username AS handle, ra.display_name AS name, \
-             ra.country AS country, ra.languages AS languages, ra.ap_id AS ap_id",
+             ra.country AS country, ra.languages AS languages, ra.ap_id AS ap_id, \
+             ra.kind AS actor_type",
+            // Organizations, and any other actor that publishes needs or
+            // offers (a Mastodon or Mitra `Person`): one index probe each.
             &format!(
-                "FROM remote_actors ra WHERE ra.kind = 'Organization' AND {}",
+                "FROM remote_actors ra WHERE (ra.kind = 'Organization' OR EXISTS \
+                 (SELECT 1 FROM remote_proposals rp WHERE rp.actor_id = ra.id)) AND {}",
                 listed_actor(c.sqlite)
             ),
             &c,

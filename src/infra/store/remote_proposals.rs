@@ -9,7 +9,7 @@ use super::json::{from_text, to_text};
 use super::schema::{following, remote_actors, remote_proposals};
 use super::{remote_actors as actors, AnyConnection, StoreResult};
 use crate::domain::proposal::{Category, ProposalKind, Quantity};
-use crate::domain::remote::{RemoteActor, RemoteProposal};
+use crate::domain::remote::{Reciprocal, RemoteActor, RemoteProposal};
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = remote_proposals)]
@@ -32,6 +32,8 @@ struct Row {
     updated_at: NaiveDateTime,
     received_at: NaiveDateTime,
     remote: Option<bool>,
+    /// JSON of [`Reciprocal`].
+    reciprocal: Option<String>,
 }
 
 impl Row {
@@ -54,6 +56,7 @@ impl Row {
             updated_at: p.updated_at,
             received_at: p.received_at,
             remote: p.remote,
+            reciprocal: p.reciprocal.as_ref().map(to_text),
         }
     }
 
@@ -64,6 +67,14 @@ impl Row {
             category: Category::parse(&self.category)
                 .ok_or_else(|| corrupt("remote_proposals.category", &self.id, &self.category))?,
             tags: from_text("remote_proposals.tags", &self.id, &self.tags)?,
+            reciprocal: match &self.reciprocal {
+                Some(text) => Some(from_text::<Reciprocal>(
+                    "remote_proposals.reciprocal",
+                    &self.id,
+                    text,
+                )?),
+                None => None,
+            },
             quantity: self.quantity_unit.map(|unit| Quantity {
                 value: self.quantity_value,
                 unit,
@@ -127,8 +138,8 @@ pub fn save_if_followed(conn: &mut AnyConnection, p: &RemoteProposal) -> StoreRe
     let n = fixed_sql(
         "INSERT INTO remote_proposals (id, ap_id, actor_id, kind, category, title, content_html, \
          tags, quantity_value, quantity_unit, place, deadline, url, published_at, updated_at, received_at, \
-         remote) \
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17 \
+         remote, reciprocal) \
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18 \
          WHERE EXISTS (SELECT 1 FROM following WHERE following.actor_id = $3) \
          OR EXISTS (SELECT 1 FROM remote_actors JOIN node_follows ON node_follows.domain = remote_actors.host \
                     WHERE remote_actors.id = $3 AND node_follows.accepted) \
@@ -137,7 +148,8 @@ pub fn save_if_followed(conn: &mut AnyConnection, p: &RemoteProposal) -> StoreRe
          quantity_value = excluded.quantity_value, quantity_unit = excluded.quantity_unit, \
          place = excluded.place, deadline = excluded.deadline, url = excluded.url, \
          published_at = excluded.published_at, updated_at = excluded.updated_at, \
-         remote = excluded.remote WHERE remote_proposals.actor_id = excluded.actor_id",
+         remote = excluded.remote, reciprocal = excluded.reciprocal \
+         WHERE remote_proposals.actor_id = excluded.actor_id",
     )
     .bind::<Text, _>(&row.id)
     .bind::<Text, _>(&row.ap_id)
@@ -156,6 +168,7 @@ pub fn save_if_followed(conn: &mut AnyConnection, p: &RemoteProposal) -> StoreRe
     .bind::<Timestamp, _>(row.updated_at)
     .bind::<Timestamp, _>(row.received_at)
     .bind::<Nullable<Bool>, _>(row.remote)
+    .bind::<Nullable<Text>, _>(&row.reciprocal)
     .execute(conn)?;
     if n == 1 {
         return Ok(Saved::Saved);

@@ -180,6 +180,7 @@ diesel::table! {
         updated_at -> Timestamp,
         received_at -> Timestamp,
         remote -> Nullable<Bool>,
+        reciprocal -> Nullable<Text>,
     }
 }
 

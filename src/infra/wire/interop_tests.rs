@@ -104,6 +104,19 @@ fn mitra_proposal_is_an_offer_of_people_time() {
     let q = p.quantity.unwrap();
     assert_eq!((q.value.as_deref(), q.unit.as_str()), (Some("1"), "second"));
     assert_eq!(p.published_at, p.updated_at);
+    // The price: Mitra's reciprocal Intent is kept.
+    let price = p.reciprocal.clone().expect("reciprocal kept");
+    assert_eq!(price.action, "transfer");
+    assert_eq!(price.resource.as_deref(), Some("caip:19:monero"));
+    let q = price.quantity.unwrap();
+    assert_eq!(
+        (q.value.as_deref(), q.unit.as_str()),
+        (Some("0.0001"), "one")
+    );
+    assert_eq!(
+        p.reciprocal.as_ref().unwrap().describe(),
+        "transfer 0.0001 one (caip:19:monero)"
+    );
     // Mitra does not say whether it can be done remotely, and a value that
     // is not a boolean is read as not said.
     assert_eq!(p.remote, None);
@@ -112,6 +125,28 @@ fn mitra_proposal_is_an_offer_of_people_time() {
     let note: ReceivedNote = serde_json::from_value(v).unwrap();
     let p = note.into_proposal("id".into(), "actor".into(), now(), LinkRule::DEVELOPMENT);
     assert_eq!(p.map(|p| p.remote), Ok(None));
+}
+
+#[test]
+fn a_reciprocal_obeys_the_local_text_and_number_rules() {
+    let mut v: Value = serde_json::from_str(include_str!("fixtures/mitra_proposal.json")).unwrap();
+    let read = |v: &Value| {
+        let note: ReceivedNote = serde_json::from_value(v.clone()).unwrap();
+        note.into_proposal("id".into(), "actor".into(), now(), LinkRule::DEVELOPMENT)
+            .unwrap()
+            .reciprocal
+    };
+    v["reciprocal"]["resourceQuantity"]["hasNumericalValue"] = "-5".into();
+    v["reciprocal"]["resourceConformsTo"] = "\u{202e}evil".into();
+    let r = read(&v).unwrap();
+    assert_eq!(r.quantity, None, "a negative amount is dropped");
+    assert_eq!(r.resource, None, "a bidi override is dropped");
+    v["reciprocal"]["action"] = "\u{0}".into();
+    assert_eq!(read(&v), None, "no readable action, no reciprocal");
+    v["reciprocal"] = serde_json::json!([{"type": "Intent", "action": "transfer"}]);
+    assert_eq!(read(&v).unwrap().action, "transfer", "the first of a list");
+    v["reciprocal"] = "free".into();
+    assert_eq!(read(&v), None);
 }
 
 #[test]

@@ -9,7 +9,7 @@ use serde_json::Value;
 use url::Url;
 
 use crate::domain::proposal::{Category, ProposalKind, Quantity};
-use crate::domain::remote::RemoteProposal;
+use crate::domain::remote::{Reciprocal, RemoteProposal};
 use crate::domain::text::{sanitize_html, truncate_chars as cut};
 use crate::domain::urls::LinkRule;
 use crate::domain::{limits, validate};
@@ -35,10 +35,47 @@ pub struct ReceivedNote {
     pub has_end: Option<DateTime<Utc>>,
     #[serde(default)]
     pub publishes: Value,
+    /// FEP-0837's optional Intent in return (Mitra: the price).
+    #[serde(default)]
+    pub reciprocal: Value,
     /// Intercoop's `remote`: help can be given or taken remotely. Anything
     /// but a boolean is read as not said.
     #[serde(default)]
     pub remote: Value,
+}
+
+/// An Intent's `resourceQuantity`. One the local rules would refuse
+/// (negative, not a number) is dropped; the proposal is kept without it.
+fn quantity_of(intent: &Value) -> Option<Quantity> {
+    let q = intent.get("resourceQuantity")?;
+    let unit = q.get("hasUnit").and_then(str_or_number)?;
+    Quantity {
+        value: q.get("hasNumericalValue").and_then(str_or_number),
+        unit: cut(&unit, limits::QUANTITY_UNIT_MAX),
+    }
+    .validated()
+    .ok()
+}
+
+/// The reciprocal Intent (the first, if a list), under the text rules of
+/// local input; one without a readable `action` is dropped.
+fn reciprocal(value: &Value) -> Option<Reciprocal> {
+    let intent = match value {
+        Value::Array(items) => items.first()?,
+        other => other,
+    };
+    let action = intent
+        .get("action")
+        .and_then(Value::as_str)
+        .and_then(|a| validate::received_text(a, limits::RECIPROCAL_ACTION_MAX))?;
+    Some(Reciprocal {
+        action,
+        resource: intent
+            .get("resourceConformsTo")
+            .and_then(Value::as_str)
+            .and_then(|r| validate::received_text(r, limits::RECIPROCAL_RESOURCE_MAX)),
+        quantity: quantity_of(intent),
+    })
 }
 
 /// Why a received object was not stored.
@@ -183,17 +220,7 @@ impl ReceivedNote {
             _ => validate::received_text(&plain_text(&content_html), limits::TITLE_MAX)
                 .ok_or_else(|| NotAProposal::Invalid("it has neither a name nor text".into()))?,
         };
-        // A quantity the local rules would refuse (negative, not a number)
-        // is dropped; the proposal is kept without it.
-        let quantity = self.publishes.get("resourceQuantity").and_then(|q| {
-            let unit = q.get("hasUnit").and_then(str_or_number)?;
-            Quantity {
-                value: q.get("hasNumericalValue").and_then(str_or_number),
-                unit: cut(&unit, limits::QUANTITY_UNIT_MAX),
-            }
-            .validated()
-            .ok()
-        });
+        let quantity = quantity_of(&self.publishes);
         let published = self.published.map(naive).unwrap_or(now);
         Ok(RemoteProposal {
             id,
@@ -221,6 +248,7 @@ impl ReceivedNote {
             updated_at: self.updated.map(naive).unwrap_or(published),
             received_at: now,
             ap_id: self.id.to_string(),
+            reciprocal: reciprocal(&self.reciprocal),
         })
     }
 }

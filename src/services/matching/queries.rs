@@ -6,11 +6,28 @@ use std::collections::HashMap;
 use super::{blocking, key, poisoned, split_key, Exchange, FoundCircle, FoundMatch};
 use super::{MatchPage, MatchQuery, Services, PER_PROPOSAL};
 use crate::domain::directory::ProposalEntry;
-use crate::domain::proposal::{Category, ProposalStatus};
+use crate::domain::proposal::{Category, ProposalKind, ProposalStatus};
 use crate::domain::time;
+use crate::infra::matching::score::Reason;
 use crate::infra::matching::{circles, Match, MatchOptions};
 use crate::infra::store::{directory, proposals};
 use crate::services::{paging, ServiceError, ServiceResult, Viewer};
+
+/// A hint, not a score: what the other side says it asks (an offer) or
+/// gives (a need) in return, as Mitra prices its offers (FEP-0837
+/// `reciprocal`), so a coop sees the terms before it asks for an
+/// introduction.
+fn in_return(other: &ProposalEntry) -> Option<Reason> {
+    let r = other.reciprocal.as_ref()?;
+    let verb = match other.kind {
+        ProposalKind::Offer => "they ask in return",
+        ProposalKind::Need => "they give in return",
+    };
+    Some(Reason {
+        code: "in_return",
+        text: format!("{verb}: {}", r.describe()),
+    })
+}
 
 /// Keeps the matches with a category (if asked) from a node (if asked;
 /// local proposals are on `our_domain`).
@@ -86,12 +103,15 @@ impl Services {
         Ok(found
             .into_iter()
             .filter_map(|(ours, m)| {
+                let proposal = by_key.get(&m.key)?.clone();
+                let mut reasons = m.reasons;
+                reasons.extend(in_return(&proposal));
                 Some(FoundMatch {
                     for_proposal: split_key(&ours).map(|(_, id)| id.to_string())?,
-                    proposal: by_key.get(&m.key)?.clone(),
+                    proposal,
                     score: m.score,
                     parts: m.parts,
-                    reasons: m.reasons,
+                    reasons,
                 })
             })
             .collect())
@@ -217,7 +237,6 @@ impl Services {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::proposal::ProposalKind;
     use crate::infra::matching::score::Parts;
 
     fn found(category: Category, node: Option<&str>) -> FoundMatch {
@@ -235,11 +254,34 @@ mod tests {
                 ap_id: None,
                 coop_ap_id: None,
                 published_at: time::now(),
+                reciprocal: None,
             },
             score: 0.5,
             parts: Parts::default(),
             reasons: vec![],
         }
+    }
+
+    #[test]
+    fn a_reciprocal_is_a_hint_in_the_reasons() {
+        let mut offer = found(Category::Technical, Some("m.example")).proposal;
+        assert_eq!(in_return(&offer), None);
+        offer.reciprocal = Some(crate::domain::remote::Reciprocal {
+            action: "transfer".into(),
+            resource: None,
+            quantity: Some(crate::domain::proposal::Quantity {
+                value: Some("30".into()),
+                unit: "EUR".into(),
+            }),
+        });
+        let reason = in_return(&offer).unwrap();
+        assert_eq!(reason.code, "in_return");
+        assert_eq!(reason.text, "they ask in return: transfer 30 EUR");
+        offer.kind = ProposalKind::Need;
+        assert_eq!(
+            in_return(&offer).unwrap().text,
+            "they give in return: transfer 30 EUR"
+        );
     }
 
     #[test]

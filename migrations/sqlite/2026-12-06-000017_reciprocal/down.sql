@@ -1,0 +1,1 @@
+ALTER TABLE remote_proposals DROP COLUMN reciprocal;
