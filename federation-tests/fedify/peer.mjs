@@ -197,13 +197,22 @@ async function control(request, ctx) {
     case "GET /control/received":
       return json(200, { received, followers: [...followers.keys()] });
     case "POST /control/follow": {
-      // WebFinger (acct: over https, through the TLS front), then the actor.
-      const actor = await ctx.lookupObject(body.handle);
+      // WebFinger (acct: over https, through the TLS front), then the actor,
+      // fetched signed by the peer (a node in authorized-fetch mode serves
+      // its full actor document only to signed requests).
+      const documentLoader = await ctx.getDocumentLoader(sender);
+      const actor = await ctx.lookupObject(body.handle, { documentLoader });
       if (actor == null || actor.id == null) return json(404, { error: `cannot find ${body.handle}` });
       const follow = new Follow({ id: activityId(), actor: me, object: actor.id });
       await ctx.sendActivity(sender, actor, follow);
       sentFollows.set(actor.id.href, { follow, actor });
-      return json(200, { actor: actor.id.href, follow: follow.id.href, type: actor.constructor.name });
+      return json(200, {
+        actor: actor.id.href,
+        follow: follow.id.href,
+        type: actor.constructor.name,
+        // Only the full actor document names its followers collection.
+        followers: actor.followersId?.href ?? null,
+      });
     }
     case "POST /control/unfollow": {
       const sent = sentFollows.get(body.actor);

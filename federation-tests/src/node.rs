@@ -123,7 +123,8 @@ impl Node {
         nodes.pop().expect("one node")
     }
 
-    async fn start_specs(specs: Vec<Spec>, other_hosts: &[String]) -> Vec<Node> {
+    /// Starts nodes as `specs` say, each knowing the others' host names.
+    pub async fn start_specs(specs: Vec<Spec>, other_hosts: &[String]) -> Vec<Node> {
         let dev_hosts = specs
             .iter()
             .map(|s| format!("{}.test={}", s.name, s.ip))
@@ -175,7 +176,7 @@ impl Node {
     }
 
     /// The node's own listener, which the test talks to directly.
-    fn local_url(&self) -> String {
+    pub fn local_url(&self) -> String {
         format!("http://{}:{}", self.host(), self.port)
     }
 

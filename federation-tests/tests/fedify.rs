@@ -138,8 +138,19 @@ impl Peer {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_fedify_server_and_a_coop_follow_each_other_and_read_each_others_posts() {
+    interop(Spec::new("alpha", 42)).await;
+}
+
+/// The same, with the node in authorized-fetch mode: Fedify's signed GETs
+/// are verified, and its unsigned key fetches get the key-only actor.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_same_with_the_node_in_authorized_fetch_mode() {
+    interop(Spec::new("alpha", 43).setting("authorized_fetch", "true")).await;
+}
+
+async fn interop(spec: Spec) {
     let front_port = free_port(FRONT_IP);
-    let spec = Spec::new("alpha", 42).behind(&format!("https://alpha.test:{front_port}"));
+    let spec = spec.behind(&format!("https://alpha.test:{front_port}"));
     let listener = spec.listener();
     let alpha = Node::start_spec(spec, &[format!("fedify.test={PEER_IP}")]).await;
     let peer = Peer::start(front_port, &listener).await;
@@ -155,6 +166,11 @@ async fn a_fedify_server_and_a_coop_follow_each_other_and_read_each_others_posts
         .await;
     assert_eq!(followed["actor"], tierra_actor);
     assert_eq!(followed["type"], "Organization");
+    assert_eq!(
+        followed["followers"],
+        format!("{tierra_actor}/followers"),
+        "Fedify read the whole actor (signed, in authorized-fetch mode)"
+    );
     wait_for(
         &alpha,
         &tierra,

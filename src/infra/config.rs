@@ -68,6 +68,10 @@ pub struct ConfigValues {
     /// address (`X-Forwarded-For` or `X-Real-IP`); read only from loopback peers.
     #[arg(long, env = "INTERCOOP_CLIENT_ADDRESS_HEADER", global = true)]
     pub client_address_header: Option<String>,
+    /// Serve actor, object and collection documents only to requests signed
+    /// by a server this node federates with (Mastodon's secure mode).
+    #[arg(long, env = "INTERCOOP_AUTHORIZED_FETCH", global = true)]
+    pub authorized_fetch: Option<bool>,
 }
 
 impl ConfigValues {
@@ -94,6 +98,7 @@ impl ConfigValues {
                 .or(self.password_hash_concurrency),
             password_hash_queue: over.password_hash_queue.or(self.password_hash_queue),
             client_address_header: over.client_address_header.or(self.client_address_header),
+            authorized_fetch: over.authorized_fetch.or(self.authorized_fetch),
         }
     }
 }
@@ -113,6 +118,8 @@ pub struct Config {
     pub dev_hosts: Vec<(String, std::net::IpAddr)>,
     /// What one client may hold of the node (docs/security.md).
     pub limits: ServerLimits,
+    /// Documents only to signed requests of servers we federate with.
+    pub authorized_fetch: bool,
     /// The file it was read from, if any.
     pub file: Option<PathBuf>,
 }
@@ -313,6 +320,7 @@ impl Config {
             delivery_concurrency_per_host,
             dev_hosts,
             limits,
+            authorized_fetch: v.authorized_fetch.unwrap_or(false),
             file: None,
         })
     }
@@ -326,7 +334,7 @@ impl Config {
     pub fn to_masked_toml(&self) -> String {
         let q = |s: &str| toml::Value::String(s.to_string()).to_string();
         format!(
-            "# effective configuration{}\npublic_url = {}\nbind = {}\ndatabase_url = {}\ndatabase_pool_size = {}\nnode_name = {}\nlog = {}\ndev_mode = {}\ndelivery_concurrency_per_host = {}\ndev_hosts = {}\nmax_connections = {}\nheader_timeout_secs = {}\nrequest_timeout_secs = {}\nidle_timeout_secs = {}\npassword_hash_concurrency = {}\npassword_hash_queue = {}\nclient_address_header = {}\n",
+            "# effective configuration{}\npublic_url = {}\nbind = {}\ndatabase_url = {}\ndatabase_pool_size = {}\nnode_name = {}\nlog = {}\ndev_mode = {}\ndelivery_concurrency_per_host = {}\ndev_hosts = {}\nmax_connections = {}\nheader_timeout_secs = {}\nrequest_timeout_secs = {}\nidle_timeout_secs = {}\npassword_hash_concurrency = {}\npassword_hash_queue = {}\nclient_address_header = {}\nauthorized_fetch = {}\n",
             self.file
                 .as_ref()
                 .map(|f| format!(" (file: {})", f.display()))
@@ -352,6 +360,7 @@ impl Config {
             self.limits.password_hash_concurrency,
             self.limits.password_hash_queue,
             q(self.limits.client_address_header.as_deref().unwrap_or("")),
+            self.authorized_fetch,
         )
     }
 }

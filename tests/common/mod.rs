@@ -37,7 +37,12 @@ impl TestServer {
 
     /// Starts on an existing database (e.g. after `stop_keeping_db`).
     pub async fn start_on(db: TestDb) -> TestServer {
-        let config = Config::from_values(ConfigValues {
+        TestServer::start_with(db, |_| {}).await
+    }
+
+    /// Starts with settings beyond the test defaults.
+    pub async fn start_with(db: TestDb, adjust: impl FnOnce(&mut ConfigValues)) -> TestServer {
+        let mut values = ConfigValues {
             public_url: Some("https://coops.test".into()),
             bind: Some("127.0.0.1:0".into()),
             database_url: Some(db.url.clone()),
@@ -47,8 +52,9 @@ impl TestServer {
             // The stand-in remote node (common/remote.rs) has a dotted name.
             dev_hosts: Some(format!("{}=127.0.0.1", remote::NODE_HOST)),
             ..Default::default()
-        })
-        .expect("test config");
+        };
+        adjust(&mut values);
+        let config = Config::from_values(values).expect("test config");
         let node = intercoop::app::server::prepare(&config)
             .await
             .expect("server state");

@@ -455,6 +455,16 @@ impl<'a> Signing<'a> {
 /// The Host, Date, Digest, Content-Type and Signature headers for POSTing
 /// `body` to `url` (Date and Signature left out when `s` says so).
 pub fn signed_headers(url: &str, body: &[u8], s: &Signing<'_>) -> Vec<(&'static str, String)> {
+    signed_request_headers("post", url, body, s)
+}
+
+/// The same for a request with `method` (lower case).
+pub fn signed_request_headers(
+    method: &str,
+    url: &str,
+    body: &[u8],
+    s: &Signing<'_>,
+) -> Vec<(&'static str, String)> {
     let parsed = url::Url::parse(url).expect("url");
     let host = format!(
         "{}:{}",
@@ -470,7 +480,10 @@ pub fn signed_headers(url: &str, body: &[u8], s: &Signing<'_>) -> Vec<(&'static 
         .covers
         .iter()
         .map(|h| match *h {
-            "(request-target)" => format!("(request-target): post {}", parsed.path()),
+            "(request-target)" => match parsed.query() {
+                Some(q) => format!("(request-target): {method} {}?{q}", parsed.path()),
+                None => format!("(request-target): {method} {}", parsed.path()),
+            },
             "host" => format!("host: {host}"),
             "date" => format!("date: {date}"),
             "digest" => format!("digest: {digest}"),
@@ -501,6 +514,22 @@ pub fn signed_headers(url: &str, body: &[u8], s: &Signing<'_>) -> Vec<(&'static 
         ));
     }
     headers
+}
+
+/// GETs `url` signed as `s` says (cover `(request-target) host date`);
+/// returns the status and the JSON body.
+pub async fn get_signed(http: &reqwest::Client, url: &str, s: &Signing<'_>) -> (StatusCode, Value) {
+    let mut req = http.get(url).header("accept", "application/activity+json");
+    for (name, value) in signed_request_headers("get", url, b"", s) {
+        req = req.header(name, value);
+    }
+    let resp = req.send().await.expect("request");
+    let status = resp.status();
+    let bytes = resp.bytes().await.expect("body");
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
 }
 
 /// POSTs `body` to `url` with Host, Date, Digest and Signature headers.

@@ -15,6 +15,7 @@ mod common;
 mod admin_policy;
 mod announce;
 mod auth;
+mod authorized_fetch;
 mod coop;
 mod delivery;
 mod directory;

@@ -3,9 +3,11 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use axum::Extension;
 use serde::Deserialize;
 use url::Url;
 
+use super::authorized_fetch::Reader;
 use super::{activity_json, json_as};
 use crate::domain::limits;
 use crate::domain::node::NodeApproval;
@@ -163,6 +165,7 @@ pub async fn node_outbox(State(state): State<AppState>) -> Response {
 pub async fn coop(
     State(state): State<AppState>,
     Path(handle): Path<String>,
+    reader: Option<Extension<Reader>>,
 ) -> HttpResult<Response> {
     let coop = match state.services.coop_by_handle(&handle).await {
         Ok(coop) => coop,
@@ -183,6 +186,9 @@ pub async fn coop(
         .as_ref()
         .ok_or_else(|| ServiceError::Internal(format!("coop {} has no keys", coop.handle)))?;
     let doc = ActorDocument::from_coop(&coop, keys, &state.services.urls);
+    if reader.is_some_and(|Extension(r)| r == Reader::Unsigned) {
+        return Ok(activity_json(&doc.key_only()));
+    }
     Ok(activity_json(&doc))
 }
 

@@ -2,6 +2,7 @@
 //! documents of the node, its coops and their proposals.
 
 mod actors;
+mod authorized_fetch;
 pub mod backfill;
 mod context;
 mod discovery;
@@ -9,6 +10,7 @@ mod fetch;
 mod inbox;
 mod objects;
 mod resolve;
+mod signature;
 
 pub use context::{federation, ApState, Context, Federation};
 pub(crate) use inbox::KnownActor;
@@ -22,13 +24,11 @@ use serde::Serialize;
 
 use crate::edges::http::error::HttpError;
 
-/// The ActivityPub routes, with their state given.
+/// The ActivityPub routes, with their state given. Documents go through
+/// the authorized-fetch guard; discovery, the node actor and the inboxes
+/// are always open.
 pub fn router<S>(state: ApState) -> Router<S> {
-    Router::new()
-        .route("/.well-known/webfinger", get(discovery::webfinger))
-        .route("/.well-known/nodeinfo", get(discovery::nodeinfo_links))
-        .route("/nodeinfo/2.1", get(discovery::nodeinfo))
-        .route("/actor", get(actors::node))
+    let documents = Router::new()
         .route("/actor/outbox", get(actors::node_outbox))
         .route("/actor/followers", get(actors::node_followers))
         .route("/actor/directory", get(actors::node_directory))
@@ -39,8 +39,18 @@ pub fn router<S>(state: ApState) -> Router<S> {
         .route("/actors/{handle}/following", get(actors::following))
         .route("/proposals/{id}", get(objects::proposal))
         .route("/proposals/{id}/activity", get(objects::proposal_create))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            authorized_fetch::guard,
+        ));
+    Router::new()
+        .route("/.well-known/webfinger", get(discovery::webfinger))
+        .route("/.well-known/nodeinfo", get(discovery::nodeinfo_links))
+        .route("/nodeinfo/2.1", get(discovery::nodeinfo))
+        .route("/actor", get(actors::node))
         .route("/inbox", post(inbox::inbox))
         .route("/actors/{handle}/inbox", post(inbox::inbox))
+        .merge(documents)
         .with_state(state)
 }
 

@@ -200,6 +200,27 @@ impl ActorDocument {
         }
     }
 
+    /// What an unsigned reader gets in authorized-fetch mode: enough to
+    /// check the actor's signatures and deliver to it (id, type, handle,
+    /// inboxes, key), nothing of its profile.
+    pub fn key_only(self) -> Self {
+        ActorDocument {
+            name: self.preferred_username.clone(),
+            summary: None,
+            followers: None,
+            following: None,
+            featured: None,
+            directory: None,
+            published: None,
+            updated: None,
+            attachment: Vec::new(),
+            address_country: None,
+            knows_language: Vec::new(),
+            stage: None,
+            ..self
+        }
+    }
+
     /// The node's own actor (FEP-2677): signs fetches, and is what one node
     /// follows on another. `preferredUsername` is the domain, as Mastodon does.
     /// The node's `Application` actor, with what a peer needs to decide

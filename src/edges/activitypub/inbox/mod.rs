@@ -12,18 +12,16 @@ mod activity;
 mod actor;
 mod announce;
 mod error;
-mod signature;
 
 use activitypub_federation::axum::inbox::{receive_activity, ActivityData};
 use axum::body::Body;
 use axum::extract::{FromRequest, Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use std::time::{Duration, SystemTime};
 
 use crate::domain::limits::INBOX_BODY_MAX_BYTES;
 use crate::domain::urls::origin_of;
-use crate::edges::activitypub::ApState;
+use crate::edges::activitypub::{signature, ApState};
 use crate::edges::http::error::HttpError;
 use crate::edges::http::limits::read_body;
 use crate::infra::wire::activity::IncomingActivity;
@@ -33,38 +31,8 @@ use actor::remembering_actor;
 pub(crate) use actor::{read as read_actor, KnownActor};
 pub(crate) use error::InboxError;
 
-/// How far a request's `Date` may be from our clock, either way. The
-/// library refuses signatures older than an hour but not future ones.
-pub const DATE_WINDOW: Duration = Duration::from_secs(60 * 60);
-
 fn refuse(status: StatusCode, code: &'static str, message: impl Into<String>) -> Response {
     HttpError::new(status, code, message).into_response()
-}
-
-fn bad_date(message: impl Into<String>) -> HttpError {
-    HttpError::new(StatusCode::UNAUTHORIZED, "invalid_date", message)
-}
-
-fn check_date(request: &Request) -> Result<(), HttpError> {
-    let date = request
-        .headers()
-        .get(header::DATE)
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| bad_date("a signed Date header is required"))?;
-    let date = httpdate::parse_http_date(date)
-        .map_err(|_| bad_date(format!("'{date}' is not an HTTP date")))?;
-    let now = SystemTime::now();
-    let skew = now
-        .duration_since(date)
-        .or_else(|_| date.duration_since(now))
-        .unwrap_or(Duration::MAX);
-    if skew > DATE_WINDOW {
-        return Err(bad_date(format!(
-            "the Date header is more than {} minutes away from this node's clock",
-            DATE_WINDOW.as_secs() / 60
-        )));
-    }
-    Ok(())
 }
 
 pub async fn inbox(State(state): State<ApState>, request: Request) -> Response {
@@ -74,7 +42,7 @@ pub async fn inbox(State(state): State<ApState>, request: Request) -> Response {
         Err(refused) => return refused.into_response(),
     };
     let request = Request::from_parts(parts, Body::from(bytes.clone()));
-    if let Err(refused) = check_date(&request) {
+    if let Err(refused) = signature::check_date(request.headers()) {
         return refused.into_response();
     }
     // Cheap checks first, so junk never costs an actor fetch.
