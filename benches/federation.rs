@@ -4,7 +4,8 @@
 //! a role that may create databases. Everything runs on loopback, client and
 //! servers in this one process. Figures:
 //! 1. inbound: signed `Create(Note)` activities accepted per second by the
-//!    inbox, beside the raw RSA-2048 verify rate of the same crypto library;
+//!    inbox, draft-cavage then RFC 9421 signed, beside the raw RSA-2048
+//!    verify rate of the same crypto library;
 //! 2. outbound: one proposal fanned out to 1,000 follower servers, time to
 //!    fully delivered and deliveries per second, beside the raw signing rate;
 //! 3. lag: publish on alpha to visible on beta, median and p95.
@@ -167,7 +168,47 @@ fn crypto_ceilings(remote: &Remote) -> (f64, f64) {
     (verify, sign)
 }
 
-async fn inbound(name: &str, db: TestDb, remote: &Remote, verify_ceiling: f64) {
+/// How the inbound benchmark's activities are signed.
+#[derive(Clone, Copy, PartialEq)]
+enum Signed {
+    DraftCavage,
+    Rfc9421,
+}
+
+/// RFC 9421 headers for POSTing `body` to the inbox at `public` (the URL
+/// the signature names), as `person`.
+fn rfc9421_headers(
+    public: &str,
+    body: &[u8],
+    key_id: &str,
+    key_pem: &str,
+) -> Vec<(&'static str, String)> {
+    use intercoop::infra::outbound::rfc9421;
+    let target = url::Url::parse(public).unwrap();
+    let digest = rfc9421::content_digest(body);
+    let lookup = |h: &str| (h == "content-digest").then(|| digest.clone());
+    let request = rfc9421::Request {
+        method: "POST",
+        target: &target,
+        header: &lookup,
+    };
+    let (input, signature) = rfc9421::sign(
+        &request,
+        true,
+        key_id,
+        key_pem,
+        chrono::Utc::now().timestamp(),
+    )
+    .unwrap();
+    vec![
+        ("content-type", "application/activity+json".to_string()),
+        ("content-digest", digest),
+        ("signature-input", input),
+        ("signature", signature),
+    ]
+}
+
+async fn inbound(name: &str, db: TestDb, remote: &Remote, verify_ceiling: f64, how: Signed) {
     let n = node(db, "coops.bench", "").await;
     let (_, token) = n.coop("fiqus").await;
     // fiqus follows ana, and ana accepts, so her proposals are kept.
@@ -190,9 +231,17 @@ async fn inbound(name: &str, db: TestDb, remote: &Remote, verify_ceiling: f64) {
     };
     let person = remote.person("ana");
     let inbox = format!("{}/inbox", n.root);
+    let public_inbox = format!("{}inbox", n.state.config.public_url);
+    let key_id = format!("{}#main-key", remote.actor("ana"));
     let send = |body: Vec<u8>| {
-        let signing = Signing::as_person(remote, "ana", person);
-        let headers = signed_headers(&inbox, &body, &signing);
+        let headers = match how {
+            Signed::DraftCavage => {
+                signed_headers(&inbox, &body, &Signing::as_person(remote, "ana", person))
+            }
+            Signed::Rfc9421 => {
+                rfc9421_headers(&public_inbox, &body, &key_id, &person.private_key_pem)
+            }
+        };
         (body, headers)
     };
     let accept = json!({"@context": "https://www.w3.org/ns/activitystreams",
@@ -259,7 +308,11 @@ async fn inbound(name: &str, db: TestDb, remote: &Remote, verify_ceiling: f64) {
         .unwrap();
     assert_eq!(kept, total as i64);
     println!(
-        "  [{name}] inbound: {:>6.0} signed Create(Note)/s accepted and stored ({total} activities, {clients} clients); raw RSA-2048 verify ceiling {verify_ceiling:.0}/s on {} cores",
+        "  [{name}] inbound ({}): {:>6.0} signed Create(Note)/s accepted and stored ({total} activities, {clients} clients); raw RSA-2048 verify ceiling {verify_ceiling:.0}/s on {} cores",
+        match how {
+            Signed::DraftCavage => "draft-cavage",
+            Signed::Rfc9421 => "RFC 9421",
+        },
         total as f64 / elapsed.as_secs_f64(),
         cores()
     );
@@ -450,7 +503,8 @@ fn main() {
         for name in backends {
             println!("\n== {name}");
             if part("inbound") {
-                inbound(name, db(name), &remote, verify).await;
+                inbound(name, db(name), &remote, verify, Signed::DraftCavage).await;
+                inbound(name, db(name), &remote, verify, Signed::Rfc9421).await;
             }
             if part("outbound") {
                 outbound(name, db(name), sign).await;

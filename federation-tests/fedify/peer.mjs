@@ -105,6 +105,8 @@ let displayName = "Fedify peer";
 const received = [];
 /** Raw JSON of every body posted to an inbox, by activity id. */
 const rawById = new Map();
+/** How each posted activity was signed ("rfc9421" or "draft-cavage"), by id. */
+const specById = new Map();
 /** Actors that follow the peer (accepted at once), by id. */
 const followers = new Map();
 /** Ids of the Follows the peer sent, by the followed actor's id. */
@@ -141,6 +143,7 @@ function record(kind) {
       id,
       actor: activity.actorId?.href ?? null,
       raw: id ? (rawById.get(id) ?? null) : null,
+      spec: id ? (specById.get(id) ?? null) : null,
     });
     if (kind === "Follow") {
       const follower = await activity.getActor(ctx);
@@ -250,11 +253,13 @@ async function control(request, ctx) {
     }
     case "POST /control/raw": {
       // An activity Fedify's vocabulary cannot express (FEP-0837 fields),
-      // signed with Fedify's draft-cavage signer and posted as is.
+      // signed with Fedify's own signer (draft-cavage unless `spec` says
+      // "rfc9421") and posted as is; `tamper` changes the body after
+      // signing, which the receiver must refuse.
       const target = follower(body.to);
       const inbox = target.endpoints?.sharedInbox ?? target.inboxId;
       const activity = body.activity;
-      const request = await signRequest(
+      const signed = await signRequest(
         new Request(inbox, {
           method: "POST",
           headers: { "Content-Type": "application/activity+json" },
@@ -262,9 +267,17 @@ async function control(request, ctx) {
         }),
         keyPair.privateKey,
         new URL("#main-key", me),
+        { spec: body.spec ?? "draft-cavage-http-signatures-12" },
       );
+      const request = body.tamper
+        ? new Request(signed, { body: JSON.stringify({ ...activity, tampered: true }) })
+        : signed;
       const response = await fetch(request);
-      return json(200, { status: response.status, body: await response.text() });
+      return json(200, {
+        status: response.status,
+        body: await response.text(),
+        signatureInput: signed.headers.get("Signature-Input"),
+      });
     }
     default:
       return json(404, { error: `no ${request.method} ${path}` });
@@ -304,7 +317,10 @@ const peer = http.createServer(async (req, res) => {
       if (req.method === "POST" && body.length > 0) {
         try {
           const parsed = JSON.parse(body.toString("utf8"));
-          if (typeof parsed.id === "string") rawById.set(parsed.id, parsed);
+          if (typeof parsed.id === "string") {
+            rawById.set(parsed.id, parsed);
+            specById.set(parsed.id, req.headers["signature-input"] ? "rfc9421" : "draft-cavage");
+          }
         } catch {
           // Fedify answers malformed bodies itself.
         }

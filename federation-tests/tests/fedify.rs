@@ -199,6 +199,9 @@ async fn interop(spec: Spec) {
         .await;
     assert_eq!(update["raw"]["object"]["id"], tierra_actor);
     assert_eq!(update["raw"]["object"]["name"], "Tierra Cooperativa");
+    // Fedify's Follow came signed the RFC 9421 way (its first knock, which
+    // we verify), so we sign to it that way too, and Fedify verifies it.
+    assert_eq!(update["spec"], "rfc9421", "{update}");
 
     // The coop's needs reach Fedify as signed Create/Update/Delete of Notes
     // that carry the FEP-0837 fields.
@@ -293,16 +296,62 @@ async fn interop(spec: Spec) {
         )
         .await;
     assert_eq!(sent["status"], 202, "{sent}");
+
+    // Signed by Fedify the RFC 9421 way: verified here at the first try;
+    // the same request with its body changed after signing is refused.
+    let rfc9421_offer = |n: u32| {
+        json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{}/activities/offer-9421-{n}", peer.actor()),
+            "type": "Create",
+            "actor": peer.actor(),
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            "object": {
+                "id": format!("{}/offers/9421-{n}", peer.actor()),
+                "type": "Note", "attributedTo": peer.actor(),
+                "name": format!("Security audit {n}"), "content": "<p>A week of audit.</p>",
+                "purpose": "offer",
+                "publishes": {"type": "Intent", "action": "deliverService",
+                              "resourceQuantity": {"hasUnit": "hour", "hasNumericalValue": "40"}},
+                "to": ["https://www.w3.org/ns/activitystreams#Public"]
+            }
+        })
+    };
+    let tampered = peer
+        .control(
+            "raw",
+            json!({"to": tierra_actor, "spec": "rfc9421", "tamper": true, "activity": rfc9421_offer(1)}),
+        )
+        .await;
+    assert!(
+        tampered["signatureInput"]
+            .as_str()
+            .is_some_and(|s| s.contains("\"@method\"")),
+        "Fedify signed with RFC 9421: {tampered}"
+    );
+    assert_eq!(tampered["status"], 401, "{tampered}");
+    let sent = peer
+        .control(
+            "raw",
+            json!({"to": tierra_actor, "spec": "rfc9421", "activity": rfc9421_offer(2)}),
+        )
+        .await;
+    assert_eq!(sent["status"], 202, "{sent}");
     let page = wait_for(
         &alpha,
         &tierra,
         "/remote-proposals",
-        "the Fedify offer is kept",
+        "the Fedify offers are kept",
         WAIT,
-        |p| titles(p) == ["Rust mentoring"],
+        |p| titles(p) == ["Rust mentoring", "Security audit 2"],
     )
     .await;
-    let offer = &page["items"][0];
+    let offer = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["title"] == "Rust mentoring")
+        .unwrap();
     assert_eq!(offer["kind"], "offer");
     assert_eq!(offer["ap_id"], offer_id);
     assert_eq!(offer["coop"]["account"], peer.account());

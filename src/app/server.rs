@@ -131,6 +131,7 @@ pub async fn run(
         &state.config,
         state.services.delivery_wake.clone(),
         state.services.policy(),
+        state.services.knocks(),
     )
     .await?
     .spawn();

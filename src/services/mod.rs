@@ -108,6 +108,8 @@ pub struct Services {
     actors: std::sync::Arc<actor_cache::ActorCache>,
     /// The federation policy in force (see services/policy.rs).
     policy: std::sync::Arc<policy::PolicyCache>,
+    /// Which signature standard each host takes (double-knocking).
+    knocks: std::sync::Arc<crate::infra::outbound::knocks::Knocks>,
     /// The in-memory matching index (see services/matching.rs).
     matching: std::sync::Arc<matching::Matching>,
     /// Which links from other servers are kept (https; http in development).
@@ -115,6 +117,12 @@ pub struct Services {
 }
 
 impl Services {
+    /// Which signature standard each host takes (shared with the
+    /// delivery worker and the federation edge).
+    pub fn knocks(&self) -> std::sync::Arc<crate::infra::outbound::knocks::Knocks> {
+        std::sync::Arc::clone(&self.knocks)
+    }
+
     pub fn new(db: Db, urls: crate::domain::urls::Urls, dev_mode: bool) -> Self {
         Self {
             links: crate::domain::urls::LinkRule::for_mode(dev_mode),
@@ -125,6 +133,7 @@ impl Services {
             delivery_wake: Default::default(),
             actors: Default::default(),
             policy: Default::default(),
+            knocks: Default::default(),
             matching: Default::default(),
         }
     }

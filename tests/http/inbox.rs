@@ -63,6 +63,30 @@ async fn followers(s: &TestServer, token: &str, state: &str) -> Vec<String> {
         .collect()
 }
 
+/// The coop of `token` follows `name` on `remote`: the relation as the API
+/// answers it (201), and the `Follow` the remote server received.
+pub(crate) async fn follow_remote(
+    s: &TestServer,
+    token: &str,
+    remote: &Remote,
+    name: &str,
+) -> (Value, Value) {
+    let (st, relation) = s
+        .post("/follows", token, json!({"account": remote.account(name)}))
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::CREATED,
+        "{relation}; refused: {:?}",
+        remote.refusals()
+    );
+    let (_, sent) = wait_received(remote, "our Follow", |(_, a)| {
+        a["type"] == "Follow" && a["object"] == remote.actor(name)
+    })
+    .await;
+    (relation, sent)
+}
+
 pub(crate) async fn wait_received(
     remote: &Remote,
     what: &str,
@@ -306,16 +330,8 @@ async fn proposals_of_a_followed_actor_are_kept_and_follow_its_changes() {
     .await;
     assert_eq!(st, StatusCode::ACCEPTED);
 
-    let (st, f) = s
-        .post(
-            "/follows",
-            &token,
-            json!({"account": remote.account("ana")}),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{f}");
+    let (f, sent) = follow_remote(&s, &token, &remote, "ana").await;
     assert_eq!(f["state"], "pending");
-    let (_, sent) = wait_received(&remote, "our Follow", |(_, a)| a["type"] == "Follow").await;
     assert_eq!(sent["actor"], "https://coops.test/actors/fiqus");
     assert_eq!(sent["object"], remote.actor("ana"));
     // Ana accepts with her own copy of the Follow, as Mastodon does.
@@ -558,5 +574,104 @@ async fn an_undo_of_an_older_follow_leaves_the_newer_one() {
     let (st, _) = send_as(&s, &remote, "ana", "/inbox", &undo(2)).await;
     assert_eq!(st, StatusCode::ACCEPTED);
     assert!(followers(&s, &token, "accepted").await.is_empty());
+    s.stop().await;
+}
+
+/// POSTs `body` signed the RFC 9421 way as `name`, over `@method`,
+/// `@target-uri` and (when `cover_digest`) `content-digest`, created at
+/// `created`; `sent_body` is what actually goes (to tamper with it).
+async fn post_rfc9421(
+    s: &TestServer,
+    remote: &Remote,
+    name: &str,
+    body: &[u8],
+    sent_body: &[u8],
+    cover_digest: bool,
+    created: i64,
+) -> (StatusCode, Value) {
+    use intercoop::infra::outbound::rfc9421;
+    // Signed for our public URL, as a client that read it in our actor
+    // document would; sent to where the test server listens.
+    let url = url::Url::parse("https://coops.test/actors/fiqus/inbox").unwrap();
+    let digest = rfc9421::content_digest(body);
+    let lookup = |h: &str| (h == "content-digest").then(|| digest.clone());
+    let (input, signature) = rfc9421::sign(
+        &rfc9421::Request {
+            method: "POST",
+            target: &url,
+            header: &lookup,
+        },
+        cover_digest,
+        &format!("{}#main-key", remote.actor(name)),
+        &remote.person(name).private_key_pem,
+        created,
+    )
+    .unwrap();
+    let resp = s
+        .http
+        .post(format!("{}/actors/fiqus/inbox", s.origin()))
+        .header("content-type", "application/activity+json")
+        .header("content-digest", digest)
+        .header("signature-input", input)
+        .header("signature", signature)
+        .body(sent_body.to_vec())
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status();
+    let bytes = resp.bytes().await.unwrap();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rfc_9421_signatures_are_verified_and_weak_or_stale_ones_refused() {
+    let s = TestServer::start().await;
+    let token = s.coop("fiqus").await;
+    let remote = Remote::start(&["ana", "mallory"]).await;
+    let follow = follow_of(&remote, "ana", 1, "https://coops.test/actors/fiqus");
+    let body = follow.to_string();
+    let body = body.as_bytes();
+    let now = chrono::Utc::now().timestamp();
+
+    let (st, b) = post_rfc9421(&s, &remote, "ana", body, body, false, now).await;
+    assert_error(st, &b, StatusCode::UNAUTHORIZED, "invalid_signature");
+    assert!(
+        b["message"].as_str().unwrap().contains("content-digest"),
+        "{b}"
+    );
+    let (st, b) = post_rfc9421(&s, &remote, "ana", body, body, true, now - 2 * 3600).await;
+    assert_error(st, &b, StatusCode::UNAUTHORIZED, "invalid_signature");
+    let mut tampered = follow.clone();
+    tampered["object"] = json!("https://coops.test/actors/other");
+    let tampered = tampered.to_string();
+    let (st, b) = post_rfc9421(&s, &remote, "ana", body, tampered.as_bytes(), true, now).await;
+    assert_error(st, &b, StatusCode::UNAUTHORIZED, "invalid_digest");
+    // Signed with mallory's key, claiming to be ana.
+    let mut forged = follow.clone();
+    forged["id"] = json!(format!("{}#follows/9", remote.actor("ana")));
+    let forged = forged.to_string();
+    let (st, b) = post_rfc9421(
+        &s,
+        &remote,
+        "mallory",
+        forged.as_bytes(),
+        forged.as_bytes(),
+        true,
+        now,
+    )
+    .await;
+    assert_error(st, &b, StatusCode::UNAUTHORIZED, "invalid_signature");
+    assert!(followers(&s, &token, "accepted").await.is_empty());
+    assert!(remote.received().is_empty(), "nothing answered");
+
+    let (st, b) = post_rfc9421(&s, &remote, "ana", body, body, true, now).await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
+    assert_eq!(
+        followers(&s, &token, "accepted").await,
+        [remote.account("ana")]
+    );
     s.stop().await;
 }

@@ -248,11 +248,7 @@ pub(crate) fn remote_offer(remote: &Remote, n: &str, proposal: &str) -> Value {
 /// Follows `name` on the remote and receives one of its offers; returns
 /// the offer's id on this node.
 pub(crate) async fn followed_remote_offer(s: &TestServer, token: &str, remote: &Remote) -> String {
-    let (st, f) = s
-        .post("/follows", token, json!({"account": remote.account("ana")}))
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{f}");
-    let (_, sent) = wait_received(remote, "our Follow", |(_, a)| a["type"] == "Follow").await;
+    let (_, sent) = crate::inbox::follow_remote(s, token, remote, "ana").await;
     let accept = wrap(remote, "Accept", "accept-follow", sent);
     let (st, b) = send_as(s, remote, "ana", "/actors/fiqus/inbox", &accept).await;
     assert_eq!(st, StatusCode::ACCEPTED, "{b}");

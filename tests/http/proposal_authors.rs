@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use crate::common::remote::Remote;
 use crate::common::TestServer;
-use crate::inbox::{proposal_note, send_as, wait_received, wrap};
+use crate::inbox::{follow_remote, proposal_note, send_as, wrap};
 
 fn listed<'a>(page: &'a Value, account: &str) -> Option<&'a Value> {
     page["items"]
@@ -26,15 +26,7 @@ async fn a_person_publishing_proposals_is_listed_and_its_price_kept() {
     let s = TestServer::start().await;
     let token = s.coop("fiqus").await;
     let remote = Remote::start(&["ana"]).await;
-    let (st, f) = s
-        .post(
-            "/follows",
-            &token,
-            json!({"account": remote.account("ana")}),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{f}");
-    let (_, sent) = wait_received(&remote, "our Follow", |(_, a)| a["type"] == "Follow").await;
+    let (_, sent) = follow_remote(&s, &token, &remote, "ana").await;
     let accept = wrap(&remote, "Accept", "accept-1", sent);
     let (st, b) = send_as(&s, &remote, "ana", "/actors/fiqus/inbox", &accept).await;
     assert_eq!(st, StatusCode::ACCEPTED, "{b}");

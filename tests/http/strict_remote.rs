@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::common::remote::Remote;
 use crate::common::{assert_error, TestServer};
-use crate::inbox::{send_as, wait_received, wrap};
+use crate::inbox::{follow_remote, send_as, wait_received, wrap};
 
 async fn following_state(s: &TestServer, token: &str) -> String {
     let (_, following) = s.get("/follows", Some(token)).await;
@@ -32,21 +32,7 @@ async fn coops_follow_and_are_followed_by_a_strict_server() {
 
     // A coop follows ana: WebFinger (open), her actor document (a signed
     // GET), then the Follow delivered to her inbox (a signed POST).
-    let (st, f) = s
-        .post(
-            "/follows",
-            &token,
-            json!({"account": remote.account("ana")}),
-        )
-        .await;
-    assert_eq!(
-        st,
-        StatusCode::CREATED,
-        "{f}; refused: {:?}",
-        remote.refusals()
-    );
-    let (path, sent) = wait_received(&remote, "our Follow", |(_, a)| a["type"] == "Follow").await;
-    assert_eq!(path, "/users/ana/inbox");
+    let (_, sent) = follow_remote(&s, &token, &remote, "ana").await;
     assert_eq!(sent["actor"], "https://coops.test/actors/fiqus");
     let accept = wrap(&remote, "Accept", "accept-1", sent.clone());
     let (st, b) = send_as(&s, &remote, "ana", "/actors/fiqus/inbox", &accept).await;
@@ -199,5 +185,44 @@ async fn a_failed_lookup_says_which_server_answered_what() {
     }
     let (_, following) = s.get("/follows", Some(&token)).await;
     assert_eq!(following["items"], json!([]), "nothing was kept");
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_host_that_refuses_rfc_9421_gets_draft_cavage_and_that_is_remembered() {
+    let s = TestServer::start().await;
+    let token = s.coop("fiqus").await;
+    let remote = Remote::start_strict(&["ana"]).await;
+    remote.fetch_keys_of("https://coops.test", &s.origin());
+    // It says it implements RFC 9421 (FEP-844e) but verifies draft-cavage
+    // only, as a server that changed its mind would.
+    remote.set_actor_field(
+        "ana",
+        "implements",
+        json!([{"href": "https://datatracker.ietf.org/doc/html/rfc9421",
+                "name": "RFC-9421: HTTP Message Signatures"}]),
+    );
+    let (f, _) = follow_remote(&s, &token, &remote, "ana").await;
+    // Knocked twice: the RFC 9421 signature was refused, draft-cavage taken.
+    let refused = remote.refusals();
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(
+        refused[0].starts_with("POST /users/ana/inbox"),
+        "{refused:?}"
+    );
+
+    // Remembered: the Undo goes out with draft-cavage at once.
+    let id = f["id"].as_str().unwrap();
+    let (st, b) = s
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/follows/{id}"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT, "{b}");
+    wait_received(&remote, "our Undo", |(_, a)| a["type"] == "Undo").await;
+    assert_eq!(remote.refusals().len(), 1, "{:?}", remote.refusals());
     s.stop().await;
 }

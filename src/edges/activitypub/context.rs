@@ -23,6 +23,9 @@ pub struct Context {
     pub http: ClientWithMiddleware,
     /// Plain http and loopback peers allowed (config `dev_mode`).
     pub dev_mode: bool,
+    /// The node actor's key id and private key, for fetches signed the
+    /// RFC 9421 way (the library signs draft-cavage ones itself).
+    pub node_key: Arc<(url::Url, String)>,
 }
 
 impl Deref for Context {
@@ -45,9 +48,13 @@ pub async fn federation(
 ) -> anyhow::Result<Federation> {
     let policy = services.policy();
     let context = Context {
-        services,
         http: http_client(config)?,
         dev_mode: config.dev_mode,
+        node_key: Arc::new((
+            services.urls.key_id(&signer.id),
+            signer.private_key_pem.clone(),
+        )),
+        services,
     };
     federation_config(config, context, policy, Some(signer)).await
 }

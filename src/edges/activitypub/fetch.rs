@@ -15,6 +15,8 @@ use url::Url;
 
 use super::Context;
 use crate::domain::limits::INBOX_BODY_MAX_BYTES;
+use crate::infra::outbound::knocks::Standard;
+use crate::infra::outbound::rfc9421;
 use crate::infra::wire::webfinger::ReceivedWebfinger;
 use crate::services::remote::RemoteFailure;
 
@@ -66,19 +68,45 @@ async fn get(
         return Err(Refused(why.message(&host)));
     }
     let client = &data.http;
-    let request = client
-        .get(url.as_str())
-        .header(header::ACCEPT.as_str(), accept);
-    let response = if signed {
-        let signed = data
-            .sign_request(request, Bytes::new())
-            .await
-            .map_err(|e| Invalid(format!("cannot sign the fetch of {url}: {e}")))?;
-        client.execute(signed).await
-    } else {
-        request.send().await
+    let request = || {
+        client
+            .get(url.as_str())
+            .header(header::ACCEPT.as_str(), accept)
+    };
+    let unreachable =
+        |e: reqwest_middleware::Error| Unreachable(format!("{host} did not answer for {url}: {e}"));
+    let mut response = None;
+    if signed && data.knocks().first(&host) == Standard::Rfc9421 {
+        // A host known to take RFC 9421; on a refusal, knock again below.
+        let now = httpdate::fmt_http_date(std::time::SystemTime::now());
+        let mut rfc = request()
+            .header(header::DATE.as_str(), now)
+            .build()
+            .map_err(|e| Invalid(format!("cannot build the fetch of {url}: {e}")))?;
+        let (key_id, key) = &*data.node_key;
+        rfc9421::sign_request(&mut rfc, key_id.as_str(), key).map_err(Invalid)?;
+        let answer = client.execute(rfc).await.map_err(unreachable)?;
+        if matches!(
+            answer.status(),
+            StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
+        ) {
+            tracing::info!(%host, status = %answer.status(), "RFC 9421 signature refused; fetching with draft-cavage");
+            data.knocks().remember(&host, Standard::DraftCavage);
+        } else {
+            response = Some(answer);
+        }
     }
-    .map_err(|e| Unreachable(format!("{host} did not answer for {url}: {e}")))?;
+    let response = match response {
+        Some(r) => r,
+        None if signed => {
+            let signed = data
+                .sign_request(request(), Bytes::new())
+                .await
+                .map_err(|e| Invalid(format!("cannot sign the fetch of {url}: {e}")))?;
+            client.execute(signed).await.map_err(unreachable)?
+        }
+        None => request().send().await.map_err(unreachable)?,
+    };
     let status = response.status();
     if status == StatusCode::GONE || status == StatusCode::NOT_FOUND {
         return Ok(Answer::Missing(status));

@@ -3,8 +3,9 @@
 //! it (the method and path, our host, a time, and the body's digest, as
 //! Mastodon requires; a signature over less could be replayed against
 //! another inbox, another node or at another time), the `Date` window, and
-//! the verification of a signed GET (authorized fetch). The inbox leaves
-//! the verification itself to activitypub_federation.
+//! the verification of a signed GET (authorized fetch), and RFC 9421
+//! signatures. The inbox leaves draft-cavage verification to
+//! activitypub_federation.
 
 use std::time::{Duration, SystemTime};
 
@@ -21,6 +22,8 @@ use super::Context;
 use crate::domain::remote::RemoteActor;
 use crate::domain::urls::origin_of;
 use crate::edges::http::error::HttpError;
+use crate::infra::outbound::knocks::Standard;
+use crate::infra::outbound::rfc9421::{self, SignatureInput};
 
 /// How far a request's `Date` may be from our clock, either way. The
 /// library refuses signatures older than an hour but not future ones.
@@ -65,17 +68,141 @@ pub fn is_signed(headers: &HeaderMap) -> bool {
             .is_some_and(|v| v.starts_with("Signature "))
 }
 
-/// Verifies the signature of a request without a body (a GET): its date
-/// and coverage, the federation policy on the signer's host (a refused
-/// host's key is never fetched: 403), then the RSA-SHA256 signature against
-/// the key of the actor the `keyId` names (read or fetched). Returns that
-/// actor.
+/// Whether the request is signed the RFC 9421 way (`Signature-Input`).
+pub fn is_rfc9421(headers: &HeaderMap) -> bool {
+    headers.contains_key("signature-input")
+}
+
+fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Reads an RFC 9421 signature and checks what it covers and when it was
+/// made (401 `invalid_signature` naming what is wrong).
+pub fn read_rfc9421(headers: &HeaderMap, has_body: bool) -> Result<SignatureInput, HttpError> {
+    let input = header_text(headers, "signature-input").unwrap_or_default();
+    let signature = header_text(headers, "signature")
+        .ok_or_else(|| unsigned("Signature-Input without a Signature header".into()))?;
+    let parsed = rfc9421::parse(input, signature).map_err(unsigned)?;
+    rfc9421::check_input(&parsed, has_body, chrono::Utc::now().timestamp()).map_err(unsigned)?;
+    Ok(parsed)
+}
+
+/// Checks an RFC 9421 signature read by [`read_rfc9421`] against a key; with
+/// a body, its `Content-Digest` too (401 `invalid_digest`).
+pub fn verify_rfc9421(
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Option<&[u8]>,
+    input: &SignatureInput,
+    public_key_pem: &str,
+    data: &Data<Context>,
+) -> Result<(), HttpError> {
+    if let Some(body) = body {
+        let digest_ok = header_text(headers, "content-digest")
+            .is_some_and(|d| rfc9421::content_digest_matches(d, body));
+        if !digest_ok {
+            return Err(HttpError::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_digest",
+                "a Content-Digest header with the body's sha-256 is required",
+            ));
+        }
+    }
+    // The URI as the client named it: ours, from our public URL (a client
+    // reaches us through it; behind a proxy the Host and scheme we see may
+    // be another).
+    let target = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    let target = data
+        .urls
+        .root()
+        .join(target)
+        .map_err(|e| unsigned(format!("the request's URI cannot be rebuilt: {e}")))?;
+    let lookup = |name: &str| {
+        let values: Vec<&str> = headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        (!values.is_empty()).then(|| values.join(", "))
+    };
+    let request = rfc9421::Request {
+        method: method.as_str(),
+        target: &target,
+        header: &lookup,
+    };
+    rfc9421::verify(&request, input, public_key_pem).map_err(unsigned)
+}
+
+/// A host that signed to us the RFC 9421 way verifies it too (Fedify,
+/// Mitra): sign to it that way first from now on.
+pub fn took_rfc9421(actor: &RemoteActor, data: &Data<Context>) {
+    if let Some(host) = Url::parse(&actor.ap_id).ok().as_ref().and_then(origin_of) {
+        data.knocks().remember(&host, Standard::Rfc9421);
+    }
+}
+
+/// The actor a `keyId` names (`https://host/users/ana#main-key` names
+/// `…/users/ana`), read or fetched; a host the policy refuses is 403 and
+/// its key is never fetched.
+async fn key_owner(key_id: &str, data: &Data<Context>) -> Result<RemoteActor, HttpError> {
+    let mut actor_id =
+        Url::parse(key_id).map_err(|_| unsigned(format!("keyId '{key_id}' is not a URL")))?;
+    actor_id.set_fragment(None);
+    let host = origin_of(&actor_id).unwrap_or_default();
+    if let Err(why) = data.policy().check(&host) {
+        return Err(HttpError::new(
+            StatusCode::FORBIDDEN,
+            "domain_refused",
+            why.message(&host),
+        ));
+    }
+    read_actor(&actor_id, data)
+        .await
+        .map(|known| known.actor)
+        .map_err(|e| key_error(&actor_id, e))
+}
+
+/// Why the signing actor could not be read, as an HTTP answer.
+pub fn key_error(actor_id: &Url, e: InboxError) -> HttpError {
+    match e {
+        InboxError::Remote(crate::services::remote::RemoteFailure::Unreachable(m)) => {
+            HttpError::new(StatusCode::SERVICE_UNAVAILABLE, "origin_unreachable", m)
+        }
+        other => HttpError::new(
+            StatusCode::UNAUTHORIZED,
+            "unknown_actor",
+            format!("cannot read the signing actor {actor_id}: {other}"),
+        ),
+    }
+}
+
+/// Verifies the signature of a request without a body (a GET), draft-cavage
+/// or RFC 9421: its time and coverage, the federation policy on the
+/// signer's host, then the RSA-SHA256 signature against the key of the
+/// actor the key id names. Returns that actor.
 pub async fn verify_get(
     method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
     data: &Data<Context>,
 ) -> Result<RemoteActor, HttpError> {
+    if is_rfc9421(headers) {
+        let input = read_rfc9421(headers, false)?;
+        let actor = key_owner(&input.key_id, data).await?;
+        verify_rfc9421(
+            method,
+            uri,
+            headers,
+            None,
+            &input,
+            &actor.public_key_pem,
+            data,
+        )?;
+        took_rfc9421(&actor, data);
+        return Ok(actor);
+    }
     check_date(headers)?;
     check_coverage(headers, false)?;
     let mut map = std::collections::BTreeMap::new();
@@ -89,33 +216,9 @@ pub async fn verify_get(
         .set_expiration(DATE_WINDOW)
         .begin_verify(method.as_str(), target, map)
         .map_err(|e| unsigned(format!("the Signature header cannot be read: {e}")))?;
-    // `https://host/users/ana#main-key` names the actor `…/users/ana`.
-    let mut actor_id = Url::parse(unverified.key_id())
-        .map_err(|_| unsigned(format!("keyId '{}' is not a URL", unverified.key_id())))?;
-    actor_id.set_fragment(None);
-    let host = origin_of(&actor_id).unwrap_or_default();
-    if let Err(why) = data.policy().check(&host) {
-        return Err(HttpError::new(
-            StatusCode::FORBIDDEN,
-            "domain_refused",
-            why.message(&host),
-        ));
-    }
-    let actor = read_actor(&actor_id, data)
-        .await
-        .map_err(|e| match e {
-            InboxError::Remote(crate::services::remote::RemoteFailure::Unreachable(m)) => {
-                HttpError::new(StatusCode::SERVICE_UNAVAILABLE, "origin_unreachable", m)
-            }
-            other => HttpError::new(
-                StatusCode::UNAUTHORIZED,
-                "unknown_actor",
-                format!("cannot read the signing actor {actor_id}: {other}"),
-            ),
-        })?
-        .actor;
+    let actor = key_owner(unverified.key_id(), data).await?;
     let key = RsaPublicKey::from_public_key_pem(&actor.public_key_pem)
-        .map_err(|e| unsigned(format!("the key of {actor_id} cannot be read: {e}")))?;
+        .map_err(|e| unsigned(format!("the key of {} cannot be read: {e}", actor.ap_id)))?;
     let verified = unverified.verify(|signature, signing_string| {
         base64::engine::general_purpose::STANDARD
             .decode(signature)
@@ -131,7 +234,8 @@ pub async fn verify_get(
     });
     if !verified {
         return Err(unsigned(format!(
-            "the signature does not verify with the key of {actor_id}"
+            "the signature does not verify with the key of {}",
+            actor.ap_id
         )));
     }
     Ok(actor)
@@ -165,13 +269,6 @@ pub fn check_coverage(headers: &HeaderMap, has_body: bool) -> Result<(), HttpErr
                 .and_then(|v| v.strip_prefix("Signature "))
         })
         .ok_or_else(|| unsigned("the request is not signed (no Signature header)".into()))?;
-    if headers.contains_key("signature-input") {
-        return Err(unsigned(
-            "RFC 9421 signatures are not verified here yet; sign with draft-cavage HTTP \
-             signatures over (request-target) host date digest"
-                .into(),
-        ));
-    }
     let signed = signed_headers(value);
     let has = |h: &str| signed.iter().any(|s| s == h);
     let mut missing = Vec::new();

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use activitypub_federation::activity_sending::SendActivityTask;
 use activitypub_federation::config::{Data, FederationConfig};
+use reqwest_middleware::ClientWithMiddleware;
 use tokio::sync::{oneshot, Notify};
 use tokio::task::JoinSet;
 use url::Url;
@@ -15,7 +16,9 @@ use super::NODE_SIGNER;
 use crate::domain::time;
 use crate::domain::urls::Urls;
 use crate::infra::config::Config;
+use crate::infra::outbound::knocks::{Knocks, Standard};
 use crate::infra::outbound::policy::PolicyCache;
+use crate::infra::outbound::rfc9421;
 use crate::infra::outbound::{Signer, StoredActivity};
 use crate::infra::store::{coops, deleted_coops, deliveries, node_actor, Db, StoreError};
 
@@ -79,6 +82,19 @@ pub struct DeliveryWorker {
     per_host: usize,
     wake: Arc<Notify>,
     signers: Mutex<HashMap<String, (Instant, Signer)>>,
+    /// For RFC 9421 sends, which the library does not make.
+    http: ClientWithMiddleware,
+    knocks: Arc<Knocks>,
+}
+
+/// How an RFC 9421 knock went.
+enum Knock {
+    /// 2xx.
+    Taken,
+    /// 400, 401 or 403: the signature was not understood or not accepted.
+    Refused(reqwest::StatusCode),
+    /// Anything else: as a draft-cavage send would end.
+    Ended(Outcome),
 }
 
 fn poisoned<T>(_: T) -> StoreError {
@@ -110,6 +126,7 @@ impl DeliveryWorker {
         config: &Config,
         wake: Arc<Notify>,
         policy: Arc<PolicyCache>,
+        knocks: Arc<Knocks>,
     ) -> anyhow::Result<Self> {
         if config.dev_mode {
             tracing::warn!("DEVELOPMENT MODE: federating over plain http and with loopback hosts; never use this in production");
@@ -123,6 +140,8 @@ impl DeliveryWorker {
             per_host: config.delivery_concurrency_per_host as usize,
             wake,
             signers: Mutex::new(HashMap::new()),
+            http: crate::infra::outbound::client::http_client(config)?,
+            knocks,
         })
     }
 
@@ -302,18 +321,75 @@ impl DeliveryWorker {
             body,
         };
         let data: Data<()> = self.federation.to_request_data();
-        let tasks = match SendActivityTask::prepare(&activity, &signer, vec![inbox], &data).await {
-            Ok(t) => t,
-            Err(e) => return Outcome::Retry(e.to_string()),
-        };
+        let tasks =
+            match SendActivityTask::prepare(&activity, &signer, vec![inbox.clone()], &data).await {
+                Ok(t) => t,
+                Err(e) => return Outcome::Retry(e.to_string()),
+            };
         let Some(task) = tasks.into_iter().next() else {
             return Outcome::Permanent(
                 "the inbox URL is refused (scheme, host or address not allowed, or the host refused by the federation policy)".into(),
             );
         };
+        if self.knocks.first(&d.host) == Standard::Rfc9421 {
+            match self.knock_rfc9421(&signer, &inbox, &d.body).await {
+                Knock::Taken => return Outcome::Delivered,
+                Knock::Ended(outcome) => return outcome,
+                Knock::Refused(status) => {
+                    tracing::info!(host = %d.host, %status, "RFC 9421 signature refused; sending with draft-cavage");
+                    self.knocks.remember(&d.host, Standard::DraftCavage);
+                }
+            }
+        }
         match task.sign_and_send(&data).await {
             Ok(()) => Outcome::Delivered,
             Err(e) => Outcome::Retry(e.to_string()),
+        }
+    }
+
+    /// Sends `body` to `inbox` signed the RFC 9421 way. 2xx delivers; a
+    /// refusal of the signature asks for draft-cavage; otherwise it ends as
+    /// the library's send would (other 4xx: dropped; 5xx, 408, 429 and
+    /// network errors: retried).
+    async fn knock_rfc9421(&self, signer: &Signer, inbox: &Url, body: &str) -> Knock {
+        let request = self
+            .http
+            .post(inbox.as_str())
+            .header("content-type", "application/activity+json")
+            .header(
+                "date",
+                httpdate::fmt_http_date(std::time::SystemTime::now()),
+            )
+            .body(body.to_string())
+            .build();
+        let mut request = match request {
+            Ok(r) => r,
+            Err(e) => return Knock::Ended(Outcome::Permanent(e.to_string())),
+        };
+        let key_id = self.urls.key_id(&signer.id);
+        if let Err(e) =
+            rfc9421::sign_request(&mut request, key_id.as_str(), &signer.private_key_pem)
+        {
+            return Knock::Ended(Outcome::Permanent(e));
+        }
+        let status = match self.http.execute(request).await {
+            Ok(response) => response.status(),
+            Err(e) => return Knock::Ended(Outcome::Retry(e.to_string())),
+        };
+        use reqwest::StatusCode as S;
+        match status {
+            s if s.is_success() => Knock::Taken,
+            S::BAD_REQUEST | S::UNAUTHORIZED | S::FORBIDDEN => Knock::Refused(status),
+            S::REQUEST_TIMEOUT | S::TOO_MANY_REQUESTS => {
+                Knock::Ended(Outcome::Retry(format!("{inbox} answered {status}")))
+            }
+            s if s.is_server_error() => {
+                Knock::Ended(Outcome::Retry(format!("{inbox} answered {status}")))
+            }
+            _ => {
+                tracing::info!(%inbox, %status, "delivery refused by the receiver");
+                Knock::Ended(Outcome::Delivered)
+            }
         }
     }
 

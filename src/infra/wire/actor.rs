@@ -102,7 +102,21 @@ pub struct ActorDocument {
     /// FEP-2c59: the `acct:` address, so Mastodon 4.6+ skips guessing it.
     pub webfinger: String,
     pub public_key: PublicKey,
+    /// FEP-844e: what the server implements (on the node actor only): RFC
+    /// 9421 signatures, so peers may sign to us that way at once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub implements: Vec<Implements>,
 }
+
+/// A FEP-844e capability: the specification's URL and its name.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Implements {
+    pub href: Url,
+    pub name: String,
+}
+
+/// RFC 9421, as FEP-844e names it.
+pub const RFC9421_HREF: &str = "https://datatracker.ietf.org/doc/html/rfc9421";
 
 fn utc(t: NaiveDateTime) -> DateTime<Utc> {
     DateTime::from_naive_utc_and_offset(t, Utc)
@@ -190,6 +204,7 @@ impl ActorDocument {
             knows_language: coop.profile.languages.clone(),
             stage: coop.profile.stage.map(|s| s.as_str().to_string()),
             webfinger: format!("acct:{}@{}", coop.handle, urls.domain()),
+            implements: Vec::new(),
             public_key: PublicKey {
                 id: urls.key_id(&id),
                 owner: id.clone(),
@@ -264,6 +279,13 @@ impl ActorDocument {
             knows_language: Vec::new(),
             stage: None,
             webfinger: format!("acct:{domain}@{domain}"),
+            implements: Url::parse(RFC9421_HREF)
+                .map(|href| Implements {
+                    href,
+                    name: "RFC-9421: HTTP Message Signatures".into(),
+                })
+                .into_iter()
+                .collect(),
             public_key: PublicKey {
                 id: urls.key_id(&id),
                 owner: id.clone(),

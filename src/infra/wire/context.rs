@@ -26,7 +26,8 @@ pub fn actor() -> Value {
             "webfinger": "https://purl.archive.org/socialweb/webfinger#webfinger",
             "intercoop": "https://w3id.org/intercoop/ns#",
             "directory": {"@id": "intercoop:directory", "@type": "@id"},
-            "stage": "intercoop:stage"
+            "stage": "intercoop:stage",
+            "implements": {"@id": "https://w3id.org/fep/844e#implements", "@type": "@id"}
         }
     ])
 }

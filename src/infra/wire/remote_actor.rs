@@ -52,6 +52,29 @@ pub struct RemoteActorDocument {
     /// is read as not said.
     #[serde(default)]
     pub stage: Value,
+    /// FEP-844e: what its server implements (on server actors); also read
+    /// from a `generator` object, where the FEP allows it too.
+    #[serde(default)]
+    pub implements: Value,
+    #[serde(default)]
+    pub generator: Value,
+}
+
+impl RemoteActorDocument {
+    /// Whether it says (FEP-844e) that its server verifies RFC 9421 HTTP
+    /// Message Signatures.
+    pub fn implements_rfc9421(&self) -> bool {
+        let said = |v: &Value| match v {
+            Value::Array(items) => items.iter().any(|i| {
+                i.get("href").and_then(Value::as_str).is_some_and(|h| {
+                    h.trim_end_matches('/') == super::actor::RFC9421_HREF
+                        || h.trim_end_matches('/') == "https://www.rfc-editor.org/rfc/rfc9421"
+                })
+            }),
+            _ => false,
+        };
+        said(&self.implements) || said(&self.generator["implements"])
+    }
 }
 
 /// Actor types we follow and accept followers from.
@@ -171,5 +194,35 @@ impl RemoteActorDocument {
             ap_id: self.id.to_string(),
             fetched_at,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(extra: Value) -> RemoteActorDocument {
+        let mut v = serde_json::json!({
+            "id": "https://a.example/actor", "type": "Application", "inbox": "https://a.example/inbox",
+            "publicKey": {"id": "https://a.example/actor#main-key", "owner": "https://a.example/actor",
+                          "publicKeyPem": "x"}
+        });
+        for (k, val) in extra.as_object().unwrap() {
+            v[k] = val.clone();
+        }
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn rfc_9421_support_is_read_from_implements_or_the_generator() {
+        let rfc = serde_json::json!([{"href": "https://datatracker.ietf.org/doc/html/rfc9421",
+                                      "name": "RFC-9421: HTTP Message Signatures"}]);
+        assert!(doc(serde_json::json!({"implements": rfc.clone()})).implements_rfc9421());
+        assert!(
+            doc(serde_json::json!({"generator": {"type": "Application", "implements": rfc}}))
+                .implements_rfc9421()
+        );
+        assert!(!doc(serde_json::json!({})).implements_rfc9421());
+        assert!(!doc(serde_json::json!({"implements": "rfc9421"})).implements_rfc9421());
     }
 }

@@ -163,6 +163,12 @@ pub(crate) async fn save_fetched(
     let doc: RemoteActorDocument = serde_json::from_value(doc)
         .map_err(|e| RemoteFailure::Invalid(format!("{id} is not an actor: {e}")))?;
     KnownActor::verify(&doc, id, data).await?;
+    if doc.implements_rfc9421() {
+        if let Some(host) = crate::domain::urls::origin_of(id) {
+            data.knocks()
+                .remember(&host, crate::infra::outbound::knocks::Standard::Rfc9421);
+        }
+    }
     KnownActor::from_json(doc, data).await
 }
 
