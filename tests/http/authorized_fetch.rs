@@ -79,6 +79,12 @@ async fn documents_go_only_to_signed_readers_of_servers_we_federate_with() {
         "the query is part of what is signed: {page}"
     );
 
+    // GoToSocial names its keys `…/users/ana/main-key`.
+    let mut gts = as_ana(&remote);
+    gts.key_id = format!("{}/main-key", remote.actor("ana"));
+    let (st, doc) = get_signed(&s.http, &url(&proposal_path), &gts).await;
+    assert_eq!(st, StatusCode::OK, "{doc}");
+
     // Signatures that do not hold.
     let mut forged = as_ana(&remote);
     forged.key_pem = &remote.person("mallory").private_key_pem;

@@ -143,13 +143,26 @@ pub fn took_rfc9421(actor: &RemoteActor, data: &Data<Context>) {
     }
 }
 
+/// The actor a key id names: the document before `#` (Mastodon, us:
+/// `…/users/ana#main-key`), or the one above `/main-key` (GoToSocial:
+/// `…/users/ana/main-key`). Safe either way: the signature must then verify
+/// with that actor's own key, served by the same origin.
+fn key_actor(key_id: &str) -> Result<Url, HttpError> {
+    let mut actor =
+        Url::parse(key_id).map_err(|_| unsigned(format!("keyId '{key_id}' is not a URL")))?;
+    if actor.fragment().is_some() {
+        actor.set_fragment(None);
+    } else if let Some(parent) = actor.path().strip_suffix("/main-key").map(str::to_string) {
+        actor.set_path(&parent);
+    }
+    Ok(actor)
+}
+
 /// The actor a `keyId` names (`https://host/users/ana#main-key` names
 /// `…/users/ana`), read or fetched; a host the policy refuses is 403 and
 /// its key is never fetched.
 async fn key_owner(key_id: &str, data: &Data<Context>) -> Result<RemoteActor, HttpError> {
-    let mut actor_id =
-        Url::parse(key_id).map_err(|_| unsigned(format!("keyId '{key_id}' is not a URL")))?;
-    actor_id.set_fragment(None);
+    let actor_id = key_actor(key_id)?;
     let host = origin_of(&actor_id).unwrap_or_default();
     if let Err(why) = data.policy().check(&host) {
         return Err(HttpError::new(
@@ -301,6 +314,21 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert("signature", signature.parse().unwrap());
         check_coverage(&headers, has_body).map_err(|e| e.message)
+    }
+
+    #[test]
+    fn key_ids_name_their_actor() {
+        let actor = |k: &str| key_actor(k).unwrap().to_string();
+        assert_eq!(
+            actor("https://m.example/users/ana#main-key"),
+            "https://m.example/users/ana"
+        );
+        assert_eq!(
+            actor("https://gts.example/users/ana/main-key"),
+            "https://gts.example/users/ana"
+        );
+        assert_eq!(actor("https://x.example/actor"), "https://x.example/actor");
+        assert!(key_actor("not a url").is_err());
     }
 
     #[test]
