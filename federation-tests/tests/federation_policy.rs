@@ -66,15 +66,26 @@ async fn allowlist_mode_refuses_everyone_not_allowed_and_stores_nothing() {
     let (st, body) = alpha.get_as(&alpha_admin, "/admin/policy").await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(body["federation_mode"], "allowlist");
-    // Refused before the signature is even looked at.
-    let refused = follow_from(beta, "cotech", &fiqus_actor);
-    let (st, body) = eventually("the running server refuses beta", WAIT, || async {
-        let (st, body) = alpha.post_unsigned_to_inbox(&refused).await;
-        (st == StatusCode::FORBIDDEN).then_some((st, body))
+    // The running server takes the change (NodeInfo shows the policy in force).
+    eventually("the running server is in allowlist mode", WAIT, || async {
+        let info: Value = alpha
+            .http
+            .get(format!("{}/nodeinfo/2.1", alpha.local_url()))
+            .send()
+            .await
+            .ok()?
+            .json()
+            .await
+            .ok()?;
+        (info["metadata"]["federation"]["mode"] == "allowlist").then_some(())
     })
     .await;
-    assert_eq!(st, StatusCode::FORBIDDEN);
-    assert_eq!(body["error"], "domain_refused", "{body}");
+    // An unsigned request learns nothing of the policy: its signature is
+    // looked at first.
+    let refused = follow_from(beta, "cotech", &fiqus_actor);
+    let (st, body) = alpha.post_unsigned_to_inbox(&refused).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED, "{body}");
+    assert_eq!(body["error"], "invalid_signature", "{body}");
 
     // A real, signed follow from beta is refused too, and nothing is kept.
     let asked = follow(beta, &cotech, &format!("fiqus@{}", alpha.domain())).await;

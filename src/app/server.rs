@@ -8,7 +8,7 @@ use axum::response::IntoResponse;
 use axum::Router;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
 use super::tasks;
 use crate::edges::activitypub::{self, ApState, Federation};
@@ -96,7 +96,14 @@ pub fn app(node: Node) -> Router {
             state.config.limits.request_timeout,
             crate::edges::http::limits::request_deadline,
         ))
-        .layer(TraceLayer::new_for_http())
+        // A 5xx is logged where it is made, at the level it deserves (a
+        // fault as an error, a full sign-in queue or a missing database as
+        // what it is); the trace layer repeating each one as an error would
+        // flood the log under attack.
+        .layer(
+            TraceLayer::new_for_http()
+                .on_failure(DefaultOnFailure::new().level(tracing::Level::DEBUG)),
+        )
         .layer(CatchPanicLayer::custom(|_| {
             HttpError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,

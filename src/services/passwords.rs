@@ -161,7 +161,30 @@ impl Hashing {
     }
 }
 
+/// Sign-ins refused because the queue was full, and when that was last
+/// logged: one warning per 10 seconds says how many, not one per request.
+static REFUSED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+static LOGGED_AT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 fn busy() -> ServiceError {
+    use std::sync::atomic::Ordering::Relaxed;
+    let refused = REFUSED.fetch_add(1, Relaxed) + 1;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let last = LOGGED_AT.load(Relaxed);
+    if now >= last + 10
+        && LOGGED_AT
+            .compare_exchange(last, now, Relaxed, Relaxed)
+            .is_ok()
+    {
+        REFUSED.store(0, Relaxed);
+        tracing::warn!(
+            refused,
+            "sign-ins refused (503): the password-check queue is full; many attempts at once"
+        );
+    }
     ServiceError::Unavailable("the node is busy checking passwords; try again shortly".into())
 }
 

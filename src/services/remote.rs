@@ -27,6 +27,9 @@ pub enum RemoteFailure {
     /// It answered, with something that is not a usable document.
     #[error("{0}")]
     Invalid(String),
+    /// Our federation policy refuses its host: it was not asked.
+    #[error("{0}")]
+    Policy(String),
 }
 
 impl RemoteFailure {
@@ -38,6 +41,7 @@ impl RemoteFailure {
             RemoteFailure::Gone(_) => "remote_gone",
             RemoteFailure::Unreachable(_) => "remote_unreachable",
             RemoteFailure::Invalid(_) => "remote_invalid",
+            RemoteFailure::Policy(_) => "domain_refused",
         }
     }
 }

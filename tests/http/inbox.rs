@@ -675,3 +675,38 @@ async fn rfc_9421_signatures_are_verified_and_weak_or_stale_ones_refused() {
     );
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_policy_is_applied_after_the_signature_and_told_only_to_the_signer() {
+    let s = TestServer::start().await;
+    let token = s.coop("fiqus").await;
+    let admin = s.admin().await;
+    // A named host, known here: fiqus follows ana, so her actor is stored.
+    let remote = Remote::start_node(&["ana"]).await;
+    let (_, sent) = follow_remote(&s, &token, &remote, "ana").await;
+    let accept = wrap(&remote, "Accept", "accept-1", sent);
+    let (st, b) = send_as(&s, &remote, "ana", "/actors/fiqus/inbox", &accept).await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
+
+    let (st, b) = s
+        .call(
+            reqwest::Method::PUT,
+            "/admin/policy",
+            Some(&admin),
+            Some(json!({"federation_mode": "allowlist"})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{b}");
+    let create = wrap(&remote, "Create", "1", proposal_note(&remote, 1, "Hosting"));
+    // Unsigned: refused for that, and nothing said of the policy.
+    let mut unsigned = Signing::as_person(&remote, "ana", remote.person("ana"));
+    unsigned.sign = false;
+    let (st, b) = send(&s, "/inbox", &create, &unsigned).await;
+    assert_error(st, &b, StatusCode::UNAUTHORIZED, "invalid_signature");
+    // Signed by ana: she is who she says, and her host is not allowed.
+    let (st, b) = send_as(&s, &remote, "ana", "/inbox", &create).await;
+    assert_error(st, &b, StatusCode::FORBIDDEN, "domain_refused");
+    let (_, page) = s.get("/remote-proposals", Some(&token)).await;
+    assert_eq!(page["items"], json!([]), "nothing kept");
+    s.stop().await;
+}

@@ -58,14 +58,14 @@ async fn get(
     signed: bool,
     data: &Data<Context>,
 ) -> Result<Answer, RemoteFailure> {
-    use RemoteFailure::{Invalid, Refused, Unreachable};
+    use RemoteFailure::{Invalid, Policy, Refused, Unreachable};
     let plain_http_allowed = data.dev_mode && url.scheme() == "http";
     if url.scheme() != "https" && !plain_http_allowed {
         return Err(Invalid(format!("{url}: only https URLs are fetched")));
     }
     let host = crate::domain::urls::origin_of(url).unwrap_or_default();
     if let Err(why) = data.policy().check(&host) {
-        return Err(Refused(why.message(&host)));
+        return Err(Policy(why.message(&host)));
     }
     let client = &data.http;
     let request = || {

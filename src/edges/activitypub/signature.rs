@@ -218,6 +218,22 @@ pub async fn verify_get(
     }
     check_date(headers)?;
     check_coverage(headers, false)?;
+    let key_id = cavage_key_id(headers)?;
+    let actor = key_owner(&key_id, data).await?;
+    verify_cavage(method, uri, headers, &actor.public_key_pem)?;
+    Ok(actor)
+}
+
+/// The `keyId` of a draft-cavage signature.
+fn cavage_key_id(headers: &HeaderMap) -> Result<String, HttpError> {
+    cavage_unverified(&Method::GET, &Uri::from_static("/"), headers).map(|u| u.key_id().to_string())
+}
+
+fn cavage_unverified(
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> Result<http_signature_normalization::verify::Unverified, HttpError> {
     let mut map = std::collections::BTreeMap::new();
     for (name, value) in headers {
         if let Ok(value) = value.to_str() {
@@ -225,13 +241,23 @@ pub async fn verify_get(
         }
     }
     let target = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-    let unverified = http_signature_normalization::Config::new()
+    http_signature_normalization::Config::new()
         .set_expiration(DATE_WINDOW)
         .begin_verify(method.as_str(), target, map)
-        .map_err(|e| unsigned(format!("the Signature header cannot be read: {e}")))?;
-    let actor = key_owner(unverified.key_id(), data).await?;
-    let key = RsaPublicKey::from_public_key_pem(&actor.public_key_pem)
-        .map_err(|e| unsigned(format!("the key of {} cannot be read: {e}", actor.ap_id)))?;
+        .map_err(|e| unsigned(format!("the Signature header cannot be read: {e}")))
+}
+
+/// Checks a draft-cavage signature (RSA-SHA256, whatever `algorithm` says,
+/// as Mastodon does for RSA keys) against a key.
+pub fn verify_cavage(
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    public_key_pem: &str,
+) -> Result<(), HttpError> {
+    let unverified = cavage_unverified(method, uri, headers)?;
+    let key = RsaPublicKey::from_public_key_pem(public_key_pem)
+        .map_err(|e| unsigned(format!("the signer's key cannot be read: {e}")))?;
     let verified = unverified.verify(|signature, signing_string| {
         base64::engine::general_purpose::STANDARD
             .decode(signature)
@@ -245,13 +271,35 @@ pub async fn verify_get(
                 .is_ok()
             })
     });
-    if !verified {
-        return Err(unsigned(format!(
-            "the signature does not verify with the key of {}",
-            actor.ap_id
-        )));
+    if verified {
+        Ok(())
+    } else {
+        Err(unsigned(
+            "the signature does not verify with the signer's key".into(),
+        ))
     }
-    Ok(actor)
+}
+
+/// A `Digest` header with the body's SHA-256 (other algorithms listed
+/// beside it are ignored; SHA-256 must be there).
+pub fn check_digest(headers: &HeaderMap, body: &[u8]) -> Result<(), HttpError> {
+    let expected = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(body));
+    let matches = headers
+        .get_all("digest")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|part| part.trim().split_once('='))
+        .any(|(alg, value)| alg.eq_ignore_ascii_case("sha-256") && value == expected);
+    if matches {
+        Ok(())
+    } else {
+        Err(HttpError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_digest",
+            "a Digest header with the body's SHA-256 is required",
+        ))
+    }
 }
 
 /// The `headers` parameter of a `Signature` (or `Authorization: Signature`)

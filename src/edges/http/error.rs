@@ -147,6 +147,7 @@ impl From<ServiceError> for HttpError {
                     F::Refused(_) | F::Invalid(_) => StatusCode::BAD_GATEWAY,
                     F::Gone(_) => StatusCode::GONE,
                     F::Unreachable(_) => StatusCode::GATEWAY_TIMEOUT,
+                    F::Policy(_) => StatusCode::FORBIDDEN,
                 };
                 HttpError::new(status, failure.code(), failure.to_string())
             }

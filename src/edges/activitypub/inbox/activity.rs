@@ -48,8 +48,17 @@ impl Activity for Incoming {
         &self.0.actor
     }
 
-    /// The library compares domains only; an origin here is host and port.
-    async fn verify(&self, _: &Data<Context>) -> Result<(), InboxError> {
+    /// After the signature: the federation policy on the actor's and the
+    /// activity's hosts, then origins (the library compares domains only;
+    /// an origin here is host and port).
+    async fn verify(&self, data: &Data<Context>) -> Result<(), InboxError> {
+        let policy = data.policy();
+        for url in [&self.0.actor, &self.0.id] {
+            let host = crate::domain::urls::origin_of(url).unwrap_or_default();
+            if let Err(why) = policy.check(&host) {
+                return Err(ServiceError::DomainRefused(why.message(&host)).into());
+            }
+        }
         if !same_origin(&self.0.id, &self.0.actor) {
             return Err(ServiceError::Forbidden(
                 "the activity id is on another host than its actor".into(),

@@ -34,6 +34,15 @@ impl From<InboxError> for HttpError {
             InboxError::Remote(RemoteFailure::Unreachable(m)) => {
                 return HttpError::new(StatusCode::SERVICE_UNAVAILABLE, "origin_unreachable", m)
             }
+            // Not said to a sender that has not proven who it is: whether
+            // this node refuses its host is the admins' business.
+            InboxError::Remote(RemoteFailure::Policy(_)) => {
+                return HttpError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "unknown_actor",
+                    "cannot read the signing actor, so the signature cannot be checked",
+                )
+            }
             InboxError::Remote(other) => {
                 return HttpError::new(
                     StatusCode::UNAUTHORIZED,
