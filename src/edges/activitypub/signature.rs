@@ -37,14 +37,19 @@ fn bad_date(message: impl Into<String>) -> HttpError {
     HttpError::new(StatusCode::UNAUTHORIZED, "invalid_date", message)
 }
 
-/// A `Date` header within [`DATE_WINDOW`] of our clock.
+/// The request's time within [`DATE_WINDOW`] of our clock: its `Date`
+/// header, or, without one, the signed `(created)` time.
 pub fn check_date(headers: &HeaderMap) -> Result<(), HttpError> {
-    let date = headers
-        .get(header::DATE)
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| bad_date("a signed Date header is required"))?;
-    let date = httpdate::parse_http_date(date)
-        .map_err(|_| bad_date(format!("'{date}' is not an HTTP date")))?;
+    let date = match headers.get(header::DATE).and_then(|v| v.to_str().ok()) {
+        Some(date) => httpdate::parse_http_date(date)
+            .map_err(|_| bad_date(format!("'{date}' is not an HTTP date")))?,
+        None => signature_value(headers)
+            .filter(|v| signed_headers(v).iter().any(|h| h == "(created)"))
+            .and_then(|v| param(v, "created"))
+            .and_then(|c| c.parse::<u64>().ok())
+            .map(|secs| std::time::UNIX_EPOCH + Duration::from_secs(secs))
+            .ok_or_else(|| bad_date("a signed Date header (or a signed (created)) is required"))?,
+    };
     let now = SystemTime::now();
     let skew = now
         .duration_since(date)
@@ -302,14 +307,32 @@ pub fn check_digest(headers: &HeaderMap, body: &[u8]) -> Result<(), HttpError> {
     }
 }
 
-/// The `headers` parameter of a `Signature` (or `Authorization: Signature`)
-/// header, lower-cased; draft-cavage's default when absent is `(created)`.
-fn signed_headers(value: &str) -> Vec<String> {
+/// The draft-cavage `Signature` (or `Authorization: Signature`) value.
+fn signature_value(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get("signature")
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| {
+            headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Signature "))
+        })
+}
+
+/// One `name="value"` (or `name=value`) parameter of a signature value.
+fn param<'a>(value: &'a str, name: &str) -> Option<&'a str> {
     value
         .split(',')
         .filter_map(|part| part.split_once('='))
-        .find(|(k, _)| k.trim() == "headers")
+        .find(|(k, _)| k.trim() == name)
         .map(|(_, v)| v.trim().trim_matches('"'))
+}
+
+/// The `headers` parameter of a signature value, lower-cased; draft-cavage's
+/// default when absent is `(created)`.
+fn signed_headers(value: &str) -> Vec<String> {
+    param(value, "headers")
         .unwrap_or("(created)")
         .split_ascii_whitespace()
         .map(str::to_ascii_lowercase)
@@ -320,15 +343,7 @@ fn signed_headers(value: &str) -> Vec<String> {
 /// cover `(request-target)`, `host`, `date` or `(created)`, and `digest`
 /// when there is a body.
 pub fn check_coverage(headers: &HeaderMap, has_body: bool) -> Result<(), HttpError> {
-    let value = headers
-        .get("signature")
-        .and_then(|v| v.to_str().ok())
-        .or_else(|| {
-            headers
-                .get("authorization")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Signature "))
-        })
+    let value = signature_value(headers)
         .ok_or_else(|| unsigned("the request is not signed (no Signature header)".into()))?;
     let signed = signed_headers(value);
     let has = |h: &str| signed.iter().any(|s| s == h);
@@ -362,6 +377,36 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert("signature", signature.parse().unwrap());
         check_coverage(&headers, has_body).map_err(|e| e.message)
+    }
+
+    #[test]
+    fn without_a_date_header_a_signed_created_time_counts() {
+        let with = |signature: String| {
+            let mut headers = HeaderMap::new();
+            headers.insert("signature", signature.parse().unwrap());
+            check_date(&headers)
+        };
+        let now = SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let created = |t: u64, covers: &str| {
+            format!(r#"keyId="k",headers="{covers}",created={t},signature="AA==""#)
+        };
+        assert!(with(created(now, "(request-target) (created) host digest")).is_ok());
+        let stale = with(created(
+            now - 2 * 3600,
+            "(request-target) (created) host digest",
+        ));
+        assert_eq!(stale.unwrap_err().code, "invalid_date");
+        let future = with(created(
+            now + 2 * 3600,
+            "(request-target) (created) host digest",
+        ));
+        assert_eq!(future.unwrap_err().code, "invalid_date");
+        // `created` given but not signed: it proves nothing.
+        assert!(with(created(now, "(request-target) host digest")).is_err());
+        assert!(check_date(&HeaderMap::new()).is_err());
     }
 
     #[test]
