@@ -85,6 +85,35 @@ async fn documents_go_only_to_signed_readers_of_servers_we_federate_with() {
     let (st, doc) = get_signed(&s.http, &url(&proposal_path), &gts).await;
     assert_eq!(st, StatusCode::OK, "{doc}");
 
+    // A key served as a document of its own, whose owner holds it.
+    remote.serve_object(
+        7,
+        json!({"@context": "https://w3id.org/security/v1", "id": remote.object_url(7),
+               "owner": remote.actor("ana"), "publicKeyPem": remote.person("ana").public_key_pem}),
+    );
+    let mut own_document = as_ana(&remote);
+    own_document.key_id = remote.object_url(7);
+    let (st, doc) = get_signed(&s.http, &url(&proposal_path), &own_document).await;
+    assert_eq!(st, StatusCode::OK, "{doc}");
+    // ... and one that claims ana as owner but holds mallory's key.
+    remote.serve_object(
+        8,
+        json!({"@context": "https://w3id.org/security/v1", "id": remote.object_url(8),
+               "owner": remote.actor("ana"), "publicKeyPem": remote.person("mallory").public_key_pem}),
+    );
+    let mut usurper = as_ana(&remote);
+    usurper.key_id = remote.object_url(8);
+    usurper.key_pem = &remote.person("mallory").private_key_pem;
+    let (st, b) = get_signed(&s.http, &url(&proposal_path), &usurper).await;
+    assert_error(st, &b, StatusCode::UNAUTHORIZED, "invalid_signature");
+    assert!(
+        b["message"]
+            .as_str()
+            .unwrap()
+            .contains("does not hold that key"),
+        "{b}"
+    );
+
     // Signatures that do not hold.
     let mut forged = as_ana(&remote);
     forged.key_pem = &remote.person("mallory").private_key_pem;

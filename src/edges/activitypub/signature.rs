@@ -17,6 +17,7 @@ use rsa::{Pkcs1v15Sign, RsaPublicKey};
 use sha2::{Digest, Sha256};
 use url::Url;
 
+use super::fetch::{from_origin, Fetched};
 use super::inbox::{read_actor, InboxError};
 use super::Context;
 use crate::domain::remote::RemoteActor;
@@ -24,6 +25,7 @@ use crate::domain::urls::origin_of;
 use crate::edges::http::error::HttpError;
 use crate::infra::outbound::knocks::Standard;
 use crate::infra::outbound::rfc9421::{self, SignatureInput};
+use crate::services::remote::RemoteFailure;
 
 /// How far a request's `Date` may be from our clock, either way. The
 /// library refuses signatures older than an hour but not future ones.
@@ -176,16 +178,52 @@ async fn key_owner(key_id: &str, data: &Data<Context>) -> Result<RemoteActor, Ht
             why.message(&host),
         ));
     }
-    read_actor(&actor_id, data)
+    match read_actor(&actor_id, data).await {
+        Ok(known) => Ok(known.actor),
+        // A key id that is a document of its own (neither `#…` nor
+        // `/main-key`): a key whose owner must hold that same key, the
+        // rule Mastodon applies.
+        Err(InboxError::Remote(RemoteFailure::Invalid(why))) if actor_id.as_str() == key_id => {
+            key_document_owner(&actor_id, data)
+                .await
+                .map_err(|e| unsigned(format!("{why}; as a key document: {e}")))
+        }
+        Err(e) => Err(key_error(&actor_id, e)),
+    }
+}
+
+/// The owner of a key served as a document of its own (`{"id", "owner",
+/// "publicKeyPem"}`), when the owner, on the same origin, holds that key.
+async fn key_document_owner(key_url: &Url, data: &Data<Context>) -> Result<RemoteActor, String> {
+    let doc = match from_origin(key_url, data).await {
+        Ok(Fetched::Live(doc)) => doc,
+        Ok(Fetched::Gone) => return Err("it is gone".into()),
+        Err(e) => return Err(e.to_string()),
+    };
+    let owner = doc
+        .get("owner")
+        .and_then(serde_json::Value::as_str)
+        .and_then(|o| Url::parse(o).ok())
+        .filter(|o| crate::domain::urls::same_origin(o, key_url))
+        .ok_or("it names no owner on its own origin")?;
+    let pem = doc
+        .get("publicKeyPem")
+        .and_then(serde_json::Value::as_str)
+        .ok_or("it holds no publicKeyPem")?;
+    let actor = read_actor(&owner, data)
         .await
-        .map(|known| known.actor)
-        .map_err(|e| key_error(&actor_id, e))
+        .map_err(|e| format!("its owner {owner} cannot be read: {e}"))?
+        .actor;
+    if actor.public_key_pem.trim() != pem.trim() {
+        return Err(format!("its owner {owner} does not hold that key"));
+    }
+    Ok(actor)
 }
 
 /// Why the signing actor could not be read, as an HTTP answer.
 pub fn key_error(actor_id: &Url, e: InboxError) -> HttpError {
     match e {
-        InboxError::Remote(crate::services::remote::RemoteFailure::Unreachable(m)) => {
+        InboxError::Remote(RemoteFailure::Unreachable(m)) => {
             HttpError::new(StatusCode::SERVICE_UNAVAILABLE, "origin_unreachable", m)
         }
         other => HttpError::new(
