@@ -165,9 +165,8 @@ fn key_actor(key_id: &str) -> Result<Url, HttpError> {
     Ok(actor)
 }
 
-/// The actor a `keyId` names (`https://host/users/ana#main-key` names
-/// `…/users/ana`), read or fetched; a host the policy refuses is 403 and
-/// its key is never fetched.
+/// The actor a key id names (see [`key_actor`]), read or fetched; a host the
+/// policy refuses is 403 and its key is never fetched.
 async fn key_owner(key_id: &str, data: &Data<Context>) -> Result<RemoteActor, HttpError> {
     let actor_id = key_actor(key_id)?;
     let host = origin_of(&actor_id).unwrap_or_default();

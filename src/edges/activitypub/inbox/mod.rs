@@ -26,7 +26,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use crate::domain::limits::INBOX_BODY_MAX_BYTES;
-use crate::domain::urls::origin_of;
+use crate::domain::urls::{origin_of, same_origin};
 use crate::edges::activitypub::{signature, ApState};
 use crate::edges::http::error::HttpError;
 use crate::edges::http::limits::read_body;
@@ -65,7 +65,7 @@ async fn receive(state: &ApState, request: &Parts, body: &[u8]) -> Result<(), Ht
             "activity ids must be https URLs",
         ));
     }
-    if !crate::domain::urls::same_origin(&activity.0.id, &actor_id) {
+    if !same_origin(&activity.0.id, &actor_id) {
         return Err(HttpError::new(
             StatusCode::FORBIDDEN,
             "forbidden_origin",
@@ -103,8 +103,7 @@ async fn receive(state: &ApState, request: &Parts, body: &[u8]) -> Result<(), Ht
             &request.uri,
             headers,
             &actor.public_key_pem,
-        )
-        .map(|_| ())?,
+        )?,
     }
     activity.verify(&data).await.map_err(HttpError::from)?;
     activity.receive(&data).await.map_err(HttpError::from)
