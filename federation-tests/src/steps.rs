@@ -103,3 +103,26 @@ pub async fn node_entry(node: &Node, admin: &str, domain: &str) -> Option<Value>
         .find(|n| n["domain"] == domain)
         .cloned()
 }
+
+/// An admin of `node` follows `other` (201, pending until `other` accepts).
+pub async fn follow_node(node: &Node, admin: &str, other: &Node) {
+    let (st, body) = node
+        .post_as(admin, "/admin/nodes", json!({"domain": other.domain()}))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{body}");
+    assert_eq!(body["following"], "pending");
+}
+
+/// `other`'s entry on `node` once the follow is accepted and the backfill done.
+pub async fn wait_backfilled(node: &Node, admin: &str, other: &Node) -> Value {
+    eventually(
+        "the follow accepted and the backfill done",
+        WAIT,
+        || async {
+            node_entry(node, admin, &other.domain())
+                .await
+                .filter(|n| n["following"] == "accepted" && n["backfill"]["state"] == "done")
+        },
+    )
+    .await
+}

@@ -10,10 +10,11 @@
     clippy::print_stderr
 )]
 
-use federation_tests::steps::{directory_titles, follow, node_entry, publish, wait_for, WAIT};
-use federation_tests::{eventually, Node, Spec};
+use federation_tests::steps::{
+    directory_titles, follow, follow_node, publish, wait_backfilled, wait_for, WAIT,
+};
+use federation_tests::{Node, Spec};
 use reqwest::StatusCode;
-use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn nodes_in_authorized_fetch_mode_follow_each_other_and_backfill() {
@@ -41,20 +42,8 @@ async fn nodes_in_authorized_fetch_mode_follow_each_other_and_backfill() {
     .await;
 
     // A node follows a node: the backfill reads beta's directory, signed.
-    let (st, body) = alpha
-        .post_as(
-            &alpha_admin,
-            "/admin/nodes",
-            json!({"domain": beta.domain()}),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{body}");
-    let entry = eventually("the backfill done", WAIT, || async {
-        node_entry(alpha, &alpha_admin, &beta.domain())
-            .await
-            .filter(|n| n["following"] == "accepted" && n["backfill"]["state"] == "done")
-    })
-    .await;
+    follow_node(alpha, &alpha_admin, beta).await;
+    let entry = wait_backfilled(alpha, &alpha_admin, beta).await;
     assert!(
         entry["backfill"]["pages"].as_i64().unwrap_or(0) >= 1,
         "{entry}"

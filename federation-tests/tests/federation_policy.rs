@@ -13,7 +13,9 @@
     clippy::print_stderr
 )]
 
-use federation_tests::steps::{directory_titles, follow, node_entry, publish, wait_for, WAIT};
+use federation_tests::steps::{
+    directory_titles, follow, follow_node, node_entry, publish, wait_backfilled, wait_for, WAIT,
+};
 use federation_tests::{eventually, Node};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -28,20 +30,6 @@ fn follow_from(node: &Node, handle: &str, target: &str) -> Value {
         "actor": actor,
         "object": target,
     })
-}
-
-async fn follow_node_and_backfill(node: &Node, admin: &str, other: &Node) {
-    let (st, body) = node
-        .post_as(admin, "/admin/nodes", json!({"domain": other.domain()}))
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{body}");
-    eventually("the node follow accepted and backfilled", WAIT, || async {
-        let n = node_entry(node, admin, &other.domain())
-            .await
-            .unwrap_or_default();
-        (n["following"] == "accepted" && n["backfill"]["state"] == "done").then_some(())
-    })
-    .await;
 }
 
 async fn queue_drained(node: &Node) {
@@ -144,7 +132,8 @@ async fn a_suspension_removes_refuses_and_stops_delivery_until_lifted() {
     let (fiqus, cotech) = tokio::join!(nodes[0].coop("fiqus"), nodes[1].coop("cotech"));
     let (alpha, beta) = (&nodes[0], &nodes[1]);
     publish(beta, &cotech, "Early need on beta").await;
-    follow_node_and_backfill(alpha, &alpha_admin, beta).await;
+    follow_node(alpha, &alpha_admin, beta).await;
+    wait_backfilled(alpha, &alpha_admin, beta).await;
     assert_eq!(directory_titles(alpha, beta).await, ["Early need on beta"]);
     // beta's coop follows alpha's, so alpha has deliveries for beta.
     follow(beta, &cotech, &format!("fiqus@{}", alpha.domain())).await;

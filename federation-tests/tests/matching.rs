@@ -13,16 +13,13 @@
     clippy::print_stderr
 )]
 
-use federation_tests::steps::{node_entry, WAIT};
+use federation_tests::steps::{self, node_entry, WAIT};
 use federation_tests::{eventually, Node};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 async fn follow_node(node: &Node, admin: &str, other: &Node) {
-    let (st, body) = node
-        .post_as(admin, "/admin/nodes", json!({"domain": other.domain()}))
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{body}");
+    steps::follow_node(node, admin, other).await;
     eventually("the node follow accepted", WAIT, || async {
         node_entry(node, admin, &other.domain())
             .await

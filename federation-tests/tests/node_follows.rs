@@ -10,37 +10,18 @@
     clippy::print_stderr
 )]
 
-use federation_tests::steps::{directory_titles, node_entry, publish, WAIT};
+use federation_tests::steps::{
+    directory_titles, follow_node, node_entry, publish, wait_backfilled, WAIT,
+};
 use federation_tests::{eventually, Node};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
 async fn wait_titles(node: &Node, from: &Node, what: &str, ok: impl Fn(&[String]) -> bool) {
     eventually(what, WAIT, || async {
         let t = directory_titles(node, from).await;
         ok(&t).then_some(())
     })
-    .await
-}
-
-async fn follow_node(node: &Node, admin: &str, other: &Node) {
-    let (st, body) = node
-        .post_as(admin, "/admin/nodes", json!({"domain": other.domain()}))
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{body}");
-    assert_eq!(body["following"], "pending");
-}
-
-async fn wait_backfilled(node: &Node, admin: &str, other: &Node) -> Value {
-    eventually(
-        "the follow accepted and the backfill done",
-        WAIT,
-        || async {
-            node_entry(node, admin, &other.domain())
-                .await
-                .filter(|n| n["following"] == "accepted" && n["backfill"]["state"] == "done")
-        },
-    )
     .await
 }
 

@@ -519,17 +519,8 @@ pub fn signed_request_headers(
 /// GETs `url` signed as `s` says (cover `(request-target) host date`);
 /// returns the status and the JSON body.
 pub async fn get_signed(http: &reqwest::Client, url: &str, s: &Signing<'_>) -> (StatusCode, Value) {
-    let mut req = http.get(url).header("accept", "application/activity+json");
-    for (name, value) in signed_request_headers("get", url, b"", s) {
-        req = req.header(name, value);
-    }
-    let resp = req.send().await.expect("request");
-    let status = resp.status();
-    let bytes = resp.bytes().await.expect("body");
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    let req = http.get(url).header("accept", "application/activity+json");
+    send_signed(req, signed_request_headers("get", url, b"", s)).await
 }
 
 /// POSTs `body` to `url` with Host, Date, Digest and Signature headers.
@@ -539,8 +530,16 @@ pub async fn post_signed(
     body: &[u8],
     s: &Signing<'_>,
 ) -> (StatusCode, Value) {
-    let mut req = http.post(url).body(body.to_vec());
-    for (name, value) in signed_headers(url, body, s) {
+    let req = http.post(url).body(body.to_vec());
+    send_signed(req, signed_headers(url, body, s)).await
+}
+
+/// Sends `req` with `headers`; the status and the JSON body (Null if none).
+async fn send_signed(
+    mut req: reqwest::RequestBuilder,
+    headers: Vec<(&'static str, String)>,
+) -> (StatusCode, Value) {
+    for (name, value) in headers {
         req = req.header(name, value);
     }
     let resp = req.send().await.expect("request");

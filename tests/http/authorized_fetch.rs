@@ -85,22 +85,21 @@ async fn documents_go_only_to_signed_readers_of_servers_we_federate_with() {
     let (st, doc) = get_signed(&s.http, &url(&proposal_path), &gts).await;
     assert_eq!(st, StatusCode::OK, "{doc}");
 
-    // A key served as a document of its own, whose owner holds it.
-    remote.serve_object(
-        7,
-        json!({"@context": "https://w3id.org/security/v1", "id": remote.object_url(7),
-               "owner": remote.actor("ana"), "publicKeyPem": remote.person("ana").public_key_pem}),
-    );
+    // A key served as a document of its own, whose owner holds it, and one
+    // that claims ana as owner but holds mallory's key.
+    let key_document = |n: u32, holder: &str| {
+        remote.serve_object(
+            n,
+            json!({"@context": "https://w3id.org/security/v1", "id": remote.object_url(n),
+                   "owner": remote.actor("ana"), "publicKeyPem": remote.person(holder).public_key_pem}),
+        );
+    };
+    key_document(7, "ana");
+    key_document(8, "mallory");
     let mut own_document = as_ana(&remote);
     own_document.key_id = remote.object_url(7);
     let (st, doc) = get_signed(&s.http, &url(&proposal_path), &own_document).await;
     assert_eq!(st, StatusCode::OK, "{doc}");
-    // ... and one that claims ana as owner but holds mallory's key.
-    remote.serve_object(
-        8,
-        json!({"@context": "https://w3id.org/security/v1", "id": remote.object_url(8),
-               "owner": remote.actor("ana"), "publicKeyPem": remote.person("mallory").public_key_pem}),
-    );
     let mut usurper = as_ana(&remote);
     usurper.key_id = remote.object_url(8);
     usurper.key_pem = &remote.person("mallory").private_key_pem;

@@ -15,7 +15,7 @@ use crate::inbox::{send_as, wrap};
 const WAIT: Duration = Duration::from_secs(30);
 
 /// The matches of a proposal once the index answers and `check` holds.
-async fn matches_when(
+pub(crate) async fn matches_when(
     s: &TestServer,
     token: &str,
     id: &str,

@@ -3,15 +3,13 @@
 //! and the price Mitra sends (`reciprocal`) is kept, shown and hinted in
 //! matches.
 
-use std::time::Duration;
-
-use federation_tests::eventually;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::common::remote::Remote;
 use crate::common::TestServer;
 use crate::inbox::{follow_remote, proposal_note, send_as, wrap};
+use crate::matches::matches_when;
 
 fn listed<'a>(page: &'a Value, account: &str) -> Option<&'a Value> {
     page["items"]
@@ -80,15 +78,8 @@ async fn a_person_publishing_proposals_is_listed_and_its_price_kept() {
         )
         .await;
     let need = need["id"].as_str().unwrap().to_string();
-    let reasons = eventually("ana's offer matches", Duration::from_secs(30), || async {
-        let (st, page) = s
-            .get(&format!("/proposals/{need}/matches"), Some(&token))
-            .await;
-        (st == StatusCode::OK)
-            .then(|| page["items"][0]["reasons"].as_array().cloned())
-            .flatten()
-    })
-    .await;
+    let found = matches_when(&s, &token, &need, "ana's offer", |m| !m.is_empty()).await;
+    let reasons = found[0]["reasons"].as_array().unwrap();
     assert!(
         reasons.iter().any(|r| r["code"] == "in_return"
             && r["text"]
