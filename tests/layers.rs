@@ -21,6 +21,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "edges::http",
             "edges::api",
             "edges::activitypub",
+            "edges::mastodon",
             "edges::cli",
             "services",
             "infra",
@@ -41,6 +42,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "edges::http",
             "edges::api",
             "edges::activitypub",
+            "edges::mastodon",
             "edges::cli",
         ],
     ),
@@ -65,6 +67,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "infra::outbound",
             "domain",
         ],
+    ),
+    (
+        "edges::mastodon",
+        &["edges::http", "services", "infra::config", "domain"],
     ),
     ("edges::cli", &["services", "infra::config", "domain"]),
     // Services: the domain operations, over everything underneath.
@@ -149,6 +155,7 @@ const FORBIDDEN_CRATES: &[(&str, &[&str])] = &[
     ),
     ("edges::http", &["diesel"]),
     ("edges::api", &["diesel", "activitypub_federation"]),
+    ("edges::mastodon", &["diesel", "activitypub_federation"]),
     ("edges::activitypub", &["diesel"]),
     ("edges::cli", &["diesel", "axum", "activitypub_federation"]),
 ];

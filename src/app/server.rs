@@ -83,6 +83,7 @@ pub fn app(node: Node) -> Router {
     let state = node.state.clone();
     Router::new()
         .merge(api::router())
+        .merge(crate::edges::mastodon::router())
         .merge(activitypub::router(ApState {
             app: node.state,
             federation: node.federation,

@@ -258,6 +258,64 @@ pub fn language_tag(tag: &str) -> Option<String> {
 }
 
 impl CoopProfile {
+    /// Profile facts as (name, HTML value) fields, the way Mastodon shows
+    /// profile fields: the actor's `attachment` and the client API's
+    /// `fields` are both made from these.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        use super::text::escape_html;
+        let mut fields = Vec::new();
+        let mut text = |name: &'static str, value: &str| fields.push((name, escape_html(value)));
+        let place: Vec<&str> = [self.city.as_deref(), self.country.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        if !place.is_empty() {
+            text("Location", &place.join(", "));
+        }
+        if !self.languages.is_empty() {
+            text("Languages", &self.languages.join(", "));
+        }
+        if !self.sectors.is_empty() {
+            text("Sectors", &self.sectors.join(", "));
+        }
+        if let Some(form) = &self.legal_form {
+            text("Legal form", form);
+        }
+        if let Some(n) = self.member_count {
+            text("Members", &n.to_string());
+        }
+        if let Some(y) = self.founded_year {
+            text("Founded", &y.to_string());
+        }
+        if let Some(stage) = self.stage {
+            text("Stage", stage.as_str());
+        }
+        if !self.networks.is_empty() {
+            text("Networks", &self.networks.join(", "));
+        }
+        if let Some(email) = &self.public_contact.email {
+            text("Contact", email);
+        }
+        if let Some(site) = &self.website {
+            let shown = site
+                .trim_start_matches("https://")
+                .trim_start_matches("http://")
+                .trim_end_matches('/');
+            fields.insert(
+                0,
+                (
+                    "Website",
+                    format!(
+                        "<a href=\"{}\" rel=\"me nofollow noopener noreferrer\" target=\"_blank\">{}</a>",
+                        escape_html(site),
+                        escape_html(shown)
+                    ),
+                ),
+            );
+        }
+        fields
+    }
+
     /// Checks and normalises every field; the result is what gets stored.
     pub fn validated(&self) -> Checked<CoopProfile> {
         let country = match self.country.as_deref().map(str::trim) {

@@ -102,6 +102,21 @@ impl Urls {
         (!rest.is_empty() && !rest.contains(['/', '#', '?'])).then(|| rest.to_string())
     }
 
+    /// An account's avatar (generated until it uploads one), by account id.
+    pub fn avatar(&self, account_id: &str) -> Url {
+        self.url(&format!("/media/avatars/{account_id}.png"))
+    }
+
+    /// The node's picture (generated from its domain).
+    pub fn node_image(&self) -> Url {
+        self.url("/media/node.png")
+    }
+
+    /// An account's header image, by account id.
+    pub fn header(&self, account_id: &str) -> Url {
+        self.url(&format!("/media/headers/{account_id}.png"))
+    }
+
     pub fn actor_part(&self, handle: &str, part: &str) -> Url {
         self.url(&format!("/actors/{handle}/{part}"))
     }

@@ -5,3 +5,4 @@ pub mod activitypub;
 pub mod api;
 pub mod cli;
 pub mod http;
+pub mod mastodon;

@@ -72,6 +72,10 @@ pub struct ConfigValues {
     /// by a server this node federates with (Mastodon's secure mode).
     #[arg(long, env = "INTERCOOP_AUTHORIZED_FETCH", global = true)]
     pub authorized_fetch: Option<bool>,
+    /// Let Mastodon apps sign in with OAuth's password grant (email and
+    /// password sent by the app) besides the sign-in page.
+    #[arg(long, env = "INTERCOOP_OAUTH_PASSWORD_GRANT", global = true)]
+    pub oauth_password_grant: Option<bool>,
 }
 
 impl ConfigValues {
@@ -99,6 +103,7 @@ impl ConfigValues {
             password_hash_queue: over.password_hash_queue.or(self.password_hash_queue),
             client_address_header: over.client_address_header.or(self.client_address_header),
             authorized_fetch: over.authorized_fetch.or(self.authorized_fetch),
+            oauth_password_grant: over.oauth_password_grant.or(self.oauth_password_grant),
         }
     }
 }
@@ -120,6 +125,7 @@ pub struct Config {
     pub limits: ServerLimits,
     /// Documents only to signed requests of servers we federate with.
     pub authorized_fetch: bool,
+    pub oauth_password_grant: bool,
     /// The file it was read from, if any.
     pub file: Option<PathBuf>,
 }
@@ -321,6 +327,7 @@ impl Config {
             dev_hosts,
             limits,
             authorized_fetch: v.authorized_fetch.unwrap_or(false),
+            oauth_password_grant: v.oauth_password_grant.unwrap_or(true),
             file: None,
         })
     }
@@ -334,7 +341,7 @@ impl Config {
     pub fn to_masked_toml(&self) -> String {
         let q = |s: &str| toml::Value::String(s.to_string()).to_string();
         format!(
-            "# effective configuration{}\npublic_url = {}\nbind = {}\ndatabase_url = {}\ndatabase_pool_size = {}\nnode_name = {}\nlog = {}\ndev_mode = {}\ndelivery_concurrency_per_host = {}\ndev_hosts = {}\nmax_connections = {}\nheader_timeout_secs = {}\nrequest_timeout_secs = {}\nidle_timeout_secs = {}\npassword_hash_concurrency = {}\npassword_hash_queue = {}\nclient_address_header = {}\nauthorized_fetch = {}\n",
+            "# effective configuration{}\npublic_url = {}\nbind = {}\ndatabase_url = {}\ndatabase_pool_size = {}\nnode_name = {}\nlog = {}\ndev_mode = {}\ndelivery_concurrency_per_host = {}\ndev_hosts = {}\nmax_connections = {}\nheader_timeout_secs = {}\nrequest_timeout_secs = {}\nidle_timeout_secs = {}\npassword_hash_concurrency = {}\npassword_hash_queue = {}\nclient_address_header = {}\nauthorized_fetch = {}\noauth_password_grant = {}\n",
             self.file
                 .as_ref()
                 .map(|f| format!(" (file: {})", f.display()))
@@ -361,6 +368,7 @@ impl Config {
             self.limits.password_hash_queue,
             q(self.limits.client_address_header.as_deref().unwrap_or("")),
             self.authorized_fetch,
+            self.oauth_password_grant,
         )
     }
 }

@@ -28,12 +28,12 @@ pub struct Session {
     pub coop_handle: Option<String>,
 }
 
-fn token_hash(token: &str) -> String {
+pub(super) fn token_hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn new_token() -> ServiceResult<String> {
+pub(super) fn new_token() -> ServiceResult<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)
         .map_err(|e| ServiceError::Internal(format!("no randomness for a token: {e}")))?;
@@ -131,6 +131,40 @@ impl Services {
         password: String,
         client: std::net::IpAddr,
     ) -> ServiceResult<Session> {
+        let user = self.check_password(email, password, client).await?;
+        let token = new_token()?;
+        let now = time::now();
+        let expires_at = now + Duration::days(TOKEN_LIFETIME_DAYS);
+        let (hash, user_id, coop_id) = (token_hash(&token), user.id.clone(), user.coop_id.clone());
+        let coop_handle = self
+            .db
+            .write(move |conn| -> ServiceResult<_> {
+                tokens::delete_expired(conn, now)?;
+                tokens::insert(conn, &hash, &user_id, now, expires_at)?;
+                match coop_id {
+                    Some(id) => Ok(coops::by_id(conn, &id)?.map(|c| c.handle)),
+                    None => Ok(None),
+                }
+            })
+            .await?;
+        Ok(Session {
+            token,
+            expires_at,
+            user,
+            coop_handle,
+        })
+    }
+
+    /// The account an email and password name, through the sign-in
+    /// throttle and the bounded password checks; every way of signing in
+    /// (the native API, OAuth's password grant and its sign-in page) goes
+    /// through here.
+    pub async fn check_password(
+        &self,
+        email: &str,
+        password: String,
+        client: std::net::IpAddr,
+    ) -> ServiceResult<User> {
         let refused = || ServiceError::Unauthorized("wrong email or password".into());
         if password.chars().count() > limits::PASSWORD_MAX {
             return Err(refused());
@@ -165,28 +199,7 @@ impl Services {
             }
         }
         attempt.succeeded();
-        let user = user.ok_or_else(refused)?;
-        let token = new_token()?;
-        let now = time::now();
-        let expires_at = now + Duration::days(TOKEN_LIFETIME_DAYS);
-        let (hash, user_id, coop_id) = (token_hash(&token), user.id.clone(), user.coop_id.clone());
-        let coop_handle = self
-            .db
-            .write(move |conn| -> ServiceResult<_> {
-                tokens::delete_expired(conn, now)?;
-                tokens::insert(conn, &hash, &user_id, now, expires_at)?;
-                match coop_id {
-                    Some(id) => Ok(coops::by_id(conn, &id)?.map(|c| c.handle)),
-                    None => Ok(None),
-                }
-            })
-            .await?;
-        Ok(Session {
-            token,
-            expires_at,
-            user,
-            coop_handle,
-        })
+        user.ok_or_else(refused)
     }
 
     /// Who a bearer token belongs to.

@@ -22,6 +22,15 @@ pub enum FollowState {
     Accepted,
 }
 
+/// Which way a follow relation goes, seen from a local coop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Actors that follow the coop.
+    Followers,
+    /// Actors the coop follows.
+    Following,
+}
+
 impl FollowState {
     fn accepted(self) -> bool {
         self == FollowState::Accepted
@@ -215,17 +224,8 @@ impl Services {
         cursor: Option<String>,
         limit: Option<i64>,
     ) -> ServiceResult<Page<WithActor>> {
-        let coop_id = viewer.coop_id()?.to_string();
-        let page = Cursor::new(limit)?;
-        let cursor = paging::cursor(cursor)?;
-        let fetch = page.fetch();
-        let items = self
-            .db
-            .read(move |conn| {
-                followers::list(conn, &coop_id, state.accepted(), cursor.as_deref(), fetch)
-            })
-            .await?;
-        Ok(page.cut(items, |(f, _)| f.actor_id.clone()))
+        self.relations_of(viewer.coop_id()?, Side::Followers, state, cursor, limit)
+            .await
     }
 
     pub async fn followed_by(
@@ -235,14 +235,32 @@ impl Services {
         cursor: Option<String>,
         limit: Option<i64>,
     ) -> ServiceResult<Page<WithActor>> {
-        let coop_id = viewer.coop_id()?.to_string();
+        self.relations_of(viewer.coop_id()?, Side::Following, state, cursor, limit)
+            .await
+    }
+
+    /// A coop's followers or follows in one state, by actor id.
+    pub async fn relations_of(
+        &self,
+        coop_id: &str,
+        side: Side,
+        state: FollowState,
+        cursor: Option<String>,
+        limit: Option<i64>,
+    ) -> ServiceResult<Page<WithActor>> {
+        let coop_id = coop_id.to_string();
         let page = Cursor::new(limit)?;
         let cursor = paging::cursor(cursor)?;
         let fetch = page.fetch();
         let items = self
             .db
-            .read(move |conn| {
-                following::list(conn, &coop_id, state.accepted(), cursor.as_deref(), fetch)
+            .read(move |conn| match side {
+                Side::Followers => {
+                    followers::list(conn, &coop_id, state.accepted(), cursor.as_deref(), fetch)
+                }
+                Side::Following => {
+                    following::list(conn, &coop_id, state.accepted(), cursor.as_deref(), fetch)
+                }
             })
             .await?;
         Ok(page.cut(items, |(f, _)| f.actor_id.clone()))
@@ -268,6 +286,26 @@ impl Services {
         Ok(page.cut(items, |(p, _)| p.id.clone()))
     }
 
+    /// A coop's numbers as an account shows them: accepted followers,
+    /// accepted follows, open proposals, and followers waiting for approval.
+    pub async fn account_counts(&self, coop_id: &str) -> ServiceResult<AccountCounts> {
+        let coop_id = coop_id.to_string();
+        Ok(self
+            .db
+            .read(move |conn| {
+                Ok::<_, StoreError>(AccountCounts {
+                    followers: followers::count(conn, &coop_id, true)?,
+                    following: following::count(conn, &coop_id, true)?,
+                    open_proposals: crate::infra::store::proposals::count_open(
+                        conn,
+                        Some(&coop_id),
+                    )?,
+                    follow_requests: followers::count(conn, &coop_id, false)?,
+                })
+            })
+            .await?)
+    }
+
     /// Accepted followers and followed actors of a coop, for its collections.
     pub async fn follow_counts(&self, coop_id: &str) -> ServiceResult<(i64, i64)> {
         let coop_id = coop_id.to_string();
@@ -281,6 +319,15 @@ impl Services {
             })
             .await?)
     }
+}
+
+/// A coop's numbers (see [`Services::account_counts`]).
+#[derive(Debug, Clone, Copy)]
+pub struct AccountCounts {
+    pub followers: i64,
+    pub following: i64,
+    pub open_proposals: i64,
+    pub follow_requests: i64,
 }
 
 /// Queues a local coop's `Accept` or `Reject` of `follow`.

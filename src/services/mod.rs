@@ -1,6 +1,7 @@
 //! The domain operations. HTTP edges and the CLI call these; they call
 //! storage. Nothing here knows about HTTP.
 
+pub mod account_lookup;
 pub mod accounts;
 mod actor_cache;
 pub mod actors;
@@ -12,6 +13,7 @@ pub mod introductions;
 pub mod login_limit;
 pub mod matching;
 pub mod nodes;
+pub mod oauth;
 mod outbox;
 pub mod paging;
 mod passwords;

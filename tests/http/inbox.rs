@@ -40,7 +40,7 @@ pub(crate) async fn send_as(
     send(s, path, activity, &signing).await
 }
 
-fn follow_of(remote: &Remote, name: &str, n: u32, target: &str) -> Value {
+pub(crate) fn follow_of(remote: &Remote, name: &str, n: u32, target: &str) -> Value {
     json!({
         "@context": "https://www.w3.org/ns/activitystreams",
         "id": format!("{}#follows/{n}", remote.actor(name)),

@@ -25,6 +25,8 @@ mod hostile_input;
 mod inbox;
 mod inbox_headers;
 mod introductions;
+mod mastodon_accounts;
+mod mastodon_oauth;
 mod matches;
 mod proposal_authors;
 mod proposals;

@@ -59,12 +59,22 @@ pub enum ErrorShape {
     Native,
     /// `{"error": text}`, as Mastodon answers its client API.
     Mastodon,
+    /// `{"error": code, "error_description": text}`, as OAuth 2 answers
+    /// (RFC 6749 section 5.2).
+    OAuth,
 }
 
 /// Mastodon's error body.
 #[derive(Debug, Serialize)]
 struct MastodonErrorBody {
     error: String,
+}
+
+/// OAuth's error body.
+#[derive(Debug, Serialize)]
+struct OAuthErrorBody {
+    error: &'static str,
+    error_description: String,
 }
 
 impl HttpError {
@@ -83,6 +93,14 @@ impl HttpError {
                 self.status,
                 Json(MastodonErrorBody {
                     error: self.message.clone(),
+                }),
+            )
+                .into_response(),
+            ErrorShape::OAuth => (
+                self.status,
+                Json(OAuthErrorBody {
+                    error: self.code,
+                    error_description: self.message.clone(),
                 }),
             )
                 .into_response(),

@@ -4,5 +4,6 @@
 
 pub mod error;
 pub mod extract;
+pub mod lang;
 pub mod limits;
 pub mod state;

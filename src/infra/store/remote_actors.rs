@@ -125,3 +125,19 @@ pub fn upsert(conn: &mut AnyConnection, actor: &RemoteActor) -> StoreResult<Remo
 pub fn delete(conn: &mut AnyConnection, id: &str) -> StoreResult<bool> {
     Ok(diesel::delete(remote_actors::table.find(id)).execute(conn)? == 1)
 }
+
+/// The actor `username@host`, as stored.
+pub fn by_username_host(
+    conn: &mut AnyConnection,
+    username: &str,
+    host: &str,
+) -> StoreResult<Option<RemoteActor>> {
+    remote_actors::table
+        .filter(remote_actors::host.eq(host.to_ascii_lowercase()))
+        .filter(remote_actors::username.eq(username))
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?
+        .map(RemoteActor::try_from)
+        .transpose()
+}

@@ -274,6 +274,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    oauth_apps (id) {
+        id -> Text,
+        client_id -> Text,
+        client_secret_hash -> Text,
+        name -> Text,
+        website -> Nullable<Text>,
+        redirect_uris -> Text,
+        scopes -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    oauth_codes (code_hash) {
+        code_hash -> Text,
+        app_id -> Text,
+        user_id -> Text,
+        redirect_uri -> Text,
+        scopes -> Text,
+        code_challenge -> Nullable<Text>,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    oauth_tokens (token_hash) {
+        token_hash -> Text,
+        app_id -> Text,
+        user_id -> Nullable<Text>,
+        scopes -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(deliveries -> outgoing_activities (activity_id));
 diesel::joinable!(users -> coops (coop_id));
 diesel::joinable!(api_tokens -> users (user_id));
@@ -284,6 +319,8 @@ diesel::joinable!(following -> remote_actors (actor_id));
 diesel::joinable!(remote_proposals -> remote_actors (actor_id));
 diesel::joinable!(node_follows -> remote_actors (actor_id));
 diesel::joinable!(node_followers -> remote_actors (actor_id));
+diesel::joinable!(oauth_tokens -> oauth_apps (app_id));
+diesel::joinable!(oauth_codes -> oauth_apps (app_id));
 diesel::allow_tables_to_appear_in_same_query!(
     coops,
     introductions,
@@ -306,7 +343,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     node_settings,
     domain_blocks,
     domain_allows,
-    admin_actions
+    admin_actions,
+    oauth_apps,
+    oauth_codes,
+    oauth_tokens
 );
 
 diesel::table! {

@@ -125,55 +125,15 @@ fn utc(t: NaiveDateTime) -> DateTime<Utc> {
 /// Profile facts as PropertyValue fields, because Mastodon ignores actor
 /// properties it does not know (location, languages ...).
 fn profile_fields(coop: &Coop) -> Vec<PropertyValue> {
-    let p = &coop.profile;
-    let mut fields = Vec::new();
-    if let Some(site) = &p.website {
-        let shown = site
-            .trim_start_matches("https://")
-            .trim_start_matches("http://")
-            .trim_end_matches('/');
-        fields.push(PropertyValue {
-            kind: "PropertyValue".into(),
-            name: "Website".into(),
-            value: format!(
-                "<a href=\"{}\" rel=\"me nofollow noopener noreferrer\" target=\"_blank\">{}</a>",
-                escape_html(site),
-                escape_html(shown)
-            ),
-        });
-    }
-    let place: Vec<&str> = [p.city.as_deref(), p.country.as_deref()]
+    coop.profile
+        .fields()
         .into_iter()
-        .flatten()
-        .collect();
-    if !place.is_empty() {
-        fields.push(PropertyValue::text("Location", &place.join(", ")));
-    }
-    if !p.languages.is_empty() {
-        fields.push(PropertyValue::text("Languages", &p.languages.join(", ")));
-    }
-    if !p.sectors.is_empty() {
-        fields.push(PropertyValue::text("Sectors", &p.sectors.join(", ")));
-    }
-    if let Some(form) = &p.legal_form {
-        fields.push(PropertyValue::text("Legal form", form));
-    }
-    if let Some(n) = p.member_count {
-        fields.push(PropertyValue::text("Members", &n.to_string()));
-    }
-    if let Some(y) = p.founded_year {
-        fields.push(PropertyValue::text("Founded", &y.to_string()));
-    }
-    if let Some(stage) = p.stage {
-        fields.push(PropertyValue::text("Stage", stage.as_str()));
-    }
-    if !p.networks.is_empty() {
-        fields.push(PropertyValue::text("Networks", &p.networks.join(", ")));
-    }
-    if let Some(email) = &p.public_contact.email {
-        fields.push(PropertyValue::text("Contact", email));
-    }
-    fields
+        .map(|(name, value)| PropertyValue {
+            kind: "PropertyValue".into(),
+            name: name.into(),
+            value,
+        })
+        .collect()
 }
 
 impl ActorDocument {

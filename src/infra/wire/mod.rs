@@ -21,21 +21,7 @@ pub const ACTIVITY_JSON: &str = "application/activity+json";
 
 pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
 
-/// Escapes text for inclusion in HTML fields (`content`, PropertyValue values).
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::domain::text::escape_html;
 
 /// A link from another server's document, kept only if the node's
 /// [`LinkRule`](crate::domain::urls::LinkRule) allows it; a dropped one is

@@ -76,6 +76,9 @@ impl NodeInfo {
             usage: json!({"users": {"total": coops}, "localPosts": open_proposals}),
             metadata: json!({
                 "nodeName": node_name,
+                // Apps that pick their API dialect from NodeInfo read this
+                // (Pleroma's convention): coops can use Mastodon apps.
+                "features": ["mastodon_api"],
                 "federation": {"enabled": true, "mode": federation_mode},
                 "intercoop": {"coops": coops, "openProposals": open_proposals},
                 "serverActor": node_actor,

@@ -1,0 +1,146 @@
+//! The Mastodon client API and its OAuth 2, so coops use Mastodon apps.
+//! Endpoints follow docs.joinmastodon.org; errors are written as Mastodon
+//! writes them (`{"error": text}`), and OAuth's token endpoints as OAuth
+//! does (`{"error": code, "error_description": text}`). docs/mastodon-api.md
+//! lists what is served and how it differs.
+
+mod accounts;
+mod auth;
+mod instance;
+mod media;
+mod oauth;
+mod paging;
+mod params;
+mod views;
+
+use axum::http::{header, Method, StatusCode};
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::cors::{Any, CorsLayer};
+
+use crate::domain::limits;
+use crate::edges::http::error::{shaped, ErrorShape, HttpError};
+use crate::edges::http::limits::body_limit;
+use crate::edges::http::state::AppState;
+
+/// Browser apps on other origins call the API and the token endpoints
+/// with a bearer token, never with cookies, so any origin may.
+fn cors() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+            Method::OPTIONS,
+        ])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::HeaderName::from_static("idempotency-key"),
+        ])
+        .expose_headers([
+            header::LINK,
+            header::HeaderName::from_static("x-ratelimit-remaining"),
+        ])
+        .max_age(std::time::Duration::from_secs(3600))
+}
+
+/// Routes with and without a trailing slash, as apps write both.
+fn both<S: Clone + Send + Sync + 'static>(
+    router: Router<S>,
+    path: &str,
+    route: axum::routing::MethodRouter<S>,
+) -> Router<S> {
+    router
+        .route(path, route.clone())
+        .route(&format!("{path}/"), route)
+}
+
+fn client_api() -> Router<AppState> {
+    let mut api = Router::new()
+        .route("/api/v1/apps", post(oauth::apps::create))
+        .route("/api/v1/apps/verify_credentials", get(oauth::apps::verify))
+        .route(
+            "/api/v1/accounts/verify_credentials",
+            get(accounts::verify_credentials),
+        )
+        .route(
+            "/api/v1/accounts/update_credentials",
+            axum::routing::patch(accounts::update_credentials),
+        )
+        .route("/api/v1/accounts/lookup", get(accounts::lookup))
+        .route("/api/v1/accounts/search", get(accounts::search))
+        .route(
+            "/api/v1/accounts/relationships",
+            get(accounts::relationships),
+        )
+        .route("/api/v1/accounts/{id}", get(accounts::get))
+        .route("/api/v1/accounts/{id}/follow", post(accounts::follow))
+        .route("/api/v1/accounts/{id}/unfollow", post(accounts::unfollow))
+        .route("/api/v1/accounts/{id}/followers", get(accounts::followers))
+        .route("/api/v1/accounts/{id}/following", get(accounts::following))
+        .route("/api/v1/follow_requests", get(accounts::follow_requests))
+        .route(
+            "/api/v1/follow_requests/{id}/authorize",
+            post(accounts::authorize_follow),
+        )
+        .route(
+            "/api/v1/follow_requests/{id}/reject",
+            post(accounts::reject_follow),
+        );
+    api = both(api, "/api/v1/instance", get(instance::v1));
+    api = both(api, "/api/v2/instance", get(instance::v2));
+    let api = api
+        .route("/api/v1/{*rest}", axum::routing::any(unknown))
+        .route("/api/v2/{*rest}", axum::routing::any(unknown))
+        .method_not_allowed_fallback(|| async {
+            HttpError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "This endpoint does not accept that method",
+            )
+        })
+        .layer(cors())
+        .layer(body_limit(limits::BODY_MAX_BYTES));
+    shaped(api, ErrorShape::Mastodon)
+}
+
+async fn unknown() -> HttpError {
+    HttpError::not_found(
+        "This endpoint is not served by this server (an Intercoop node; see /api/v2/instance)",
+    )
+}
+
+fn oauth_endpoints() -> Router<AppState> {
+    let tokens = Router::new()
+        .route("/oauth/token", post(oauth::token::token))
+        .route("/oauth/revoke", post(oauth::token::revoke))
+        .route(
+            "/.well-known/oauth-authorization-server",
+            get(oauth::metadata::metadata),
+        )
+        .layer(cors())
+        .layer(body_limit(limits::BODY_MAX_BYTES));
+    let pages = both(
+        Router::new(),
+        "/oauth/authorize",
+        get(oauth::authorize::show).post(oauth::authorize::submit),
+    )
+    .layer(body_limit(limits::BODY_MAX_BYTES));
+    shaped(tokens, ErrorShape::OAuth).merge(pages)
+}
+
+fn images() -> Router<AppState> {
+    Router::new()
+        .route("/media/avatars/{file}", get(media::avatar))
+        .route("/media/headers/{file}", get(media::header))
+        .route("/media/node.png", get(media::node))
+}
+
+pub fn router() -> Router<AppState> {
+    client_api().merge(oauth_endpoints()).merge(images())
+}

@@ -1,0 +1,46 @@
+//! Mastodon's paging: `max_id` and `limit` in (lists of accounts page
+//! backwards only), a `Link` header with the next and previous pages out.
+
+use axum::http::{header, HeaderMap, HeaderValue};
+use serde::Deserialize;
+
+use super::params::flexible_u64;
+
+/// Paging parameters as apps send them.
+#[derive(Deserialize, Default, Debug, Clone)]
+pub struct PageParams {
+    pub max_id: Option<String>,
+    #[serde(default, deserialize_with = "flexible_u64")]
+    pub limit: Option<u64>,
+}
+
+impl PageParams {
+    /// The page size: Mastodon's default 20 (40 for account lists), at
+    /// most `max`; a larger ask is cut to the maximum, as Mastodon does.
+    pub fn size(&self, default: u64, max: u64) -> i64 {
+        self.limit.unwrap_or(default).clamp(1, max) as i64
+    }
+}
+
+/// A `Link` header naming the next page (older items, `max_id`) and the
+/// previous one (newer items, `min_id`), on `url` (absolute, without query).
+pub fn link(url: &str, next_max_id: Option<&str>, prev_min_id: Option<&str>) -> HeaderMap {
+    let mut parts = Vec::new();
+    if let Some(id) = next_max_id {
+        parts.push(format!("<{url}?max_id={}>; rel=\"next\"", encode(id)));
+    }
+    if let Some(id) = prev_min_id {
+        parts.push(format!("<{url}?min_id={}>; rel=\"prev\"", encode(id)));
+    }
+    let mut headers = HeaderMap::new();
+    if let Ok(value) = HeaderValue::from_str(&parts.join(", ")) {
+        if !parts.is_empty() {
+            headers.insert(header::LINK, value);
+        }
+    }
+    headers
+}
+
+fn encode(id: &str) -> String {
+    url::form_urlencoded::byte_serialize(id.as_bytes()).collect()
+}

@@ -1,0 +1,284 @@
+//! Mastodon's entities as we serve them (docs.joinmastodon.org/entities),
+//! built from the services' types in one place each.
+
+use chrono::{NaiveDateTime, SecondsFormat};
+use serde::Serialize;
+
+use crate::domain::oauth::{App, OUT_OF_BAND};
+
+/// Mastodon's timestamps: RFC 3339 in UTC with milliseconds.
+pub fn timestamp(t: NaiveDateTime) -> String {
+    t.and_utc().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// The `Application` entity. The client id and secret appear only in the
+/// answer to the registration.
+#[derive(Serialize)]
+pub struct Application {
+    pub id: String,
+    pub name: String,
+    pub website: Option<String>,
+    pub scopes: Vec<String>,
+    pub redirect_uri: String,
+    pub redirect_uris: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_secret_expires_at: Option<i64>,
+}
+
+impl Application {
+    pub fn of(app: &App) -> Application {
+        Application {
+            id: app.id.clone(),
+            name: app.name.clone(),
+            website: app.website.clone(),
+            scopes: app.scopes.iter().map(String::from).collect(),
+            redirect_uri: app.redirect_uris.join("\n"),
+            redirect_uris: app.redirect_uris.clone(),
+            client_id: None,
+            client_secret: None,
+            client_secret_expires_at: None,
+        }
+    }
+
+    /// With the credentials, once, at registration.
+    pub fn registered(app: &App, client_secret: String) -> Application {
+        Application {
+            client_id: Some(app.client_id.clone()),
+            client_secret: Some(client_secret),
+            // Never expires.
+            client_secret_expires_at: Some(0),
+            ..Application::of(app)
+        }
+    }
+}
+
+/// Whether a redirect shows the code on our page instead.
+pub fn is_out_of_band(redirect_uri: &str) -> bool {
+    redirect_uri == OUT_OF_BAND
+}
+
+/// A profile field of an `Account`.
+#[derive(Serialize)]
+pub struct Field {
+    pub name: String,
+    pub value: String,
+    pub verified_at: Option<String>,
+}
+
+/// The `source` of the signed-in coop's own `Account`: what it wrote.
+#[derive(Serialize)]
+pub struct Source {
+    pub privacy: &'static str,
+    pub sensitive: bool,
+    pub language: String,
+    pub note: String,
+    pub fields: Vec<SourceField>,
+    pub follow_requests_count: i64,
+}
+
+#[derive(Serialize)]
+pub struct SourceField {
+    pub name: String,
+    pub value: String,
+    pub verified_at: Option<String>,
+}
+
+/// The `Account` entity.
+#[derive(Serialize)]
+pub struct Account {
+    pub id: String,
+    pub username: String,
+    pub acct: String,
+    pub display_name: String,
+    pub locked: bool,
+    pub bot: bool,
+    pub discoverable: bool,
+    pub indexable: bool,
+    pub group: bool,
+    pub noindex: bool,
+    pub hide_collections: bool,
+    pub created_at: String,
+    pub note: String,
+    pub url: String,
+    pub uri: String,
+    pub avatar: String,
+    pub avatar_static: String,
+    pub header: String,
+    pub header_static: String,
+    pub followers_count: i64,
+    pub following_count: i64,
+    pub statuses_count: i64,
+    pub last_status_at: Option<String>,
+    pub emojis: Vec<serde_json::Value>,
+    pub roles: Vec<serde_json::Value>,
+    pub fields: Vec<Field>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+}
+
+/// What an `Account` of a local coop is made of.
+pub struct LocalCoop<'a> {
+    pub coop: &'a crate::domain::coop::Coop,
+    pub followers: i64,
+    pub following: i64,
+    pub statuses: i64,
+}
+
+impl Account {
+    pub fn local(c: LocalCoop<'_>, urls: &crate::domain::urls::Urls) -> Account {
+        let coop = c.coop;
+        let actor = urls.actor(&coop.handle).to_string();
+        let avatar = urls.avatar(&coop.id).to_string();
+        let header = urls.header(&coop.id).to_string();
+        Account {
+            id: coop.id.clone(),
+            username: coop.handle.clone(),
+            acct: coop.handle.clone(),
+            display_name: coop.profile.display_name.clone(),
+            locked: coop.profile.manually_approves_followers,
+            bot: false,
+            discoverable: true,
+            indexable: true,
+            group: false,
+            noindex: false,
+            hide_collections: false,
+            // Mastodon gives the day an account was made, at midnight.
+            created_at: timestamp(coop.created_at.date().and_time(chrono::NaiveTime::MIN)),
+            note: coop.about_html.clone(),
+            url: actor.clone(),
+            uri: actor,
+            avatar: avatar.clone(),
+            avatar_static: avatar,
+            header: header.clone(),
+            header_static: header,
+            followers_count: c.followers,
+            following_count: c.following,
+            statuses_count: c.statuses,
+            last_status_at: None,
+            emojis: Vec::new(),
+            roles: Vec::new(),
+            fields: coop
+                .profile
+                .fields()
+                .into_iter()
+                .map(|(name, value)| Field {
+                    name: name.into(),
+                    value,
+                    verified_at: None,
+                })
+                .collect(),
+            source: None,
+        }
+    }
+
+    /// With the `source` only its own coop sees.
+    pub fn with_source(
+        mut self,
+        coop: &crate::domain::coop::Coop,
+        follow_requests: i64,
+    ) -> Account {
+        self.source = Some(Source {
+            privacy: "public",
+            sensitive: false,
+            language: coop.profile.languages.first().cloned().unwrap_or_default(),
+            note: coop.profile.about.clone(),
+            fields: self
+                .fields
+                .iter()
+                .map(|f| SourceField {
+                    name: f.name.clone(),
+                    value: crate::domain::text::html_to_text(&f.value),
+                    verified_at: None,
+                })
+                .collect(),
+            follow_requests_count: follow_requests,
+        });
+        self
+    }
+}
+
+impl Account {
+    /// An actor of another server, as this node knows it.
+    pub fn remote(
+        actor: &crate::domain::remote::RemoteActor,
+        urls: &crate::domain::urls::Urls,
+    ) -> Account {
+        let avatar = urls.avatar(&actor.id).to_string();
+        let header = urls.header(&actor.id).to_string();
+        Account {
+            id: actor.id.clone(),
+            username: actor.username.clone(),
+            acct: format!("{}@{}", actor.username, actor.host),
+            display_name: actor.display_name.clone(),
+            locked: false,
+            bot: matches!(actor.kind.as_str(), "Application" | "Service"),
+            discoverable: true,
+            indexable: false,
+            group: actor.kind == "Group",
+            noindex: false,
+            hide_collections: false,
+            created_at: timestamp(actor.fetched_at.date().and_time(chrono::NaiveTime::MIN)),
+            note: actor.summary_html.clone(),
+            url: actor.url.clone().unwrap_or_else(|| actor.ap_id.clone()),
+            uri: actor.ap_id.clone(),
+            avatar: avatar.clone(),
+            avatar_static: avatar,
+            header: header.clone(),
+            header_static: header,
+            followers_count: 0,
+            following_count: 0,
+            statuses_count: 0,
+            last_status_at: None,
+            emojis: Vec::new(),
+            roles: Vec::new(),
+            fields: Vec::new(),
+            source: None,
+        }
+    }
+}
+
+/// The `Relationship` entity.
+#[derive(Serialize)]
+pub struct Relationship {
+    pub id: String,
+    pub following: bool,
+    pub showing_reblogs: bool,
+    pub notifying: bool,
+    pub languages: Option<Vec<String>>,
+    pub followed_by: bool,
+    pub blocking: bool,
+    pub blocked_by: bool,
+    pub muting: bool,
+    pub muting_notifications: bool,
+    pub requested: bool,
+    pub requested_by: bool,
+    pub domain_blocking: bool,
+    pub endorsed: bool,
+    pub note: String,
+}
+
+impl Relationship {
+    pub fn of(s: &crate::services::account_lookup::Standing) -> Relationship {
+        Relationship {
+            id: s.id.clone(),
+            following: s.following,
+            showing_reblogs: s.following,
+            notifying: false,
+            languages: None,
+            followed_by: s.followed_by,
+            blocking: false,
+            blocked_by: false,
+            muting: false,
+            muting_notifications: false,
+            requested: s.requested,
+            requested_by: s.requested_by,
+            domain_blocking: false,
+            endorsed: false,
+            note: String::new(),
+        }
+    }
+}
