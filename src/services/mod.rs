@@ -20,6 +20,7 @@ mod passwords;
 pub mod policy;
 pub mod proposals;
 pub mod remote;
+pub mod statuses;
 #[cfg(test)]
 mod testing;
 

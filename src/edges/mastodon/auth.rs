@@ -72,3 +72,19 @@ impl OAuthSession {
         }
     }
 }
+
+/// A request that may carry a token (public endpoints that show more to
+/// its coop); a token sent must be valid.
+pub struct MaybeToken(pub Option<OAuthSession>);
+
+impl FromRequestParts<AppState> for MaybeToken {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, HttpError> {
+        if parts.headers.get(header::AUTHORIZATION).is_none() {
+            return Ok(MaybeToken(None));
+        }
+        let Token(session) = Token::from_request_parts(parts, state).await?;
+        Ok(MaybeToken(Some(session)))
+    }
+}

@@ -11,6 +11,8 @@ mod media;
 mod oauth;
 mod paging;
 mod params;
+mod statuses;
+mod timelines;
 mod views;
 
 use axum::http::{header, Method, StatusCode};
@@ -91,7 +93,30 @@ fn client_api() -> Router<AppState> {
         .route(
             "/api/v1/follow_requests/{id}/reject",
             post(accounts::reject_follow),
-        );
+        )
+        .route("/api/v1/accounts/{id}/statuses", get(timelines::account))
+        .route("/api/v1/statuses", post(statuses::create))
+        .route(
+            "/api/v1/statuses/{id}",
+            get(statuses::get)
+                .put(statuses::edit)
+                .delete(statuses::delete),
+        )
+        .route("/api/v1/statuses/{id}/source", get(statuses::source))
+        .route("/api/v1/statuses/{id}/context", get(statuses::context))
+        .route("/api/v1/statuses/{id}/history", get(statuses::history))
+        .route("/api/v1/statuses/{id}/favourited_by", get(statuses::nobody))
+        .route("/api/v1/statuses/{id}/reblogged_by", get(statuses::nobody))
+        .route(
+            "/api/v1/statuses/{id}/{action}",
+            post(statuses::action_refused),
+        )
+        .route("/api/v1/media", post(statuses::media_refused))
+        .route("/api/v2/media", post(statuses::media_refused))
+        .route("/api/v1/polls/{id}/votes", post(statuses::poll_refused))
+        .route("/api/v1/timelines/home", get(timelines::home))
+        .route("/api/v1/timelines/public", get(timelines::public))
+        .route("/api/v1/timelines/tag/{hashtag}", get(timelines::tag));
     api = both(api, "/api/v1/instance", get(instance::v1));
     api = both(api, "/api/v2/instance", get(instance::v2));
     let api = api

@@ -1,5 +1,6 @@
-//! Mastodon's paging: `max_id` and `limit` in (lists of accounts page
-//! backwards only), a `Link` header with the next and previous pages out.
+//! Mastodon's paging: `max_id`, `since_id`, `min_id` and `limit` in (lists
+//! of accounts page backwards only, by `max_id`), a `Link` header with the
+//! next and previous pages out.
 
 use axum::http::{header, HeaderMap, HeaderValue};
 use serde::Deserialize;
@@ -10,6 +11,8 @@ use super::params::flexible_u64;
 #[derive(Deserialize, Default, Debug, Clone)]
 pub struct PageParams {
     pub max_id: Option<String>,
+    pub since_id: Option<String>,
+    pub min_id: Option<String>,
     #[serde(default, deserialize_with = "flexible_u64")]
     pub limit: Option<u64>,
 }
@@ -23,14 +26,16 @@ impl PageParams {
 }
 
 /// A `Link` header naming the next page (older items, `max_id`) and the
-/// previous one (newer items, `min_id`), on `url` (absolute, without query).
+/// previous one (newer items, `min_id`), on `url` (absolute; a query it
+/// has, such as `local=true`, is kept).
 pub fn link(url: &str, next_max_id: Option<&str>, prev_min_id: Option<&str>) -> HeaderMap {
+    let join = if url.contains('?') { '&' } else { '?' };
     let mut parts = Vec::new();
     if let Some(id) = next_max_id {
-        parts.push(format!("<{url}?max_id={}>; rel=\"next\"", encode(id)));
+        parts.push(format!("<{url}{join}max_id={}>; rel=\"next\"", encode(id)));
     }
     if let Some(id) = prev_min_id {
-        parts.push(format!("<{url}?min_id={}>; rel=\"prev\"", encode(id)));
+        parts.push(format!("<{url}{join}min_id={}>; rel=\"prev\"", encode(id)));
     }
     let mut headers = HeaderMap::new();
     if let Ok(value) = HeaderValue::from_str(&parts.join(", ")) {

@@ -62,7 +62,7 @@ pub fn is_out_of_band(redirect_uri: &str) -> bool {
 }
 
 /// A profile field of an `Account`.
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct Field {
     pub name: String,
     pub value: String,
@@ -70,7 +70,7 @@ pub struct Field {
 }
 
 /// The `source` of the signed-in coop's own `Account`: what it wrote.
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct Source {
     pub privacy: &'static str,
     pub sensitive: bool,
@@ -80,7 +80,7 @@ pub struct Source {
     pub follow_requests_count: i64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct SourceField {
     pub name: String,
     pub value: String,
@@ -88,7 +88,7 @@ pub struct SourceField {
 }
 
 /// The `Account` entity.
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct Account {
     pub id: String,
     pub username: String,
@@ -279,6 +279,135 @@ impl Relationship {
             domain_blocking: false,
             endorsed: false,
             note: String::new(),
+        }
+    }
+}
+
+/// A hashtag as a `Status` lists it.
+#[derive(Serialize)]
+pub struct Tag {
+    pub name: String,
+    pub url: String,
+}
+
+/// The `Status` entity: a need or offer. Counters are 0 and the actions
+/// apps show (favourite, boost, bookmark) are off: they mean nothing here.
+#[derive(Serialize)]
+pub struct Status {
+    pub id: String,
+    pub uri: String,
+    pub url: String,
+    pub created_at: String,
+    pub edited_at: Option<String>,
+    pub account: Account,
+    pub content: String,
+    pub visibility: &'static str,
+    pub sensitive: bool,
+    pub spoiler_text: String,
+    pub media_attachments: Vec<serde_json::Value>,
+    pub application: Option<serde_json::Value>,
+    pub mentions: Vec<serde_json::Value>,
+    pub tags: Vec<Tag>,
+    pub emojis: Vec<serde_json::Value>,
+    pub reblogs_count: i64,
+    pub favourites_count: i64,
+    pub replies_count: i64,
+    pub in_reply_to_id: Option<String>,
+    pub in_reply_to_account_id: Option<String>,
+    pub reblog: Option<serde_json::Value>,
+    pub poll: Option<serde_json::Value>,
+    pub card: Option<serde_json::Value>,
+    pub language: Option<String>,
+    pub favourited: bool,
+    pub reblogged: bool,
+    pub muted: bool,
+    pub bookmarked: bool,
+    pub pinned: bool,
+    pub filtered: Vec<serde_json::Value>,
+    /// The text that posts it again: only in the answer to a delete, as
+    /// Mastodon sends it for "delete and redraft".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+impl Status {
+    /// A post with its author's `Account` (built by the caller, who
+    /// knows the author's counters).
+    pub fn of(
+        post: &crate::services::statuses::Post,
+        account: Account,
+        urls: &crate::domain::urls::Urls,
+    ) -> Status {
+        use crate::domain::proposal_note;
+        use crate::services::statuses::Post;
+        let (id, uri, url, created, updated, content, tags) = match post {
+            Post::Local { proposal: p, .. } => {
+                let hashtags = proposal_note::hashtags(&p.draft, urls);
+                let uri = urls.proposal(&p.id).to_string();
+                (
+                    p.id.clone(),
+                    uri.clone(),
+                    uri,
+                    p.created_at,
+                    p.updated_at,
+                    proposal_note::html(p, &hashtags),
+                    hashtags
+                        .into_iter()
+                        .map(|(name, href)| Tag {
+                            name: name.to_lowercase(),
+                            url: href.to_string(),
+                        })
+                        .collect::<Vec<_>>(),
+                )
+            }
+            Post::Remote { proposal: p, .. } => (
+                p.id.clone(),
+                p.ap_id.clone(),
+                p.url.clone().unwrap_or_else(|| p.ap_id.clone()),
+                p.published_at,
+                p.updated_at,
+                p.content_html.clone(),
+                p.tags
+                    .iter()
+                    .map(|t| Tag {
+                        name: t.clone(),
+                        url: urls.tag(t).to_string(),
+                    })
+                    .collect(),
+            ),
+        };
+        Status {
+            id,
+            uri,
+            url,
+            created_at: timestamp(created),
+            edited_at: (updated > created).then(|| timestamp(updated)),
+            account,
+            content,
+            visibility: "public",
+            sensitive: false,
+            spoiler_text: String::new(),
+            media_attachments: Vec::new(),
+            application: None,
+            mentions: Vec::new(),
+            tags,
+            emojis: Vec::new(),
+            reblogs_count: 0,
+            favourites_count: 0,
+            replies_count: 0,
+            in_reply_to_id: None,
+            in_reply_to_account_id: None,
+            reblog: None,
+            poll: None,
+            card: None,
+            language: None,
+            favourited: false,
+            reblogged: false,
+            muted: false,
+            bookmarked: false,
+            pinned: false,
+            filtered: Vec::new(),
+            text: None,
         }
     }
 }

@@ -31,7 +31,7 @@ const DRIVE_FROM_MATCHES: i64 = 2_000;
 /// or through their node) and not on a limited domain. A block covers the
 /// domain on any port and its subdomains (`domain::policy::covers`); domain
 /// names cannot hold LIKE wildcards, so they are concatenated as they are.
-fn listed_actor(sqlite: bool) -> String {
+pub(super) fn listed_actor(sqlite: bool) -> String {
     // SQLite: uncorrelated `IN` subqueries, evaluated once per search; the
     // `|| ''` keeps SQLite from answering them through the follow indexes
     // (an OR of two index lookups, then a sort of every listed coop)
@@ -212,14 +212,14 @@ pub struct Counted<T> {
 }
 
 /// `AND ...` conditions of one side, with their binds numbered from 1.
-struct Conditions {
-    sql: String,
+pub(super) struct Conditions {
+    pub(super) sql: String,
     binds: Vec<String>,
-    sqlite: bool,
+    pub(super) sqlite: bool,
 }
 
 impl Conditions {
-    fn new(conn: &AnyConnection) -> Self {
+    pub(super) fn new(conn: &AnyConnection) -> Self {
         Conditions {
             sql: String::new(),
             binds: Vec::new(),
@@ -228,7 +228,7 @@ impl Conditions {
     }
 
     /// Adds `clause`, whose `?`s take `values` in order.
-    fn and(&mut self, clause: &str, values: Vec<String>) {
+    pub(super) fn and(&mut self, clause: &str, values: Vec<String>) {
         let mut parts = clause.split('?');
         let mut out = parts.next().unwrap_or_default().to_string();
         for (part, value) in parts.zip(values) {
@@ -239,7 +239,7 @@ impl Conditions {
         self.sql.push_str(&out);
     }
 
-    fn eq(&mut self, column: &str, value: &Option<String>) {
+    pub(super) fn eq(&mut self, column: &str, value: &Option<String>) {
         if let Some(v) = value {
             self.and(&format!("{column} = ?"), vec![v.clone()]);
         }
@@ -276,7 +276,7 @@ impl Conditions {
 
     /// `column` holds a JSON list of strings; one of them must be `value`
     /// (or, for a bare language, start with `value-`).
-    fn json_list_has(&mut self, column: &str, value: &Option<String>, prefix_too: bool) {
+    pub(super) fn json_list_has(&mut self, column: &str, value: &Option<String>, prefix_too: bool) {
         let Some(v) = value else { return };
         let exact = format!("%\"{}\"%", like_escape(v));
         if prefix_too && !v.contains('-') {
@@ -290,7 +290,7 @@ impl Conditions {
         }
     }
 
-    fn bound(
+    pub(super) fn bound(
         &self,
         sql: String,
     ) -> BoxedSqlQuery<'static, MultiBackend, diesel::query_builder::SqlQuery> {

@@ -33,6 +33,7 @@ pub mod remote_actors;
 pub mod remote_proposals;
 pub mod schema;
 pub mod settings;
+pub mod timeline;
 pub mod tokens;
 pub mod users;
 

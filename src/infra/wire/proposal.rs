@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use url::Url;
 
-use super::{escape_html, PUBLIC};
+use super::PUBLIC;
 use crate::domain::proposal::{Category, Proposal, ProposalKind, Quantity};
+use crate::domain::proposal_note;
 use crate::domain::urls::Urls;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -142,74 +143,18 @@ fn action(category: Category) -> &'static str {
     }
 }
 
-/// The hashtag that marks every need or offer in Mastodon's hashtag timelines.
-fn kind_tag(kind: ProposalKind) -> &'static str {
-    match kind {
-        ProposalKind::Need => "coopNeed",
-        ProposalKind::Offer => "coopOffer",
-    }
-}
-
-/// The HTML Mastodon shows: a headline with kind and category, the title,
-/// the description, the practical facts, then the hashtags.
-fn content(p: &Proposal, tags: &[Hashtag]) -> String {
-    let d = &p.draft;
-    let headline = match d.kind {
-        ProposalKind::Need => "🔎 NEED",
-        ProposalKind::Offer => "🤝 OFFER",
-    };
-    let mut html = format!(
-        "<p><strong>{headline} · {}</strong></p><p><strong>{}</strong></p>",
-        d.category.as_str(),
-        escape_html(&d.title)
-    );
-    html.push_str(&p.description_html);
-    let mut facts: Vec<String> = Vec::new();
-    if let Some(q) = &d.quantity {
-        facts.push(escape_html(&match &q.value {
-            Some(v) => format!("{v} {}", q.unit),
-            None => q.unit.clone(),
-        }));
-    }
-    if let Some(place) = &d.place {
-        facts.push(escape_html(place));
-    }
-    if d.remote {
-        facts.push("remote OK".into());
-    }
-    if let Some(deadline) = d.deadline {
-        facts.push(format!("until {}", deadline.format("%Y-%m-%d")));
-    }
-    if !facts.is_empty() {
-        html.push_str(&format!("<p>{}</p>", facts.join(" · ")));
-    }
-    let links: Vec<String> = tags
-        .iter()
-        .map(|t| {
-            format!(
-                "<a href=\"{}\" class=\"mention hashtag\" rel=\"tag\">#<span>{}</span></a>",
-                escape_html(t.href.as_str()),
-                escape_html(t.name.trim_start_matches('#'))
-            )
-        })
-        .collect();
-    html.push_str(&format!("<p>{}</p>", links.join(" ")));
-    html
-}
-
 impl ProposalNote {
     pub fn from_proposal(p: &Proposal, coop_handle: &str, urls: &Urls) -> Self {
         let d = &p.draft;
         let id = urls.proposal(&p.id);
         let actor = urls.actor(coop_handle);
-        let mut tag_names: Vec<String> = vec![kind_tag(d.kind).to_string()];
-        tag_names.extend(d.tags.iter().cloned());
-        let tags: Vec<Hashtag> = tag_names
+        let hashtags = proposal_note::hashtags(d, urls);
+        let tags: Vec<Hashtag> = hashtags
             .iter()
-            .map(|t| Hashtag {
+            .map(|(name, href)| Hashtag {
                 kind: "Hashtag".into(),
-                name: format!("#{t}"),
-                href: urls.tag(&t.to_lowercase()),
+                name: format!("#{name}"),
+                href: href.clone(),
             })
             .collect();
         let mut intent_id = id.clone();
@@ -227,7 +172,7 @@ impl ProposalNote {
             },
             attributed_to: actor.clone(),
             name: d.title.clone(),
-            content: content(p, &tags),
+            content: proposal_note::html(p, &hashtags),
             url: id.clone(),
             published: utc(p.created_at),
             updated: (p.updated_at != p.created_at).then(|| utc(p.updated_at)),

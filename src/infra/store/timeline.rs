@@ -1,0 +1,157 @@
+//! Timelines as Mastodon apps page them: open needs and offers, local and
+//! remote, newest first by id. Ids are UUIDv7 (time-ordered, compared as
+//! text), so `max_id`, `since_id` and `min_id` are plain range conditions
+//! on the primary keys, each side read through its own index and stopping
+//! at the page's end, then merged.
+
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+
+use super::directory::{listed_actor, Conditions};
+use super::{AnyConnection, StoreResult};
+
+/// What a timeline shows. Empty fields do not filter.
+#[derive(Debug, Default, Clone)]
+pub struct TimelineFilter {
+    /// Include this node's proposals.
+    pub local: bool,
+    /// Include proposals received from other servers (listed ones only:
+    /// followed, and not from a limited domain).
+    pub remote: bool,
+    /// Local side: only this coop's.
+    pub coop_id: Option<String>,
+    /// Remote side: only this actor's.
+    pub actor_id: Option<String>,
+    /// Remote side: only actors this coop follows (accepted).
+    pub followed_by: Option<String>,
+    pub kind: Option<String>,
+    pub category: Option<String>,
+    /// A normalised tag.
+    pub tag: Option<String>,
+    /// Older than this id.
+    pub max_id: Option<String>,
+    /// Newer than this id, the newest first.
+    pub since_id: Option<String>,
+    /// Newer than this id, the oldest of those first (then shown newest first).
+    pub min_id: Option<String>,
+    pub limit: i64,
+}
+
+/// A proposal in a timeline: its id, and whether it is this node's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineEntry {
+    pub id: String,
+    pub local: bool,
+}
+
+#[derive(QueryableByName)]
+struct IdRow {
+    #[diesel(sql_type = Text)]
+    id: String,
+}
+
+impl TimelineFilter {
+    /// Reading upwards from `min_id` (ascending), else downwards.
+    fn ascending(&self) -> bool {
+        self.min_id.is_some() && self.since_id.is_none()
+    }
+
+    fn range(&self, c: &mut Conditions, column: &str) {
+        if let Some(max) = &self.max_id {
+            c.and(&format!("{column} < ?"), vec![max.clone()]);
+        }
+        if let Some(since) = &self.since_id {
+            c.and(&format!("{column} > ?"), vec![since.clone()]);
+        }
+        if let Some(min) = &self.min_id {
+            c.and(&format!("{column} > ?"), vec![min.clone()]);
+        }
+    }
+}
+
+fn read(
+    conn: &mut AnyConnection,
+    c: &Conditions,
+    from_where: &str,
+    column: &str,
+    f: &TimelineFilter,
+) -> StoreResult<Vec<String>> {
+    let order = if f.ascending() { "ASC" } else { "DESC" };
+    Ok(c.bound(format!(
+        "SELECT {column} AS id {from_where}{} ORDER BY {column} {order} LIMIT {}",
+        c.sql, f.limit
+    ))
+    .load::<IdRow>(conn)?
+    .into_iter()
+    .map(|r| r.id)
+    .collect())
+}
+
+/// Whether a remote actor's proposals are listed here (see `listed_actor`).
+pub fn is_listed(conn: &mut AnyConnection, actor_id: &str) -> StoreResult<bool> {
+    let mut c = Conditions::new(conn);
+    c.and("ra.id = ?", vec![actor_id.to_string()]);
+    let found = c
+        .bound(format!(
+            "SELECT ra.id AS id FROM remote_actors ra WHERE {}{}",
+            listed_actor(c.sqlite),
+            c.sql
+        ))
+        .load::<IdRow>(conn)?;
+    Ok(!found.is_empty())
+}
+
+/// A page of the timeline, newest first.
+pub fn entries(conn: &mut AnyConnection, f: &TimelineFilter) -> StoreResult<Vec<TimelineEntry>> {
+    let mut out: Vec<TimelineEntry> = Vec::new();
+    if f.local {
+        let mut c = Conditions::new(conn);
+        c.eq("p.coop_id", &f.coop_id);
+        c.eq("p.kind", &f.kind);
+        c.eq("p.category", &f.category);
+        if let Some(tag) = &f.tag {
+            c.and(
+                "EXISTS (SELECT 1 FROM proposal_tags t WHERE t.proposal_id = p.id AND t.tag = ?)",
+                vec![tag.clone()],
+            );
+        }
+        f.range(&mut c, "p.id");
+        let ids = read(
+            conn,
+            &c,
+            "FROM proposals p WHERE p.status = 'open'",
+            "p.id",
+            f,
+        )?;
+        out.extend(ids.into_iter().map(|id| TimelineEntry { id, local: true }));
+    }
+    if f.remote {
+        let mut c = Conditions::new(conn);
+        c.eq("rp.actor_id", &f.actor_id);
+        if let Some(coop) = &f.followed_by {
+            c.and(
+                "rp.actor_id IN (SELECT f.actor_id FROM following f WHERE f.coop_id = ? AND f.accepted)",
+                vec![coop.clone()],
+            );
+        }
+        c.eq("rp.kind", &f.kind);
+        c.eq("rp.category", &f.category);
+        c.json_list_has("rp.tags", &f.tag, false);
+        f.range(&mut c, "rp.id");
+        let from = format!(
+            "FROM remote_proposals rp JOIN remote_actors ra ON ra.id = rp.actor_id WHERE {}",
+            listed_actor(c.sqlite)
+        );
+        let ids = read(conn, &c, &from, "rp.id", f)?;
+        out.extend(ids.into_iter().map(|id| TimelineEntry { id, local: false }));
+    }
+    if f.ascending() {
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        out.truncate(f.limit as usize);
+        out.reverse();
+    } else {
+        out.sort_by(|a, b| b.id.cmp(&a.id));
+        out.truncate(f.limit as usize);
+    }
+    Ok(out)
+}

@@ -1,0 +1,317 @@
+//! Needs and offers as posts: what Mastodon apps read as statuses in
+//! timelines, and what they post, edit and delete.
+
+use std::collections::HashMap;
+
+use super::account_lookup::Someone;
+use super::{ServiceError, ServiceResult, Services, Viewer};
+use crate::domain::coop::Coop;
+use crate::domain::post_grammar::{self, category_of_tag, kind_of_tag};
+use crate::domain::proposal::{Proposal, ProposalDraft, ProposalPatch, ProposalStatus};
+use crate::domain::remote::{RemoteActor, RemoteProposal};
+use crate::domain::validate;
+use crate::infra::store::timeline::{self, TimelineFilter};
+use crate::infra::store::{
+    coops, proposals, remote_actors, remote_proposals, AnyConnection, StoreError,
+};
+
+/// A need or offer with its author, as a post.
+#[derive(Debug, Clone)]
+pub enum Post {
+    Local {
+        proposal: Box<Proposal>,
+        coop: Box<Coop>,
+    },
+    Remote {
+        proposal: Box<RemoteProposal>,
+        actor: Box<RemoteActor>,
+    },
+}
+
+impl Post {
+    pub fn id(&self) -> &str {
+        match self {
+            Post::Local { proposal, .. } => &proposal.id,
+            Post::Remote { proposal, .. } => &proposal.id,
+        }
+    }
+
+    /// Who published it, as an account.
+    pub fn author(&self) -> Someone {
+        match self {
+            Post::Local { coop, .. } => Someone::Coop(coop.clone()),
+            Post::Remote { actor, .. } => Someone::Actor(actor.clone()),
+        }
+    }
+
+    /// The text that posts this proposal again (local ones only).
+    pub fn source(&self) -> Option<String> {
+        match self {
+            Post::Local { proposal, .. } => {
+                let d = &proposal.draft;
+                Some(post_grammar::source(
+                    d.kind,
+                    d.category,
+                    &d.title,
+                    &d.description,
+                    &d.tags,
+                ))
+            }
+            Post::Remote { .. } => None,
+        }
+    }
+}
+
+/// Whose posts a timeline shows.
+#[derive(Debug, Clone)]
+pub enum TimelineSource {
+    /// The coop's own node, and the accounts it follows elsewhere.
+    Home,
+    /// Everything listed here: this node's (`local`), other servers' (`remote`).
+    Public { local: bool, remote: bool },
+    /// One account's.
+    Account(String),
+}
+
+/// A timeline page as apps ask for it.
+#[derive(Debug, Clone)]
+pub struct TimelineQuery {
+    pub source: TimelineSource,
+    /// A hashtag: a kind (`need`), a category (`technical`) or a tag.
+    pub hashtag: Option<String>,
+    pub max_id: Option<String>,
+    pub since_id: Option<String>,
+    pub min_id: Option<String>,
+    pub limit: i64,
+}
+
+fn not_found(id: &str) -> ServiceError {
+    ServiceError::NotFound(format!("no status '{id}'"))
+}
+
+/// A paging id: ours are UUIDs, so anything else is refused, not ignored.
+fn paging_id(field: &str, id: Option<String>) -> ServiceResult<Option<String>> {
+    match id.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => uuid::Uuid::try_parse(v)
+            .map(|u| Some(u.to_string()))
+            .map_err(|_| ServiceError::invalid(field, "is not a status id of this server")),
+    }
+}
+
+/// Posts by id, in the order given, with their authors (read once each).
+fn load(
+    conn: &mut AnyConnection,
+    entries: Vec<timeline::TimelineEntry>,
+) -> Result<Vec<Post>, StoreError> {
+    let mut coops_by_id: HashMap<String, Coop> = HashMap::new();
+    let mut actors_by_id: HashMap<String, RemoteActor> = HashMap::new();
+    let mut out = Vec::with_capacity(entries.len());
+    for e in entries {
+        if e.local {
+            let Some(p) = proposals::by_id(conn, &e.id)? else {
+                continue;
+            };
+            let coop = match coops_by_id.get(&p.coop_id) {
+                Some(c) => c.clone(),
+                None => {
+                    let Some(c) = coops::by_id(conn, &p.coop_id)? else {
+                        continue;
+                    };
+                    coops_by_id.insert(c.id.clone(), c.clone());
+                    c
+                }
+            };
+            out.push(Post::Local {
+                proposal: Box::new(p),
+                coop: Box::new(coop),
+            });
+        } else {
+            let Some(p) = remote_proposals::by_id(conn, &e.id)? else {
+                continue;
+            };
+            let actor = match actors_by_id.get(&p.actor_id) {
+                Some(a) => a.clone(),
+                None => {
+                    let Some(a) = remote_actors::by_id(conn, &p.actor_id)? else {
+                        continue;
+                    };
+                    actors_by_id.insert(a.id.clone(), a.clone());
+                    a
+                }
+            };
+            out.push(Post::Remote {
+                proposal: Box::new(p),
+                actor: Box::new(actor),
+            });
+        }
+    }
+    Ok(out)
+}
+
+impl Services {
+    /// A post by id: open local proposals (closed ones to their own coop)
+    /// and listed remote ones.
+    pub async fn post(&self, viewer: Option<&Viewer>, id: &str) -> ServiceResult<Post> {
+        if uuid::Uuid::try_parse(id).is_err() {
+            return Err(not_found(id));
+        }
+        match self.proposal(viewer, id).await {
+            Ok((p, _)) => {
+                let coop_id = p.coop_id.clone();
+                let coop = self
+                    .db
+                    .read(move |conn| coops::by_id(conn, &coop_id))
+                    .await?
+                    .ok_or_else(|| not_found(id))?;
+                return Ok(Post::Local {
+                    proposal: Box::new(p),
+                    coop: Box::new(coop),
+                });
+            }
+            Err(ServiceError::NotFound(_)) => {}
+            Err(e) => return Err(e),
+        }
+        // A remote proposal counts only while it is listed.
+        let key = id.to_string();
+        let posts = self
+            .db
+            .read(move |conn| -> Result<_, StoreError> {
+                let Some(p) = remote_proposals::by_id(conn, &key)? else {
+                    return Ok(Vec::new());
+                };
+                if !timeline::is_listed(conn, &p.actor_id)? {
+                    return Ok(Vec::new());
+                }
+                let entry = timeline::TimelineEntry {
+                    id: key,
+                    local: false,
+                };
+                load(conn, vec![entry])
+            })
+            .await?;
+        posts.into_iter().next().ok_or_else(|| not_found(id))
+    }
+
+    /// Posts a proposal written in the hashtag grammar.
+    pub async fn post_text(&self, viewer: &Viewer, text: &str) -> ServiceResult<Post> {
+        let posted = post_grammar::parse(text)?;
+        let draft = ProposalDraft {
+            kind: posted.kind,
+            category: posted.category,
+            title: posted.title,
+            description: posted.description,
+            tags: posted.tags,
+            quantity: None,
+            place: None,
+            remote: false,
+            deadline: None,
+        };
+        let (p, _) = self.create_proposal(viewer, draft).await?;
+        self.post(Some(viewer), &p.id).await
+    }
+
+    /// Edits a proposal from a post's new text (its other facts stay).
+    pub async fn edit_text(&self, viewer: &Viewer, id: &str, text: &str) -> ServiceResult<Post> {
+        self.own_post(viewer, id).await?;
+        let posted = post_grammar::parse(text)?;
+        let patch = ProposalPatch {
+            kind: Some(posted.kind),
+            category: Some(posted.category),
+            title: Some(posted.title),
+            description: Some(posted.description),
+            tags: Some(posted.tags),
+            ..Default::default()
+        };
+        self.update_proposal(viewer, id, patch).await?;
+        self.post(Some(viewer), id).await
+    }
+
+    /// Closes a proposal (what deleting a post means here).
+    pub async fn close_post(&self, viewer: &Viewer, id: &str) -> ServiceResult<Post> {
+        let post = self.own_post(viewer, id).await?;
+        let patch = ProposalPatch {
+            status: Some(ProposalStatus::Closed),
+            ..Default::default()
+        };
+        self.update_proposal(viewer, id, patch).await?;
+        Ok(post)
+    }
+
+    /// The viewer's own open proposal; another's is refused, a remote one
+    /// or an unknown one is not found.
+    async fn own_post(&self, viewer: &Viewer, id: &str) -> ServiceResult<Post> {
+        let coop_id = viewer.coop_id()?.to_string();
+        match self.post(Some(viewer), id).await? {
+            Post::Local { proposal, .. } if proposal.status != ProposalStatus::Open => {
+                Err(not_found(id))
+            }
+            post @ Post::Local { .. } => match &post {
+                Post::Local { proposal, .. } if proposal.coop_id == coop_id => Ok(post),
+                _ => Err(ServiceError::Forbidden(
+                    "this status belongs to another coop".into(),
+                )),
+            },
+            Post::Remote { .. } => Err(ServiceError::Forbidden(
+                "this status belongs to another server".into(),
+            )),
+        }
+    }
+
+    /// A page of a timeline, newest first.
+    pub async fn timeline(
+        &self,
+        viewer: Option<&Viewer>,
+        q: TimelineQuery,
+    ) -> ServiceResult<Vec<Post>> {
+        let mut f = TimelineFilter {
+            max_id: paging_id("max_id", q.max_id)?,
+            since_id: paging_id("since_id", q.since_id)?,
+            min_id: paging_id("min_id", q.min_id)?,
+            limit: q.limit.clamp(1, 40),
+            ..Default::default()
+        };
+        if let Some(tag) = &q.hashtag {
+            let tag = tag.trim().trim_start_matches('#');
+            if let Some(kind) = kind_of_tag(tag) {
+                f.kind = Some(kind.as_str().to_string());
+            } else if let Some(category) = category_of_tag(tag) {
+                f.category = Some(category.as_str().to_string());
+            } else {
+                let mut tags = validate::tags("hashtag", &[tag.to_string()], 1)?;
+                f.tag = tags.pop();
+            }
+        }
+        match q.source {
+            TimelineSource::Home => {
+                let viewer = viewer.ok_or_else(|| {
+                    ServiceError::Unauthorized("the home timeline needs a signed-in coop".into())
+                })?;
+                f.local = true;
+                f.remote = true;
+                f.followed_by = Some(viewer.coop_id()?.to_string());
+            }
+            TimelineSource::Public { local, remote } => {
+                f.local = local;
+                f.remote = remote;
+            }
+            TimelineSource::Account(id) => match self.someone(&id).await? {
+                Someone::Coop(c) => {
+                    f.local = true;
+                    f.coop_id = Some(c.id.clone());
+                }
+                Someone::Actor(a) => {
+                    f.remote = true;
+                    f.actor_id = Some(a.id.clone());
+                }
+            },
+        }
+        Ok(self
+            .db
+            .read(move |conn| -> Result<_, StoreError> {
+                let entries = timeline::entries(conn, &f)?;
+                load(conn, entries)
+            })
+            .await?)
+    }
+}
