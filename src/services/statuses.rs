@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::account_lookup::Someone;
+use super::directory::DirectoryQuery;
 use super::{ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::coop::Coop;
 use crate::domain::post_grammar::{self, category_of_tag, kind_of_tag};
@@ -313,5 +314,32 @@ impl Services {
                 load(conn, entries)
             })
             .await?)
+    }
+
+    /// Open needs and offers, here and listed from elsewhere, whose title
+    /// holds every word of `text`, newest first.
+    pub async fn search_posts(
+        &self,
+        text: &str,
+        offset: i64,
+        limit: i64,
+    ) -> ServiceResult<Vec<Post>> {
+        let found = self
+            .directory_proposals(DirectoryQuery {
+                text: Some(text.to_string()),
+                offset: Some(offset),
+                limit: Some(limit),
+                ..Default::default()
+            })
+            .await?;
+        let entries: Vec<timeline::TimelineEntry> = found
+            .items
+            .iter()
+            .map(|e| timeline::TimelineEntry {
+                id: e.id.clone(),
+                local: e.is_local(),
+            })
+            .collect();
+        Ok(self.db.read(move |conn| load(conn, entries)).await?)
     }
 }

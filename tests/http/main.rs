@@ -27,6 +27,7 @@ mod inbox_headers;
 mod introductions;
 mod mastodon_accounts;
 mod mastodon_oauth;
+mod mastodon_search;
 mod mastodon_statuses;
 mod matches;
 mod proposal_authors;

@@ -6,11 +6,13 @@
 
 mod accounts;
 mod auth;
+mod empty;
 mod instance;
 mod media;
 mod oauth;
 mod paging;
 mod params;
+mod search;
 mod statuses;
 mod timelines;
 mod views;
@@ -114,12 +116,14 @@ fn client_api() -> Router<AppState> {
         .route("/api/v1/media", post(statuses::media_refused))
         .route("/api/v2/media", post(statuses::media_refused))
         .route("/api/v1/polls/{id}/votes", post(statuses::poll_refused))
+        .route("/api/v2/search", get(search::search))
         .route("/api/v1/timelines/home", get(timelines::home))
         .route("/api/v1/timelines/public", get(timelines::public))
         .route("/api/v1/timelines/tag/{hashtag}", get(timelines::tag));
     api = both(api, "/api/v1/instance", get(instance::v1));
     api = both(api, "/api/v2/instance", get(instance::v2));
     let api = api
+        .merge(empty::router())
         .route("/api/v1/{*rest}", axum::routing::any(unknown))
         .route("/api/v2/{*rest}", axum::routing::any(unknown))
         .method_not_allowed_fallback(|| async {

@@ -1,0 +1,145 @@
+//! `/api/v2/search` and the endpoints apps call at start that answer empty.
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::common::remote::Remote;
+use crate::common::TestServer;
+use crate::mastodon_oauth::{app_token, assert_mastodon_error, send, Body};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn search_finds_accounts_hashtags_and_needs_and_offers() {
+    let s = TestServer::start().await;
+    s.coop("fiqus").await;
+    s.coop("tierra").await;
+    let token = app_token(&s, "fiqus", "read write").await;
+    let tierra = app_token(&s, "tierra", "read write").await;
+    for text in [
+        "Rust developer #need #human",
+        "Rust training #offer #knowledge",
+        "Hosting #offer #technical",
+    ] {
+        let a = send(
+            &s,
+            Method::POST,
+            "/api/v1/statuses",
+            Some(&tierra),
+            Body::Form(&[("status", text)]),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    }
+    let search = |q: &str, token: Option<&str>| {
+        let (s, path, token) = (&s, format!("/api/v2/search?q={q}"), token.map(String::from));
+        async move { send(s, Method::GET, &path, token.as_deref(), Body::None).await }
+    };
+
+    let a = search("rust", Some(&token)).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    let found = a.json();
+    let titles: Vec<String> = found["statuses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|st| st["content"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(titles.len(), 2, "{found}");
+    assert!(
+        titles[0].contains("Rust training"),
+        "newest first: {titles:?}"
+    );
+    assert_eq!(found["hashtags"][0]["name"], "rust");
+    assert_eq!(found["accounts"], json!([]));
+
+    let found = search("tierra&type=accounts", None).await.json();
+    assert_eq!(found["accounts"][0]["acct"], "tierra", "{found}");
+    assert_eq!(found["statuses"], json!([]));
+    let found = search("%23necesidad&type=hashtags", None).await.json();
+    assert_eq!(found["hashtags"][0]["name"], "need", "{found}");
+    let found = search("rust&limit=1&offset=1&type=statuses", None)
+        .await
+        .json();
+    assert!(
+        found["statuses"][0]["content"]
+            .as_str()
+            .unwrap()
+            .contains("Rust developer"),
+        "{found}"
+    );
+
+    // user@host is resolved over WebFinger only for a signed-in coop.
+    let remote = Remote::start(&["ana"]).await;
+    let acct = remote.account("ana");
+    let found = search(&format!("{acct}&resolve=true"), None).await.json();
+    assert_eq!(found["accounts"], json!([]), "not resolved without a coop");
+    let found = search(&format!("{acct}&resolve=true"), Some(&token))
+        .await
+        .json();
+    assert_eq!(found["accounts"][0]["acct"], acct.as_str(), "{found}");
+
+    let a = search("", Some(&token)).await;
+    assert_mastodon_error(&a, StatusCode::UNPROCESSABLE_ENTITY);
+    let a = search("rust", Some(&app_token(&s, "fiqus", "write").await)).await;
+    assert_mastodon_error(&a, StatusCode::FORBIDDEN);
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn what_apps_read_at_start_answers_empty_in_mastodons_shapes() {
+    let s = TestServer::start().await;
+    s.coop("fiqus").await;
+    let token = app_token(&s, "fiqus", "read").await;
+    let write_only = app_token(&s, "fiqus", "write").await;
+    for path in [
+        "/api/v1/filters",
+        "/api/v2/filters",
+        "/api/v1/lists",
+        "/api/v1/followed_tags",
+        "/api/v1/conversations",
+        "/api/v1/domain_blocks",
+        "/api/v1/blocks",
+        "/api/v1/mutes",
+        "/api/v1/favourites",
+        "/api/v1/bookmarks",
+        "/api/v1/scheduled_statuses",
+        "/api/v1/announcements",
+    ] {
+        let a = send(&s, Method::GET, path, Some(&token), Body::None).await;
+        assert_eq!((a.status, a.json()), (StatusCode::OK, json!([])), "{path}");
+        let a = send(&s, Method::GET, path, None, Body::None).await;
+        assert_mastodon_error(&a, StatusCode::UNAUTHORIZED);
+        let a = send(&s, Method::GET, path, Some(&write_only), Body::None).await;
+        assert_mastodon_error(&a, StatusCode::FORBIDDEN);
+    }
+    for path in [
+        "/api/v1/custom_emojis",
+        "/api/v1/trends/tags",
+        "/api/v1/instance/peers",
+    ] {
+        let a = send(&s, Method::GET, path, None, Body::None).await;
+        assert_eq!((a.status, a.json()), (StatusCode::OK, json!([])), "{path}");
+    }
+    let prefs = send(
+        &s,
+        Method::GET,
+        "/api/v1/preferences",
+        Some(&token),
+        Body::None,
+    )
+    .await
+    .json();
+    assert_eq!(prefs["posting:default:visibility"], "public");
+    let markers = send(
+        &s,
+        Method::GET,
+        "/api/v1/markers?timeline[]=home",
+        Some(&token),
+        Body::None,
+    )
+    .await;
+    assert_eq!(
+        (markers.status, markers.json()),
+        (StatusCode::OK, json!({}))
+    );
+    s.stop().await;
+}
