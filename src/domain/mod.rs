@@ -10,6 +10,7 @@ pub mod introduction;
 pub mod limits;
 pub mod matching;
 pub mod node;
+pub mod notification;
 pub mod oauth;
 pub mod policy;
 pub mod post_grammar;

@@ -45,6 +45,16 @@ string_enum!(
     /// A need asks for help; an offer gives it.
     ProposalKind { Need => "need", Offer => "offer" }
 );
+impl ProposalKind {
+    /// What a need is matched with, and the other way round.
+    pub fn opposite(self) -> ProposalKind {
+        match self {
+            ProposalKind::Need => ProposalKind::Offer,
+            ProposalKind::Offer => ProposalKind::Need,
+        }
+    }
+}
+
 string_enum!(
     /// The kinds of help from the monthly calls.
     Category {

@@ -8,8 +8,10 @@ use url::Url;
 
 use super::follows::answer_follow;
 use super::nodes::{answer_node_follow, approval};
+use super::notifications::notify;
 use super::{new_id, ServiceError, ServiceResult, Services};
 use crate::domain::node::{NodeApproval, NodeFollower};
+use crate::domain::notification::NotificationKind;
 use crate::domain::policy::Verdict;
 use crate::domain::remote::{Follow, RemoteActor};
 use crate::domain::time;
@@ -98,6 +100,7 @@ impl Services {
                 ServiceError::NotFound(format!("{object} is not a coop on this node"))
             })?;
             let already = followers::get(conn, &coop.id, &actor.id)?;
+            let is_new = already.is_none();
             let accepted = already.as_ref().is_some_and(|f| f.accepted)
                 || !(coop.profile.manually_approves_followers || limited);
             let follow = Follow {
@@ -108,6 +111,14 @@ impl Services {
                 created_at: already.map(|f| f.created_at).unwrap_or_else(time::now),
             };
             followers::upsert(conn, &follow)?;
+            if is_new {
+                let kind = if accepted {
+                    NotificationKind::Follow
+                } else {
+                    NotificationKind::FollowRequest
+                };
+                notify(conn, &coop.id, kind, Some(&actor.id), None)?;
+            }
             let queued = if accepted {
                 answer_follow(conn, &urls, "Accept", &coop.handle, &follow, &actor)?
             } else {

@@ -9,11 +9,13 @@ use url::Url;
 
 use super::follows::parse;
 use super::inbox::Received;
+use super::notifications::notify;
 use super::paging::{self, Cursor, Page};
 use super::{new_id, ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::coop::{ContactDetails, Coop};
 use crate::domain::introduction::Direction;
 use crate::domain::introduction::{Introduction, IntroductionState, Party};
+use crate::domain::notification::NotificationKind;
 use crate::domain::policy::{Policy, Verdict};
 use crate::domain::proposal::{ProposalKind, ProposalStatus, Quantity};
 use crate::domain::remote::{RemoteActor, RemoteProposal};
@@ -258,6 +260,10 @@ impl Services {
                     answered_at: None,
                 };
                 introductions::insert(conn, &intro)?;
+                if let Party::Local(asked) = &intro.to {
+                    let kind = NotificationKind::IntroductionRequest;
+                    notify(conn, asked, kind, None, Some(&intro.id))?;
+                }
                 let mut queued = 0;
                 // Between two coops of this node nothing needs to travel.
                 if let Some((actor, p)) = &target.remote {
@@ -390,6 +396,10 @@ impl Services {
                 };
                 let now = time::now();
                 introductions::answer(conn, &intro.id, state, kept.as_ref(), now)?;
+                if let Party::Local(asker) = &intro.from {
+                    let kind = NotificationKind::IntroductionAnswer;
+                    notify(conn, asker, kind, None, Some(&intro.id))?;
+                }
                 intro.state = state;
                 intro.contacts = kept;
                 intro.answered_at = Some(now);
@@ -464,10 +474,11 @@ impl Services {
             if let Some(problem) = validate::text_problem(&offer.message) {
                 return Err(ServiceError::invalid("content", problem));
             }
+            let id = new_id();
             introductions::insert(
                 conn,
                 &Introduction {
-                    id: new_id(),
+                    id: id.clone(),
                     ap_id,
                     from,
                     to: Party::Local(p.coop_id.clone()),
@@ -482,6 +493,8 @@ impl Services {
                     answered_at: None,
                 },
             )?;
+            let kind = NotificationKind::IntroductionRequest;
+            notify(conn, &p.coop_id, kind, Some(&actor.id), Some(&id))?;
             Ok((Received::Applied, 0))
         })
         .await
@@ -513,6 +526,10 @@ impl Services {
             };
             if !introductions::answer(conn, &intro.id, state, kept.as_ref(), time::now())? {
                 return Ok((Received::Ignored("already answered".into()), 0));
+            }
+            if let Party::Local(asker) = &intro.from {
+                let kind = NotificationKind::IntroductionAnswer;
+                notify(conn, asker, kind, Some(&actor.id), Some(&intro.id))?;
             }
             Ok((Received::Applied, 0))
         })

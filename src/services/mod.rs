@@ -13,6 +13,7 @@ pub mod introductions;
 pub mod login_limit;
 pub mod matching;
 pub mod nodes;
+pub mod notifications;
 pub mod oauth;
 mod outbox;
 pub mod paging;

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::auth::Token;
 use super::paging::{link, PageParams};
 use super::params::{flexible_bool, Params, Query};
-use super::views::{Account, LocalCoop, Relationship};
+use super::views::{Account, LocalCoop, Relationship, NODE_ACCOUNT_ID};
 use crate::domain::coop::ProfilePatch;
 use crate::edges::http::error::{HttpError, HttpResult};
 use crate::edges::http::state::AppState;
@@ -252,6 +252,10 @@ pub async fn get(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> HttpResult<Json<Account>> {
+    if id == NODE_ACCOUNT_ID {
+        let node = Account::node(&state.config.node_name, &state.services.urls);
+        return Ok(Json(node));
+    }
     let someone = state.services.someone(&id).await?;
     Ok(Json(account_of(&state, &someone).await?))
 }

@@ -9,6 +9,7 @@ mod auth;
 mod empty;
 mod instance;
 mod media;
+mod notifications;
 mod oauth;
 mod paging;
 mod params;
@@ -117,6 +118,13 @@ fn client_api() -> Router<AppState> {
         .route("/api/v2/media", post(statuses::media_refused))
         .route("/api/v1/polls/{id}/votes", post(statuses::poll_refused))
         .route("/api/v2/search", get(search::search))
+        .route("/api/v1/notifications", get(notifications::list))
+        .route("/api/v1/notifications/clear", post(notifications::clear))
+        .route("/api/v1/notifications/{id}", get(notifications::get))
+        .route(
+            "/api/v1/notifications/{id}/dismiss",
+            post(notifications::dismiss),
+        )
         .route("/api/v1/timelines/home", get(timelines::home))
         .route("/api/v1/timelines/public", get(timelines::public))
         .route("/api/v1/timelines/tag/{hashtag}", get(timelines::tag));

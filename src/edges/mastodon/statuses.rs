@@ -11,12 +11,14 @@ use serde_json::{json, Value};
 
 use super::accounts::account_of;
 use super::auth::{MaybeToken, Token};
+use super::notifications::notice_status;
 use super::params::{one_or_many, Params};
 use super::views::{Account, Status};
 use crate::domain::post_grammar::GRAMMAR;
 use crate::edges::http::error::{HttpError, HttpResult};
 use crate::edges::http::state::AppState;
 use crate::services::statuses::Post;
+use crate::services::ServiceError;
 use crate::services::Viewer;
 
 const READ_STATUSES: &[&str] = &["read:statuses"];
@@ -64,8 +66,26 @@ pub async fn get(
     token: MaybeToken,
     Path(id): Path<String>,
 ) -> HttpResult<Json<Status>> {
-    let post = state.services.post(viewer_of(&token).as_ref(), &id).await?;
-    Ok(Json(status_of(&state, &post).await?))
+    let viewer = viewer_of(&token);
+    match state.services.post(viewer.as_ref(), &id).await {
+        Ok(post) => Ok(Json(status_of(&state, &post).await?)),
+        // A notice from the node, to the coop it was for.
+        Err(ServiceError::NotFound(m)) => {
+            let Some(viewer) = viewer else {
+                return Err(HttpError::not_found(m));
+            };
+            let item = match state.services.notification(&viewer, &id).await {
+                Ok(item) => item,
+                Err(ServiceError::NotFound(_)) => return Err(HttpError::not_found(m)),
+                Err(e) => return Err(e.into()),
+            };
+            notice_status(&state, &viewer, &item)
+                .await?
+                .map(Json)
+                .ok_or_else(|| HttpError::not_found(m))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Deserialize, Default)]

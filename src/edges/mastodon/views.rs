@@ -201,6 +201,48 @@ impl Account {
     }
 }
 
+/// The id of the node's own account, which tells coops of matches and
+/// introductions.
+pub const NODE_ACCOUNT_ID: &str = "00000000-0000-0000-0000-000000000000";
+
+impl Account {
+    /// The node itself (its `Application` actor), as the sender of notices.
+    pub fn node(node_name: &str, urls: &crate::domain::urls::Urls) -> Account {
+        let actor = urls.node_actor().to_string();
+        let image = urls.node_image().to_string();
+        let domain = urls.domain();
+        Account {
+            id: NODE_ACCOUNT_ID.into(),
+            username: domain.clone(),
+            acct: domain,
+            display_name: node_name.to_string(),
+            locked: true,
+            bot: true,
+            discoverable: false,
+            indexable: false,
+            group: false,
+            noindex: true,
+            hide_collections: true,
+            created_at: timestamp(chrono::DateTime::UNIX_EPOCH.naive_utc()),
+            note: "<p>This node tells its coops of new matches and introductions.</p>".into(),
+            url: actor.clone(),
+            uri: actor,
+            avatar: image.clone(),
+            avatar_static: image.clone(),
+            header: image.clone(),
+            header_static: image,
+            followers_count: 0,
+            following_count: 0,
+            statuses_count: 0,
+            last_status_at: None,
+            emojis: Vec::new(),
+            roles: Vec::new(),
+            fields: Vec::new(),
+            source: None,
+        }
+    }
+}
+
 impl Account {
     /// An actor of another server, as this node knows it.
     pub fn remote(
@@ -331,6 +373,51 @@ pub struct Status {
 }
 
 impl Status {
+    /// A notice from the node to one coop (a match, an introduction), as a
+    /// direct message under the notification's id.
+    pub fn notice(
+        id: &str,
+        at: NaiveDateTime,
+        node: Account,
+        content: String,
+        urls: &crate::domain::urls::Urls,
+    ) -> Status {
+        let uri = format!("{}notifications/{id}", urls.root());
+        Status {
+            id: id.to_string(),
+            uri: uri.clone(),
+            url: uri,
+            created_at: timestamp(at),
+            edited_at: None,
+            account: node,
+            content,
+            visibility: "direct",
+            sensitive: false,
+            spoiler_text: String::new(),
+            media_attachments: Vec::new(),
+            application: None,
+            mentions: Vec::new(),
+            tags: Vec::new(),
+            emojis: Vec::new(),
+            reblogs_count: 0,
+            favourites_count: 0,
+            replies_count: 0,
+            in_reply_to_id: None,
+            in_reply_to_account_id: None,
+            reblog: None,
+            poll: None,
+            card: None,
+            language: None,
+            favourited: false,
+            reblogged: false,
+            muted: false,
+            bookmarked: false,
+            pinned: false,
+            filtered: Vec::new(),
+            text: None,
+        }
+    }
+
     /// A post with its author's `Account` (built by the caller, who
     /// knows the author's counters).
     pub fn of(

@@ -13,6 +13,7 @@ use crate::domain::coop::Stage;
 use crate::domain::matching::{
     Body, Changed, CoopTraits, JournalEntry, MatchNotice, MatchSettings, OpenProposal,
 };
+use crate::domain::notification::{Notification, NotificationKind};
 use crate::domain::proposal::{Category, ProposalKind};
 
 /// One open proposal as matching reads it.
@@ -391,7 +392,7 @@ impl From<NotificationRow> for MatchNotice {
 pub fn add_notifications(conn: &mut AnyConnection, rows: &[MatchNotice]) -> StoreResult<usize> {
     let mut added = 0;
     for r in rows {
-        added += fixed_sql(
+        let inserted = fixed_sql(
             "INSERT INTO match_notifications (id, coop_id, proposal_id, other_key, score, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
         )
@@ -402,8 +403,40 @@ pub fn add_notifications(conn: &mut AnyConnection, rows: &[MatchNotice]) -> Stor
         .bind::<Double, _>(r.score)
         .bind::<Timestamp, _>(r.created_at)
         .execute(conn)?;
+        if inserted > 0 {
+            // Each new notice is also one of the coop's notifications,
+            // under the same (time-ordered) id.
+            super::notifications::insert(
+                conn,
+                &Notification {
+                    id: r.id.clone(),
+                    coop_id: r.coop_id.clone(),
+                    kind: NotificationKind::Match,
+                    actor_id: None,
+                    subject_id: Some(r.id.clone()),
+                    created_at: r.created_at,
+                },
+            )?;
+        }
+        added += inserted;
     }
     Ok(added)
+}
+
+/// One of a coop's match notices.
+pub fn notice(
+    conn: &mut AnyConnection,
+    coop_id: &str,
+    id: &str,
+) -> StoreResult<Option<MatchNotice>> {
+    let rows: Vec<NotificationRow> = diesel::sql_query(
+        "SELECT id, coop_id, proposal_id, other_key, score, created_at, read_at \
+         FROM match_notifications WHERE coop_id = $1 AND id = $2",
+    )
+    .bind::<Text, _>(coop_id)
+    .bind::<Text, _>(id)
+    .load(conn)?;
+    Ok(rows.into_iter().next().map(MatchNotice::from))
 }
 
 /// A coop's notifications, newest first, and how many there are.

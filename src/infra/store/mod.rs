@@ -25,6 +25,7 @@ pub mod matching;
 mod migrations;
 pub mod node_actor;
 pub mod nodes;
+pub mod notifications;
 pub mod oauth;
 pub mod policy;
 pub mod proposals;

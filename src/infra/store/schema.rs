@@ -309,6 +309,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        coop_id -> Text,
+        kind -> Text,
+        actor_id -> Nullable<Text>,
+        subject_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(deliveries -> outgoing_activities (activity_id));
 diesel::joinable!(users -> coops (coop_id));
 diesel::joinable!(api_tokens -> users (user_id));
@@ -346,7 +357,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     admin_actions,
     oauth_apps,
     oauth_codes,
-    oauth_tokens
+    oauth_tokens,
+    notifications
 );
 
 diesel::table! {

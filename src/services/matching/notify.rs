@@ -155,6 +155,34 @@ impl Services {
         })
     }
 
+    /// One of a coop's match notices with the proposal it found; `None`
+    /// once that proposal is gone or no longer listed.
+    pub async fn match_notice(
+        &self,
+        coop_id: &str,
+        id: &str,
+    ) -> ServiceResult<Option<MatchNotification>> {
+        let (coop, id) = (coop_id.to_string(), id.to_string());
+        let Some(n) = self
+            .db
+            .read(move |conn| rows::notice(conn, &coop, &id))
+            .await?
+        else {
+            return Ok(None);
+        };
+        let by_key = self
+            .entries_by_key(std::iter::once(n.other_key.as_str()))
+            .await?;
+        Ok(by_key.get(&n.other_key).map(|p| MatchNotification {
+            proposal: p.clone(),
+            id: n.id,
+            for_proposal: n.proposal_id,
+            score: n.score,
+            created_at: n.created_at,
+            read: n.read_at.is_some(),
+        }))
+    }
+
     /// Marks the signed-in coop's notifications read: those named, or all.
     pub async fn mark_match_notifications_read(
         &self,

@@ -1,0 +1,290 @@
+//! Notifications through the Mastodon client API: follows and follow
+//! requests from another server, new matches and introductions as mentions
+//! from the node's account, filters by type, paging, dismiss and clear.
+
+use std::time::Duration;
+
+use federation_tests::eventually;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::common::remote::Remote;
+use crate::common::TestServer;
+use crate::inbox::{follow_of, send_as};
+use crate::mastodon_oauth::{app_token, assert_mastodon_error, send, Answer, Body};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+async fn get(s: &TestServer, path: &str, token: &str) -> Answer {
+    send(s, Method::GET, path, Some(token), Body::None).await
+}
+
+fn types(page: &Value) -> Vec<String> {
+    page.as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["type"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn follows_and_follow_requests_are_notified_filtered_paged_and_dismissed() {
+    let s = TestServer::start().await;
+    s.coop("fiqus").await;
+    let token = app_token(&s, "fiqus", "read write follow").await;
+    let read_only = app_token(&s, "fiqus", "read").await;
+    let remote = Remote::start(&["ana", "bea"]).await;
+    let fiqus = "https://coops.test/actors/fiqus";
+
+    let (st, _) = send_as(
+        &s,
+        &remote,
+        "ana",
+        "/inbox",
+        &follow_of(&remote, "ana", 1, fiqus),
+    )
+    .await;
+    assert_eq!(st, StatusCode::ACCEPTED);
+    let a = send(
+        &s,
+        Method::PATCH,
+        "/api/v1/accounts/update_credentials",
+        Some(&token),
+        Body::Form(&[("locked", "true")]),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    let (st, _) = send_as(
+        &s,
+        &remote,
+        "bea",
+        "/inbox",
+        &follow_of(&remote, "bea", 2, fiqus),
+    )
+    .await;
+    assert_eq!(st, StatusCode::ACCEPTED);
+    // A repeated Follow is not a new notification.
+    let (st, _) = send_as(
+        &s,
+        &remote,
+        "bea",
+        "/inbox",
+        &follow_of(&remote, "bea", 3, fiqus),
+    )
+    .await;
+    assert_eq!(st, StatusCode::ACCEPTED);
+
+    let all = get(&s, "/api/v1/notifications", &token).await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.text);
+    let all = all.json();
+    assert_eq!(
+        types(&all),
+        ["follow_request", "follow"],
+        "newest first: {all}"
+    );
+    assert_eq!(all[0]["account"]["acct"], remote.account("bea"));
+    assert_eq!(all[1]["account"]["acct"], remote.account("ana"));
+    assert!(all[0].get("status").is_none(), "{all}");
+
+    let only = get(&s, "/api/v1/notifications?types[]=follow", &token)
+        .await
+        .json();
+    assert_eq!(types(&only), ["follow"]);
+    let without = get(&s, "/api/v1/notifications?exclude_types[]=follow", &token)
+        .await
+        .json();
+    assert_eq!(types(&without), ["follow_request"]);
+    let none = get(&s, "/api/v1/notifications?types[]=favourite", &token)
+        .await
+        .json();
+    assert_eq!(none, json!([]));
+    let ana_id = all[1]["account"]["id"].as_str().unwrap();
+    let by = get(
+        &s,
+        &format!("/api/v1/notifications?account_id={ana_id}"),
+        &token,
+    )
+    .await
+    .json();
+    assert_eq!(types(&by), ["follow"]);
+
+    // Paging down the Link header.
+    let first = get(&s, "/api/v1/notifications?limit=1", &token).await;
+    let link = first.headers["link"].to_str().unwrap().to_string();
+    let next = link
+        .split(", ")
+        .find(|p| p.ends_with("rel=\"next\""))
+        .unwrap();
+    let next = next
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_matches(|c| c == '<' || c == '>');
+    let path = next.trim_start_matches("https://coops.test");
+    assert!(path.contains("limit=1"), "{path}");
+    let second = get(&s, path, &token).await.json();
+    assert_eq!(types(&second), ["follow"]);
+    let bad = get(&s, "/api/v1/notifications?max_id=nope", &token).await;
+    assert_mastodon_error(&bad, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // One by id, dismissed (not with a read-only token), then all cleared.
+    let id = all[0]["id"].as_str().unwrap();
+    let one = get(&s, &format!("/api/v1/notifications/{id}"), &token)
+        .await
+        .json();
+    assert_eq!(one["type"], "follow_request");
+    let dismiss = format!("/api/v1/notifications/{id}/dismiss");
+    let a = send(&s, Method::POST, &dismiss, Some(&read_only), Body::None).await;
+    assert_mastodon_error(&a, StatusCode::FORBIDDEN);
+    let a = send(&s, Method::POST, &dismiss, Some(&token), Body::None).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    let a = send(&s, Method::POST, &dismiss, Some(&token), Body::None).await;
+    assert_mastodon_error(&a, StatusCode::NOT_FOUND);
+    assert_eq!(
+        types(&get(&s, "/api/v1/notifications", &token).await.json()),
+        ["follow"]
+    );
+    let a = send(
+        &s,
+        Method::POST,
+        "/api/v1/notifications/clear",
+        Some(&token),
+        Body::None,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    assert_eq!(
+        get(&s, "/api/v1/notifications", &token).await.json(),
+        json!([])
+    );
+    let a = send(&s, Method::GET, "/api/v1/notifications", None, Body::None).await;
+    assert_mastodon_error(&a, StatusCode::UNAUTHORIZED);
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn matches_and_introductions_are_mentions_from_the_node_with_a_link() {
+    let s = TestServer::start().await;
+    let seeker = s.coop("seeker").await;
+    let giver = s.coop("giver").await;
+    let seeker_app = app_token(&s, "seeker", "read write").await;
+    let giver_app = app_token(&s, "giver", "read write").await;
+    eventually("matching ready", WAIT, || async {
+        let (st, _) = s.get("/matches", Some(&seeker)).await;
+        (st == StatusCode::OK).then_some(())
+    })
+    .await;
+    let (st, body) = s
+        .call(
+            Method::PUT,
+            "/matches/settings",
+            Some(&seeker),
+            Some(json!({"prefer_stage_pairing": false, "notify_min_score": 0.3})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    for (token, contact) in [(&seeker, "hola@seeker.coop"), (&giver, "hola@giver.coop")] {
+        let (st, body) = s
+            .patch(
+                "/coop",
+                token,
+                json!({"private_contact": {"email": contact}}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{body}");
+    }
+    let need = send(
+        &s,
+        Method::POST,
+        "/api/v1/statuses",
+        Some(&seeker_app),
+        Body::Form(&[(
+            "status",
+            "Web hosting for servers #need #technical #hosting",
+        )]),
+    )
+    .await
+    .json();
+    let offer = send(
+        &s,
+        Method::POST,
+        "/api/v1/statuses",
+        Some(&giver_app),
+        Body::Form(&[(
+            "status",
+            "Web hosting for servers #offer #technical #hosting",
+        )]),
+    )
+    .await
+    .json();
+
+    let mention = eventually("the match notice", WAIT, || async {
+        let page = get(&s, "/api/v1/notifications", &seeker_app).await.json();
+        page.as_array().and_then(|a| a.first().cloned())
+    })
+    .await;
+    assert_eq!(mention["type"], "mention");
+    assert_eq!(
+        mention["account"]["id"],
+        "00000000-0000-0000-0000-000000000000"
+    );
+    assert_eq!(mention["account"]["bot"], true);
+    let status = &mention["status"];
+    assert_eq!(status["visibility"], "direct");
+    assert_eq!(status["mentions"][0]["acct"], "seeker");
+    let content = status["content"].as_str().unwrap();
+    let offer_uri = offer["uri"].as_str().unwrap();
+    assert!(content.contains("New match for your need"), "{content}");
+    assert_eq!(need["account"]["acct"], "seeker", "{need}");
+    assert!(
+        content.contains(offer_uri),
+        "a link to the offer: {content}"
+    );
+    // Apps open it as a status, and the node as an account.
+    let id = mention["id"].as_str().unwrap();
+    let opened = get(&s, &format!("/api/v1/statuses/{id}"), &seeker_app).await;
+    assert_eq!(opened.status, StatusCode::OK, "{}", opened.text);
+    assert_eq!(opened.json()["content"], status["content"]);
+    let other = get(&s, &format!("/api/v1/statuses/{id}"), &giver_app).await;
+    assert_mastodon_error(&other, StatusCode::NOT_FOUND);
+    let node = get(
+        &s,
+        "/api/v1/accounts/00000000-0000-0000-0000-000000000000",
+        &seeker_app,
+    )
+    .await;
+    assert_eq!(node.json()["bot"], true);
+
+    // The seeker asks for an introduction: the giver is told, then the seeker.
+    let (st, intro) = s
+        .post(
+            "/introductions",
+            &seeker,
+            json!({"proposal": offer["id"], "message": "Hola! Can we talk about hosting?"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{intro}");
+    let asked = get(&s, "/api/v1/notifications?types[]=mention", &giver_app)
+        .await
+        .json();
+    let content = asked[0]["status"]["content"].as_str().unwrap().to_string();
+    assert!(content.contains("asks for an introduction"), "{content}");
+    assert!(content.contains("Can we talk about hosting?"), "{content}");
+    let intro_id = intro["id"].as_str().unwrap();
+    let (st, body) = s
+        .post(
+            &format!("/introductions/{intro_id}/accept"),
+            &giver,
+            json!({}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    let answered = get(&s, "/api/v1/notifications", &seeker_app).await.json();
+    let content = answered[0]["status"]["content"].as_str().unwrap();
+    assert!(content.contains("accepted your introduction"), "{content}");
+    assert!(
+        content.contains("hola@giver.coop"),
+        "the contact: {content}"
+    );
+    s.stop().await;
+}
