@@ -147,11 +147,13 @@ pub async fn run(
     let policy = tokio::spawn(tasks::watch_policy(state.services.clone()));
     let backfill = activitypub::backfill::spawn(Arc::clone(&node.federation));
     let matching = tokio::spawn(tasks::keep_matching(state.services.clone()));
+    let streams = tokio::spawn(tasks::feed_streams(state.services.clone()));
     let limits = node.state.config.limits.clone();
     let served = super::connections::serve(listener, app(node), &limits, shutdown).await;
     housekeeping.abort();
     policy.abort();
     matching.abort();
+    streams.abort();
     // Progress is saved after every page; an interrupted page is read again.
     backfill.abort();
     worker.stop().await;
@@ -161,6 +163,7 @@ pub async fn run(
 
 /// `intercoop serve`: everything up to the signal that stops it.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let shutdown = shutdown_signal();
     let node = prepare(&config).await?;
     let listener = TcpListener::bind(config.bind)
         .await
@@ -172,29 +175,46 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         database = ?node.state.services.db.backend(),
         "listening on http://{local}"
     );
-    run(node, listener, shutdown_signal()).await?;
+    run(node, listener, shutdown).await?;
     tracing::info!("stopped");
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// The signals that stop the server, registered at once (so one that comes
+/// while the server is still starting is not lost and does not kill it),
+/// as a future that resolves on the first.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let (mut terminate, mut interrupt) = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (
+            signal(SignalKind::terminate()).ok(),
+            signal(SignalKind::interrupt()).ok(),
+        )
     };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
+    async move {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = wait(terminate.as_mut()) => {},
+                _ = wait(interrupt.as_mut()) => {},
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        tracing::info!("shutting down");
     }
-    tracing::info!("shutting down");
+}
+
+/// Waits for a registered signal; forever when it could not be registered.
+#[cfg(unix)]
+async fn wait(signal: Option<&mut tokio::signal::unix::Signal>) {
+    match signal {
+        Some(s) => {
+            s.recv().await;
+        }
+        None => std::future::pending::<()>().await,
+    }
 }
