@@ -51,3 +51,14 @@ pub async fn watch_policy(services: Services) {
         }
     }
 }
+
+/// Feeds the streaming API from the database's changes.
+pub async fn feed_streams(services: Services) {
+    let mut every = tokio::time::interval(crate::services::streaming::FEED_EVERY);
+    loop {
+        every.tick().await;
+        if let Err(e) = services.feed_streams().await {
+            tracing::warn!(error = %e, "cannot feed the streaming API");
+        }
+    }
+}

@@ -22,6 +22,7 @@ pub mod policy;
 pub mod proposals;
 pub mod remote;
 pub mod statuses;
+pub mod streaming;
 #[cfg(test)]
 mod testing;
 
@@ -116,6 +117,8 @@ pub struct Services {
     knocks: std::sync::Arc<crate::infra::outbound::knocks::Knocks>,
     /// The in-memory matching index (see services/matching.rs).
     matching: std::sync::Arc<matching::Matching>,
+    /// What the streaming API tells connected apps (see streaming.rs).
+    streams: std::sync::Arc<streaming::StreamHub>,
     /// Which links from other servers are kept (https; http in development).
     pub links: crate::domain::urls::LinkRule,
 }
@@ -139,6 +142,7 @@ impl Services {
             policy: Default::default(),
             knocks: Default::default(),
             matching: Default::default(),
+            streams: Default::default(),
         }
     }
 

@@ -30,6 +30,7 @@ mod mastodon_notifications;
 mod mastodon_oauth;
 mod mastodon_search;
 mod mastodon_statuses;
+mod mastodon_streaming;
 mod matches;
 mod proposal_authors;
 mod proposals;

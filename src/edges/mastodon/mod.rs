@@ -15,6 +15,7 @@ mod paging;
 mod params;
 mod search;
 mod statuses;
+mod streaming;
 mod timelines;
 mod views;
 
@@ -125,6 +126,9 @@ fn client_api() -> Router<AppState> {
             "/api/v1/notifications/{id}/dismiss",
             post(notifications::dismiss),
         )
+        .route("/api/v1/streaming", get(streaming::connect))
+        .route("/api/v1/streaming/", get(streaming::connect))
+        .route("/api/v1/streaming/health", get(streaming::health))
         .route("/api/v1/timelines/home", get(timelines::home))
         .route("/api/v1/timelines/public", get(timelines::public))
         .route("/api/v1/timelines/tag/{hashtag}", get(timelines::tag));

@@ -212,7 +212,7 @@ pub async fn notice_status(
     Ok(Some(status))
 }
 
-async fn view(
+pub async fn view(
     state: &AppState,
     viewer: &Viewer,
     item: &NotificationItem,

@@ -128,3 +128,20 @@ pub fn clear(conn: &mut AnyConnection, coop_id: &str) -> StoreResult<usize> {
             .execute(conn)?,
     )
 }
+
+/// Every coop's notifications made at or after `since`, oldest first.
+pub fn made_since(
+    conn: &mut AnyConnection,
+    since: NaiveDateTime,
+    limit: i64,
+) -> StoreResult<Vec<Notification>> {
+    notifications::table
+        .filter(notifications::created_at.ge(since))
+        .order(notifications::id.asc())
+        .limit(limit)
+        .select(Row::as_select())
+        .load::<Row>(conn)?
+        .into_iter()
+        .map(Row::into_domain)
+        .collect()
+}

@@ -78,7 +78,7 @@ impl NodeInfo {
                 "nodeName": node_name,
                 // Apps that pick their API dialect from NodeInfo read this
                 // (Pleroma's convention): coops can use Mastodon apps.
-                "features": ["mastodon_api"],
+                "features": ["mastodon_api", "mastodon_api_streaming"],
                 "federation": {"enabled": true, "mode": federation_mode},
                 "intercoop": {"coops": coops, "openProposals": open_proposals},
                 "serverActor": node_actor,

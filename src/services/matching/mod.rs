@@ -18,6 +18,8 @@ mod queries;
 mod settings;
 mod sync;
 
+pub(in crate::services) use sync::Follow as JournalFollow;
+
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;

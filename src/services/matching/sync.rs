@@ -21,9 +21,10 @@ const JOURNAL_KEEP: i64 = 100_000;
 /// (and applied once) so a late commit is not skipped.
 const LOOKBACK: i64 = 1_000;
 
-/// How far this process has followed the journal.
+/// How far this process has followed the journal (the streaming API
+/// follows it the same way).
 #[derive(Debug, Default)]
-pub(super) struct Follow {
+pub(in crate::services) struct Follow {
     pub(super) ready: bool,
     /// The newest journal entry applied.
     watermark: i64,
@@ -33,7 +34,7 @@ pub(super) struct Follow {
 
 impl Follow {
     /// Following from `head`, where a build began.
-    fn from(head: i64) -> Self {
+    pub(in crate::services) fn from(head: i64) -> Self {
         Follow {
             ready: true,
             watermark: head,
@@ -42,13 +43,13 @@ impl Follow {
     }
 
     /// Where to read from: a window below the newest applied entry.
-    fn read_from(&self) -> i64 {
+    pub(in crate::services) fn read_from(&self) -> i64 {
         (self.watermark - LOOKBACK).max(0)
     }
 
     /// The entries of `read` not applied yet (a late commit inside the
     /// window is one of them; one below it is too old to tell).
-    fn fresh(&self, read: Vec<JournalEntry>) -> Vec<JournalEntry> {
+    pub(in crate::services) fn fresh(&self, read: Vec<JournalEntry>) -> Vec<JournalEntry> {
         read.into_iter()
             .filter(|e| e.seq > self.watermark || !self.applied.contains(&e.seq))
             .filter(|e| e.seq > self.watermark - LOOKBACK)
@@ -56,7 +57,7 @@ impl Follow {
     }
 
     /// Records `entries` as applied and forgets what fell below the window.
-    fn apply(&mut self, entries: &[JournalEntry]) {
+    pub(in crate::services) fn apply(&mut self, entries: &[JournalEntry]) {
         for e in entries {
             self.applied.insert(e.seq);
             self.watermark = self.watermark.max(e.seq);
