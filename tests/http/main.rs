@@ -26,6 +26,7 @@ mod inbox;
 mod inbox_headers;
 mod introductions;
 mod mastodon_accounts;
+mod mastodon_admin;
 mod mastodon_notifications;
 mod mastodon_oauth;
 mod mastodon_search;

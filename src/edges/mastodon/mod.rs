@@ -5,6 +5,7 @@
 //! lists what is served and how it differs.
 
 mod accounts;
+mod admin;
 mod auth;
 mod empty;
 mod instance;
@@ -119,6 +120,24 @@ fn client_api() -> Router<AppState> {
         .route("/api/v2/media", post(statuses::media_refused))
         .route("/api/v1/polls/{id}/votes", post(statuses::poll_refused))
         .route("/api/v2/search", get(search::search))
+        .route(
+            "/api/v1/admin/domain_blocks",
+            get(admin::blocks).post(admin::add_block),
+        )
+        .route(
+            "/api/v1/admin/domain_blocks/{id}",
+            get(admin::block)
+                .put(admin::change_block)
+                .delete(admin::remove_block),
+        )
+        .route(
+            "/api/v1/admin/domain_allows",
+            get(admin::allows).post(admin::add_allow),
+        )
+        .route(
+            "/api/v1/admin/domain_allows/{id}",
+            get(admin::allow).delete(admin::remove_allow),
+        )
         .route("/api/v1/notifications", get(notifications::list))
         .route("/api/v1/notifications/clear", post(notifications::clear))
         .route("/api/v1/notifications/{id}", get(notifications::get))
