@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 
+pub mod federated;
+
 pub const WORDS: &[&str] = &[
     "rust",
     "hosting",

@@ -401,6 +401,29 @@ async fn timelines_show_local_and_followed_needs_and_offers_and_page_like_mastod
     assert_eq!(count("/api/v1/timelines/tag/technical".into()).await, 2);
     assert_eq!(count("/api/v1/timelines/tag/rust".into()).await, 2);
     assert_eq!(count("/api/v1/timelines/tag/nextcloud".into()).await, 1);
+    // Its server changes its tags: the tag timelines follow.
+    let mut note = proposal_note(&remote, 1, "Nextcloud hosting");
+    note["tag"] = json!([{"type": "Hashtag", "name": "#Matrix", "href": "x"}]);
+    note["updated"] = json!("2026-11-21T10:00:00Z");
+    let (st, b) = send_as(
+        &s,
+        &remote,
+        "ana",
+        "/inbox",
+        &wrap(&remote, "Update", "u1", note),
+    )
+    .await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
+    assert_eq!(count("/api/v1/timelines/tag/nextcloud".into()).await, 0);
+    assert_eq!(count("/api/v1/timelines/tag/matrix".into()).await, 1);
+    let home_tagged = get(&s, "/api/v1/timelines/home?tagged=matrix", Some(&token))
+        .await
+        .json();
+    assert_eq!(
+        home_tagged.as_array().map(Vec::len),
+        Some(1),
+        "{home_tagged}"
+    );
     assert_eq!(
         count("/api/v1/timelines/tag/rust?local=true&only_media=true".into()).await,
         0

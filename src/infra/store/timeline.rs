@@ -87,6 +87,42 @@ fn read(
     .collect())
 }
 
+/// The remote side of a home timeline on PostgreSQL: the newest of each
+/// followed actor (one index walk each), then the newest of those. Walking
+/// all proposals newest first and keeping the followed ones reads past
+/// every unfollowed one (100 ms when the newest followed proposal sits
+/// 100,000 down); SQLite already plans the `IN` that way.
+fn followed_on_postgres(conn: &mut AnyConnection, f: &TimelineFilter) -> StoreResult<Vec<String>> {
+    let mut c = Conditions::new(conn);
+    c.eq("rp.kind", &f.kind);
+    c.eq("rp.category", &f.category);
+    if let Some(tag) = &f.tag {
+        c.and(
+            "EXISTS (SELECT 1 FROM remote_proposal_tags t WHERE t.proposal_id = rp.id AND t.tag = ?)",
+            vec![tag.clone()],
+        );
+    }
+    f.range(&mut c, "rp.id");
+    let inner = std::mem::take(&mut c.sql);
+    c.eq("f.coop_id", &f.followed_by);
+    let order = if f.ascending() { "ASC" } else { "DESC" };
+    let sql = format!(
+        "SELECT x.id AS id FROM following f \
+         CROSS JOIN LATERAL (SELECT rp.id FROM remote_proposals rp WHERE rp.actor_id = f.actor_id{inner} \
+         ORDER BY rp.id {order} LIMIT {limit}) x \
+         JOIN remote_actors ra ON ra.id = f.actor_id \
+         WHERE f.accepted{outer} AND {listed} ORDER BY x.id {order} LIMIT {limit}",
+        limit = f.limit,
+        outer = c.sql,
+        listed = listed_actor(false),
+    );
+    Ok(c.bound(sql)
+        .load::<IdRow>(conn)?
+        .into_iter()
+        .map(|r| r.id)
+        .collect())
+}
+
 /// Whether a remote actor's proposals are listed here (see `listed_actor`).
 pub fn is_listed(conn: &mut AnyConnection, actor_id: &str) -> StoreResult<bool> {
     let mut c = Conditions::new(conn);
@@ -125,7 +161,10 @@ pub fn entries(conn: &mut AnyConnection, f: &TimelineFilter) -> StoreResult<Vec<
         )?;
         out.extend(ids.into_iter().map(|id| TimelineEntry { id, local: true }));
     }
-    if f.remote {
+    if f.remote && f.followed_by.is_some() && !matches!(conn, AnyConnection::Sqlite(_)) {
+        let ids = followed_on_postgres(conn, f)?;
+        out.extend(ids.into_iter().map(|id| TimelineEntry { id, local: false }));
+    } else if f.remote {
         let mut c = Conditions::new(conn);
         c.eq("rp.actor_id", &f.actor_id);
         if let Some(coop) = &f.followed_by {
@@ -136,13 +175,37 @@ pub fn entries(conn: &mut AnyConnection, f: &TimelineFilter) -> StoreResult<Vec<
         }
         c.eq("rp.kind", &f.kind);
         c.eq("rp.category", &f.category);
-        c.json_list_has("rp.tags", &f.tag, false);
-        f.range(&mut c, "rp.id");
-        let from = format!(
-            "FROM remote_proposals rp JOIN remote_actors ra ON ra.id = rp.actor_id WHERE {}",
-            listed_actor(c.sqlite)
-        );
-        let ids = read(conn, &c, &from, "rp.id", f)?;
+        if let Some(tag) = &f.tag {
+            c.and("t.tag = ?", vec![tag.clone()]);
+        }
+        // A LEFT JOIN keeps the proposals outermost on SQLite, so the walk
+        // goes down their ids and stops at the page's end; an inner join
+        // let it start from the actors and sort (90 ms at a million). The
+        // listed check drops rows without an actor, as an inner join would.
+        // With a tag, the walk goes down that tag's index (a rare tag is a
+        // few rows, a common one stops at the page's end) instead of every
+        // proposal's tag list.
+        let (from, column) = if f.tag.is_some() {
+            f.range(&mut c, "t.proposal_id");
+            (
+                format!(
+                    "FROM remote_proposal_tags t JOIN remote_proposals rp ON rp.id = t.proposal_id \
+                     LEFT JOIN remote_actors ra ON ra.id = rp.actor_id WHERE {}",
+                    listed_actor(c.sqlite)
+                ),
+                "t.proposal_id",
+            )
+        } else {
+            f.range(&mut c, "rp.id");
+            (
+                format!(
+                    "FROM remote_proposals rp LEFT JOIN remote_actors ra ON ra.id = rp.actor_id WHERE {}",
+                    listed_actor(c.sqlite)
+                ),
+                "rp.id",
+            )
+        };
+        let ids = read(conn, &c, &from, column, f)?;
         out.extend(ids.into_iter().map(|id| TimelineEntry { id, local: false }));
     }
     if f.ascending() {

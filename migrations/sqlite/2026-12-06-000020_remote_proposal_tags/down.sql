@@ -1,0 +1,4 @@
+DROP TRIGGER remote_proposal_tags_delete;
+DROP TRIGGER remote_proposal_tags_update;
+DROP TRIGGER remote_proposal_tags_insert;
+DROP TABLE remote_proposal_tags;
