@@ -11,6 +11,7 @@ pub mod follows;
 pub mod inbox;
 pub mod introductions;
 pub mod login_limit;
+pub mod markers;
 pub mod matching;
 pub mod nodes;
 pub mod notifications;

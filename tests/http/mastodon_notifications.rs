@@ -127,6 +127,66 @@ async fn follows_and_follow_requests_are_notified_filtered_paged_and_dismissed()
     let bad = get(&s, "/api/v1/notifications?max_id=nope", &token).await;
     assert_mastodon_error(&bad, StatusCode::UNPROCESSABLE_ENTITY);
 
+    // Reading positions: the unread count is what came after the marker.
+    let count = |path: &'static str| {
+        let (s, token) = (&s, token.clone());
+        async move { get(s, path, &token).await.json()["count"].clone() }
+    };
+    assert_eq!(count("/api/v1/notifications/unread_count").await, 2);
+    let newest = all[0]["id"].as_str().unwrap();
+    let oldest = all[1]["id"].as_str().unwrap();
+    let save = |pairs: Vec<(&'static str, String)>| {
+        let (s, token) = (&s, token.clone());
+        async move {
+            let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            send(
+                s,
+                Method::POST,
+                "/api/v1/markers",
+                Some(&token),
+                Body::Form(&pairs),
+            )
+            .await
+        }
+    };
+    let a = save(vec![("notifications[last_read_id]", oldest.to_string())]).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    assert_eq!(a.json()["notifications"]["version"], 1);
+    assert_eq!(count("/api/v1/notifications/unread_count").await, 1);
+    let a = send(
+        &s,
+        Method::POST,
+        "/api/v1/markers",
+        Some(&token),
+        Body::Json(
+            json!({"notifications": {"last_read_id": newest}, "home": {"last_read_id": newest}}),
+        ),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    assert_eq!(count("/api/v1/notifications/unread_count").await, 0);
+    let markers = get(
+        &s,
+        "/api/v1/markers?timeline[]=notifications&timeline[]=home",
+        &token,
+    )
+    .await
+    .json();
+    assert_eq!(markers["notifications"]["last_read_id"], newest);
+    assert_eq!(markers["notifications"]["version"], 2);
+    assert_eq!(markers["home"]["version"], 1);
+    for bad in [
+        vec![("notifications[last_read_id]", "not-an-id".to_string())],
+        vec![("nothing", "x".to_string())],
+    ] {
+        let a = save(bad).await;
+        assert_mastodon_error(&a, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let a = get(&s, "/api/v1/markers?timeline[]=public", &token).await;
+    assert_mastodon_error(&a, StatusCode::UNPROCESSABLE_ENTITY);
+    let after = get(&s, "/api/v1/markers", &token).await.json();
+    assert_eq!(after, markers, "refusals changed nothing");
+
     // One by id, dismissed (not with a read-only token), then all cleared.
     let id = all[0]["id"].as_str().unwrap();
     let one = get(&s, &format!("/api/v1/notifications/{id}"), &token)

@@ -65,16 +65,8 @@ async fn preferences(Token(session): Token) -> HttpResult<Json<Value>> {
     })))
 }
 
-/// `GET /api/v1/markers`: no reading positions are kept yet.
-async fn markers(Token(session): Token) -> HttpResult<Json<Value>> {
-    session.require(&["read:statuses"])?;
-    Ok(Json(json!({})))
-}
-
 pub fn router() -> Router<AppState> {
-    let mut router = Router::new()
-        .route("/api/v1/preferences", get(preferences))
-        .route("/api/v1/markers", get(markers));
+    let mut router = Router::new().route("/api/v1/preferences", get(preferences));
     for (path, scope) in PERSONAL_LISTS {
         router = router.route(path, get(move |token: Token| personal(token, scope)));
     }

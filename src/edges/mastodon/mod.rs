@@ -9,6 +9,7 @@ mod admin;
 mod auth;
 mod empty;
 mod instance;
+mod markers;
 mod media;
 mod notifications;
 mod oauth;
@@ -140,6 +141,11 @@ fn client_api() -> Router<AppState> {
         )
         .route("/api/v1/notifications", get(notifications::list))
         .route("/api/v1/notifications/clear", post(notifications::clear))
+        .route(
+            "/api/v1/notifications/unread_count",
+            get(markers::unread_count),
+        )
+        .route("/api/v1/markers", get(markers::get).post(markers::save))
         .route("/api/v1/notifications/{id}", get(notifications::get))
         .route(
             "/api/v1/notifications/{id}/dismiss",

@@ -21,6 +21,7 @@ pub mod follows;
 mod group_commit;
 pub mod introductions;
 mod json;
+pub mod markers;
 pub mod matching;
 mod migrations;
 pub mod node_actor;

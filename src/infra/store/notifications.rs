@@ -145,3 +145,21 @@ pub fn made_since(
         .map(Row::into_domain)
         .collect()
 }
+
+/// How many of a coop's notifications are newer than `after` (all when
+/// `None`), counted up to `cap`.
+pub fn count_after(
+    conn: &mut AnyConnection,
+    coop_id: &str,
+    after: Option<&str>,
+    cap: i64,
+) -> StoreResult<i64> {
+    let mut q = notifications::table
+        .filter(notifications::coop_id.eq(coop_id))
+        .select(notifications::id)
+        .into_boxed();
+    if let Some(after) = after {
+        q = q.filter(notifications::id.gt(after.to_string()));
+    }
+    Ok(q.limit(cap).load::<String>(conn)?.len() as i64)
+}

@@ -310,6 +310,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    markers (user_id, timeline) {
+        user_id -> Text,
+        timeline -> Text,
+        last_read_id -> Text,
+        version -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     notifications (id) {
         id -> Text,
         coop_id -> Text,
@@ -358,7 +368,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     oauth_apps,
     oauth_codes,
     oauth_tokens,
-    notifications
+    notifications,
+    markers
 );
 
 diesel::table! {
