@@ -14,6 +14,7 @@
     clippy::print_stderr
 )]
 
+pub mod client_apps;
 mod db;
 mod node;
 pub mod steps;

@@ -14,50 +14,11 @@
 )]
 
 use std::path::PathBuf;
-use std::time::Duration;
 
-use federation_tests::Node;
-use tokio::process::Command;
-
-/// The whole script's bound: its own waits are 30 s each.
-const SCRIPT_LIMIT: Duration = Duration::from_secs(600);
+use federation_tests::client_apps::run_against_two_nodes;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn mastodon_py_signs_in_follows_posts_and_is_notified_across_two_nodes() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("mastodon_py");
-    let python = dir.join(".venv/bin/python");
-    assert!(
-        python.exists(),
-        "{} is missing: make the virtual environment as .ci/run does",
-        python.display()
-    );
-    let nodes = Node::start_all(&[("alpha", 61), ("beta", 62)]).await;
-    let (alpha, beta) = (&nodes[0], &nodes[1]);
-    let giver = alpha.coop("giver").await;
-    let seeker = beta.coop("seeker").await;
-    let resolve = format!("alpha.test={},beta.test={}", alpha.ip, beta.ip);
-    let run = Command::new(&python)
-        .arg("client.py")
-        .current_dir(&dir)
-        .env("ALPHA", alpha.public_url())
-        .env("BETA", beta.public_url())
-        .env("RESOLVE", resolve)
-        .env("PASSWORD", "a test password")
-        .env("ALPHA_EMAIL", format!("giver@{}", alpha.host()))
-        .env("BETA_EMAIL", format!("seeker@{}", beta.host()))
-        .env("ALPHA_NATIVE_TOKEN", &giver)
-        .env("BETA_NATIVE_TOKEN", &seeker)
-        .kill_on_drop(true)
-        .output();
-    let out = tokio::time::timeout(SCRIPT_LIMIT, run)
-        .await
-        .expect("the Mastodon.py script finished in time")
-        .expect("run the Mastodon.py script");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    println!("{stdout}");
-    assert!(
-        out.status.success() && stdout.contains("all steps passed"),
-        "Mastodon.py failed:\n{stdout}\n{stderr}"
-    );
+    run_against_two_nodes(&dir.join(".venv/bin/python"), "client.py", &dir, (61, 62)).await;
 }

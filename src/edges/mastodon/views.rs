@@ -383,15 +383,24 @@ impl Status {
         urls: &crate::domain::urls::Urls,
     ) -> Status {
         let uri = format!("{}notifications/{id}", urls.root());
+        let mut status = Status::blank(id.to_string(), uri.clone(), uri, timestamp(at), node);
+        status.content = content;
+        status.visibility = "direct";
+        status
+    }
+
+    /// A status with nothing but its identity and author: what every
+    /// status here leaves empty (no media, polls, replies or counters).
+    fn blank(id: String, uri: String, url: String, created_at: String, account: Account) -> Status {
         Status {
-            id: id.to_string(),
-            uri: uri.clone(),
-            url: uri,
-            created_at: timestamp(at),
+            id,
+            uri,
+            url,
+            created_at,
             edited_at: None,
-            account: node,
-            content,
-            visibility: "direct",
+            account,
+            content: String::new(),
+            visibility: "public",
             sensitive: false,
             spoiler_text: String::new(),
             media_attachments: Vec::new(),
@@ -463,38 +472,10 @@ impl Status {
                     .collect(),
             ),
         };
-        Status {
-            id,
-            uri,
-            url,
-            created_at: timestamp(created),
-            edited_at: (updated > created).then(|| timestamp(updated)),
-            account,
-            content,
-            visibility: "public",
-            sensitive: false,
-            spoiler_text: String::new(),
-            media_attachments: Vec::new(),
-            application: None,
-            mentions: Vec::new(),
-            tags,
-            emojis: Vec::new(),
-            reblogs_count: 0,
-            favourites_count: 0,
-            replies_count: 0,
-            in_reply_to_id: None,
-            in_reply_to_account_id: None,
-            reblog: None,
-            poll: None,
-            card: None,
-            language: None,
-            favourited: false,
-            reblogged: false,
-            muted: false,
-            bookmarked: false,
-            pinned: false,
-            filtered: Vec::new(),
-            text: None,
-        }
+        let mut status = Status::blank(id, uri, url, timestamp(created), account);
+        status.edited_at = (updated > created).then(|| timestamp(updated));
+        status.content = content;
+        status.tags = tags;
+        status
     }
 }
