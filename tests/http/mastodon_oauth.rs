@@ -1031,3 +1031,61 @@ async fn unknown_endpoints_answer_in_mastodons_shape_and_avatars_are_png() {
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_token_endpoint_and_the_sign_in_page_share_the_sign_in_throttle() {
+    let s = TestServer::start().await;
+    s.coop("fiqus").await;
+    let app = register(&s, "read write").await;
+    let grant = |password: &'static str| {
+        let (s, id, secret) = (&s, app.client_id.clone(), app.client_secret.clone());
+        async move {
+            send(
+                s,
+                Method::POST,
+                "/oauth/token",
+                None,
+                Body::Form(&[
+                    ("grant_type", "password"),
+                    ("client_id", &id),
+                    ("client_secret", &secret),
+                    ("username", "fiqus@coops.test"),
+                    ("password", password),
+                ]),
+            )
+            .await
+        }
+    };
+    // Five free failures from one address, as for the native sign-in.
+    for _ in 0..6 {
+        let a = grant("wrong guess").await;
+        assert_oauth_error(&a, StatusCode::BAD_REQUEST, "invalid_grant");
+    }
+    // Then even the right password waits, with Retry-After.
+    let a = grant(PASSWORD).await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS, "{}", a.text);
+    assert!(a.headers.contains_key("retry-after"), "{:?}", a.headers);
+    // The sign-in page and the native sign-in count the same failures.
+    let page = sign_in(
+        &s,
+        &app,
+        REDIRECT,
+        "read",
+        None,
+        "fiqus@coops.test",
+        PASSWORD,
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS, "{}", page.text);
+    let (st, _) = s
+        .call(
+            Method::POST,
+            "/auth/login",
+            None,
+            Some(json!({"email": "fiqus@coops.test", "password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::TOO_MANY_REQUESTS);
+    assert!(stored_tokens(&s).await.is_empty(), "nothing issued");
+    s.stop().await;
+}
