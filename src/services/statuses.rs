@@ -342,4 +342,51 @@ impl Services {
             .collect();
         Ok(self.db.read(move |conn| load(conn, entries)).await?)
     }
+
+    /// What a URL names, among what this node knows: one of its proposals
+    /// or coops, or a received proposal or known actor (by its ActivityPub id).
+    pub async fn find_by_url(&self, url: &str) -> ServiceResult<Option<Found>> {
+        let Ok(parsed) = url::Url::parse(url.trim()) else {
+            return Ok(None);
+        };
+        if let Some(id) = self.urls.proposal_of(&parsed) {
+            return match self.post(None, &id).await {
+                Ok(p) => Ok(Some(Found::Post(Box::new(p)))),
+                Err(ServiceError::NotFound(_)) => Ok(None),
+                Err(e) => Err(e),
+            };
+        }
+        if let Some(handle) = self.urls.handle_of(&parsed) {
+            let coop = self
+                .db
+                .read(move |conn| coops::by_handle(conn, &handle))
+                .await?;
+            return Ok(coop.map(|c| Found::Account(Someone::Coop(Box::new(c)))));
+        }
+        let key = parsed.to_string();
+        let (proposal, actor) = self
+            .db
+            .read(move |conn| -> Result<_, StoreError> {
+                Ok((
+                    remote_proposals::by_ap_id(conn, &key)?,
+                    remote_actors::by_ap_id(conn, &key)?,
+                ))
+            })
+            .await?;
+        if let Some(p) = proposal {
+            return match self.post(None, &p.id).await {
+                Ok(p) => Ok(Some(Found::Post(Box::new(p)))),
+                Err(ServiceError::NotFound(_)) => Ok(None),
+                Err(e) => Err(e),
+            };
+        }
+        Ok(actor.map(|a| Found::Account(Someone::Actor(Box::new(a)))))
+    }
+}
+
+/// What a URL names.
+#[derive(Debug, Clone)]
+pub enum Found {
+    Post(Box<Post>),
+    Account(Someone),
 }

@@ -7,6 +7,14 @@ use crate::common::remote::Remote;
 use crate::common::TestServer;
 use crate::mastodon_oauth::{app_token, assert_mastodon_error, send, Body};
 
+fn encode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+fn found_status_uri(found: &serde_json::Value) -> String {
+    found["statuses"][0]["uri"].as_str().unwrap().to_string()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn search_finds_accounts_hashtags_and_needs_and_offers() {
     let s = TestServer::start().await;
@@ -76,6 +84,25 @@ async fn search_finds_accounts_hashtags_and_needs_and_offers() {
         .await
         .json();
     assert_eq!(found["accounts"][0]["acct"], acct.as_str(), "{found}");
+
+    // A URL names one thing: our proposal, our coop, a known actor.
+    let first = found_status_uri(&search("rust&type=statuses", None).await.json());
+    let by_url = search(&encode(&first), None).await.json();
+    assert_eq!(by_url["statuses"][0]["uri"], first.as_str(), "{by_url}");
+    assert_eq!(by_url["accounts"], json!([]));
+    let by_url = search(&encode("https://coops.test/actors/tierra"), None)
+        .await
+        .json();
+    assert_eq!(by_url["accounts"][0]["acct"], "tierra", "{by_url}");
+    let by_url = search(&encode(&remote.actor("ana")), None).await.json();
+    assert_eq!(by_url["accounts"][0]["acct"], acct.as_str(), "{by_url}");
+    let by_url = search(&encode("https://elsewhere.example/notes/1"), None)
+        .await
+        .json();
+    assert_eq!(
+        by_url,
+        json!({"accounts": [], "statuses": [], "hashtags": []})
+    );
 
     let a = search("", Some(&token)).await;
     assert_mastodon_error(&a, StatusCode::UNPROCESSABLE_ENTITY);

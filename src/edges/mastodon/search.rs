@@ -14,6 +14,7 @@ use crate::domain::post_grammar::{category_of_tag, kind_of_tag};
 use crate::domain::validate;
 use crate::edges::http::error::{HttpError, HttpResult};
 use crate::edges::http::state::AppState;
+use crate::services::statuses::Found;
 
 #[derive(Deserialize)]
 pub struct SearchParams {
@@ -63,6 +64,22 @@ pub async fn search(
         ));
     }
     let wants = |kind: &str| params.kind.as_deref().is_none_or(|k| k == kind);
+    // A URL names one thing, which apps open (a status or an account).
+    if q.starts_with("https://") || q.starts_with("http://") {
+        let (mut accounts, mut statuses) = (Vec::new(), Vec::new());
+        match state.services.find_by_url(q).await? {
+            Some(Found::Account(someone)) if wants("accounts") => {
+                accounts.push(account_of(&state, &someone).await?)
+            }
+            Some(Found::Post(post)) if wants("statuses") => {
+                statuses = statuses_of(&state, std::slice::from_ref(&*post)).await?
+            }
+            _ => {}
+        }
+        return Ok(Json(
+            json!({"accounts": accounts, "statuses": statuses, "hashtags": []}),
+        ));
+    }
     let limit = params.limit.unwrap_or(20).clamp(1, 40) as i64;
     let offset = params.offset.unwrap_or(0).min(10_000) as i64;
     let mut accounts = Vec::new();
