@@ -19,6 +19,7 @@ pub mod proposal_note;
 pub mod remote;
 pub mod text;
 pub mod time;
+pub mod uploaded_image;
 pub mod urls;
 pub mod user;
 pub mod validate;

@@ -19,6 +19,7 @@ pub mod oauth;
 mod outbox;
 pub mod paging;
 mod passwords;
+pub mod pictures;
 pub mod policy;
 pub mod proposals;
 pub mod remote;

@@ -430,3 +430,114 @@ async fn update_credentials_sets_the_profile_from_form_or_json_and_refuses_bad_f
     assert_eq!(after, profile, "refusals changed nothing");
     s.stop().await;
 }
+
+/// A multipart body with text fields and files, as apps send uploads.
+fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "intercoop-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    for (name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}.bin\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn avatars_and_headers_are_uploaded_checked_and_served_in_their_place() {
+    let s = TestServer::start().await;
+    s.coop("fiqus").await;
+    let token = app_token(&s, "fiqus", "read write").await;
+    let me = get(&s, "/api/v1/accounts/verify_credentials", &token).await;
+    let generated_avatar = me["avatar"].as_str().unwrap().to_string();
+    let path_of = |url: &str| url.trim_start_matches("https://coops.test").to_string();
+    let http = reqwest::Client::new();
+    let fetch = |path: String| {
+        let (http, url) = (http.clone(), format!("{}{path}", s.origin()));
+        async move {
+            let r = http.get(url).send().await.unwrap();
+            let kind = r.headers()["content-type"].to_str().unwrap().to_string();
+            (kind, r.bytes().await.unwrap().to_vec())
+        }
+    };
+    // A picture to upload: the generated header (a 600 × 200 PNG).
+    let (_, picture) = fetch(path_of(me["header"].as_str().unwrap())).await;
+    let (_, before) = fetch(path_of(&generated_avatar)).await;
+
+    let upload = |fields: Vec<(&'static str, &'static str)>,
+                  files: Vec<(&'static str, Vec<u8>)>| {
+        let (http, url, token) = (
+            http.clone(),
+            format!("{}/api/v1/accounts/update_credentials", s.origin()),
+            token.clone(),
+        );
+        async move {
+            let files: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+            let (kind, body) = multipart(&fields, &files);
+            let r = http
+                .patch(url)
+                .bearer_auth(token)
+                .header("content-type", kind)
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.text().await.unwrap())
+        }
+    };
+    let (st, text) = upload(
+        vec![("display_name", "Fiqus")],
+        vec![("avatar", picture.clone())],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{text}");
+    let me: Value = serde_json::from_str(&text).unwrap();
+    let avatar = me["avatar"].as_str().unwrap();
+    assert_ne!(
+        avatar, generated_avatar,
+        "a new URL for apps' caches: {avatar}"
+    );
+    assert!(avatar.contains("?v="), "{avatar}");
+    let (kind, served) = fetch(path_of(avatar)).await;
+    assert_eq!(kind, "image/jpeg", "re-encoded");
+    assert_ne!(served, before);
+    assert_ne!(served, picture, "never the bytes sent");
+    assert_eq!(me["display_name"], "Fiqus");
+
+    // Refusals change nothing: not an image, too large, a bad field beside it.
+    let mut too_large = picture.clone();
+    too_large.resize(2 * 1024 * 1024 + 1, 0);
+    for (fields, files) in [
+        (
+            vec![],
+            vec![(
+                "avatar",
+                b"<svg xmlns='http://www.w3.org/2000/svg'/>".to_vec(),
+            )],
+        ),
+        (vec![], vec![("header", too_large)]),
+        (
+            vec![("fields_attributes[0][name]", "Favourite colour")],
+            vec![("header", picture.clone())],
+        ),
+    ] {
+        let (st, text) = upload(fields, files).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    }
+    let after = get(&s, "/api/v1/accounts/verify_credentials", &token).await;
+    assert_eq!(after["avatar"], avatar);
+    assert_eq!(after["header"], me["header"], "the header was not changed");
+    s.stop().await;
+}

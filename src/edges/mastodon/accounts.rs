@@ -8,9 +8,12 @@ use serde::Deserialize;
 
 use super::auth::Token;
 use super::paging::{link, PageParams};
-use super::params::{flexible_bool, Params, Query};
+use super::params::{flexible_bool, ParamsWithFiles, Query};
 use super::views::{Account, LocalCoop, Relationship, NODE_ACCOUNT_ID};
+use chrono::NaiveDateTime;
+
 use crate::domain::coop::ProfilePatch;
+use crate::domain::uploaded_image::{self, Picture, Processed};
 use crate::edges::http::error::{HttpError, HttpResult};
 use crate::edges::http::state::AppState;
 use crate::services::account_lookup::Someone;
@@ -21,15 +24,33 @@ const READ_ACCOUNTS: &[&str] = &["read:accounts"];
 const READ_FOLLOWS: &[&str] = &["read:follows"];
 const WRITE_FOLLOWS: &[&str] = &["write:follows"];
 
+/// When a coop's uploaded avatar and header changed.
+async fn picture_versions(
+    state: &AppState,
+    coop_id: &str,
+) -> HttpResult<(Option<NaiveDateTime>, Option<NaiveDateTime>)> {
+    let versions = state.services.picture_versions(coop_id).await?;
+    let at = |kind: Picture| {
+        versions
+            .iter()
+            .find(|(k, _)| k == kind.as_str())
+            .map(|(_, at)| *at)
+    };
+    Ok((at(Picture::Avatar), at(Picture::Header)))
+}
+
 /// The `Account` of anyone, with a coop's numbers.
 pub async fn account_of(state: &AppState, someone: &Someone) -> HttpResult<Account> {
     let urls = &state.services.urls;
     Ok(match someone {
         Someone::Coop(coop) => {
             let counts = state.services.account_counts(&coop.id).await?;
+            let (avatar_version, header_version) = picture_versions(state, &coop.id).await?;
             Account::local(
                 LocalCoop {
                     coop,
+                    avatar_version,
+                    header_version,
                     followers: counts.followers,
                     following: counts.following,
                     statuses: counts.open_proposals,
@@ -45,9 +66,12 @@ async fn own_account(state: &AppState, viewer: &Viewer) -> HttpResult<Account> {
     let services = &state.services;
     let coop = services.own_coop(viewer).await?;
     let counts = services.account_counts(&coop.id).await?;
+    let (avatar_version, header_version) = picture_versions(state, &coop.id).await?;
     Ok(Account::local(
         LocalCoop {
             coop: &coop,
+            avatar_version,
+            header_version,
             followers: counts.followers,
             following: counts.following,
             statuses: counts.open_proposals,
@@ -219,9 +243,31 @@ fn fields_of(rest: &serde_json::Map<String, serde_json::Value>) -> Vec<(String, 
 pub async fn update_credentials(
     State(state): State<AppState>,
     Token(session): Token,
-    Params(form): Params<CredentialsForm>,
+    ParamsWithFiles(form, files): ParamsWithFiles<CredentialsForm>,
 ) -> HttpResult<Json<Account>> {
     let (_, viewer) = session.person(&["write:accounts"])?;
+    // Pictures are checked first, and kept only once the profile is: a
+    // refusal of either changes nothing.
+    let mut pictures: Vec<(Picture, Processed)> = Vec::new();
+    for (name, bytes) in files {
+        let picture = match name.as_str() {
+            "avatar" => Picture::Avatar,
+            "header" => Picture::Header,
+            _ => continue,
+        };
+        let processed =
+            tokio::task::spawn_blocking(move || uploaded_image::process(picture, &bytes))
+                .await
+                .map_err(|_| {
+                    HttpError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "validation_failed",
+                        "the image could not be read",
+                    )
+                })?
+                .map_err(crate::services::ServiceError::from)?;
+        pictures.push((picture, processed));
+    }
     let mut patch = ProfilePatch {
         display_name: form.display_name,
         about: form.note,
@@ -244,6 +290,12 @@ pub async fn update_credentials(
         }
     }
     state.services.update_own_coop(&viewer, patch).await?;
+    for (picture, processed) in pictures {
+        state
+            .services
+            .set_picture(&viewer, picture, processed)
+            .await?;
+    }
     Ok(Json(own_account(&state, &viewer).await?))
 }
 

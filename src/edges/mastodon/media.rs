@@ -5,6 +5,7 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 
 use crate::domain::identicon;
+use crate::domain::uploaded_image::Picture;
 use crate::edges::http::error::{HttpError, HttpResult};
 use crate::edges::http::state::AppState;
 use crate::services::account_lookup::Someone;
@@ -34,10 +35,34 @@ async fn handle_of(state: &AppState, file: &str) -> HttpResult<String> {
     }
 }
 
+/// A coop's uploaded picture, served as stored.
+async fn uploaded(state: &AppState, file: &str, picture: Picture) -> HttpResult<Option<Response>> {
+    let Some(id) = file.strip_suffix(".png") else {
+        return Ok(None);
+    };
+    let Some(found) = state.services.picture(id, picture).await? else {
+        return Ok(None);
+    };
+    let mut response = found.bytes.into_response();
+    let headers = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&found.content_type) {
+        headers.insert(header::CONTENT_TYPE, v);
+    }
+    // Its URL changes with each upload (`?v=`), so caches may keep it.
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
+    Ok(Some(response))
+}
+
 pub async fn avatar(
     State(state): State<AppState>,
     Path(file): Path<String>,
 ) -> HttpResult<Response> {
+    if let Some(r) = uploaded(&state, &file, Picture::Avatar).await? {
+        return Ok(r);
+    }
     let handle = handle_of(&state, &file).await?;
     let bytes = tokio::task::spawn_blocking(move || identicon::avatar_png(&handle))
         .await
@@ -49,6 +74,9 @@ pub async fn header(
     State(state): State<AppState>,
     Path(file): Path<String>,
 ) -> HttpResult<Response> {
+    if let Some(r) = uploaded(&state, &file, Picture::Header).await? {
+        return Ok(r);
+    }
     let handle = handle_of(&state, &file).await?;
     let bytes = tokio::task::spawn_blocking(move || identicon::header_png(&handle))
         .await

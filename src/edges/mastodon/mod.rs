@@ -78,7 +78,10 @@ fn client_api() -> Router<AppState> {
         )
         .route(
             "/api/v1/accounts/update_credentials",
-            axum::routing::patch(accounts::update_credentials),
+            // Room for an avatar and a header with the other fields.
+            axum::routing::patch(accounts::update_credentials).layer(body_limit(
+                2 * crate::domain::uploaded_image::UPLOAD_MAX_BYTES + limits::BODY_MAX_BYTES,
+            )),
         )
         .route("/api/v1/accounts/lookup", get(accounts::lookup))
         .route("/api/v1/accounts/search", get(accounts::search))

@@ -64,82 +64,109 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
 /// The query string and the body together (the body's values win).
 pub struct Params<T>(pub T);
 
+/// Files of a multipart body, by field name.
+pub type Files = Vec<(String, axum::body::Bytes)>;
+
+/// The parameters of a request, and the files of a multipart body.
+async fn parse<S: Send + Sync>(
+    req: Request,
+    state: &S,
+) -> Result<(Map<String, Value>, Files), HttpError> {
+    let mut map = from_query(req.uri().query());
+    let mut files = Files::new();
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if content_type.starts_with("multipart/form-data") {
+        let mut multipart = Multipart::from_request(req, state)
+            .await
+            .map_err(|e| invalid(e.body_text()))?;
+        while let Some(field) = multipart
+            .next_field()
+            .await
+            .map_err(|e| invalid(e.body_text()))?
+        {
+            let Some(name) = field.name().map(String::from) else {
+                continue;
+            };
+            if field.file_name().is_some() {
+                let bytes = field.bytes().await.map_err(|e| invalid(e.body_text()))?;
+                files.push((name, bytes));
+                continue;
+            }
+            let text = field.text().await.map_err(|e| invalid(e.body_text()))?;
+            if text.len() > MULTIPART_TEXT_MAX {
+                return Err(invalid(format!("the field '{name}' is too long")));
+            }
+            insert(&mut map, name, text);
+        }
+        return Ok((map, files));
+    }
+    let bytes = axum::body::Bytes::from_request(req, state)
+        .await
+        .map_err(|_| {
+            HttpError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("the body is larger than {} bytes", limits::BODY_MAX_BYTES),
+            )
+        })?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok((map, files));
+    }
+    if content_type.starts_with("application/json") || content_type.is_empty() {
+        match serde_json::from_slice::<Value>(&bytes) {
+            Ok(Value::Object(body)) => map.extend(body),
+            Ok(_) => return Err(invalid("the JSON body must be an object")),
+            Err(e) if content_type.is_empty() => {
+                // No type given: a form body is the other thing apps send.
+                let _ = e;
+                for (k, v) in url::form_urlencoded::parse(&bytes) {
+                    insert(&mut map, k.into_owned(), v.into_owned());
+                }
+            }
+            Err(e) => {
+                return Err(HttpError::bad_request(
+                    "invalid_request",
+                    format!("the body is not valid JSON: {e}"),
+                ))
+            }
+        }
+    } else if content_type.starts_with("application/x-www-form-urlencoded") {
+        for (k, v) in url::form_urlencoded::parse(&bytes) {
+            insert(&mut map, k.into_owned(), v.into_owned());
+        }
+    } else {
+        return Err(HttpError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send parameters as JSON, form-encoded or multipart/form-data",
+        ));
+    }
+    Ok((map, files))
+}
+
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Params<T> {
     type Rejection = HttpError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, HttpError> {
-        let mut map = from_query(req.uri().query());
-        let content_type = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        if content_type.starts_with("multipart/form-data") {
-            let mut multipart = Multipart::from_request(req, state)
-                .await
-                .map_err(|e| invalid(e.body_text()))?;
-            while let Some(field) = multipart
-                .next_field()
-                .await
-                .map_err(|e| invalid(e.body_text()))?
-            {
-                let Some(name) = field.name().map(String::from) else {
-                    continue;
-                };
-                if field.file_name().is_some() {
-                    continue;
-                }
-                let text = field.text().await.map_err(|e| invalid(e.body_text()))?;
-                if text.len() > MULTIPART_TEXT_MAX {
-                    return Err(invalid(format!("the field '{name}' is too long")));
-                }
-                insert(&mut map, name, text);
-            }
-            return Ok(Params(read(map)?));
-        }
-        let bytes = axum::body::Bytes::from_request(req, state)
-            .await
-            .map_err(|_| {
-                HttpError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "payload_too_large",
-                    format!("the body is larger than {} bytes", limits::BODY_MAX_BYTES),
-                )
-            })?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Ok(Params(read(map)?));
-        }
-        if content_type.starts_with("application/json") || content_type.is_empty() {
-            match serde_json::from_slice::<Value>(&bytes) {
-                Ok(Value::Object(body)) => map.extend(body),
-                Ok(_) => return Err(invalid("the JSON body must be an object")),
-                Err(e) if content_type.is_empty() => {
-                    // No type given: a form body is the other thing apps send.
-                    let _ = e;
-                    for (k, v) in url::form_urlencoded::parse(&bytes) {
-                        insert(&mut map, k.into_owned(), v.into_owned());
-                    }
-                }
-                Err(e) => {
-                    return Err(HttpError::bad_request(
-                        "invalid_request",
-                        format!("the body is not valid JSON: {e}"),
-                    ))
-                }
-            }
-        } else if content_type.starts_with("application/x-www-form-urlencoded") {
-            for (k, v) in url::form_urlencoded::parse(&bytes) {
-                insert(&mut map, k.into_owned(), v.into_owned());
-            }
-        } else {
-            return Err(HttpError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "send parameters as JSON, form-encoded or multipart/form-data",
-            ));
-        }
+        let (map, _) = parse(req, state).await?;
         Ok(Params(read(map)?))
+    }
+}
+
+/// Parameters and the files of a multipart body (uploads).
+pub struct ParamsWithFiles<T>(pub T, pub Files);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ParamsWithFiles<T> {
+    type Rejection = HttpError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, HttpError> {
+        let (map, files) = parse(req, state).await?;
+        Ok(ParamsWithFiles(read(map)?, files))
     }
 }
 

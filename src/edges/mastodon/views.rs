@@ -123,6 +123,10 @@ pub struct Account {
 /// What an `Account` of a local coop is made of.
 pub struct LocalCoop<'a> {
     pub coop: &'a crate::domain::coop::Coop,
+    /// When the uploaded avatar and header changed, if there are any: in
+    /// their URLs, so apps fetch a new one.
+    pub avatar_version: Option<NaiveDateTime>,
+    pub header_version: Option<NaiveDateTime>,
     pub followers: i64,
     pub following: i64,
     pub statuses: i64,
@@ -132,8 +136,12 @@ impl Account {
     pub fn local(c: LocalCoop<'_>, urls: &crate::domain::urls::Urls) -> Account {
         let coop = c.coop;
         let actor = urls.actor(&coop.handle).to_string();
-        let avatar = urls.avatar(&coop.id).to_string();
-        let header = urls.header(&coop.id).to_string();
+        let versioned = |url: url::Url, at: Option<NaiveDateTime>| match at {
+            Some(at) => format!("{url}?v={}", at.and_utc().timestamp_micros()),
+            None => url.to_string(),
+        };
+        let avatar = versioned(urls.avatar(&coop.id), c.avatar_version);
+        let header = versioned(urls.header(&coop.id), c.header_version);
         Account {
             id: coop.id.clone(),
             username: coop.handle.clone(),

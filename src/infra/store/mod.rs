@@ -10,6 +10,7 @@
 //! stays prepared; `diesel::sql_query` is only for text built at run time
 //! (it is never cached, so PostgreSQL plans it on every run).
 
+pub mod account_pictures;
 pub mod admin_actions;
 pub mod connection;
 pub mod coops;

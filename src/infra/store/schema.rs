@@ -310,6 +310,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    account_pictures (coop_id, kind) {
+        coop_id -> Text,
+        kind -> Text,
+        content_type -> Text,
+        bytes -> Binary,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     markers (user_id, timeline) {
         user_id -> Text,
         timeline -> Text,
@@ -369,7 +379,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     oauth_codes,
     oauth_tokens,
     notifications,
-    markers
+    markers,
+    account_pictures
 );
 
 diesel::table! {
