@@ -113,9 +113,31 @@ pub fn upsert(conn: &mut AnyConnection, actor: &RemoteActor) -> StoreResult<Remo
                 .execute(conn)?;
         }
         None => {
-            diesel::insert_into(remote_actors::table)
-                .values(&row)
-                .execute(conn)?;
+            // Two requests may store the same new actor at once (a follow
+            // arriving while a coop looks the actor up): on PostgreSQL both
+            // see none and the second insert breaks the unique `ap_id`. In a
+            // savepoint, so the transaction goes on, that one refreshes the
+            // row the first stored instead.
+            let inserted = conn.transaction::<_, diesel::result::Error, _>(|conn| {
+                diesel::insert_into(remote_actors::table)
+                    .values(&row)
+                    .execute(conn)
+            });
+            match inserted {
+                Ok(_) => {}
+                Err(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                )) => {
+                    let existing =
+                        by_ap_id(conn, &actor.ap_id)?.ok_or(diesel::result::Error::NotFound)?;
+                    row.id = existing.id;
+                    diesel::update(remote_actors::table.find(&row.id))
+                        .set(&row)
+                        .execute(conn)?;
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
     }
     RemoteActor::try_from(row)
