@@ -338,6 +338,42 @@ impl Node {
         body["token"].as_str().expect("token").to_string()
     }
 
+    /// A Mastodon API token for a coop made by [`Node::coop`]: an app
+    /// registered, then OAuth's password grant.
+    pub async fn mastodon_token(&self, handle: &str, scope: &str) -> String {
+        let (status, app) = self
+            .send(
+                self.http
+                    .post(format!("{}/api/v1/apps", self.local_url()))
+                    .json(&serde_json::json!({
+                        "client_name": "federation tests",
+                        "redirect_uris": "urn:ietf:wg:oauth:2.0:oob",
+                        "scopes": scope,
+                    })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{app}");
+        let (status, token) = self
+            .send(
+                self.http
+                    .post(format!("{}/oauth/token", self.local_url()))
+                    .json(&serde_json::json!({
+                        "grant_type": "password",
+                        "client_id": app["client_id"],
+                        "client_secret": app["client_secret"],
+                        "username": format!("{handle}@{}", self.host()),
+                        "password": "a test password",
+                        "scope": scope,
+                    })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{token}");
+        token["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_string()
+    }
+
     /// Creates a node admin through the CLI and signs in through the API.
     pub async fn admin(&self) -> String {
         let email = format!("admin@{}", self.host());
@@ -422,6 +458,12 @@ impl Node {
             Some(port) => format!("{handle}@{host}:{port}"),
             None => format!("{handle}@{host}"),
         }
+    }
+
+    /// A GET of the Mastodon client API (`/api/v1/...`).
+    pub async fn get_mastodon(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        let url = format!("{}{path}", self.local_url());
+        self.send(self.http.get(url).bearer_auth(token)).await
     }
 
     pub async fn get_as(&self, token: &str, path: &str) -> (StatusCode, Value) {

@@ -257,13 +257,24 @@ async fn interop(spec: Spec) {
     )
     .await;
 
-    // Fedify's posts: a plain Note from its own outbox is accepted (and
-    // not kept: it is not a need or an offer) ...
+    // Fedify's posts: a plain Note from its own outbox is kept for the
+    // home timeline of tierra, which follows Fedify's actor ...
     peer.control(
         "note",
         json!({ "to": tierra_actor, "content": "<p>Hello from Fedify</p>" }),
     )
     .await;
+    let tierra_app = alpha.mastodon_token("tierra", "read").await;
+    let home = eventually("Fedify's post in tierra's home timeline", WAIT, || async {
+        let (st, page) = alpha
+            .get_mastodon(&tierra_app, "/api/v1/timelines/home")
+            .await;
+        (st == StatusCode::OK && page.as_array().is_some_and(|a| !a.is_empty())).then_some(page)
+    })
+    .await;
+    assert_eq!(home[0]["content"], "<p>Hello from Fedify</p>", "{home}");
+    assert_eq!(home[0]["account"]["acct"], peer.account(), "{home}");
+    assert_eq!(home[0]["visibility"], "public", "{home}");
     // ... and an offer carrying FEP-0837 fields, signed by Fedify, is kept.
     let offer_id = format!("{}/offers/1", peer.actor());
     let sent = peer

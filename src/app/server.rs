@@ -143,7 +143,10 @@ pub async fn run(
     )
     .await?
     .spawn();
-    let housekeeping = tokio::spawn(tasks::housekeeping(state.services.clone()));
+    let housekeeping = tokio::spawn(tasks::housekeeping(
+        state.services.clone(),
+        state.config.home_posts_days,
+    ));
     let policy = tokio::spawn(tasks::watch_policy(state.services.clone()));
     let backfill = activitypub::backfill::spawn(Arc::clone(&node.federation));
     let matching = tokio::spawn(tasks::keep_matching(state.services.clone()));

@@ -10,8 +10,9 @@ use crate::services::Services;
 /// (senders give up retrying well before: Mastodon after about a week).
 const REMEMBER_RECEIVED: std::time::Duration = Duration::from_secs(14 * 24 * 3600);
 
-/// Hourly upkeep of tables that would otherwise only grow.
-pub async fn housekeeping(services: Services) {
+/// Hourly upkeep of tables that would otherwise only grow. Other posts of
+/// followed accounts stay `home_posts_days`.
+pub async fn housekeeping(services: Services, home_posts_days: u32) {
     let mut every = tokio::time::interval(Duration::from_secs(3600));
     loop {
         every.tick().await;
@@ -19,6 +20,13 @@ pub async fn housekeeping(services: Services) {
             Ok(n) if n > 0 => tracing::info!(forgotten = n, "old received activity ids pruned"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "cannot prune received activity ids"),
+        }
+        match services.prune_posts(home_posts_days).await {
+            Ok(n) if n > 0 => {
+                tracing::info!(forgotten = n, "old posts of followed accounts pruned")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot prune old posts of followed accounts"),
         }
         if let Err(e) = services.prune_matching_journal().await {
             tracing::warn!(error = %e, "cannot prune the matching journal");

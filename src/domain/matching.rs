@@ -63,6 +63,8 @@ pub enum Changed {
     RemoteProposal(String),
     Coop(String),
     Actor(String),
+    /// A received post that is not a proposal (for the streaming API only).
+    RemotePost(String),
 }
 
 impl Changed {
@@ -74,6 +76,7 @@ impl Changed {
             "remote_proposal" => Changed::RemoteProposal(id),
             "coop" => Changed::Coop(id),
             "actor" => Changed::Actor(id),
+            "remote_post" => Changed::RemotePost(id),
             _ => return None,
         })
     }

@@ -83,6 +83,58 @@ pub struct RemoteProposal {
     pub reciprocal: Option<Reciprocal>,
 }
 
+/// Who a received post that is not a need or an offer was addressed to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostVisibility {
+    /// To the public collection.
+    Public,
+    /// The public collection in `cc`: listed nowhere but followers' homes.
+    Unlisted,
+    /// To the author's followers only.
+    Private,
+}
+
+impl PostVisibility {
+    /// As Mastodon names it (and as stored).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PostVisibility::Public => "public",
+            PostVisibility::Unlisted => "unlisted",
+            PostVisibility::Private => "private",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PostVisibility> {
+        match s {
+            "public" => Some(PostVisibility::Public),
+            "unlisted" => Some(PostVisibility::Unlisted),
+            "private" => Some(PostVisibility::Private),
+            _ => None,
+        }
+    }
+}
+
+/// A post of a followed account that is not a need or an offer: kept a
+/// bounded number of days for the home timelines of its followers here.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemotePost {
+    pub id: String,
+    pub ap_id: String,
+    pub actor_id: String,
+    /// Sanitised HTML.
+    pub content_html: String,
+    /// The content warning, if any.
+    pub summary: Option<String>,
+    pub sensitive: bool,
+    pub url: Option<String>,
+    pub visibility: PostVisibility,
+    /// A BCP 47 tag, from `contentMap`.
+    pub language: Option<String>,
+    pub published_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub received_at: NaiveDateTime,
+}
+
 /// A FEP-0837 reciprocal Intent: e.g. `transfer` of 30 `EUR`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Reciprocal {

@@ -76,6 +76,10 @@ pub struct ConfigValues {
     /// password sent by the app) besides the sign-in page.
     #[arg(long, env = "INTERCOOP_OAUTH_PASSWORD_GRANT", global = true)]
     pub oauth_password_grant: Option<bool>,
+    /// Days the posts of followed accounts that are not needs or offers
+    /// stay in home timelines.
+    #[arg(long, env = "INTERCOOP_HOME_POSTS_DAYS", global = true)]
+    pub home_posts_days: Option<u32>,
 }
 
 impl ConfigValues {
@@ -104,6 +108,7 @@ impl ConfigValues {
             client_address_header: over.client_address_header.or(self.client_address_header),
             authorized_fetch: over.authorized_fetch.or(self.authorized_fetch),
             oauth_password_grant: over.oauth_password_grant.or(self.oauth_password_grant),
+            home_posts_days: over.home_posts_days.or(self.home_posts_days),
         }
     }
 }
@@ -126,6 +131,8 @@ pub struct Config {
     /// Documents only to signed requests of servers we federate with.
     pub authorized_fetch: bool,
     pub oauth_password_grant: bool,
+    /// Days other posts of followed accounts are kept for home timelines.
+    pub home_posts_days: u32,
     /// The file it was read from, if any.
     pub file: Option<PathBuf>,
 }
@@ -315,6 +322,10 @@ impl Config {
                 "is only honoured in development mode; set dev_mode = true or remove it",
             ));
         }
+        let home_posts_days = v.home_posts_days.unwrap_or(14);
+        if !(1..=365).contains(&home_posts_days) {
+            return Err(err("home_posts_days", "must be between 1 and 365"));
+        }
         Ok(Config {
             public_url,
             bind,
@@ -328,6 +339,7 @@ impl Config {
             limits,
             authorized_fetch: v.authorized_fetch.unwrap_or(false),
             oauth_password_grant: v.oauth_password_grant.unwrap_or(true),
+            home_posts_days,
             file: None,
         })
     }
@@ -341,7 +353,7 @@ impl Config {
     pub fn to_masked_toml(&self) -> String {
         let q = |s: &str| toml::Value::String(s.to_string()).to_string();
         format!(
-            "# effective configuration{}\npublic_url = {}\nbind = {}\ndatabase_url = {}\ndatabase_pool_size = {}\nnode_name = {}\nlog = {}\ndev_mode = {}\ndelivery_concurrency_per_host = {}\ndev_hosts = {}\nmax_connections = {}\nheader_timeout_secs = {}\nrequest_timeout_secs = {}\nidle_timeout_secs = {}\npassword_hash_concurrency = {}\npassword_hash_queue = {}\nclient_address_header = {}\nauthorized_fetch = {}\noauth_password_grant = {}\n",
+            "# effective configuration{}\npublic_url = {}\nbind = {}\ndatabase_url = {}\ndatabase_pool_size = {}\nnode_name = {}\nlog = {}\ndev_mode = {}\ndelivery_concurrency_per_host = {}\ndev_hosts = {}\nmax_connections = {}\nheader_timeout_secs = {}\nrequest_timeout_secs = {}\nidle_timeout_secs = {}\npassword_hash_concurrency = {}\npassword_hash_queue = {}\nclient_address_header = {}\nauthorized_fetch = {}\noauth_password_grant = {}\nhome_posts_days = {}\n",
             self.file
                 .as_ref()
                 .map(|f| format!(" (file: {})", f.display()))
@@ -369,6 +381,7 @@ impl Config {
             q(self.limits.client_address_header.as_deref().unwrap_or("")),
             self.authorized_fetch,
             self.oauth_password_grant,
+            self.home_posts_days,
         )
     }
 }

@@ -19,8 +19,11 @@ use crate::domain::urls::{same_origin, LinkRule};
 use crate::infra::store::follows::{followers, following};
 use crate::infra::store::nodes;
 use crate::infra::store::remote_proposals::Saved;
-use crate::infra::store::{coops, received, remote_actors, remote_proposals, AnyConnection};
+use crate::infra::store::{
+    coops, received, remote_actors, remote_posts, remote_proposals, AnyConnection,
+};
 use crate::infra::wire::activity::FollowObject;
+use crate::infra::wire::received_post::NotKept;
 use crate::infra::wire::received_proposal::{attributed_to, NotAProposal, ReceivedNote};
 use crate::infra::wire::remote_actor::RemoteActorDocument;
 
@@ -264,7 +267,16 @@ impl Services {
                     remote_proposals::delete_by_ap_id(conn, &object)?;
                     Ok((Received::Applied, 0))
                 }
-                None => Ok((Received::Ignored("unknown object".into()), 0)),
+                None => match remote_posts::by_ap_id(conn, &object)? {
+                    Some(p) if p.actor_id != actor.id => {
+                        Err(forbidden("the object belongs to another actor"))
+                    }
+                    Some(_) => {
+                        remote_posts::delete_by_ap_id(conn, &object)?;
+                        Ok((Received::Applied, 0))
+                    }
+                    None => Ok((Received::Ignored("unknown object".into()), 0)),
+                },
             }
         })
         .await;
@@ -301,6 +313,15 @@ impl Services {
         .await;
         self.actors.forget(&actor.ap_id);
         outcome
+    }
+
+    /// Forgets other posts of followed accounts received more than `days` ago.
+    pub async fn prune_posts(&self, days: u32) -> ServiceResult<usize> {
+        let before = time::now() - chrono::Duration::days(i64::from(days));
+        Ok(self
+            .db
+            .write(move |conn| remote_posts::prune(conn, before))
+            .await?)
     }
 
     /// Forgets received activity ids older than `age`.
@@ -391,13 +412,17 @@ fn check_own_note(actor: &RemoteActor, note: &ReceivedNote) -> ServiceResult<()>
     }
 }
 
-/// Stores a need or an offer if its actor or its node is followed.
+/// Stores a need or an offer if its actor or its node is followed; any
+/// other post if a coop here follows its actor, for home timelines.
 fn save_note(
     conn: &mut AnyConnection,
     actor_id: String,
     note: ReceivedNote,
     links: LinkRule,
 ) -> ServiceResult<Received> {
+    if note.purpose.is_none() {
+        return save_post(conn, actor_id, note, links);
+    }
     let proposal = match note.into_proposal(new_id(), actor_id, time::now(), links) {
         Ok(p) => p,
         Err(NotAProposal::Ignored) => {
@@ -412,4 +437,32 @@ fn save_note(
         }
         Saved::OtherOwner => return Err(forbidden("the object belongs to another actor")),
     })
+}
+
+/// A post that is not a proposal, kept if a coop here follows its author.
+fn save_post(
+    conn: &mut AnyConnection,
+    actor_id: String,
+    note: ReceivedNote,
+    links: LinkRule,
+) -> ServiceResult<Received> {
+    let author = note
+        .attributed_to
+        .as_ref()
+        .and_then(attributed_to)
+        .ok_or_else(|| ServiceError::invalid("object.attributedTo", "is missing"))?;
+    let post = match note.into_post(new_id(), actor_id, &author, time::now(), links) {
+        Ok(p) => p,
+        Err(NotKept::Skipped(why)) => return Ok(Received::Ignored(why.into())),
+        Err(NotKept::Invalid(m)) => return Err(ServiceError::invalid("object", m)),
+    };
+    if remote_posts::save_if_followed(conn, &post)? {
+        return Ok(Received::Applied);
+    }
+    match remote_posts::by_ap_id(conn, &post.ap_id)? {
+        Some(stored) if stored.actor_id != post.actor_id => {
+            Err(forbidden("the object belongs to another actor"))
+        }
+        _ => Ok(Received::Ignored("no coop here follows this actor".into())),
+    }
 }

@@ -9,11 +9,11 @@ use super::{ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::coop::Coop;
 use crate::domain::post_grammar::{self, category_of_tag, kind_of_tag};
 use crate::domain::proposal::{Proposal, ProposalDraft, ProposalPatch, ProposalStatus};
-use crate::domain::remote::{RemoteActor, RemoteProposal};
+use crate::domain::remote::{PostVisibility, RemoteActor, RemotePost, RemoteProposal};
 use crate::domain::validate;
-use crate::infra::store::timeline::{self, TimelineFilter};
+use crate::infra::store::timeline::{self, EntryKind, TimelineEntry, TimelineFilter};
 use crate::infra::store::{
-    coops, proposals, remote_actors, remote_proposals, AnyConnection, StoreError,
+    coops, proposals, remote_actors, remote_posts, remote_proposals, AnyConnection, StoreError,
 };
 
 /// A need or offer with its author, as a post.
@@ -27,6 +27,11 @@ pub enum Post {
         proposal: Box<RemoteProposal>,
         actor: Box<RemoteActor>,
     },
+    /// Another post of a followed account, shown in home timelines.
+    Plain {
+        post: Box<RemotePost>,
+        actor: Box<RemoteActor>,
+    },
 }
 
 impl Post {
@@ -34,6 +39,7 @@ impl Post {
         match self {
             Post::Local { proposal, .. } => &proposal.id,
             Post::Remote { proposal, .. } => &proposal.id,
+            Post::Plain { post, .. } => &post.id,
         }
     }
 
@@ -41,7 +47,7 @@ impl Post {
     pub fn author(&self) -> Someone {
         match self {
             Post::Local { coop, .. } => Someone::Coop(coop.clone()),
-            Post::Remote { actor, .. } => Someone::Actor(actor.clone()),
+            Post::Remote { actor, .. } | Post::Plain { actor, .. } => Someone::Actor(actor.clone()),
         }
     }
 
@@ -58,7 +64,7 @@ impl Post {
                     &d.tags,
                 ))
             }
-            Post::Remote { .. } => None,
+            Post::Remote { .. } | Post::Plain { .. } => None,
         }
     }
 }
@@ -100,51 +106,77 @@ fn paging_id(field: &str, id: Option<String>) -> ServiceResult<Option<String>> {
     }
 }
 
+/// Remote actors read once per page.
+#[derive(Default)]
+struct Actors(HashMap<String, RemoteActor>);
+
+impl Actors {
+    fn get(
+        &mut self,
+        conn: &mut AnyConnection,
+        id: &str,
+    ) -> Result<Option<RemoteActor>, StoreError> {
+        if let Some(a) = self.0.get(id) {
+            return Ok(Some(a.clone()));
+        }
+        let found = remote_actors::by_id(conn, id)?;
+        if let Some(a) = &found {
+            self.0.insert(a.id.clone(), a.clone());
+        }
+        Ok(found)
+    }
+}
+
 /// Posts by id, in the order given, with their authors (read once each).
-fn load(
-    conn: &mut AnyConnection,
-    entries: Vec<timeline::TimelineEntry>,
-) -> Result<Vec<Post>, StoreError> {
+fn load(conn: &mut AnyConnection, entries: Vec<TimelineEntry>) -> Result<Vec<Post>, StoreError> {
     let mut coops_by_id: HashMap<String, Coop> = HashMap::new();
-    let mut actors_by_id: HashMap<String, RemoteActor> = HashMap::new();
+    let mut actors = Actors::default();
     let mut out = Vec::with_capacity(entries.len());
     for e in entries {
-        if e.local {
-            let Some(p) = proposals::by_id(conn, &e.id)? else {
-                continue;
-            };
-            let coop = match coops_by_id.get(&p.coop_id) {
-                Some(c) => c.clone(),
-                None => {
-                    let Some(c) = coops::by_id(conn, &p.coop_id)? else {
-                        continue;
-                    };
-                    coops_by_id.insert(c.id.clone(), c.clone());
-                    c
-                }
-            };
-            out.push(Post::Local {
-                proposal: Box::new(p),
-                coop: Box::new(coop),
-            });
-        } else {
-            let Some(p) = remote_proposals::by_id(conn, &e.id)? else {
-                continue;
-            };
-            let actor = match actors_by_id.get(&p.actor_id) {
-                Some(a) => a.clone(),
-                None => {
-                    let Some(a) = remote_actors::by_id(conn, &p.actor_id)? else {
-                        continue;
-                    };
-                    actors_by_id.insert(a.id.clone(), a.clone());
-                    a
-                }
-            };
-            out.push(Post::Remote {
-                proposal: Box::new(p),
-                actor: Box::new(actor),
-            });
+        match e.kind {
+            EntryKind::Local => {
+                let Some(p) = proposals::by_id(conn, &e.id)? else {
+                    continue;
+                };
+                let coop = match coops_by_id.get(&p.coop_id) {
+                    Some(c) => c.clone(),
+                    None => {
+                        let Some(c) = coops::by_id(conn, &p.coop_id)? else {
+                            continue;
+                        };
+                        coops_by_id.insert(c.id.clone(), c.clone());
+                        c
+                    }
+                };
+                out.push(Post::Local {
+                    proposal: Box::new(p),
+                    coop: Box::new(coop),
+                });
+            }
+            EntryKind::Remote => {
+                let Some(p) = remote_proposals::by_id(conn, &e.id)? else {
+                    continue;
+                };
+                let Some(actor) = actors.get(conn, &p.actor_id)? else {
+                    continue;
+                };
+                out.push(Post::Remote {
+                    proposal: Box::new(p),
+                    actor: Box::new(actor),
+                });
+            }
+            EntryKind::Post => {
+                let Some(p) = remote_posts::by_id(conn, &e.id)? else {
+                    continue;
+                };
+                let Some(actor) = actors.get(conn, &p.actor_id)? else {
+                    continue;
+                };
+                out.push(Post::Plain {
+                    post: Box::new(p),
+                    actor: Box::new(actor),
+                });
+            }
         }
     }
     Ok(out)
@@ -184,14 +216,46 @@ impl Services {
                 if !timeline::is_listed(conn, &p.actor_id)? {
                     return Ok(Vec::new());
                 }
-                let entry = timeline::TimelineEntry {
-                    id: key,
-                    local: false,
-                };
-                load(conn, vec![entry])
+                load(conn, vec![TimelineEntry::new(key, EntryKind::Remote)])
             })
             .await?;
-        posts.into_iter().next().ok_or_else(|| not_found(id))
+        if let Some(post) = posts.into_iter().next() {
+            return Ok(post);
+        }
+        // Another post: a followers-only one to its author's followers here.
+        match self.plain_post(id).await? {
+            Some(Post::Plain { post, actor }) => {
+                let shown = post.visibility != PostVisibility::Private
+                    || match viewer.map(Viewer::coop_id) {
+                        Some(Ok(coop)) => self.follows_actor(coop, &actor.id).await?,
+                        _ => false,
+                    };
+                if shown {
+                    return Ok(Post::Plain { post, actor });
+                }
+                Err(not_found(id))
+            }
+            _ => Err(not_found(id)),
+        }
+    }
+
+    /// A received post that is not a proposal, while its author is listed,
+    /// whoever may see it (the caller checks).
+    pub async fn plain_post(&self, id: &str) -> ServiceResult<Option<Post>> {
+        let key = id.to_string();
+        let posts = self
+            .db
+            .read(move |conn| -> Result<_, StoreError> {
+                let Some(p) = remote_posts::by_id(conn, &key)? else {
+                    return Ok(Vec::new());
+                };
+                if !timeline::is_listed(conn, &p.actor_id)? {
+                    return Ok(Vec::new());
+                }
+                load(conn, vec![TimelineEntry::new(key, EntryKind::Post)])
+            })
+            .await?;
+        Ok(posts.into_iter().next())
     }
 
     /// Posts a proposal written in the hashtag grammar.
@@ -253,7 +317,7 @@ impl Services {
                     "this status belongs to another coop".into(),
                 )),
             },
-            Post::Remote { .. } => Err(ServiceError::Forbidden(
+            Post::Remote { .. } | Post::Plain { .. } => Err(ServiceError::Forbidden(
                 "this status belongs to another server".into(),
             )),
         }
@@ -290,6 +354,8 @@ impl Services {
                 })?;
                 f.local = true;
                 f.remote = true;
+                // Other posts have no kind, category or tags of ours.
+                f.posts = q.hashtag.is_none();
                 f.followed_by = Some(viewer.coop_id()?.to_string());
             }
             TimelineSource::Public { local, remote } => {
@@ -335,9 +401,13 @@ impl Services {
         let entries: Vec<timeline::TimelineEntry> = found
             .items
             .iter()
-            .map(|e| timeline::TimelineEntry {
-                id: e.id.clone(),
-                local: e.is_local(),
+            .map(|e| {
+                let kind = if e.is_local() {
+                    EntryKind::Local
+                } else {
+                    EntryKind::Remote
+                };
+                TimelineEntry::new(e.id.clone(), kind)
             })
             .collect();
         Ok(self.db.read(move |conn| load(conn, entries)).await?)

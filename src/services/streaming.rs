@@ -80,6 +80,7 @@ impl Post {
                 (d.kind, d.category, &d.tags)
             }
             Post::Remote { proposal, .. } => (proposal.kind, proposal.category, &proposal.tags),
+            Post::Plain { .. } => return false,
         };
         kind_of_tag(&tag) == Some(kind)
             || category_of_tag(&tag) == Some(category)
@@ -88,6 +89,11 @@ impl Post {
 
     pub fn is_local(&self) -> bool {
         matches!(self, Post::Local { .. })
+    }
+
+    /// Whether it is a need or an offer (public timelines show only those).
+    pub fn is_proposal(&self) -> bool {
+        !matches!(self, Post::Plain { .. })
     }
 }
 
@@ -161,28 +167,42 @@ impl Services {
         }
         let mut seen = HashSet::new();
         for changed in fresh.iter().filter_map(|e| e.changed.as_ref()) {
-            let id = match changed {
-                Changed::Proposal(id) | Changed::RemoteProposal(id) => id,
+            let (id, found) = match changed {
+                Changed::Proposal(id) | Changed::RemoteProposal(id) => {
+                    if !seen.insert(id.clone()) {
+                        continue;
+                    }
+                    let found = match self.post(None, id).await {
+                        Ok(post) => Some(post),
+                        Err(ServiceError::NotFound(_)) => None,
+                        Err(e) => return Err(e),
+                    };
+                    (id, found)
+                }
+                // Whoever may see it: each stream checks (followers only).
+                Changed::RemotePost(id) => {
+                    if !seen.insert(id.clone()) {
+                        continue;
+                    }
+                    (id, self.plain_post(id).await?)
+                }
                 Changed::Coop(_) | Changed::Actor(_) => continue,
             };
-            if !seen.insert(id.clone()) {
-                continue;
-            }
-            events.push(match self.post(None, id).await {
-                Ok(post) => {
+            events.push(match found {
+                Some(post) => {
                     let edited = match &post {
                         Post::Local { proposal, .. } => proposal.updated_at > proposal.created_at,
                         Post::Remote { proposal, .. } => {
                             proposal.updated_at > proposal.published_at
                         }
+                        Post::Plain { post, .. } => post.updated_at > post.published_at,
                     };
                     StreamEvent::Post {
                         post: Box::new(post),
                         edited,
                     }
                 }
-                Err(ServiceError::NotFound(_)) => StreamEvent::Removed { id: id.clone() },
-                Err(e) => return Err(e),
+                None => StreamEvent::Removed { id: id.clone() },
             });
         }
         let sent = events.len();

@@ -27,6 +27,7 @@ mod inbox_headers;
 mod introductions;
 mod mastodon_accounts;
 mod mastodon_admin;
+mod mastodon_home_posts;
 mod mastodon_notifications;
 mod mastodon_oauth;
 mod mastodon_search;

@@ -18,7 +18,7 @@ use crate::mastodon_oauth::{app_token, send, Body};
 type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn open(s: &TestServer, query: &str) -> Result<Socket, WsError> {
+pub(crate) async fn open(s: &TestServer, query: &str) -> Result<Socket, WsError> {
     let url = format!(
         "{}/api/v1/streaming?{query}",
         s.origin().replace("http://", "ws://")
@@ -29,7 +29,7 @@ async fn open(s: &TestServer, query: &str) -> Result<Socket, WsError> {
 }
 
 /// The next event, within a bound; pings are answered by the client library.
-async fn next_event(ws: &mut Socket) -> Value {
+pub(crate) async fn next_event(ws: &mut Socket) -> Value {
     let got = tokio::time::timeout(Duration::from_secs(20), async {
         while let Some(msg) = ws.next().await {
             if let Message::Text(text) = msg.expect("a message") {

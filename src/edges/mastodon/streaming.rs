@@ -300,21 +300,23 @@ impl Connection {
         match stream {
             Stream::User => match (post, &self.viewer) {
                 (Post::Local { .. }, Some(_)) => true,
-                (Post::Remote { actor, .. }, Some(viewer)) => match viewer.coop_id() {
-                    Ok(coop) => self
-                        .state
-                        .services
-                        .follows_actor(coop, &actor.id)
-                        .await
-                        .unwrap_or(false),
-                    Err(_) => false,
-                },
+                (Post::Remote { actor, .. } | Post::Plain { actor, .. }, Some(viewer)) => {
+                    match viewer.coop_id() {
+                        Ok(coop) => self
+                            .state
+                            .services
+                            .follows_actor(coop, &actor.id)
+                            .await
+                            .unwrap_or(false),
+                        Err(_) => false,
+                    }
+                }
                 (_, None) => false,
             },
             Stream::UserNotification => false,
-            Stream::Public => true,
+            Stream::Public => post.is_proposal(),
             Stream::PublicLocal => post.is_local(),
-            Stream::PublicRemote => !post.is_local(),
+            Stream::PublicRemote => post.is_proposal() && !post.is_local(),
             Stream::Hashtag(tag) => post.has_hashtag(tag),
             Stream::HashtagLocal(tag) => post.is_local() && post.has_hashtag(tag),
         }

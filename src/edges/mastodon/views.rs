@@ -435,6 +435,20 @@ impl Status {
         }
     }
 
+    /// Another post of a followed account, with its content warning.
+    fn of_plain(p: &crate::domain::remote::RemotePost, account: Account) -> Status {
+        let url = p.url.clone().unwrap_or_else(|| p.ap_id.clone());
+        let created = timestamp(p.published_at);
+        let mut status = Status::blank(p.id.clone(), p.ap_id.clone(), url, created, account);
+        status.edited_at = (p.updated_at > p.published_at).then(|| timestamp(p.updated_at));
+        status.content = p.content_html.clone();
+        status.visibility = p.visibility.as_str();
+        status.sensitive = p.sensitive || p.summary.is_some();
+        status.spoiler_text = p.summary.clone().unwrap_or_default();
+        status.language = p.language.clone();
+        status
+    }
+
     /// A post with its author's `Account` (built by the caller, who
     /// knows the author's counters).
     pub fn of(
@@ -479,6 +493,7 @@ impl Status {
                     })
                     .collect(),
             ),
+            Post::Plain { post: p, .. } => return Status::of_plain(p, account),
         };
         let mut status = Status::blank(id, uri, url, timestamp(created), account);
         status.edited_at = (updated > created).then(|| timestamp(updated));

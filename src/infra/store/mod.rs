@@ -33,6 +33,7 @@ pub mod policy;
 pub mod proposals;
 pub mod received;
 pub mod remote_actors;
+pub mod remote_posts;
 pub mod remote_proposals;
 pub mod schema;
 pub mod settings;

@@ -185,6 +185,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    remote_posts (id) {
+        id -> Text,
+        ap_id -> Text,
+        actor_id -> Text,
+        content_html -> Text,
+        summary -> Nullable<Text>,
+        sensitive -> Bool,
+        url -> Nullable<Text>,
+        visibility -> Text,
+        language -> Nullable<Text>,
+        published_at -> Timestamp,
+        updated_at -> Timestamp,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     received_activities (ap_id) {
         ap_id -> Text,
         received_at -> Timestamp,
@@ -348,6 +365,7 @@ diesel::joinable!(proposal_tags -> proposals (proposal_id));
 diesel::joinable!(followers -> remote_actors (actor_id));
 diesel::joinable!(following -> remote_actors (actor_id));
 diesel::joinable!(remote_proposals -> remote_actors (actor_id));
+diesel::joinable!(remote_posts -> remote_actors (actor_id));
 diesel::joinable!(node_follows -> remote_actors (actor_id));
 diesel::joinable!(node_followers -> remote_actors (actor_id));
 diesel::joinable!(oauth_tokens -> oauth_apps (app_id));
@@ -368,6 +386,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     followers,
     following,
     remote_proposals,
+    remote_posts,
     received_activities,
     node_follows,
     node_followers,

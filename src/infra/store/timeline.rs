@@ -1,5 +1,6 @@
 //! Timelines as Mastodon apps page them: open needs and offers, local and
-//! remote, newest first by id. Ids are UUIDv7 (time-ordered, compared as
+//! remote, and in home timelines the other posts of followed accounts,
+//! newest first by id. Ids are UUIDv7 (time-ordered, compared as
 //! text), so `max_id`, `since_id` and `min_id` are plain range conditions
 //! on the primary keys, each side read through its own index and stopping
 //! at the page's end, then merged.
@@ -24,6 +25,8 @@ pub struct TimelineFilter {
     pub actor_id: Option<String>,
     /// Remote side: only actors this coop follows (accepted).
     pub followed_by: Option<String>,
+    /// Also the other posts of the actors `followed_by` follows.
+    pub posts: bool,
     pub kind: Option<String>,
     pub category: Option<String>,
     /// A normalised tag.
@@ -37,11 +40,28 @@ pub struct TimelineFilter {
     pub limit: i64,
 }
 
-/// A proposal in a timeline: its id, and whether it is this node's.
+/// What a timeline entry is, so it is read from its own table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    /// One of this node's proposals.
+    Local,
+    /// A received proposal.
+    Remote,
+    /// A received post that is not a proposal.
+    Post,
+}
+
+/// An entry of a timeline: its id and kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimelineEntry {
     pub id: String,
-    pub local: bool,
+    pub kind: EntryKind,
+}
+
+impl TimelineEntry {
+    pub fn new(id: String, kind: EntryKind) -> TimelineEntry {
+        TimelineEntry { id, kind }
+    }
 }
 
 #[derive(QueryableByName)]
@@ -159,11 +179,17 @@ pub fn entries(conn: &mut AnyConnection, f: &TimelineFilter) -> StoreResult<Vec<
             "p.id",
             f,
         )?;
-        out.extend(ids.into_iter().map(|id| TimelineEntry { id, local: true }));
+        out.extend(
+            ids.into_iter()
+                .map(|id| TimelineEntry::new(id, EntryKind::Local)),
+        );
     }
     if f.remote && f.followed_by.is_some() && !matches!(conn, AnyConnection::Sqlite(_)) {
         let ids = followed_on_postgres(conn, f)?;
-        out.extend(ids.into_iter().map(|id| TimelineEntry { id, local: false }));
+        out.extend(
+            ids.into_iter()
+                .map(|id| TimelineEntry::new(id, EntryKind::Remote)),
+        );
     } else if f.remote {
         let mut c = Conditions::new(conn);
         c.eq("rp.actor_id", &f.actor_id);
@@ -206,7 +232,28 @@ pub fn entries(conn: &mut AnyConnection, f: &TimelineFilter) -> StoreResult<Vec<
             )
         };
         let ids = read(conn, &c, &from, column, f)?;
-        out.extend(ids.into_iter().map(|id| TimelineEntry { id, local: false }));
+        out.extend(
+            ids.into_iter()
+                .map(|id| TimelineEntry::new(id, EntryKind::Remote)),
+        );
+    }
+    if let (true, Some(coop)) = (f.posts, &f.followed_by) {
+        // Few rows (kept a bounded number of days): the follows first.
+        let mut c = Conditions::new(conn);
+        c.and(
+            "rp.actor_id IN (SELECT f.actor_id FROM following f WHERE f.coop_id = ? AND f.accepted)",
+            vec![coop.clone()],
+        );
+        f.range(&mut c, "rp.id");
+        let from = format!(
+            "FROM remote_posts rp JOIN remote_actors ra ON ra.id = rp.actor_id WHERE {}",
+            listed_actor(c.sqlite)
+        );
+        let ids = read(conn, &c, &from, "rp.id", f)?;
+        out.extend(
+            ids.into_iter()
+                .map(|id| TimelineEntry::new(id, EntryKind::Post)),
+        );
     }
     if f.ascending() {
         out.sort_by(|a, b| a.id.cmp(&b.id));

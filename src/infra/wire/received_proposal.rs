@@ -42,6 +42,18 @@ pub struct ReceivedNote {
     /// but a boolean is read as not said.
     #[serde(default)]
     pub remote: Value,
+    /// The rest is read for posts that are not proposals (received_post.rs).
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub sensitive: Value,
+    #[serde(default)]
+    pub to: Value,
+    #[serde(default)]
+    pub cc: Value,
+    #[serde(default)]
+    pub in_reply_to: Value,
+    #[serde(default)]
+    pub content_map: Value,
 }
 
 /// An Intent's `resourceQuantity`. One the local rules would refuse
@@ -162,7 +174,7 @@ fn tags(value: &Value) -> Vec<String> {
     out
 }
 
-fn plain_text(html: &str) -> String {
+pub(super) fn plain_text(html: &str) -> String {
     let mut out = String::new();
     let mut in_tag = false;
     for c in html.chars() {
@@ -179,7 +191,17 @@ fn plain_text(html: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn naive(t: DateTime<Utc>) -> NaiveDateTime {
+/// An object's `url`: a string, or a `Link` with an `href`.
+pub(super) fn link_href(url: &Value) -> Option<&str> {
+    match url {
+        Value::String(s) => Some(s.as_str()),
+        Value::Object(m) => m.get("href").and_then(Value::as_str),
+        Value::Array(items) => items.iter().find_map(link_href),
+        _ => None,
+    }
+}
+
+pub(super) fn naive(t: DateTime<Utc>) -> NaiveDateTime {
     use chrono::SubsecRound;
     t.naive_utc().trunc_subsecs(6)
 }
@@ -238,12 +260,7 @@ impl ReceivedNote {
                 .and_then(|p| validate::received_text(p, limits::PLACE_MAX)),
             deadline: self.has_end.map(naive),
             remote: self.remote.as_bool(),
-            url: match &self.url {
-                Value::String(s) => Some(s.as_str()),
-                Value::Object(m) => m.get("href").and_then(Value::as_str),
-                _ => None,
-            }
-            .and_then(|u| super::kept_link(links, u, "proposal url")),
+            url: link_href(&self.url).and_then(|u| super::kept_link(links, u, "proposal url")),
             published_at: published,
             updated_at: self.updated.map(naive).unwrap_or(published),
             received_at: now,

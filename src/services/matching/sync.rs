@@ -89,6 +89,8 @@ impl Wanted {
                 Changed::RemoteProposal(id) => w.remote_proposals.push(id.clone()),
                 Changed::Coop(id) => w.coops.push(id.clone()),
                 Changed::Actor(id) => w.actors.push(id.clone()),
+                // Posts that are not proposals never match.
+                Changed::RemotePost(_) => {}
             }
         }
         w
