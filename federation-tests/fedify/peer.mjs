@@ -209,12 +209,16 @@ async function control(request, ctx) {
       const follow = new Follow({ id: activityId(), actor: me, object: actor.id });
       await ctx.sendActivity(sender, actor, follow);
       sentFollows.set(actor.id.href, { follow, actor });
+      const icon = await actor.getIcon({ documentLoader });
       return json(200, {
         actor: actor.id.href,
         follow: follow.id.href,
         type: actor.constructor.name,
         // Only the full actor document names its followers collection.
         followers: actor.followersId?.href ?? null,
+        // The avatar, as Fedify's vocabulary reads it.
+        icon: icon?.url?.href ?? null,
+        iconType: icon?.mediaType ?? null,
       });
     }
     case "POST /control/unfollow": {

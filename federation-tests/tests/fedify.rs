@@ -171,6 +171,14 @@ async fn interop(spec: Spec) {
         format!("{tierra_actor}/followers"),
         "Fedify read the whole actor (signed, in authorized-fetch mode)"
     );
+    // Its avatar: the generated picture until the coop uploads one.
+    let icon = followed["icon"].as_str().unwrap_or_default();
+    assert!(
+        icon.starts_with(&format!("{}/media/avatars/", alpha.public_url()))
+            && icon.ends_with(".png"),
+        "{followed}"
+    );
+    assert_eq!(followed["iconType"], "image/png");
     wait_for(
         &alpha,
         &tierra,

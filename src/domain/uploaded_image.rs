@@ -14,6 +14,30 @@ pub const UPLOAD_MAX_BYTES: usize = 2 * 1024 * 1024;
 /// way to exhaust memory with a small file).
 const SIDE_MAX: u32 = 4_096;
 
+/// A coop's uploaded picture: its format and when it changed (in its URL,
+/// so apps and servers that cache it fetch the new one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PictureVersion {
+    pub content_type: String,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+/// A coop's uploaded avatar and header; `None` shows the generated one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CoopPictures {
+    pub avatar: Option<PictureVersion>,
+    pub header: Option<PictureVersion>,
+}
+
+impl CoopPictures {
+    pub fn get(&self, picture: Picture) -> Option<&PictureVersion> {
+        match picture {
+            Picture::Avatar => self.avatar.as_ref(),
+            Picture::Header => self.header.as_ref(),
+        }
+    }
+}
+
 /// Which picture of an account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Picture {

@@ -117,6 +117,25 @@ impl Urls {
         self.url(&format!("/media/headers/{account_id}.png"))
     }
 
+    /// A coop's avatar or header as served: the upload, versioned by when
+    /// it changed, or the generated one.
+    pub fn picture(
+        &self,
+        coop_id: &str,
+        picture: super::uploaded_image::Picture,
+        version: Option<&super::uploaded_image::PictureVersion>,
+    ) -> Url {
+        let mut url = match picture {
+            super::uploaded_image::Picture::Avatar => self.avatar(coop_id),
+            super::uploaded_image::Picture::Header => self.header(coop_id),
+        };
+        if let Some(v) = version {
+            let micros = v.updated_at.and_utc().timestamp_micros().to_string();
+            url.query_pairs_mut().append_pair("v", &micros);
+        }
+        url
+    }
+
     pub fn actor_part(&self, handle: &str, part: &str) -> Url {
         self.url(&format!("/actors/{handle}/{part}"))
     }

@@ -11,7 +11,9 @@ use crate::domain::time;
 use crate::domain::urls::Urls;
 use crate::infra::delivery;
 use crate::infra::delivery::NODE_SIGNER;
-use crate::infra::store::{follows::followers, nodes, AnyConnection, StoreResult};
+use crate::infra::store::{
+    account_pictures, follows::followers, nodes, AnyConnection, StoreResult,
+};
 use crate::infra::wire::activity;
 use crate::infra::wire::actor::ActorDocument;
 use crate::infra::wire::proposal::ProposalNote;
@@ -72,18 +74,24 @@ fn json<T: serde::Serialize>(value: &T) -> serde_json::Value {
 /// `kind` (`Update`, `Create`) of a coop's whole actor document, or None
 /// if the coop has no keys yet (never served as an actor: nobody knows it).
 fn about_the_coop(
+    conn: &mut AnyConnection,
     urls: &Urls,
     coop: &Coop,
     kind: &'static str,
     fragment: &str,
     at: chrono::NaiveDateTime,
-) -> Option<serde_json::Value> {
-    let keys = coop.keys.as_ref()?;
-    let doc = ActorDocument::from_coop(coop, keys, urls);
+) -> StoreResult<Option<serde_json::Value>> {
+    let Some(keys) = coop.keys.as_ref() else {
+        return Ok(None);
+    };
+    let pictures = account_pictures::of_coop(conn, &coop.id)?;
+    let doc = ActorDocument::from_coop(coop, keys, urls, &pictures);
     let id = urls.activity_of(&doc.id, fragment);
     let actor = doc.id.clone();
     let followers = urls.actor_part(&coop.handle, "followers");
-    Some(activity::public(kind, id, actor, &followers, doc, at).to_value())
+    Ok(Some(
+        activity::public(kind, id, actor, &followers, doc, at).to_value(),
+    ))
 }
 
 /// A coop's profile changed: its followers get `Update` of its actor, as
@@ -93,7 +101,7 @@ pub(super) fn profile_changed(
     urls: &Urls,
     coop: &Coop,
 ) -> StoreResult<usize> {
-    match about_the_coop(urls, coop, "Update", "updates", coop.updated_at) {
+    match about_the_coop(conn, urls, coop, "Update", "updates", coop.updated_at)? {
         Some(update) => to_followers(conn, urls, &coop.id, &coop.handle, &update),
         None => Ok(0),
     }
@@ -107,7 +115,7 @@ pub(super) fn coop_created(
     urls: &Urls,
     coop: &Coop,
 ) -> StoreResult<usize> {
-    match about_the_coop(urls, coop, "Create", "create", coop.created_at) {
+    match about_the_coop(conn, urls, coop, "Create", "create", coop.created_at)? {
         Some(create) => to_follower_nodes(conn, urls, &create),
         None => Ok(0),
     }

@@ -2,10 +2,12 @@
 
 use chrono::NaiveDateTime;
 
-use super::{ServiceResult, Services, Viewer};
+use std::collections::HashMap;
+
+use super::{outbox, ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::time;
-use crate::domain::uploaded_image::{Picture, Processed};
-use crate::infra::store::account_pictures;
+use crate::domain::uploaded_image::{CoopPictures, Picture, Processed};
+use crate::infra::store::{account_pictures, coops};
 
 /// An uploaded picture, as served.
 #[derive(Debug, Clone)]
@@ -17,7 +19,7 @@ pub struct ServedPicture {
 
 impl Services {
     /// Keeps a processed upload (`domain::uploaded_image::process`) as the
-    /// coop's `picture`.
+    /// coop's `picture`, and tells its followers (`Update` of its actor).
     pub async fn set_picture(
         &self,
         viewer: &Viewer,
@@ -25,9 +27,12 @@ impl Services {
         processed: Processed,
     ) -> ServiceResult<()> {
         let coop_id = viewer.coop_id()?.to_string();
-        let now = time::now();
-        self.db
+        let (now, urls) = (time::now(), self.urls.clone());
+        let queued = self
+            .db
             .write(move |conn| {
+                let mut coop = coops::by_id(conn, &coop_id)?
+                    .ok_or_else(|| ServiceError::NotFound("your coop no longer exists".into()))?;
                 account_pictures::put(
                     conn,
                     &coop_id,
@@ -35,9 +40,14 @@ impl Services {
                     processed.content_type,
                     &processed.bytes,
                     now,
-                )
+                )?;
+                // Followers elsewhere show the new picture at once.
+                coop.updated_at = now;
+                coops::update(conn, &coop)?;
+                Ok::<_, ServiceError>(outbox::profile_changed(conn, &urls, &coop)?)
             })
             .await?;
+        self.wake_delivery(queued);
         Ok(())
     }
 
@@ -59,15 +69,24 @@ impl Services {
         }))
     }
 
-    /// When each uploaded picture of a coop changed (for the URLs apps cache).
-    pub async fn picture_versions(
-        &self,
-        coop_id: &str,
-    ) -> ServiceResult<Vec<(String, NaiveDateTime)>> {
+    /// A coop's uploaded pictures (format and time), for the URLs apps and
+    /// servers cache.
+    pub async fn coop_pictures(&self, coop_id: &str) -> ServiceResult<CoopPictures> {
         let coop_id = coop_id.to_string();
         Ok(self
             .db
-            .read(move |conn| account_pictures::versions(conn, &coop_id))
+            .read(move |conn| account_pictures::of_coop(conn, &coop_id))
+            .await?)
+    }
+
+    /// The same for several coops, by coop id.
+    pub async fn coops_pictures(
+        &self,
+        coop_ids: Vec<String>,
+    ) -> ServiceResult<HashMap<String, CoopPictures>> {
+        Ok(self
+            .db
+            .read(move |conn| account_pictures::of_coops(conn, &coop_ids))
             .await?)
     }
 }

@@ -460,6 +460,19 @@ async fn avatars_and_headers_are_uploaded_checked_and_served_in_their_place() {
     let s = TestServer::start().await;
     s.coop("fiqus").await;
     let token = app_token(&s, "fiqus", "read write").await;
+    // A follower elsewhere, told of the new picture.
+    let remote = Remote::start(&["ana"]).await;
+    let (st, b) = send_as(
+        &s,
+        &remote,
+        "ana",
+        "/actors/fiqus/inbox",
+        &follow_of(&remote, "ana", 1, "https://coops.test/actors/fiqus"),
+    )
+    .await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
+    let (_, _, actor) = s.fetch("/actors/fiqus").await;
+    assert_eq!(actor["icon"]["mediaType"], "image/png", "{actor}");
     let me = get(&s, "/api/v1/accounts/verify_credentials", &token).await;
     let generated_avatar = me["avatar"].as_str().unwrap().to_string();
     let path_of = |url: &str| url.trim_start_matches("https://coops.test").to_string();
@@ -515,6 +528,16 @@ async fn avatars_and_headers_are_uploaded_checked_and_served_in_their_place() {
     assert_ne!(served, before);
     assert_ne!(served, picture, "never the bytes sent");
     assert_eq!(me["display_name"], "Fiqus");
+    // The actor document and its followers show the same picture.
+    let (_, _, actor) = s.fetch("/actors/fiqus").await;
+    assert_eq!(actor["icon"]["url"], avatar, "{actor}");
+    assert_eq!(actor["icon"]["mediaType"], "image/jpeg");
+    assert_eq!(actor["image"]["url"], me["header"]);
+    let (_, update) = wait_received(&remote, "Update with the new avatar", |(_, a)| {
+        a["type"] == "Update" && a["object"]["icon"]["url"] == avatar
+    })
+    .await;
+    assert_eq!(update["object"]["icon"]["mediaType"], "image/jpeg");
 
     // Refusals change nothing: not an image, too large, a bad field beside it.
     let mut too_large = picture.clone();

@@ -90,10 +90,13 @@ pub async fn node_directory(
                 .coops_after(after, DIRECTORY_PAGE + 1)
                 .await?;
             let more = coops.len() as i64 > DIRECTORY_PAGE;
+            let ids = coops.iter().map(|c| c.id.clone()).collect();
+            let pictures = state.services.coops_pictures(ids).await?;
             let mut items = Vec::new();
             for coop in coops.iter().take(DIRECTORY_PAGE as usize) {
                 let Some(keys) = &coop.keys else { continue };
-                let mut doc = ActorDocument::from_coop(coop, keys, urls);
+                let own = pictures.get(&coop.id).cloned().unwrap_or_default();
+                let mut doc = ActorDocument::from_coop(coop, keys, urls, &own);
                 doc.context = serde_json::Value::Null;
                 items.push(serde_json::to_value(doc).unwrap_or_default());
             }
@@ -185,7 +188,8 @@ pub async fn coop(
         .keys
         .as_ref()
         .ok_or_else(|| ServiceError::Internal(format!("coop {} has no keys", coop.handle)))?;
-    let doc = ActorDocument::from_coop(&coop, keys, &state.services.urls);
+    let pictures = state.services.coop_pictures(&coop.id).await?;
+    let doc = ActorDocument::from_coop(&coop, keys, &state.services.urls, &pictures);
     if reader.is_some_and(|Extension(r)| r == Reader::Unsigned) {
         return Ok(activity_json(&doc.key_only()));
     }

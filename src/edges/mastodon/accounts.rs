@@ -10,7 +10,6 @@ use super::auth::Token;
 use super::paging::{link, PageParams};
 use super::params::{flexible_bool, ParamsWithFiles, Query};
 use super::views::{Account, LocalCoop, Relationship, NODE_ACCOUNT_ID};
-use chrono::NaiveDateTime;
 
 use crate::domain::coop::ProfilePatch;
 use crate::domain::uploaded_image::{self, Picture, Processed};
@@ -24,33 +23,17 @@ const READ_ACCOUNTS: &[&str] = &["read:accounts"];
 const READ_FOLLOWS: &[&str] = &["read:follows"];
 const WRITE_FOLLOWS: &[&str] = &["write:follows"];
 
-/// When a coop's uploaded avatar and header changed.
-async fn picture_versions(
-    state: &AppState,
-    coop_id: &str,
-) -> HttpResult<(Option<NaiveDateTime>, Option<NaiveDateTime>)> {
-    let versions = state.services.picture_versions(coop_id).await?;
-    let at = |kind: Picture| {
-        versions
-            .iter()
-            .find(|(k, _)| k == kind.as_str())
-            .map(|(_, at)| *at)
-    };
-    Ok((at(Picture::Avatar), at(Picture::Header)))
-}
-
 /// The `Account` of anyone, with a coop's numbers.
 pub async fn account_of(state: &AppState, someone: &Someone) -> HttpResult<Account> {
     let urls = &state.services.urls;
     Ok(match someone {
         Someone::Coop(coop) => {
             let counts = state.services.account_counts(&coop.id).await?;
-            let (avatar_version, header_version) = picture_versions(state, &coop.id).await?;
+            let pictures = state.services.coop_pictures(&coop.id).await?;
             Account::local(
                 LocalCoop {
                     coop,
-                    avatar_version,
-                    header_version,
+                    pictures: &pictures,
                     followers: counts.followers,
                     following: counts.following,
                     statuses: counts.open_proposals,
@@ -66,12 +49,11 @@ async fn own_account(state: &AppState, viewer: &Viewer) -> HttpResult<Account> {
     let services = &state.services;
     let coop = services.own_coop(viewer).await?;
     let counts = services.account_counts(&coop.id).await?;
-    let (avatar_version, header_version) = picture_versions(state, &coop.id).await?;
+    let pictures = services.coop_pictures(&coop.id).await?;
     Ok(Account::local(
         LocalCoop {
             coop: &coop,
-            avatar_version,
-            header_version,
+            pictures: &pictures,
             followers: counts.followers,
             following: counts.following,
             statuses: counts.open_proposals,

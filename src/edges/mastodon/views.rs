@@ -5,6 +5,7 @@ use chrono::{NaiveDateTime, SecondsFormat};
 use serde::Serialize;
 
 use crate::domain::oauth::{App, OUT_OF_BAND};
+use crate::domain::uploaded_image::Picture;
 
 /// Mastodon's timestamps: RFC 3339 in UTC with milliseconds.
 pub fn timestamp(t: NaiveDateTime) -> String {
@@ -123,10 +124,8 @@ pub struct Account {
 /// What an `Account` of a local coop is made of.
 pub struct LocalCoop<'a> {
     pub coop: &'a crate::domain::coop::Coop,
-    /// When the uploaded avatar and header changed, if there are any: in
-    /// their URLs, so apps fetch a new one.
-    pub avatar_version: Option<NaiveDateTime>,
-    pub header_version: Option<NaiveDateTime>,
+    /// Its uploaded avatar and header, if any (else the generated ones).
+    pub pictures: &'a crate::domain::uploaded_image::CoopPictures,
     pub followers: i64,
     pub following: i64,
     pub statuses: i64,
@@ -136,12 +135,8 @@ impl Account {
     pub fn local(c: LocalCoop<'_>, urls: &crate::domain::urls::Urls) -> Account {
         let coop = c.coop;
         let actor = urls.actor(&coop.handle).to_string();
-        let versioned = |url: url::Url, at: Option<NaiveDateTime>| match at {
-            Some(at) => format!("{url}?v={}", at.and_utc().timestamp_micros()),
-            None => url.to_string(),
-        };
-        let avatar = versioned(urls.avatar(&coop.id), c.avatar_version);
-        let header = versioned(urls.header(&coop.id), c.header_version);
+        let picture = |p: Picture| urls.picture(&coop.id, p, c.pictures.get(p)).to_string();
+        let (avatar, header) = (picture(Picture::Avatar), picture(Picture::Header));
         Account {
             id: coop.id.clone(),
             username: coop.handle.clone(),

@@ -8,6 +8,7 @@ use url::Url;
 use super::escape_html;
 use crate::domain::actor::ActorKeys;
 use crate::domain::coop::Coop;
+use crate::domain::uploaded_image::{CoopPictures, Picture};
 use crate::domain::urls::Urls;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -39,6 +40,30 @@ impl PropertyValue {
             kind: "PropertyValue".into(),
             name: name.into(),
             value: escape_html(value),
+        }
+    }
+}
+
+/// An actor's avatar (`icon`) or header (`image`), as Mastodon sends them.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageObject {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub media_type: String,
+    pub url: Url,
+}
+
+impl ImageObject {
+    /// A coop's picture: the upload in its own format, else the generated PNG.
+    fn of_coop(urls: &Urls, coop: &Coop, pictures: &CoopPictures, picture: Picture) -> Self {
+        let version = pictures.get(picture);
+        ImageObject {
+            kind: "Image".into(),
+            media_type: version
+                .map_or("image/png", |v| v.content_type.as_str())
+                .into(),
+            url: urls.picture(&coop.id, picture, version),
         }
     }
 }
@@ -99,6 +124,12 @@ pub struct ActorDocument {
     /// Intercoop: `start-coop` or `established`, when the coop says.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stage: Option<String>,
+    /// The avatar.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<ImageObject>,
+    /// The header.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<ImageObject>,
     /// FEP-2c59: the `acct:` address, so Mastodon 4.6+ skips guessing it.
     pub webfinger: String,
     pub public_key: PublicKey,
@@ -137,7 +168,8 @@ fn profile_fields(coop: &Coop) -> Vec<PropertyValue> {
 }
 
 impl ActorDocument {
-    pub fn from_coop(coop: &Coop, keys: &ActorKeys, urls: &Urls) -> Self {
+    /// A coop's actor, with its uploaded pictures (or the generated ones).
+    pub fn from_coop(coop: &Coop, keys: &ActorKeys, urls: &Urls, pictures: &CoopPictures) -> Self {
         let id = urls.actor(&coop.handle);
         ActorDocument {
             context: super::context::actor(),
@@ -163,6 +195,8 @@ impl ActorDocument {
             address_country: coop.profile.country.clone(),
             knows_language: coop.profile.languages.clone(),
             stage: coop.profile.stage.map(|s| s.as_str().to_string()),
+            icon: Some(ImageObject::of_coop(urls, coop, pictures, Picture::Avatar)),
+            image: Some(ImageObject::of_coop(urls, coop, pictures, Picture::Header)),
             webfinger: format!("acct:{}@{}", coop.handle, urls.domain()),
             implements: Vec::new(),
             public_key: PublicKey {
@@ -192,6 +226,8 @@ impl ActorDocument {
             address_country: None,
             knows_language: Vec::new(),
             stage: None,
+            icon: None,
+            image: None,
             ..self
         }
     }
@@ -238,6 +274,12 @@ impl ActorDocument {
             address_country: None,
             knows_language: Vec::new(),
             stage: None,
+            icon: Some(ImageObject {
+                kind: "Image".into(),
+                media_type: "image/png".into(),
+                url: urls.node_image(),
+            }),
+            image: None,
             webfinger: format!("acct:{domain}@{domain}"),
             implements: Url::parse(RFC9421_HREF)
                 .map(|href| Implements {

@@ -290,7 +290,7 @@ fn our_coop_actor_reads_back_with_its_country_and_languages() {
         private_key_pem: "p".into(),
     };
     let urls = Urls::new(&url::Url::parse("https://coops.example").unwrap());
-    let doc = super::actor::ActorDocument::from_coop(&coop, &keys, &urls);
+    let doc = super::actor::ActorDocument::from_coop(&coop, &keys, &urls, &Default::default());
     let json = serde_json::to_value(&doc).unwrap();
     assert_eq!(json["addressCountry"], "AR");
     assert_eq!(json["knowsLanguage"], serde_json::json!(["es", "pt-BR"]));

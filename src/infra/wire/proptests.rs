@@ -311,7 +311,7 @@ proptest! {
             profile: profile.clone(),
         };
         let keys = ActorKeys { public_key_pem: "key".into(), private_key_pem: String::new() };
-        let doc = ActorDocument::from_coop(&coop, &keys, &urls());
+        let doc = ActorDocument::from_coop(&coop, &keys, &urls(), &Default::default());
         let sent = serde_json::to_value(&doc).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let back: RemoteActorDocument = serde_json::from_value(sent).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let a = back.into_domain("local".into(), now(), LinkRule::DEVELOPMENT).map_err(TestCaseError::fail)?;
