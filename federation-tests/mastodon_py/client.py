@@ -150,6 +150,12 @@ def main():
     rel = beta.account_unfollow(giver_there)
     assert not rel.following and not rel.requested, rel
 
+    step("the seeker searches a new offer's URL; beta reads it from alpha and answers its author")
+    later = alpha.status_post("Backups for coops #offer #technical #backups")
+    found = beta.search_v2(later.uri, resolve=True)
+    assert not found.statuses, found
+    assert [a.acct for a in found.accounts] == [f"giver@{alpha_host}"], found
+
     step("a refused post says why")
     try:
         alpha.status_post("Just saying hello")

@@ -95,6 +95,11 @@ impl Urls {
         self.url(&format!("/actors/{handle}"))
     }
 
+    /// Whether a URL is on this node (nothing to fetch from elsewhere).
+    pub fn is_local(&self, url: &Url) -> bool {
+        same_origin(url, &self.root())
+    }
+
     /// The handle of a local coop actor URL (`/actors/{handle}`), if it is one.
     pub fn handle_of(&self, actor: &Url) -> Option<String> {
         let prefix = format!("{}/actors/", self.base);

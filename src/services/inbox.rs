@@ -221,9 +221,10 @@ impl Services {
         .await
     }
 
-    /// A proposal read from a followed node's directory (backfill): the
-    /// same rules as a received `Create`, without an activity around it.
-    pub async fn backfill_proposal(
+    /// An object read from its origin (a followed node's directory, a
+    /// searched URL): the same rules as a received `Create`, without an
+    /// activity around it.
+    pub async fn keep_fetched_note(
         &self,
         actor: &RemoteActor,
         note: ReceivedNote,

@@ -6,6 +6,7 @@
 
 use super::{ServiceError, ServiceResult, Services};
 use crate::domain::remote::RemoteActor;
+use crate::infra::wire::received_proposal::ReceivedNote;
 
 /// Why another server gave no usable answer. Each message names the URL or
 /// host asked and what it answered.
@@ -52,11 +53,27 @@ impl From<RemoteFailure> for String {
     }
 }
 
+/// What a URL on another server names, read from its origin.
+#[derive(Debug)]
+pub enum RemoteObject {
+    /// An actor, checked and stored (as any fetched actor).
+    Actor(RemoteActor),
+    /// An object on its author's origin, with the author (checked and
+    /// stored); the object itself is not stored yet.
+    Note {
+        note: Box<ReceivedNote>,
+        author: RemoteActor,
+    },
+}
+
 /// Looks up `handle@domain` over WebFinger and fetches, checks and stores
-/// the actor it names.
+/// the actor it names; reads what a URL names from its origin.
 #[async_trait::async_trait]
 pub trait Resolver: Send + Sync {
     async fn webfinger(&self, account: &str) -> Result<RemoteActor, RemoteFailure>;
+
+    /// The document at `url`, signed by the node actor, from its origin.
+    async fn object(&self, url: &url::Url) -> Result<RemoteObject, RemoteFailure>;
 }
 
 /// One log line per failed lookup, saying what the API says.

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::account_lookup::Someone;
 use super::directory::DirectoryQuery;
+use super::remote::{RemoteFailure, RemoteObject, Resolver};
 use super::{ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::coop::Coop;
 use crate::domain::post_grammar::{self, category_of_tag, kind_of_tag};
@@ -413,9 +414,57 @@ impl Services {
         Ok(self.db.read(move |conn| load(conn, entries)).await?)
     }
 
+    /// What a URL names: what this node knows (see [`Services::find_by_url`]),
+    /// else, with `resolve`, what its origin serves. An actor is stored and
+    /// found; an object is kept (and found) on the rules of a received one,
+    /// as a need or offer or a post of a followed account; one not kept
+    /// here (nobody follows its author) is answered with its author, whom
+    /// the coop may follow.
+    pub async fn resolve_url(
+        &self,
+        resolver: &dyn Resolver,
+        viewer: Option<&Viewer>,
+        url: &str,
+        resolve: bool,
+    ) -> ServiceResult<Option<Found>> {
+        if let Some(found) = self.find_by_url(viewer, url).await? {
+            return Ok(Some(found));
+        }
+        let Ok(parsed) = url::Url::parse(url.trim()) else {
+            return Ok(None);
+        };
+        if !resolve || self.urls.is_local(&parsed) {
+            return Ok(None);
+        }
+        let fetched = match resolver.object(&parsed).await {
+            Ok(fetched) => fetched,
+            // Nothing there: an empty answer, as Mastodon gives.
+            Err(RemoteFailure::NotFound(_) | RemoteFailure::Gone(_)) => return Ok(None),
+            Err(failure) => {
+                tracing::info!(url = %parsed, error = %failure, code = failure.code(), "search by URL failed");
+                return Err(ServiceError::Remote(failure));
+            }
+        };
+        match fetched {
+            RemoteObject::Actor(actor) => Ok(Some(Found::Account(Someone::Actor(Box::new(actor))))),
+            RemoteObject::Note { note, author } => {
+                self.keep_fetched_note(&author, *note).await?;
+                Ok(Some(match self.find_by_url(viewer, url).await? {
+                    Some(found) => found,
+                    None => Found::Account(Someone::Actor(Box::new(author))),
+                }))
+            }
+        }
+    }
+
     /// What a URL names, among what this node knows: one of its proposals
-    /// or coops, or a received proposal or known actor (by its ActivityPub id).
-    pub async fn find_by_url(&self, url: &str) -> ServiceResult<Option<Found>> {
+    /// or coops, or a received proposal or post, or a known actor (by its
+    /// ActivityPub id).
+    pub async fn find_by_url(
+        &self,
+        viewer: Option<&Viewer>,
+        url: &str,
+    ) -> ServiceResult<Option<Found>> {
         let Ok(parsed) = url::Url::parse(url.trim()) else {
             return Ok(None);
         };
@@ -434,17 +483,18 @@ impl Services {
             return Ok(coop.map(|c| Found::Account(Someone::Coop(Box::new(c)))));
         }
         let key = parsed.to_string();
-        let (proposal, actor) = self
+        let (local_id, actor) = self
             .db
             .read(move |conn| -> Result<_, StoreError> {
-                Ok((
-                    remote_proposals::by_ap_id(conn, &key)?,
-                    remote_actors::by_ap_id(conn, &key)?,
-                ))
+                let id = match remote_proposals::by_ap_id(conn, &key)? {
+                    Some(p) => Some(p.id),
+                    None => remote_posts::by_ap_id(conn, &key)?.map(|p| p.id),
+                };
+                Ok((id, remote_actors::by_ap_id(conn, &key)?))
             })
             .await?;
-        if let Some(p) = proposal {
-            return match self.post(None, &p.id).await {
+        if let Some(id) = local_id {
+            return match self.post(viewer, &id).await {
                 Ok(p) => Ok(Some(Found::Post(Box::new(p)))),
                 Err(ServiceError::NotFound(_)) => Ok(None),
                 Err(e) => Err(e),

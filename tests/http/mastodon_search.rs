@@ -170,3 +170,117 @@ async fn what_apps_read_at_start_answers_empty_in_mastodons_shapes() {
     );
     s.stop().await;
 }
+
+/// `resolve=true` with a URL this node does not know: read from its origin
+/// (signed, from a server that serves signed requests only) and kept on the
+/// rules of a received object; an object nobody here may keep is answered
+/// with its author, whom the coop can follow.
+#[tokio::test(flavor = "multi_thread")]
+async fn searching_an_unknown_url_reads_it_from_its_origin() {
+    use crate::inbox::{follow_remote, proposal_note, send_as, wrap};
+
+    let s = TestServer::start().await;
+    let native = s.coop("fiqus").await;
+    let token = app_token(&s, "fiqus", "read write follow").await;
+    let remote = Remote::start_strict(&["ana", "bo", "carla"]).await;
+    remote.fetch_keys_of("https://coops.test", &s.origin());
+    let (_, sent) = follow_remote(&s, &native, &remote, "ana").await;
+    let (st, b) = send_as(
+        &s,
+        &remote,
+        "ana",
+        "/actors/fiqus/inbox",
+        &wrap(&remote, "Accept", "a1", sent),
+    )
+    .await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
+    let public = json!(["https://www.w3.org/ns/activitystreams#Public"]);
+    let toot = |n: u32, name: &str| {
+        json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": remote.object_url(n), "type": "Note",
+            "attributedTo": remote.actor(name), "to": public,
+            "content": format!("<p>Toot {n}</p>"),
+        })
+    };
+    remote.serve_object(1, toot(1, "ana"));
+    let mut offer = proposal_note(&remote, 2, "Nextcloud hosting");
+    offer["@context"] = json!("https://www.w3.org/ns/activitystreams");
+    remote.serve_object(2, offer);
+    remote.serve_object(3, toot(3, "bo"));
+    let mut stolen = toot(4, "ana");
+    stolen["attributedTo"] = json!("https://elsewhere.example/users/ana");
+    remote.serve_object(4, stolen);
+
+    let search = |q: String, token: Option<String>| {
+        let (s, path) = (&s, format!("/api/v2/search?q={}&resolve=true", encode(&q)));
+        async move { send(s, Method::GET, &path, token.as_deref(), Body::None).await }
+    };
+    let me = Some(token.clone());
+
+    // Not resolved without a signed-in coop, nor without resolve=true.
+    let found = search(remote.object_url(1), None).await.json();
+    assert_eq!(
+        found,
+        json!({"accounts": [], "statuses": [], "hashtags": []})
+    );
+    let path = format!("/api/v2/search?q={}", encode(&remote.object_url(1)));
+    let found = send(&s, Method::GET, &path, Some(&token), Body::None)
+        .await
+        .json();
+    assert_eq!(found["statuses"], json!([]), "{found}");
+
+    // A followed account's post and need or offer: kept, and opened.
+    let found = search(remote.object_url(1), me.clone()).await;
+    assert_eq!(found.status, StatusCode::OK, "{}", found.text);
+    let found = found.json();
+    assert_eq!(found_status_uri(&found), remote.object_url(1), "{found}");
+    assert_eq!(found["statuses"][0]["content"], "<p>Toot 1</p>");
+    let id = found["statuses"][0]["id"].as_str().unwrap().to_string();
+    let a = send(
+        &s,
+        Method::GET,
+        &format!("/api/v1/statuses/{id}"),
+        Some(&token),
+        Body::None,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    let found = search(remote.object_url(2), me.clone()).await.json();
+    assert_eq!(found_status_uri(&found), remote.object_url(2), "{found}");
+    let (_, listed) = s.get("/remote-proposals", Some(&native)).await;
+    assert_eq!(
+        listed["items"].as_array().map(Vec::len),
+        Some(1),
+        "{listed}"
+    );
+
+    // Someone nobody here follows: the author, to follow; the post is not kept.
+    let found = search(remote.object_url(3), me.clone()).await.json();
+    assert_eq!(found["statuses"], json!([]), "{found}");
+    assert_eq!(found["accounts"][0]["acct"], remote.account("bo"));
+    // An actor's URL: the account.
+    let found = search(remote.actor("carla"), me.clone()).await.json();
+    assert_eq!(
+        found["accounts"][0]["acct"],
+        remote.account("carla"),
+        "{found}"
+    );
+    // Nothing there: empty, as Mastodon answers.
+    let found = search(remote.object_url(99), me.clone()).await;
+    assert_eq!(found.status, StatusCode::OK, "{}", found.text);
+    assert_eq!(found.json()["statuses"], json!([]));
+    // A post claiming an author on another host is refused, and not kept.
+    let a = search(remote.object_url(4), me.clone()).await;
+    assert!(
+        a.status.is_client_error() || a.status.is_server_error(),
+        "{}",
+        a.text
+    );
+    assert!(
+        a.json()["error"].as_str().unwrap().contains("attributed"),
+        "{}",
+        a.text
+    );
+    s.stop().await;
+}

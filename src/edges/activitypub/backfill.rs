@@ -267,7 +267,7 @@ async fn take(data: &Data<Context>, item: Value, origin: &Url) -> Result<(), Str
                 .await
                 .map_err(|e| e.to_string())?
                 .actor;
-            data.backfill_proposal(&author, note)
+            data.keep_fetched_note(&author, note)
                 .await
                 .map_err(|e| e.to_string())?;
         }

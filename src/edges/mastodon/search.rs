@@ -64,10 +64,17 @@ pub async fn search(
         ));
     }
     let wants = |kind: &str| params.kind.as_deref().is_none_or(|k| k == kind);
-    // A URL names one thing, which apps open (a status or an account).
+    // A URL names one thing, which apps open (a status or an account);
+    // with `resolve=true`, a signed-in coop's search reads an unknown one
+    // from its origin.
     if q.starts_with("https://") || q.starts_with("http://") {
         let (mut accounts, mut statuses) = (Vec::new(), Vec::new());
-        match state.services.find_by_url(q).await? {
+        let resolve = params.resolve.unwrap_or(false) && viewer.is_some();
+        let found = state
+            .services
+            .resolve_url(&*state.resolver, viewer.as_ref(), q, resolve)
+            .await?;
+        match found {
             Some(Found::Account(someone)) if wants("accounts") => {
                 accounts.push(account_of(&state, &someone).await?)
             }

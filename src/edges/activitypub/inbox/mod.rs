@@ -34,7 +34,7 @@ use crate::edges::http::limits::read_body;
 use activity::Incoming;
 use activitypub_federation::traits::Activity as _;
 use actor::remembering_actor;
-pub(crate) use actor::{read as read_actor, KnownActor};
+pub(crate) use actor::{read as read_actor, save_fetched, KnownActor};
 pub(crate) use error::InboxError;
 
 /// Everything after the body is read; `Ok` is 202.
