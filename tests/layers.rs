@@ -22,6 +22,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "edges::api",
             "edges::activitypub",
             "edges::mastodon",
+            "edges::web",
             "edges::cli",
             "services",
             "infra",
@@ -43,6 +44,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "edges::api",
             "edges::activitypub",
             "edges::mastodon",
+            "edges::web",
             "edges::cli",
         ],
     ),
@@ -70,6 +72,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     (
         "edges::mastodon",
+        &["edges::http", "services", "infra::config", "domain"],
+    ),
+    (
+        "edges::web",
         &["edges::http", "services", "infra::config", "domain"],
     ),
     ("edges::cli", &["services", "infra::config", "domain"]),

@@ -84,12 +84,17 @@ pub fn app(node: Node) -> Router {
     Router::new()
         .merge(api::router())
         .merge(crate::edges::mastodon::router())
+        .merge(crate::edges::web::router())
         .merge(activitypub::router(ApState {
             app: node.state,
             federation: node.federation,
         }))
-        .route("/", axum::routing::get(root))
         .fallback(|| async { HttpError::not_found("nothing here") })
+        // Browsers get the page of a coop's or a proposal's URL.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::edges::web::negotiate::pages,
+        ))
         .layer(axum::middleware::from_fn(
             crate::edges::http::limits::refuse_control_characters,
         ))
@@ -114,15 +119,6 @@ pub fn app(node: Node) -> Router {
             .into_response()
         }))
         .with_state(state)
-}
-
-async fn root(axum::extract::State(state): axum::extract::State<AppState>) -> String {
-    format!(
-        "{} — an Intercoop node.\nAPI: {}{}/openapi.json\n",
-        state.config.node_name,
-        state.config.public_url.as_str().trim_end_matches('/'),
-        api::PREFIX
-    )
 }
 
 /// Serves on `listener`, with the delivery worker beside it, until

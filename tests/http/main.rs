@@ -38,4 +38,5 @@ mod proposal_authors;
 mod proposals;
 mod proposals_list;
 mod strict_remote;
+mod web_pages;
 mod wire_snapshots;

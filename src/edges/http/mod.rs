@@ -4,6 +4,8 @@
 
 pub mod error;
 pub mod extract;
+pub mod i18n;
 pub mod lang;
 pub mod limits;
+pub mod page;
 pub mod state;

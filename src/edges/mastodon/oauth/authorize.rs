@@ -16,6 +16,7 @@ use super::texts::{scope_in_words, texts, Texts};
 use crate::edges::http::error::HttpError;
 use crate::edges::http::extract::ClientAddress;
 use crate::edges::http::lang::Lang;
+use crate::edges::http::page::{html, Policy};
 use crate::edges::http::state::AppState;
 use crate::services::oauth::{Authorization, AuthorizeRequest, OAuthError};
 use crate::services::ServiceError;
@@ -87,29 +88,11 @@ struct DeniedPage<'a> {
     node: &'a str,
 }
 
-/// A page, with the headers that keep it out of frames and caches.
-fn page(status: StatusCode, rendered: Result<String, askama::Error>) -> Response {
-    let html = match rendered {
-        Ok(html) => html,
-        Err(e) => {
-            tracing::error!(error = %e, "a page failed to render");
-            return HttpError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "the page failed to render; it has been logged",
-            )
-            .into_response();
-        }
-    };
-    let mut response = (status, axum::response::Html(html)).into_response();
+/// A page, kept out of caches and of the referrer it would send (its URL
+/// carries what the app sent).
+fn page(status: StatusCode, rendered: &impl Template) -> Response {
+    let mut response = html(status, rendered, Policy::FormsRedirect);
     let headers = response.headers_mut();
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
-        ),
-    );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(
         header::REFERRER_POLICY,
@@ -135,13 +118,12 @@ fn problem(state: &AppState, lang: Lang, error: OAuthError) -> Response {
     };
     page(
         status,
-        ProblemPage {
+        &ProblemPage {
             lang: lang.code(),
             t,
             node: &state.config.node_name,
             message,
-        }
-        .render(),
+        },
     )
 }
 
@@ -172,7 +154,7 @@ fn sign_in_page(
 ) -> Response {
     page(
         status,
-        AuthorizePage {
+        &AuthorizePage {
             lang: lang.code(),
             t: texts(lang),
             node: &state.config.node_name,
@@ -185,8 +167,7 @@ fn sign_in_page(
             form,
             email: &form.email,
             error,
-        }
-        .render(),
+        },
     )
 }
 
@@ -248,12 +229,11 @@ pub async fn submit(
         if oob {
             return page(
                 StatusCode::OK,
-                DeniedPage {
+                &DeniedPage {
                     lang: lang.code(),
                     t: texts(lang),
                     node: &state.config.node_name,
-                }
-                .render(),
+                },
             );
         }
         return back_to_app(
@@ -295,14 +275,13 @@ pub async fn submit(
     if oob {
         return page(
             StatusCode::OK,
-            CodePage {
+            &CodePage {
                 lang: lang.code(),
                 t,
                 node: &state.config.node_name,
                 app: &authorization.app.name,
                 code: &code,
-            }
-            .render(),
+            },
         );
     }
     back_to_app(&authorization.redirect_uri, ("code", &code), &form.state)

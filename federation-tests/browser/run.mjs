@@ -1,0 +1,159 @@
+// Intercoop's pages in a real browser: Debian's Chromium driven by
+// Playwright (playwright-core, with no browser download of its own), with
+// JavaScript off as a person without it would have. Every page is checked
+// with axe-core at phone and desktop widths, in English and Spanish; a
+// person signs in to authorize an app with the keyboard alone; the language
+// switch is used; screenshots go to SCREENSHOTS_DIR. Prints "all steps
+// passed" at the end; any failure throws.
+//
+// Environment: BASE (the node's public URL), RESOLVE ("host=ip,..."),
+// COOP_PATH, PROPOSAL_PATH, REMOTE_TITLE (a need received from the other
+// node), AUTHORIZE_URL, EMAIL, PASSWORD, SCREENSHOTS_DIR.
+
+import { mkdirSync } from "node:fs";
+import { chromium } from "playwright-core";
+import { AxeBuilder } from "@axe-core/playwright";
+
+const env = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set`);
+  return v;
+};
+const BASE = env("BASE");
+const shots = env("SCREENSHOTS_DIR");
+mkdirSync(shots, { recursive: true });
+const rules = env("RESOLVE")
+  .split(",")
+  .map((pair) => pair.split("="))
+  .map(([host, ip]) => `MAP ${host} ${ip}`)
+  .join(",");
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  headless: true,
+  // As this machine's closed network needs: nothing reaches out by itself.
+  args: [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    `--host-resolver-rules=${rules}`,
+  ],
+});
+
+const WIDTHS = { phone: { width: 375, height: 812 }, desktop: { width: 1280, height: 900 } };
+let steps = 0;
+const step = (what) => { steps += 1; console.log(`step ${steps}: ${what}`); };
+
+/** A fresh context: JavaScript off, a language, a width; every request checked. */
+async function open(lang, size) {
+  const context = await browser.newContext({
+    javaScriptEnabled: false,
+    locale: lang,
+    extraHTTPHeaders: { "Accept-Language": lang },
+    viewport: WIDTHS[size],
+  });
+  const page = await context.newPage();
+  page.on("request", (req) => {
+    if (!req.url().startsWith(BASE)) {
+      throw new Error(`a request left the node: ${req.url()}`);
+    }
+  });
+  return { context, page };
+}
+
+/** axe-core on the page: no serious or critical violation (WCAG 2.1 A and AA). */
+async function accessible(page, what) {
+  // axe runs as a script in the page; it needs JavaScript, our pages do not.
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    .analyze();
+  const bad = results.violations.filter((v) => ["serious", "critical"].includes(v.impact));
+  if (bad.length) {
+    const list = bad.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join("; ")}`);
+    throw new Error(`${what}: accessibility violations:\n${list.join("\n")}`);
+  }
+}
+
+/** Checks a page at a width and language: with scripts (which axe needs)
+ * for axe and the sideways-scroll check; without, for what a person sees,
+ * its language, and the screenshot. */
+async function check(path, lang, size, name, expect) {
+  const scripted = await browser.newContext({
+    locale: lang,
+    extraHTTPHeaders: { "Accept-Language": lang },
+    viewport: WIDTHS[size],
+  });
+  const axePage = await scripted.newPage();
+  await axePage.goto(BASE + path);
+  await accessible(axePage, `${path} (${lang}, ${size})`);
+  const overflow = await axePage.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (overflow > 0) throw new Error(`${path} scrolls sideways by ${overflow}px at ${size}`);
+  await scripted.close();
+
+  const { context, page } = await open(lang, size);
+  const response = await page.goto(BASE + path);
+  const status = expect.status ?? 200;
+  if (response.status() !== status) {
+    throw new Error(`${path}: expected ${status}, got ${response.status()}`);
+  }
+  const htmlLang = await page.getAttribute("html", "lang");
+  if (htmlLang !== lang) throw new Error(`${path}: lang ${htmlLang}, expected ${lang}`);
+  if (expect.text && !(await page.textContent("body")).includes(expect.text)) {
+    throw new Error(`${path} (${lang}) does not show "${expect.text}"`);
+  }
+  if (name) await page.screenshot({ path: `${shots}/${name}-${lang}-${size}.png`, fullPage: true });
+  await context.close();
+}
+
+step("the landing page, the coop's page and a need's page, in English and Spanish, phone and desktop");
+const remote = env("REMOTE_TITLE");
+for (const lang of ["en", "es"]) {
+  for (const size of ["phone", "desktop"]) {
+    const shoot = lang === "en" || size === "phone";
+    await check("/", lang, size, shoot ? "landing" : null, { text: remote });
+    await check(env("COOP_PATH"), lang, size, shoot ? "coop" : null, {});
+    await check(env("PROPOSAL_PATH"), lang, size, shoot ? "proposal" : null, {});
+  }
+}
+await check("/actors/nobody", "en", "phone", null, { status: 404 });
+
+step("the language switch: English to Spanish, remembered on the next page");
+{
+  const { context, page } = await open("en", "desktop");
+  await page.goto(BASE + "/");
+  await page.click("text=Español");
+  if ((await page.getAttribute("html", "lang")) !== "es") throw new Error("the switch did not change the language");
+  await page.goto(BASE + env("COOP_PATH"));
+  if ((await page.getAttribute("html", "lang")) !== "es") throw new Error("the language was not remembered");
+  await context.close();
+}
+
+step("an app's sign-in page: checked, then signed in with the keyboard alone");
+for (const lang of ["en", "es"]) {
+  await check(`${new URL(env("AUTHORIZE_URL")).pathname}${new URL(env("AUTHORIZE_URL")).search}&lang=${lang}`,
+    lang, "phone", "oauth-sign-in", {});
+}
+{
+  // Scripts on only to ask the browser where the focus is.
+  const context = await browser.newContext({ viewport: WIDTHS.phone, extraHTTPHeaders: { "Accept-Language": "en" } });
+  const page = await context.newPage();
+  await page.goto(env("AUTHORIZE_URL"));
+  const focused = () => page.evaluate(() => document.activeElement?.id ?? "");
+  for (let i = 0; i < 10 && (await focused()) !== "email"; i += 1) {
+    await page.keyboard.press("Tab");
+  }
+  if ((await focused()) !== "email") throw new Error("the email field cannot be reached with Tab");
+  await page.keyboard.type(env("EMAIL"));
+  await page.keyboard.press("Tab");
+  if ((await focused()) !== "password") throw new Error("Tab does not lead from email to password");
+  await page.keyboard.type(env("PASSWORD"));
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("code.grant");
+  const code = (await page.textContent("code.grant")).trim();
+  if (code.length < 20) throw new Error(`no authorization code shown: ${code}`);
+  await accessible(page, "the authorization code page");
+  await page.screenshot({ path: `${shots}/oauth-code-en-phone.png`, fullPage: true });
+  await context.close();
+}
+
+await browser.close();
+console.log("all steps passed");

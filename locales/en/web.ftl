@@ -1,0 +1,87 @@
+# Intercoop's web pages, in English. Keys are grouped by page.
+
+## Every page
+skip-to-content = Skip to content
+nav-home = Home
+nav-coops = Coops
+language = Language
+footer-software = Runs Intercoop { $version }, free software (AGPL-3.0).
+footer-api = API for developers
+page-not-found = Not found
+page-problem = Something went wrong
+page-problem-text = The page could not be shown now. Try again in a moment.
+page-not-found-text = There is nothing at this address.
+
+## The landing page
+landing-title = { $node }: coops helping coops
+landing-lead = An Intercoop node: cooperatives publish what help they need and what they offer, and find each other across nodes.
+stat-coops = { $count ->
+    [one] coop here
+   *[other] coops here
+}
+stat-open = { $count ->
+    [one] open need or offer
+   *[other] open needs and offers
+}
+coops-here = Coops on this node
+newest = Newest needs and offers
+newest-none = Nothing published yet.
+coops-none = No coop here yet.
+from-elsewhere = from { $host }
+
+## Needs and offers
+kind-need = Need
+kind-offer = Offer
+category-financial = Financial
+category-human = Human
+category-technical = Technical
+category-knowledge = Knowledge
+category-work = Work opportunity
+published-on = Published { $date }
+facts = Details
+fact-category = Category
+fact-quantity = Quantity
+fact-place = Place
+fact-remote = Remote
+fact-remote-yes = Can be done remotely
+fact-deadline = Until
+fact-tags = Tags
+proposal-closed = This need or offer is closed.
+
+## A coop's page
+coop-needs-offers = Needs and offers
+coop-none = No open needs or offers.
+coop-facts = About the coop
+coop-followers = { $count ->
+    [one] { $count } follower
+   *[other] { $count } followers
+}
+coop-follow-hint = Follow it from Mastodon or another Intercoop node:
+avatar-of = Picture of { $coop }
+
+## Months, for dates
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+date = { $month } { $day }, { $year }
+
+## Profile fields
+field-website = Website
+field-location = Location
+field-languages = Languages
+field-sectors = Sectors
+field-legal-form = Legal form
+field-members = Members
+field-founded = Founded
+field-stage = Stage
+field-networks = Networks
+field-contact = Contact

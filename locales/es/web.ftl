@@ -1,0 +1,87 @@
+# Las páginas web de Intercoop, en español. Claves agrupadas por página.
+
+## Todas las páginas
+skip-to-content = Ir al contenido
+nav-home = Inicio
+nav-coops = Cooperativas
+language = Idioma
+footer-software = Funciona con Intercoop { $version }, software libre (AGPL-3.0).
+footer-api = API para desarrolladores
+page-not-found = No encontrado
+page-problem = Algo salió mal
+page-problem-text = No se pudo mostrar la página ahora. Prueba de nuevo en un momento.
+page-not-found-text = No hay nada en esta dirección.
+
+## La portada
+landing-title = { $node }: cooperativas que ayudan a cooperativas
+landing-lead = Un nodo de Intercoop: las cooperativas publican la ayuda que necesitan y la que ofrecen, y se encuentran entre nodos.
+stat-coops = { $count ->
+    [one] cooperativa aquí
+   *[other] cooperativas aquí
+}
+stat-open = { $count ->
+    [one] necesidad u oferta abierta
+   *[other] necesidades y ofertas abiertas
+}
+coops-here = Cooperativas de este nodo
+newest = Últimas necesidades y ofertas
+newest-none = Todavía no se ha publicado nada.
+coops-none = Todavía no hay cooperativas aquí.
+from-elsewhere = desde { $host }
+
+## Necesidades y ofertas
+kind-need = Necesidad
+kind-offer = Oferta
+category-financial = Financiera
+category-human = Humana
+category-technical = Técnica
+category-knowledge = Conocimiento
+category-work = Oportunidad de trabajo
+published-on = Publicada el { $date }
+facts = Detalles
+fact-category = Categoría
+fact-quantity = Cantidad
+fact-place = Lugar
+fact-remote = A distancia
+fact-remote-yes = Se puede hacer a distancia
+fact-deadline = Hasta
+fact-tags = Etiquetas
+proposal-closed = Esta necesidad u oferta está cerrada.
+
+## La página de una cooperativa
+coop-needs-offers = Necesidades y ofertas
+coop-none = No hay necesidades ni ofertas abiertas.
+coop-facts = Sobre la cooperativa
+coop-followers = { $count ->
+    [one] { $count } seguidora
+   *[other] { $count } seguidoras
+}
+coop-follow-hint = Síguela desde Mastodon u otro nodo de Intercoop:
+avatar-of = Imagen de { $coop }
+
+## Meses, para las fechas
+month-1 = enero
+month-2 = febrero
+month-3 = marzo
+month-4 = abril
+month-5 = mayo
+month-6 = junio
+month-7 = julio
+month-8 = agosto
+month-9 = septiembre
+month-10 = octubre
+month-11 = noviembre
+month-12 = diciembre
+date = { $day } de { $month } de { $year }
+
+## Datos del perfil
+field-website = Sitio web
+field-location = Ubicación
+field-languages = Idiomas
+field-sectors = Sectores
+field-legal-form = Forma jurídica
+field-members = Personas socias
+field-founded = Fundada en
+field-stage = Etapa
+field-networks = Redes
+field-contact = Contacto

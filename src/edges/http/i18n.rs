@@ -1,0 +1,109 @@
+//! The words of the pages, from Fluent catalogues (`locales/{en,es}/*.ftl`,
+//! the format translators know), compiled into the binary. Templates ask a
+//! [`Tr`] for each text by its key.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDateTime};
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader};
+
+use super::lang::Lang;
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "en",
+        // No Unicode isolation marks around arguments: pages set `dir`
+        // and `lang` where text of another language sits.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+/// The texts of one language, for a template.
+#[derive(Debug, Clone)]
+pub struct Tr {
+    pub lang: Lang,
+    id: LanguageIdentifier,
+}
+
+impl Tr {
+    pub fn new(lang: Lang) -> Tr {
+        let id = lang
+            .code()
+            .parse()
+            .unwrap_or_else(|_| LanguageIdentifier::default());
+        Tr { lang, id }
+    }
+
+    /// The text of `key`.
+    pub fn t(&self, key: &str) -> String {
+        LOCALES.lookup(&self.id, key)
+    }
+
+    /// The text of `key` with one argument.
+    pub fn t1(&self, key: &str, name: &'static str, value: impl ToString) -> String {
+        self.with(key, &[(name, FluentValue::from(value.to_string()))])
+    }
+
+    /// The text of `key` chosen by a count (Fluent's plural rules).
+    pub fn count(&self, key: &str, count: i64) -> String {
+        self.with(key, &[("count", FluentValue::from(count))])
+    }
+
+    fn with(&self, key: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
+        let args: HashMap<Cow<'static, str>, FluentValue<'static>> = args
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(*k), v.clone()))
+            .collect();
+        LOCALES.lookup_with_args(&self.id, key, &args)
+    }
+
+    /// A day as people of this language write it.
+    pub fn date(&self, at: NaiveDateTime) -> String {
+        let month = self.t(&format!("month-{}", at.month()));
+        self.with(
+            "date",
+            &[
+                ("month", FluentValue::from(month)),
+                ("day", FluentValue::from(at.day().to_string())),
+                ("year", FluentValue::from(at.year().to_string())),
+            ],
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_of_the_english_catalogue_is_in_the_spanish_one() {
+        let keys = |text: &str| -> Vec<String> {
+            text.lines()
+                .filter(|l| !l.starts_with([' ', '#', '*', '[']) && l.contains(" ="))
+                .filter_map(|l| l.split(" =").next().map(str::to_string))
+                .collect()
+        };
+        let en = keys(include_str!("../../../locales/en/web.ftl"));
+        let es = keys(include_str!("../../../locales/es/web.ftl"));
+        assert!(en.len() > 40, "{en:?}");
+        assert_eq!(en, es);
+    }
+
+    #[test]
+    fn texts_plurals_and_dates_in_both_languages() {
+        let (en, es) = (Tr::new(Lang::En), Tr::new(Lang::Es));
+        assert_eq!(en.t("kind-need"), "Need");
+        assert_eq!(es.t("kind-need"), "Necesidad");
+        assert_eq!(en.count("coop-followers", 1), "1 follower");
+        assert_eq!(es.count("coop-followers", 3), "3 seguidoras");
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 5)
+            .and_then(|d| d.and_hms_opt(10, 0, 0))
+            .unwrap_or_default();
+        assert_eq!(en.date(day), "December 5, 2026");
+        assert_eq!(es.date(day), "5 de diciembre de 2026");
+        assert_eq!(en.t1("from-elsewhere", "host", "x.coop"), "from x.coop");
+    }
+}

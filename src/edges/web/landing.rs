@@ -1,0 +1,89 @@
+//! `/`: what the node is, its coops, and the newest needs and offers it
+//! sees, here and from the nodes and coops it follows.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+
+use super::language::{choose, remember, LangParam};
+use super::views::{Card, Frame};
+use crate::domain::coop::Coop;
+use crate::edges::http::error::HttpResult;
+use crate::edges::http::page::{html, Policy};
+use crate::edges::http::state::AppState;
+use crate::services::statuses::{TimelineQuery, TimelineSource};
+
+/// Coops listed on the landing page (the directory pages the rest).
+const COOPS_SHOWN: i64 = 60;
+const NEWEST_SHOWN: i64 = 20;
+
+/// A coop in the list.
+pub struct CoopItem {
+    pub name: String,
+    pub href: String,
+    pub avatar: String,
+    pub city: Option<String>,
+}
+
+impl CoopItem {
+    fn of(coop: &Coop, state: &AppState) -> CoopItem {
+        let urls = &state.services.urls;
+        CoopItem {
+            name: coop.profile.display_name.clone(),
+            href: urls.actor(&coop.handle).to_string(),
+            avatar: urls.avatar(&coop.id).to_string(),
+            city: coop.profile.city.clone(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "web/landing.html")]
+struct Landing {
+    frame: Frame,
+    coops_count: i64,
+    open_count: i64,
+    coops: Vec<CoopItem>,
+    cards: Vec<Card>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(param): Query<LangParam>,
+) -> HttpResult<Response> {
+    let tr = choose(&param, &headers);
+    let services = &state.services;
+    let stats = services.node_stats().await?;
+    let coops = services.coops_after(None, COOPS_SHOWN).await?;
+    let newest = services
+        .timeline(
+            None,
+            TimelineQuery {
+                source: TimelineSource::Public {
+                    local: true,
+                    remote: true,
+                },
+                hashtag: None,
+                max_id: None,
+                since_id: None,
+                min_id: None,
+                limit: NEWEST_SHOWN,
+            },
+        )
+        .await?;
+    let page = Landing {
+        coops_count: stats.coops,
+        open_count: stats.open_proposals,
+        coops: coops.iter().map(|c| CoopItem::of(c, &state)).collect(),
+        cards: newest
+            .iter()
+            .filter_map(|p| Card::of(p, &tr, &state))
+            .collect(),
+        frame: Frame::new(&state, tr.clone(), "/"),
+    };
+    let mut response = html(StatusCode::OK, &page, Policy::Strict);
+    remember(&mut response, &param, &tr);
+    Ok(response)
+}

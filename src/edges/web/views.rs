@@ -1,0 +1,108 @@
+//! What the templates show, built from the services' types: the frame
+//! every page shares and the cards of needs and offers.
+
+use crate::domain::proposal::{Category, ProposalKind};
+use crate::edges::http::i18n::Tr;
+use crate::edges::http::state::AppState;
+use crate::services::statuses::Post;
+
+/// The frame of every page: language, node name, where the language
+/// switch points.
+pub struct Frame {
+    pub tr: Tr,
+    pub node: String,
+    /// The page's path, for the language switch.
+    pub path: String,
+    pub version: &'static str,
+}
+
+impl Frame {
+    pub fn new(state: &AppState, tr: Tr, path: &str) -> Frame {
+        Frame {
+            tr,
+            node: state.config.node_name.clone(),
+            path: path.to_string(),
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.tr.lang.code()
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.tr.t(key)
+    }
+}
+
+pub fn kind_key(kind: ProposalKind) -> &'static str {
+    match kind {
+        ProposalKind::Need => "need",
+        ProposalKind::Offer => "offer",
+    }
+}
+
+pub fn category_label(tr: &Tr, category: Category) -> String {
+    tr.t(&format!("category-{}", category.as_str()))
+}
+
+/// A need or offer in a list.
+pub struct Card {
+    /// Its page: ours for our proposals, its server's for received ones.
+    pub href: String,
+    /// `need` or `offer` (a CSS class and a key).
+    pub kind: &'static str,
+    pub kind_label: String,
+    pub category: String,
+    pub title: String,
+    pub author: String,
+    pub author_href: String,
+    /// The other server's host, for received ones.
+    pub host: Option<String>,
+    pub date: String,
+    pub datetime: String,
+}
+
+impl Card {
+    pub fn of(post: &Post, tr: &Tr, state: &AppState) -> Option<Card> {
+        let urls = &state.services.urls;
+        let (kind, category, title, author, author_href, host, at, href) = match post {
+            Post::Local { proposal, coop } => (
+                proposal.draft.kind,
+                proposal.draft.category,
+                proposal.draft.title.clone(),
+                coop.profile.display_name.clone(),
+                urls.actor(&coop.handle).to_string(),
+                None,
+                proposal.created_at,
+                urls.proposal(&proposal.id).to_string(),
+            ),
+            Post::Remote { proposal, actor } => (
+                proposal.kind,
+                proposal.category,
+                proposal.title.clone(),
+                actor.display_name.clone(),
+                actor.url.clone().unwrap_or_else(|| actor.ap_id.clone()),
+                Some(actor.host.clone()),
+                proposal.published_at,
+                proposal
+                    .url
+                    .clone()
+                    .unwrap_or_else(|| proposal.ap_id.clone()),
+            ),
+            Post::Plain { .. } => return None,
+        };
+        Some(Card {
+            href,
+            kind: kind_key(kind),
+            kind_label: tr.t(&format!("kind-{}", kind_key(kind))),
+            category: category_label(tr, category),
+            title,
+            author,
+            author_href,
+            host,
+            date: tr.date(at),
+            datetime: at.format("%Y-%m-%d").to_string(),
+        })
+    }
+}

@@ -1,0 +1,272 @@
+//! The web face's pages through a real server: the landing page, a coop's
+//! and a proposal's page at their ActivityPub URLs for browsers (JSON for
+//! servers), the language switch, security headers, and hostile text from
+//! coops and other servers shown as text.
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::common::remote::Remote;
+use crate::common::TestServer;
+use crate::inbox::{follow_remote, proposal_note, send_as, wrap};
+
+const BROWSER: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+
+struct Page {
+    status: StatusCode,
+    headers: reqwest::header::HeaderMap,
+    body: String,
+}
+
+async fn browse(s: &TestServer, path: &str, extra: &[(&str, &str)]) -> Page {
+    let mut req = s
+        .http
+        .get(format!("{}{path}", s.origin()))
+        .header("accept", BROWSER);
+    for (k, v) in extra {
+        req = req.header(*k, *v);
+    }
+    let r = req.send().await.unwrap();
+    Page {
+        status: r.status(),
+        headers: r.headers().clone(),
+        body: r.text().await.unwrap(),
+    }
+}
+
+fn header<'a>(p: &'a Page, name: &str) -> &'a str {
+    p.headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pages_answer_browsers_in_their_language_and_servers_with_activitypub() {
+    let s = TestServer::start().await;
+    let token = s.coop("fiqus").await;
+    let (st, b) = s
+        .patch(
+            "/coop",
+            &token,
+            json!({"display_name": "Fiqus <img src=x onerror=alert(1)>", "about": "We build **free software**.",
+                   "website": "https://fiqus.coop", "languages": ["es"]}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{b}");
+    let need = s
+        .publish(
+            &token,
+            json!({"kind": "need", "category": "technical", "title": "Hosting <script>alert(1)</script>",
+                   "description": "Managed *Nextcloud*.", "tags": ["hosting"]}),
+        )
+        .await;
+    let id = need["id"].as_str().unwrap();
+
+    // The landing page, English by default, Spanish when the browser asks.
+    let home = browse(&s, "/", &[]).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(header(&home, "content-type").starts_with("text/html"));
+    assert!(home.body.contains("<html lang=\"en\">"), "{}", home.body);
+    assert!(home.body.contains("open need or offer"), "{}", home.body);
+    let csp = header(&home, "content-security-policy");
+    assert!(
+        csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(header(&home, "x-frame-options"), "DENY");
+    let es = browse(&s, "/", &[("accept-language", "es-AR,es;q=0.9,en;q=0.5")]).await;
+    assert!(es.body.contains("<html lang=\"es\">"));
+    assert!(
+        es.body.contains("necesidad u oferta abierta"),
+        "{}",
+        es.body
+    );
+    // The switch wins over the browser, and is remembered.
+    let switched = browse(&s, "/?lang=es", &[("accept-language", "en")]).await;
+    assert!(switched.body.contains("<html lang=\"es\">"));
+    let cookie = header(&switched, "set-cookie");
+    assert!(
+        cookie.starts_with("lang=es;") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let remembered = browse(&s, "/", &[("accept-language", "en"), ("cookie", "lang=es")]).await;
+    assert!(remembered.body.contains("<html lang=\"es\">"));
+
+    // Hostile text is shown as text, never as markup.
+    for page in [&home, &es] {
+        assert!(!page.body.contains("<script>alert"), "{}", page.body);
+        assert!(!page.body.contains("<img src=x"), "{}", page.body);
+        assert!(
+            page.body.contains("Hosting &#60;script&#62;"),
+            "{}",
+            page.body
+        );
+    }
+
+    // A coop's actor URL: its page for browsers, its actor for servers.
+    let coop = browse(&s, "/actors/fiqus", &[]).await;
+    assert_eq!(coop.status, StatusCode::OK);
+    assert!(header(&coop, "content-type").starts_with("text/html"));
+    assert_eq!(header(&coop, "vary"), "Accept");
+    assert!(
+        coop.body.contains(
+            "<div class=\"content\" lang=\"es\"><p>We build <strong>free software</strong>.</p>"
+        ),
+        "{}",
+        coop.body
+    );
+    assert!(
+        coop.body
+            .contains("rel=\"me nofollow noopener noreferrer\""),
+        "{}",
+        coop.body
+    );
+    assert!(coop.body.contains("<link rel=\"alternate\" type=\"application/activity+json\" href=\"https://coops.test/actors/fiqus\">"));
+    assert!(coop.body.contains("<meta property=\"og:title\""));
+    assert!(
+        coop.body.contains(&format!("/proposals/{id}")),
+        "its open needs and offers"
+    );
+    for accept in [
+        "application/activity+json",
+        "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"",
+        "*/*",
+    ] {
+        let (st, kind, doc) = {
+            let r = s
+                .http
+                .get(format!("{}/actors/fiqus", s.origin()))
+                .header("accept", accept)
+                .send()
+                .await
+                .unwrap();
+            let kind = r.headers()["content-type"].to_str().unwrap().to_string();
+            let vary = r
+                .headers()
+                .get("vary")
+                .map(|v| v.to_str().unwrap().to_string());
+            assert_eq!(vary.as_deref(), Some("Accept"), "{accept}");
+            (
+                r.status(),
+                kind,
+                r.json::<serde_json::Value>().await.unwrap(),
+            )
+        };
+        assert_eq!(st, StatusCode::OK, "{accept}");
+        assert!(
+            kind.starts_with("application/activity+json"),
+            "{accept}: {kind}"
+        );
+        assert_eq!(doc["type"], "Organization");
+    }
+
+    // A proposal's Note URL, the same way.
+    let page = browse(&s, &format!("/proposals/{id}?lang=es"), &[]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains("<span class=\"kind need\">Necesidad</span>"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("<p>Managed <em>Nextcloud</em>.</p>"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("<meta property=\"og:title\" content=\"Necesidad: Hosting &#60;script&#62;"),
+        "{}",
+        page.body
+    );
+    assert!(header(&page, "set-cookie").starts_with("lang=es"));
+    let (st, _, note) = s.fetch(&format!("/proposals/{id}")).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(note["type"], "Note");
+
+    // Nothing there: a page that says so, with the status.
+    for path in [
+        "/actors/nobody",
+        "/proposals/01900000-0000-7000-8000-000000000000",
+        "/proposals/x",
+    ] {
+        let missing = browse(&s, path, &[]).await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(
+            missing.body.contains("<h1>Not found</h1>"),
+            "{path}: {}",
+            missing.body
+        );
+    }
+
+    // The stylesheet, from the binary.
+    let css = s
+        .http
+        .get(format!("{}/assets/intercoop.css", s.origin()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(css.status(), StatusCode::OK);
+    assert!(css.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/css"));
+    assert!(css.text().await.unwrap().contains(":focus-visible"));
+    s.stop().await;
+}
+
+/// Text and links received from other servers are shown as text, and a
+/// link that is not https is never made a link.
+#[tokio::test(flavor = "multi_thread")]
+async fn received_needs_and_offers_are_listed_with_their_hostile_text_escaped() {
+    let s = TestServer::start().await;
+    let token = s.coop("fiqus").await;
+    let remote = Remote::start(&["ana"]).await;
+    let (_, sent) = follow_remote(&s, &token, &remote, "ana").await;
+    let (st, b) = send_as(
+        &s,
+        &remote,
+        "ana",
+        "/actors/fiqus/inbox",
+        &wrap(&remote, "Accept", "a1", sent),
+    )
+    .await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
+    let mut note = proposal_note(&remote, 1, "<script>alert('remote')</script> hosting");
+    note["url"] = json!("javascript:alert(1)");
+    let (st, b) = send_as(
+        &s,
+        &remote,
+        "ana",
+        "/inbox",
+        &wrap(&remote, "Create", "c1", note),
+    )
+    .await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
+
+    let home = browse(&s, "/", &[]).await;
+    assert!(
+        home.body
+            .contains("&#60;script&#62;alert(&#39;remote&#39;)"),
+        "{}",
+        home.body
+    );
+    assert!(!home.body.contains("<script>"), "{}", home.body);
+    assert!(!home.body.contains("javascript:"), "{}", home.body);
+    // Its link goes to the object on its own server.
+    assert!(
+        home.body
+            .contains(&format!("href=\"{}\"", remote.object_url(1))),
+        "{}",
+        home.body
+    );
+    assert!(
+        home.body.contains(&format!("from {}", remote.domain())),
+        "{}",
+        home.body
+    );
+    s.stop().await;
+}
