@@ -2,7 +2,8 @@
 //!
 //! Mastodon timelines (median, p95) through the client API with 1,000,000
 //! remote proposals from 1,000 followed nodes (100,000 coops), 10,000 local
-//! ones, and a coop that follows 1,000 coops elsewhere: its home timeline,
+//! ones, 60,000 posts that are not proposals (half from followed coops), and
+//! a coop that follows 1,000 coops elsewhere: its home timeline,
 //! the public timeline (all, local, remote), hashtag timelines (a kind, a
 //! category, a tag) and one account's statuses, first pages and pages
 //! further down by `max_id`. On SQLite always and on PostgreSQL too when
@@ -97,8 +98,44 @@ async fn seed_reader(state: &AppState) -> String {
         ));
     }
     execute(state, statements).await;
+    execute(state, posts(start)).await;
     execute(state, vec!["ANALYZE".into()]).await;
     coop.id
+}
+
+/// Posts that are not proposals, as two weeks of Mastodon accounts leave
+/// them (`home_posts_days`): 30 from each followed coop, the newest among
+/// the proposals, and as many from coops nobody follows.
+fn posts(start: chrono::NaiveDateTime) -> Vec<String> {
+    const PER_ACTOR: usize = 30;
+    let mut statements = Vec::new();
+    for nodes in (0..NODES).collect::<Vec<_>>().chunks(50) {
+        let mut rows = Vec::new();
+        for &n in nodes {
+            // c = 0: the coop the reader follows; c = 1: one nobody follows.
+            for c in 0..2 {
+                for i in 0..PER_ACTOR {
+                    let at = start
+                        + chrono::Duration::seconds((n * PER_ACTOR + i) as i64 * 60 + 86_400 * 180);
+                    let id = proposal_id(
+                        at,
+                        2_000_000_000 + (n * 2 * PER_ACTOR + c * PER_ACTOR + i) as u64,
+                    );
+                    let t = at.format("%Y-%m-%d %H:%M:%S");
+                    rows.push(format!(
+                        "('{id}', 'https://n{n}.bench.test/statuses/{c}-{i}', '{}', '<p>A post about the week</p>',                          NULL, FALSE, NULL, 'public', 'en', '{t}', '{t}', '{t}')",
+                        coop_actor_id(n, c)
+                    ));
+                }
+            }
+        }
+        statements.push(format!(
+            "INSERT INTO remote_posts (id, ap_id, actor_id, content_html, summary, sensitive, url, \
+             visibility, language, published_at, updated_at, received_at) VALUES {}",
+            rows.join(", ")
+        ));
+    }
+    statements
 }
 
 /// A token for the reader, by the password grant, as an app gets one.

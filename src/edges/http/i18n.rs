@@ -1,4 +1,5 @@
-//! The words of the pages, from Fluent catalogues (`locales/{en,es}/*.ftl`,
+//! The words of the pages, from Fluent catalogues (`locales/{en,es}/*.ftl`:
+//! `web.ftl` for the web face, `oauth.ftl` for the Mastodon apps' sign-in;
 //! the format translators know), compiled into the binary. Templates ask a
 //! [`Tr`] for each text by its key.
 
@@ -47,6 +48,15 @@ impl Tr {
         self.with(key, &[(name, FluentValue::from(value.to_string()))])
     }
 
+    /// The text of `key` with several arguments.
+    pub fn args<const N: usize>(&self, key: &str, args: &[(&'static str, &str); N]) -> String {
+        let args: Vec<(&'static str, FluentValue<'static>)> = args
+            .iter()
+            .map(|(k, v)| (*k, FluentValue::from(v.to_string())))
+            .collect();
+        self.with(key, &args)
+    }
+
     /// The text of `key` chosen by a count (Fluent's plural rules).
     pub fn count(&self, key: &str, count: i64) -> String {
         self.with(key, &[("count", FluentValue::from(count))])
@@ -79,17 +89,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_key_of_the_english_catalogue_is_in_the_spanish_one() {
+    fn every_key_of_the_english_catalogues_is_in_the_spanish_ones() {
         let keys = |text: &str| -> Vec<String> {
             text.lines()
                 .filter(|l| !l.starts_with([' ', '#', '*', '[']) && l.contains(" ="))
                 .filter_map(|l| l.split(" =").next().map(str::to_string))
                 .collect()
         };
-        let en = keys(include_str!("../../../locales/en/web.ftl"));
-        let es = keys(include_str!("../../../locales/es/web.ftl"));
-        assert!(en.len() > 40, "{en:?}");
-        assert_eq!(en, es);
+        for (en, es) in [
+            (
+                include_str!("../../../locales/en/web.ftl"),
+                include_str!("../../../locales/es/web.ftl"),
+            ),
+            (
+                include_str!("../../../locales/en/oauth.ftl"),
+                include_str!("../../../locales/es/oauth.ftl"),
+            ),
+        ] {
+            let (en, es) = (keys(en), keys(es));
+            assert!(en.len() > 20, "{en:?}");
+            assert_eq!(en, es);
+        }
     }
 
     #[test]

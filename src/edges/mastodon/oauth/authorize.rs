@@ -12,9 +12,10 @@ use serde::Deserialize;
 
 use super::super::params::{Params, Query};
 use super::super::views::is_out_of_band;
-use super::texts::{scope_in_words, texts, Texts};
+use super::texts::scope_in_words;
 use crate::edges::http::error::HttpError;
 use crate::edges::http::extract::ClientAddress;
+use crate::edges::http::i18n::Tr;
 use crate::edges::http::lang::Lang;
 use crate::edges::http::page::{html, Policy};
 use crate::edges::http::state::AppState;
@@ -52,7 +53,7 @@ pub struct AuthorizeForm {
 #[template(path = "oauth/authorize.html")]
 struct AuthorizePage<'a> {
     lang: &'static str,
-    t: &'static Texts,
+    tr: Tr,
     node: &'a str,
     app: &'a str,
     scopes: Vec<String>,
@@ -65,7 +66,7 @@ struct AuthorizePage<'a> {
 #[template(path = "oauth/code.html")]
 struct CodePage<'a> {
     lang: &'static str,
-    t: &'static Texts,
+    tr: Tr,
     node: &'a str,
     app: &'a str,
     code: &'a str,
@@ -75,7 +76,7 @@ struct CodePage<'a> {
 #[template(path = "oauth/problem.html")]
 struct ProblemPage<'a> {
     lang: &'static str,
-    t: &'static Texts,
+    tr: Tr,
     node: &'a str,
     message: String,
 }
@@ -84,7 +85,7 @@ struct ProblemPage<'a> {
 #[template(path = "oauth/denied.html")]
 struct DeniedPage<'a> {
     lang: &'static str,
-    t: &'static Texts,
+    tr: Tr,
     node: &'a str,
 }
 
@@ -102,17 +103,17 @@ fn page(status: StatusCode, rendered: &impl Template) -> Response {
 }
 
 fn problem(state: &AppState, lang: Lang, error: OAuthError) -> Response {
-    let t = texts(lang);
+    let tr = Tr::new(lang);
     let status = match error {
         OAuthError::Client => StatusCode::UNAUTHORIZED,
         _ => StatusCode::BAD_REQUEST,
     };
     let message = match error {
-        OAuthError::Client => t.unknown_app.to_string(),
-        OAuthError::Grant(_) => t.bad_redirect.to_string(),
-        OAuthError::Scope(detail) => format!("{} {detail}", t.bad_scope),
+        OAuthError::Client => tr.t("oauth-unknown-app"),
+        OAuthError::Grant(_) => tr.t("oauth-bad-redirect"),
+        OAuthError::Scope(detail) => format!("{} {detail}", tr.t("oauth-bad-scope")),
         OAuthError::Request(detail) | OAuthError::GrantType(detail) => {
-            format!("{} {detail}", t.bad_request)
+            format!("{} {detail}", tr.t("oauth-bad-request"))
         }
         OAuthError::Service(e) => return HttpError::from(e).into_response(),
     };
@@ -120,7 +121,7 @@ fn problem(state: &AppState, lang: Lang, error: OAuthError) -> Response {
         status,
         &ProblemPage {
             lang: lang.code(),
-            t,
+            tr,
             node: &state.config.node_name,
             message,
         },
@@ -152,21 +153,22 @@ fn sign_in_page(
     status: StatusCode,
     error: Option<String>,
 ) -> Response {
+    let tr = Tr::new(lang);
     page(
         status,
         &AuthorizePage {
             lang: lang.code(),
-            t: texts(lang),
             node: &state.config.node_name,
             app: &authorization.app.name,
             scopes: authorization
                 .scopes
                 .iter()
-                .map(|s| scope_in_words(s, lang))
+                .map(|s| scope_in_words(s, &tr))
                 .collect(),
             form,
             email: &form.email,
             error,
+            tr,
         },
     )
 }
@@ -231,7 +233,7 @@ pub async fn submit(
                 StatusCode::OK,
                 &DeniedPage {
                     lang: lang.code(),
-                    t: texts(lang),
+                    tr: Tr::new(lang),
                     node: &state.config.node_name,
                 },
             );
@@ -242,7 +244,7 @@ pub async fn submit(
             &form.state,
         );
     }
-    let t = texts(lang);
+    let tr = Tr::new(lang);
     let code = match state
         .services
         .grant_code(&authorization, &form.email, form.password.clone(), client)
@@ -251,9 +253,11 @@ pub async fn submit(
         Ok(code) => code,
         Err(e) => {
             let (status, text) = match &e {
-                ServiceError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, t.wrong_password),
-                ServiceError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, t.too_many),
-                ServiceError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, t.busy),
+                ServiceError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "oauth-wrong-password"),
+                ServiceError::RateLimited { .. } => {
+                    (StatusCode::TOO_MANY_REQUESTS, "oauth-too-many")
+                }
+                ServiceError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "oauth-busy"),
                 _ => return HttpError::from(e).into_response(),
             };
             let mut response = sign_in_page(
@@ -262,7 +266,7 @@ pub async fn submit(
                 &authorization,
                 &form,
                 status,
-                Some(text.to_string()),
+                Some(tr.t(text)),
             );
             if let Some(seconds) = HttpError::from(e).retry_after {
                 response
@@ -277,7 +281,7 @@ pub async fn submit(
             StatusCode::OK,
             &CodePage {
                 lang: lang.code(),
-                t,
+                tr,
                 node: &state.config.node_name,
                 app: &authorization.app.name,
                 code: &code,
