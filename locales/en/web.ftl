@@ -27,6 +27,7 @@ coops-here = Coops on this node
 newest = Newest needs and offers
 newest-none = Nothing published yet.
 coops-none = No coop here yet.
+feed = Feed of these needs and offers (Atom)
 from-elsewhere = from { $host }
 
 ## Needs and offers

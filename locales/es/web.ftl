@@ -27,6 +27,7 @@ coops-here = Cooperativas de este nodo
 newest = Últimas necesidades y ofertas
 newest-none = Todavía no se ha publicado nada.
 coops-none = Todavía no hay cooperativas aquí.
+feed = Canal de estas necesidades y ofertas (Atom)
 from-elsewhere = desde { $host }
 
 ## Necesidades y ofertas

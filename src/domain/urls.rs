@@ -74,6 +74,16 @@ impl Urls {
         self.url("/actor")
     }
 
+    /// The node's Atom feed of its needs and offers.
+    pub fn node_feed(&self) -> Url {
+        self.url("/feed.atom")
+    }
+
+    /// A coop's Atom feed of its needs and offers.
+    pub fn coop_feed(&self, handle: &str) -> Url {
+        self.url(&format!("/actors/{handle}/feed.atom"))
+    }
+
     pub fn url_for_node_outbox(&self) -> Url {
         self.url("/actor/outbox")
     }

@@ -270,3 +270,83 @@ async fn received_needs_and_offers_are_listed_with_their_hostile_text_escaped() 
     );
     s.stop().await;
 }
+
+/// The Atom feeds read back by a feed parser from the registry: well formed,
+/// with hostile text as text, newest first.
+#[tokio::test(flavor = "multi_thread")]
+async fn atom_feeds_of_the_node_and_of_a_coop() {
+    let s = TestServer::start().await;
+    let fiqus = s.coop("fiqus").await;
+    let tierra = s.coop("tierra").await;
+    let hostile = "Hosting <script>alert(1)</script> & \"backups\"";
+    let first = s
+        .publish(
+            &fiqus,
+            json!({"kind": "need", "category": "technical", "title": hostile,
+                   "description": "Managed *Nextcloud* </content>]]>", "tags": ["hosting"]}),
+        )
+        .await;
+    s.publish(&tierra, crate::common::need("Accounting help"))
+        .await;
+
+    let read = |path: &'static str| {
+        let s = &s;
+        async move {
+            let r = s
+                .http
+                .get(format!("{}{path}", s.origin()))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{path}");
+            let kind = r.headers()["content-type"].to_str().unwrap().to_string();
+            assert!(kind.starts_with("application/atom+xml"), "{kind}");
+            let body = r.text().await.unwrap();
+            atom_syndication::Feed::read_from(body.as_bytes())
+                .unwrap_or_else(|e| panic!("{path} is not Atom: {e}\n{body}"))
+        }
+    };
+    let node = read("/feed.atom").await;
+    assert_eq!(node.entries().len(), 2);
+    assert_eq!(
+        node.entries()[0].title().as_str(),
+        "Need: Accounting help",
+        "newest first"
+    );
+    let entry = &node.entries()[1];
+    assert_eq!(entry.title().as_str(), format!("Need: {hostile}"));
+    assert_eq!(
+        entry.id(),
+        format!(
+            "https://coops.test/proposals/{}",
+            first["id"].as_str().unwrap()
+        )
+    );
+    assert_eq!(
+        entry.authors()[0].uri(),
+        Some("https://coops.test/actors/fiqus")
+    );
+    let content = entry.content().and_then(|c| c.value()).unwrap();
+    assert!(content.contains("<em>Nextcloud</em>"), "{content}");
+    let terms: Vec<&str> = entry.categories().iter().map(|c| c.term()).collect();
+    assert_eq!(terms, ["Need", "Technical", "hosting"]);
+
+    let coop = read("/actors/fiqus/feed.atom").await;
+    assert_eq!(coop.entries().len(), 1);
+    assert_eq!(coop.id(), "https://coops.test/actors/fiqus/feed.atom");
+    let missing = s
+        .http
+        .get(format!("{}/actors/nobody/feed.atom", s.origin()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    // Pages point feed readers at them.
+    let page = browse(&s, "/actors/fiqus", &[]).await;
+    assert!(
+        page.body.contains("type=\"application/atom+xml\""),
+        "{}",
+        page.body
+    );
+    s.stop().await;
+}

@@ -37,6 +37,7 @@ struct CoopPage {
     facts: Vec<Fact>,
     followers: i64,
     cards: Vec<Card>,
+    feed: String,
 }
 
 /// The page of the coop `handle`.
@@ -99,6 +100,7 @@ pub async fn show(
             .iter()
             .filter_map(|p| Card::of(p, &tr, state))
             .collect(),
+        feed: urls.coop_feed(&coop.handle).to_string(),
         frame: Frame::new(state, tr, &format!("/actors/{}", coop.handle)),
         actor_url,
     };

@@ -46,6 +46,7 @@ struct Landing {
     open_count: i64,
     coops: Vec<CoopItem>,
     cards: Vec<Card>,
+    feed: String,
 }
 
 pub async fn show(
@@ -81,6 +82,7 @@ pub async fn show(
             .iter()
             .filter_map(|p| Card::of(p, &tr, &state))
             .collect(),
+        feed: services.urls.node_feed().to_string(),
         frame: Frame::new(&state, tr.clone(), "/"),
     };
     let mut response = html(StatusCode::OK, &page, Policy::Strict);

@@ -6,6 +6,7 @@
 
 mod assets;
 mod coop;
+mod feeds;
 mod landing;
 mod language;
 pub mod negotiate;
@@ -22,4 +23,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(landing::show))
         .route("/assets/intercoop.css", get(assets::stylesheet))
+        .route("/feed.atom", get(feeds::node))
+        .route("/actors/{handle}/feed.atom", get(feeds::coop))
 }
