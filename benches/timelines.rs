@@ -23,7 +23,6 @@ use std::time::{Duration, Instant};
 
 use federation_tests::TestDb;
 use intercoop::edges::http::state::AppState;
-use intercoop::infra::config::{Config, ConfigValues};
 
 #[path = "support/mod.rs"]
 mod support;
@@ -220,17 +219,7 @@ async fn latency(
 }
 
 async fn run(db: TestDb, backend: &str, proposals: usize) {
-    let config = Config::from_values(ConfigValues {
-        public_url: Some("https://bench.test".into()),
-        bind: Some("127.0.0.1:0".into()),
-        database_url: Some(db.url.clone()),
-        log: Some("warn".into()),
-        ..Default::default()
-    })
-    .expect("config");
-    let node = intercoop::app::server::prepare(&config)
-        .await
-        .expect("prepare");
+    let node = support::node::prepared(&db).await;
     let state = node.state.clone();
     let started = Instant::now();
     seed(&state, proposals).await;
@@ -241,14 +230,7 @@ async fn run(db: TestDb, backend: &str, proposals: usize) {
         NODES * COOPS_PER_NODE,
         started.elapsed().as_secs_f64()
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let root = format!("http://{}", listener.local_addr().expect("addr"));
-    let served = node.clone();
-    let server = tokio::spawn(async move {
-        intercoop::app::server::run(served, listener, std::future::pending()).await
-    });
+    let (root, server) = support::node::serve(&node).await;
     let building = Instant::now();
     while !state.services.matching_is_ready() && building.elapsed() < Duration::from_secs(900) {
         tokio::time::sleep(Duration::from_millis(200)).await;

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 pub mod federated;
+pub mod node;
 
 pub const WORDS: &[&str] = &[
     "rust",

@@ -87,6 +87,27 @@ pub(crate) async fn follow_remote(
     (relation, sent)
 }
 
+/// The coop `handle` (signed in as `token`) follows ana on `remote`, and
+/// ana accepts: the relation as the API answered it.
+pub(crate) async fn follow_accepted(
+    s: &TestServer,
+    token: &str,
+    remote: &Remote,
+    handle: &str,
+) -> Value {
+    let (relation, sent) = follow_remote(s, token, remote, "ana").await;
+    let (st, b) = send_as(
+        s,
+        remote,
+        "ana",
+        &format!("/actors/{handle}/inbox"),
+        &wrap(remote, "Accept", "accept-follow", sent),
+    )
+    .await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
+    relation
+}
+
 pub(crate) async fn wait_received(
     remote: &Remote,
     what: &str,

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use crate::common::remote::{post_signed, Remote, Signing};
 use crate::common::TestServer;
-use crate::inbox::{follow_remote, send_as, wrap};
+use crate::inbox::follow_accepted;
 use crate::mastodon_oauth::{app_token, send, Answer, Body};
 use crate::mastodon_streaming::{next_event, open};
 
@@ -76,16 +76,7 @@ async fn home_timelines_show_other_posts_of_followed_accounts_by_their_addressin
         toot(&remote, "ana", 1, json!([PUBLIC]), json!([])),
     )
     .await;
-    let (relation, sent) = follow_remote(&s, &native, &remote, "ana").await;
-    let (st, b) = send_as(
-        &s,
-        &remote,
-        "ana",
-        "/actors/fiqus/inbox",
-        &wrap(&remote, "Accept", "a1", sent),
-    )
-    .await;
-    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
+    let relation = follow_accepted(&s, &native, &remote, "fiqus").await;
 
     let mut stream = open(&s, &format!("stream=user&access_token={fiqus}"))
         .await

@@ -177,23 +177,14 @@ async fn what_apps_read_at_start_answers_empty_in_mastodons_shapes() {
 /// with its author, whom the coop can follow.
 #[tokio::test(flavor = "multi_thread")]
 async fn searching_an_unknown_url_reads_it_from_its_origin() {
-    use crate::inbox::{follow_remote, proposal_note, send_as, wrap};
+    use crate::inbox::{follow_accepted, proposal_note};
 
     let s = TestServer::start().await;
     let native = s.coop("fiqus").await;
     let token = app_token(&s, "fiqus", "read write follow").await;
     let remote = Remote::start_strict(&["ana", "bo", "carla"]).await;
     remote.fetch_keys_of("https://coops.test", &s.origin());
-    let (_, sent) = follow_remote(&s, &native, &remote, "ana").await;
-    let (st, b) = send_as(
-        &s,
-        &remote,
-        "ana",
-        "/actors/fiqus/inbox",
-        &wrap(&remote, "Accept", "a1", sent),
-    )
-    .await;
-    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
+    follow_accepted(&s, &native, &remote, "fiqus").await;
     let public = json!(["https://www.w3.org/ns/activitystreams#Public"]);
     let toot = |n: u32, name: &str| {
         json!({

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use crate::common::remote::Remote;
 use crate::common::TestServer;
-use crate::inbox::{follow_remote, proposal_note, send_as, wrap};
+use crate::inbox::{follow_accepted, proposal_note, send_as, wrap};
 use crate::mastodon_oauth::{app_token, assert_mastodon_error, send, Answer, Body};
 
 async fn post_status(s: &TestServer, token: &str, text: &str) -> Answer {
@@ -319,16 +319,7 @@ async fn timelines_show_local_and_followed_needs_and_offers_and_page_like_mastod
 
     // A remote coop fiqus follows, and one of its offers.
     let remote = Remote::start(&["ana"]).await;
-    let (_, sent) = follow_remote(&s, &native, &remote, "ana").await;
-    let (st, b) = send_as(
-        &s,
-        &remote,
-        "ana",
-        "/actors/fiqus/inbox",
-        &wrap(&remote, "Accept", "a1", sent),
-    )
-    .await;
-    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
+    follow_accepted(&s, &native, &remote, "fiqus").await;
     let (st, b) = send_as(
         &s,
         &remote,

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::common::remote::Remote;
 use crate::common::TestServer;
-use crate::inbox::{follow_remote, proposal_note, send_as, wrap};
+use crate::inbox::{follow_accepted, proposal_note, send_as, wrap};
 
 const BROWSER: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
@@ -225,16 +225,7 @@ async fn received_needs_and_offers_are_listed_with_their_hostile_text_escaped() 
     let s = TestServer::start().await;
     let token = s.coop("fiqus").await;
     let remote = Remote::start(&["ana"]).await;
-    let (_, sent) = follow_remote(&s, &token, &remote, "ana").await;
-    let (st, b) = send_as(
-        &s,
-        &remote,
-        "ana",
-        "/actors/fiqus/inbox",
-        &wrap(&remote, "Accept", "a1", sent),
-    )
-    .await;
-    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
+    follow_accepted(&s, &token, &remote, "fiqus").await;
     let mut note = proposal_note(&remote, 1, "<script>alert('remote')</script> hosting");
     note["url"] = json!("javascript:alert(1)");
     let (st, b) = send_as(
