@@ -370,3 +370,120 @@ async fn the_inbox_statements_are_prepared_once_per_connection() {
         );
     }
 }
+
+fn actor(display_name: &str) -> intercoop::domain::remote::RemoteActor {
+    intercoop::domain::remote::RemoteActor {
+        id: uuid::Uuid::now_v7().to_string(),
+        ap_id: "https://social.example/users/ana".into(),
+        kind: "Person".into(),
+        username: "ana".into(),
+        host: "social.example".into(),
+        display_name: display_name.into(),
+        summary_html: String::new(),
+        url: None,
+        inbox: "https://social.example/users/ana/inbox".into(),
+        shared_inbox: None,
+        public_key_pem: "key".into(),
+        country: None,
+        languages: Vec::new(),
+        stage: None,
+        fetched_at: chrono::Utc::now().naive_utc(),
+    }
+}
+
+#[derive(diesel::QueryableByName)]
+struct Waiting {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// Two requests store the same new actor at once (a follow arriving while a
+/// coop looks the actor up). On PostgreSQL the second insert waits for the
+/// first transaction, then breaks the unique `ap_id`: it must refresh the
+/// stored row instead of failing. Made deterministic by holding the first
+/// transaction open until the second is seen waiting on its lock.
+#[tokio::test]
+async fn two_connections_storing_the_same_new_actor_both_succeed() {
+    use diesel::Connection;
+    use intercoop::infra::store::{remote_actors, AnyConnection};
+
+    let test_db = TestDb::new();
+    let db = Db::connect(&test_db.url, 2).expect("connect");
+    db.migrate().expect("migrate");
+    if !test_db.is_postgres() {
+        // One writer at a time on SQLite: the second store refreshes the first.
+        let (first, second) = db
+            .write(|conn| {
+                let first = remote_actors::upsert(conn, &actor("Ana"))?;
+                Ok::<_, StoreError>((first, remote_actors::upsert(conn, &actor("Ana B."))?))
+            })
+            .await
+            .expect("upserts");
+        assert_eq!(
+            (second.id, second.display_name.as_str()),
+            (first.id, "Ana B.")
+        );
+        return;
+    }
+    let open =
+        || AnyConnection::Postgresql(diesel::PgConnection::establish(&test_db.url).expect("pg"));
+    let (mut a, mut b, mut watcher) = (open(), open(), open());
+    // The first request's transaction, held open until told to commit.
+    let (inserted_tx, inserted) = std::sync::mpsc::channel();
+    let (commit_tx, commit) = std::sync::mpsc::channel::<()>();
+    let first = std::thread::spawn(move || {
+        a.transaction::<_, StoreError, _>(|a| {
+            let stored = remote_actors::upsert(a, &actor("Ana"))?;
+            inserted_tx.send(()).expect("tell");
+            commit.recv().expect("told to commit");
+            Ok(stored)
+        })
+    });
+    inserted
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the first insert");
+    let second = std::thread::spawn(move || {
+        b.transaction::<_, StoreError, _>(|b| remote_actors::upsert(b, &actor("Ana B.")))
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let waiting: Vec<Waiting> = diesel::RunQueryDsl::load(
+            diesel::sql_query(
+                "SELECT COUNT(*) AS n FROM pg_stat_activity \
+                 WHERE datname = current_database() AND wait_event_type = 'Lock'",
+            ),
+            &mut watcher,
+        )
+        .expect("pg_stat_activity");
+        if waiting.first().is_some_and(|w| w.n > 0) {
+            break;
+        }
+        assert!(
+            !second.is_finished(),
+            "the second store ended before the first committed: {:?}",
+            second.join()
+        );
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the second insert never waited"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    commit_tx.send(()).expect("commit");
+    let first = first.join().expect("thread").expect("the first store");
+    let stored = second
+        .join()
+        .expect("thread")
+        .expect("the second store succeeds");
+    assert_eq!(stored.id, first.id, "the first row, refreshed");
+    assert_eq!(stored.display_name, "Ana B.");
+    let again = db
+        .read(|conn| remote_actors::by_ap_id(conn, "https://social.example/users/ana"))
+        .await
+        .expect("read")
+        .expect("stored");
+    assert_eq!(
+        (again.id, again.display_name),
+        (first.id, "Ana B.".to_string())
+    );
+}
