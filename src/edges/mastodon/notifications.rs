@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::auth::Token;
-use super::paging::{link, PageParams};
+use super::paging::{link, paging_url, PageParams};
 use super::params::{one_or_many, Query};
 use super::views::{timestamp, Account, Status};
 use crate::domain::coop::Coop;
@@ -272,24 +272,7 @@ pub async fn list(
     for item in &items {
         out.push(view(&state, &viewer, item).await?);
     }
-    let url = format!("{}api/v1/notifications", state.services.urls.root());
-    let kept = uri
-        .query()
-        .map(|q| {
-            url::form_urlencoded::parse(q.as_bytes())
-                .filter(|(k, _)| !matches!(k.as_ref(), "max_id" | "since_id" | "min_id"))
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
-    let url = if kept.is_empty() {
-        url
-    } else {
-        let query = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(kept)
-            .finish();
-        format!("{url}?{query}")
-    };
+    let url = paging_url(&state, &uri);
     let headers = match (out.first(), out.last()) {
         (Some(first), Some(last)) => link(&url, Some(&last.id), Some(&first.id)),
         _ => HeaderMap::new(),

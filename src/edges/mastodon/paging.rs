@@ -2,10 +2,11 @@
 //! of accounts page backwards only, by `max_id`), a `Link` header with the
 //! next and previous pages out.
 
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue, Uri};
 use serde::Deserialize;
 
 use super::params::flexible_u64;
+use crate::edges::http::state::AppState;
 
 /// Paging parameters as apps send them.
 #[derive(Deserialize, Default, Debug, Clone)]
@@ -23,6 +24,27 @@ impl PageParams {
     pub fn size(&self, default: u64, max: u64) -> i64 {
         self.limit.unwrap_or(default).clamp(1, max) as i64
     }
+}
+
+/// The request's own URL without its paging, for the `Link` header: the
+/// node's public root, the path, and the other parameters it was sent.
+pub fn paging_url(state: &AppState, uri: &Uri) -> String {
+    let kept: Vec<(String, String)> =
+        url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+            .filter(|(k, _)| !matches!(k.as_ref(), "max_id" | "since_id" | "min_id"))
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+    let path = uri.path().trim_start_matches('/');
+    let mut url = format!("{}{path}", state.services.urls.root());
+    if !kept.is_empty() {
+        url.push('?');
+        url.push_str(
+            &url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(kept)
+                .finish(),
+        );
+    }
+    url
 }
 
 /// A `Link` header naming the next page (older items, `max_id`) and the

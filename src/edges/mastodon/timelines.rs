@@ -8,7 +8,7 @@ use axum::Json;
 use serde::Deserialize;
 
 use super::auth::{MaybeToken, Token};
-use super::paging::{link, PageParams};
+use super::paging::{link, paging_url, PageParams};
 use super::params::{flexible_bool, Query};
 use super::statuses::statuses_of;
 use super::views::Status;
@@ -32,26 +32,6 @@ pub struct TimelineParams {
     #[serde(default, deserialize_with = "flexible_bool")]
     pinned: Option<bool>,
     tagged: Option<String>,
-}
-
-/// The request's own URL without its paging, for the `Link` header.
-fn base_url(state: &AppState, uri: &Uri) -> String {
-    let kept: Vec<(String, String)> =
-        url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
-            .filter(|(k, _)| !matches!(k.as_ref(), "max_id" | "since_id" | "min_id"))
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-    let path = uri.path().trim_start_matches('/');
-    let mut url = format!("{}{path}", state.services.urls.root());
-    if !kept.is_empty() {
-        url.push('?');
-        url.push_str(
-            &url::form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(kept)
-                .finish(),
-        );
-    }
-    url
 }
 
 async fn page(
@@ -78,7 +58,7 @@ async fn page(
     let posts = state.services.timeline(viewer, query).await?;
     let statuses = statuses_of(state, &posts).await?;
     let headers = match (statuses.first(), statuses.last()) {
-        (Some(first), Some(last)) => link(&base_url(state, uri), Some(&last.id), Some(&first.id)),
+        (Some(first), Some(last)) => link(&paging_url(state, uri), Some(&last.id), Some(&first.id)),
         _ => HeaderMap::new(),
     };
     Ok((headers, Json(statuses)))

@@ -121,6 +121,16 @@ pub struct Account {
     pub source: Option<Source>,
 }
 
+/// Who an `Account` is: what every kind of account sets for itself.
+pub struct Identity {
+    pub id: String,
+    pub username: String,
+    pub acct: String,
+    pub display_name: String,
+    pub url: String,
+    pub uri: String,
+}
+
 /// What an `Account` of a local coop is made of.
 pub struct LocalCoop<'a> {
     pub coop: &'a crate::domain::coop::Coop,
@@ -132,38 +142,54 @@ pub struct LocalCoop<'a> {
 }
 
 impl Account {
+    /// An account with nothing but who it is and its pictures: no counters,
+    /// fields or note, discoverable, not locked (each kind sets the rest).
+    fn blank(who: Identity, avatar: String, header: String) -> Account {
+        Account {
+            id: who.id,
+            username: who.username,
+            acct: who.acct,
+            display_name: who.display_name,
+            locked: false,
+            bot: false,
+            discoverable: true,
+            indexable: false,
+            group: false,
+            noindex: false,
+            hide_collections: false,
+            created_at: timestamp(chrono::DateTime::UNIX_EPOCH.naive_utc()),
+            note: String::new(),
+            url: who.url,
+            uri: who.uri,
+            avatar: avatar.clone(),
+            avatar_static: avatar,
+            header: header.clone(),
+            header_static: header,
+            followers_count: 0,
+            following_count: 0,
+            statuses_count: 0,
+            last_status_at: None,
+            emojis: Vec::new(),
+            roles: Vec::new(),
+            fields: Vec::new(),
+            source: None,
+        }
+    }
+
     pub fn local(c: LocalCoop<'_>, urls: &crate::domain::urls::Urls) -> Account {
         let coop = c.coop;
         let actor = urls.actor(&coop.handle).to_string();
         let picture = |p: Picture| urls.picture(&coop.id, p, c.pictures.get(p)).to_string();
         let (avatar, header) = (picture(Picture::Avatar), picture(Picture::Header));
         Account {
-            id: coop.id.clone(),
-            username: coop.handle.clone(),
-            acct: coop.handle.clone(),
-            display_name: coop.profile.display_name.clone(),
             locked: coop.profile.manually_approves_followers,
-            bot: false,
-            discoverable: true,
             indexable: true,
-            group: false,
-            noindex: false,
-            hide_collections: false,
             // Mastodon gives the day an account was made, at midnight.
             created_at: timestamp(coop.created_at.date().and_time(chrono::NaiveTime::MIN)),
             note: coop.about_html.clone(),
-            url: actor.clone(),
-            uri: actor,
-            avatar: avatar.clone(),
-            avatar_static: avatar,
-            header: header.clone(),
-            header_static: header,
             followers_count: c.followers,
             following_count: c.following,
             statuses_count: c.statuses,
-            last_status_at: None,
-            emojis: Vec::new(),
-            roles: Vec::new(),
             fields: coop
                 .profile
                 .fields()
@@ -174,7 +200,18 @@ impl Account {
                     verified_at: None,
                 })
                 .collect(),
-            source: None,
+            ..Account::blank(
+                Identity {
+                    id: coop.id.clone(),
+                    username: coop.handle.clone(),
+                    acct: coop.handle.clone(),
+                    display_name: coop.profile.display_name.clone(),
+                    url: actor.clone(),
+                    uri: actor,
+                },
+                avatar,
+                header,
+            )
         }
     }
 
@@ -215,33 +252,24 @@ impl Account {
         let image = urls.node_image().to_string();
         let domain = urls.domain();
         Account {
-            id: NODE_ACCOUNT_ID.into(),
-            username: domain.clone(),
-            acct: domain,
-            display_name: node_name.to_string(),
             locked: true,
             bot: true,
             discoverable: false,
-            indexable: false,
-            group: false,
             noindex: true,
             hide_collections: true,
-            created_at: timestamp(chrono::DateTime::UNIX_EPOCH.naive_utc()),
             note: "<p>This node tells its coops of new matches and introductions.</p>".into(),
-            url: actor.clone(),
-            uri: actor,
-            avatar: image.clone(),
-            avatar_static: image.clone(),
-            header: image.clone(),
-            header_static: image,
-            followers_count: 0,
-            following_count: 0,
-            statuses_count: 0,
-            last_status_at: None,
-            emojis: Vec::new(),
-            roles: Vec::new(),
-            fields: Vec::new(),
-            source: None,
+            ..Account::blank(
+                Identity {
+                    id: NODE_ACCOUNT_ID.into(),
+                    username: domain.clone(),
+                    acct: domain,
+                    display_name: node_name.to_string(),
+                    url: actor.clone(),
+                    uri: actor,
+                },
+                image.clone(),
+                image,
+            )
         }
     }
 }
@@ -255,33 +283,22 @@ impl Account {
         let avatar = urls.avatar(&actor.id).to_string();
         let header = urls.header(&actor.id).to_string();
         Account {
-            id: actor.id.clone(),
-            username: actor.username.clone(),
-            acct: format!("{}@{}", actor.username, actor.host),
-            display_name: actor.display_name.clone(),
-            locked: false,
             bot: matches!(actor.kind.as_str(), "Application" | "Service"),
-            discoverable: true,
-            indexable: false,
             group: actor.kind == "Group",
-            noindex: false,
-            hide_collections: false,
             created_at: timestamp(actor.fetched_at.date().and_time(chrono::NaiveTime::MIN)),
             note: actor.summary_html.clone(),
-            url: actor.url.clone().unwrap_or_else(|| actor.ap_id.clone()),
-            uri: actor.ap_id.clone(),
-            avatar: avatar.clone(),
-            avatar_static: avatar,
-            header: header.clone(),
-            header_static: header,
-            followers_count: 0,
-            following_count: 0,
-            statuses_count: 0,
-            last_status_at: None,
-            emojis: Vec::new(),
-            roles: Vec::new(),
-            fields: Vec::new(),
-            source: None,
+            ..Account::blank(
+                Identity {
+                    id: actor.id.clone(),
+                    username: actor.username.clone(),
+                    acct: format!("{}@{}", actor.username, actor.host),
+                    display_name: actor.display_name.clone(),
+                    url: actor.url.clone().unwrap_or_else(|| actor.ap_id.clone()),
+                    uri: actor.ap_id.clone(),
+                },
+                avatar,
+                header,
+            )
         }
     }
 }
