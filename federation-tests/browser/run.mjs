@@ -112,9 +112,11 @@ for (const lang of ["en", "es"]) {
     await check("/", lang, size, shoot ? "landing" : null, { text: remote });
     await check(env("COOP_PATH"), lang, size, shoot ? "coop" : null, {});
     await check(env("PROPOSAL_PATH"), lang, size, shoot ? "proposal" : null, {});
+    await check("/directory?kind=need", lang, size, shoot ? "directory" : null, { text: remote });
   }
 }
 await check("/actors/nobody", "en", "phone", null, { status: 404 });
+await check("/directory?country=ZZ", "es", "phone", "directory-refused", { status: 422 });
 
 step("the language switch: English to Spanish, remembered on the next page");
 {

@@ -86,3 +86,21 @@ field-founded = Founded
 field-stage = Stage
 field-networks = Networks
 field-contact = Contact
+
+## The directory
+nav-directory = Directory
+directory-title = Needs and offers
+directory-refused = Nothing was searched: a filter needs fixing.
+directory-none = Nothing matches these filters.
+directory-shown = { $first }–{ $last } of { $total }
+filter-text = Words in the title
+filter-kind = Need or offer
+filter-any = Any
+filter-tag = Tag
+filter-country = Country (code, e.g. AR)
+filter-language = Language (e.g. es)
+filter-node = Node (e.g. coops.example)
+filter-search = Search
+pages = Pages
+page-prev = Newer
+page-next = Older

@@ -86,3 +86,21 @@ field-founded = Fundada en
 field-stage = Etapa
 field-networks = Redes
 field-contact = Contacto
+
+## El directorio
+nav-directory = Directorio
+directory-title = Necesidades y ofertas
+directory-refused = No se buscó nada: hay que corregir un filtro.
+directory-none = Nada coincide con estos filtros.
+directory-shown = { $first }–{ $last } de { $total }
+filter-text = Palabras del título
+filter-kind = Necesidad u oferta
+filter-any = Cualquiera
+filter-tag = Etiqueta
+filter-country = País (código, p. ej. AR)
+filter-language = Idioma (p. ej. es)
+filter-node = Nodo (p. ej. coops.example)
+filter-search = Buscar
+pages = Páginas
+page-prev = Más recientes
+page-next = Anteriores

@@ -341,3 +341,92 @@ async fn atom_feeds_of_the_node_and_of_a_coop() {
     );
     s.stop().await;
 }
+
+/// The directory page: filters by GET, paging that keeps them, and a bad
+/// filter shown again with its message next to the field and no results.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_directory_filters_pages_and_refuses_bad_filters_in_place() {
+    let s = TestServer::start().await;
+    let token = s.coop("fiqus").await;
+    for i in 0..21 {
+        s.publish(&token, crate::common::need(&format!("Need number {i}")))
+            .await;
+    }
+    s.publish(
+        &token,
+        json!({"kind": "offer", "category": "knowledge", "title": "Rust <b>training</b>", "tags": ["rust"]}),
+    )
+    .await;
+
+    let all = browse(&s, "/directory", &[]).await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert!(all.body.contains("1–20 of 22"), "{}", all.body);
+    assert!(
+        all.body.contains("Rust &#60;b&#62;training&#60;/b&#62;"),
+        "escaped: {}",
+        all.body
+    );
+    assert!(
+        all.body
+            .contains("href=\"/directory?offset=20\" rel=\"next\""),
+        "{}",
+        all.body
+    );
+    let older = browse(&s, "/directory?offset=20", &[]).await;
+    assert!(older.body.contains("21–22 of 22"), "{}", older.body);
+    assert!(older.body.contains("rel=\"prev\""));
+    assert!(!older.body.contains("rel=\"next\""));
+
+    let offers = browse(&s, "/directory?kind=offer&tag=rust&lang=es", &[]).await;
+    assert!(offers.body.contains("1–1 de 1"), "{}", offers.body);
+    assert!(
+        offers
+            .body
+            .contains("<option value=\"offer\" selected>Oferta</option>"),
+        "the filter stays chosen"
+    );
+    let needs = browse(&s, "/directory?kind=need&q=number+2", &[]).await;
+    assert!(needs.body.contains("Need number 2<"), "{}", needs.body);
+    assert!(!needs.body.contains("Rust"), "{}", needs.body);
+
+    for (query, field) in [
+        ("kind=gift", "kind"),
+        ("country=ZZ&q=kept", "country"),
+        ("offset=999999", "offset"),
+    ] {
+        let refused = browse(&s, &format!("/directory?{query}"), &[]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        assert!(
+            refused.body.contains("role=\"alert\""),
+            "{query}: {}",
+            refused.body
+        );
+        if field != "offset" {
+            assert!(
+                refused
+                    .body
+                    .contains(&format!("id=\"{field}-error\" class=\"error\"")),
+                "{query}: {}",
+                refused.body
+            );
+            assert!(
+                refused
+                    .body
+                    .contains(&format!("aria-describedby=\"{field}-error\"")),
+                "{query}"
+            );
+        }
+        assert!(
+            !refused.body.contains("id=\"results\""),
+            "no results on a refusal: {query}"
+        );
+    }
+    let kept = browse(&s, "/directory?country=ZZ&q=kept", &[]).await;
+    assert!(
+        kept.body
+            .contains("id=\"q\" name=\"q\" type=\"text\" value=\"kept\""),
+        "{}",
+        kept.body
+    );
+    s.stop().await;
+}

@@ -6,6 +6,7 @@
 
 mod assets;
 mod coop;
+mod directory;
 mod feeds;
 mod landing;
 mod language;
@@ -22,6 +23,7 @@ use crate::edges::http::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(landing::show))
+        .route("/directory", get(directory::show))
         .route("/assets/intercoop.css", get(assets::stylesheet))
         .route("/feed.atom", get(feeds::node))
         .route("/actors/{handle}/feed.atom", get(feeds::coop))
