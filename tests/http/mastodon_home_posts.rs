@@ -157,6 +157,16 @@ async fn home_timelines_show_other_posts_of_followed_accounts_by_their_addressin
     );
     assert_eq!(home[1]["spoiler_text"], "Spoiler: coops");
     assert_eq!(home[1]["sensitive"], true);
+    // Paged as Mastodon pages: by limit, max_id and min_id.
+    let id_of = |i: usize| home[i]["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        uris(&s, "/api/v1/timelines/home?limit=2", &fiqus).await,
+        [p4.clone(), p3.clone()]
+    );
+    let older = format!("/api/v1/timelines/home?limit=2&max_id={}", id_of(1));
+    assert_eq!(uris(&s, &older, &fiqus).await, [p2.clone()]);
+    let newer = format!("/api/v1/timelines/home?limit=1&min_id={}", id_of(2));
+    assert_eq!(uris(&s, &newer, &fiqus).await, [p3.clone()]);
 
     // Hashtag and public timelines are needs and offers only; so is the
     // home timeline filtered by a tag.

@@ -143,6 +143,76 @@ fn followed_on_postgres(conn: &mut AnyConnection, f: &TimelineFilter) -> StoreRe
         .collect())
 }
 
+/// Posts read down the ids before the home timeline falls back to the
+/// followed accounts' own posts.
+const POSTS_WINDOW: i64 = 1_000;
+
+/// The other posts of the accounts `coop` follows, for its home timeline.
+/// With `window`, only among that many newest posts (in the paging's
+/// direction): a walk down the ids that stops at the page's end, which is
+/// where a page usually is (0.2 ms where reading every followed post and
+/// sorting took 4 ms on SQLite at 30,000, and more on PostgreSQL). Without,
+/// all the followed accounts' posts through `(actor_id, id)`: the answer
+/// when they are few among the newest.
+fn followed_posts(
+    conn: &mut AnyConnection,
+    f: &TimelineFilter,
+    coop: &str,
+    window: Option<i64>,
+) -> StoreResult<Vec<String>> {
+    let mut c = Conditions::new(conn);
+    let followed = "(SELECT f.actor_id FROM following f WHERE f.coop_id = ? AND f.accepted)";
+    let from = match window {
+        Some(window) => {
+            // The window's far end: the id `window` posts away (none: all).
+            let (order, op, beyond) = if f.ascending() {
+                ("ASC", "<=", "~")
+            } else {
+                ("DESC", ">=", "")
+            };
+            let mut bound = String::from("SELECT w.id FROM remote_posts w WHERE TRUE");
+            let mut values = Vec::new();
+            for (id, cmp) in [(&f.max_id, "<"), (&f.since_id, ">"), (&f.min_id, ">")] {
+                if let Some(id) = id {
+                    bound.push_str(&format!(" AND w.id {cmp} ?"));
+                    values.push(id.clone());
+                }
+            }
+            c.and(
+                &format!(
+                    "rp.id {op} COALESCE(({bound} ORDER BY w.id {order} LIMIT 1 OFFSET {}), '{beyond}')",
+                    window - 1
+                ),
+                values,
+            );
+            // Not through the actor index: walk the ids (SQLite would
+            // otherwise read every followed post and sort).
+            let actor = if c.sqlite {
+                "rp.actor_id || ''"
+            } else {
+                "rp.actor_id"
+            };
+            c.and(&format!("{actor} IN {followed}"), vec![coop.to_string()]);
+            format!(
+                "FROM remote_posts rp LEFT JOIN remote_actors ra ON ra.id = rp.actor_id WHERE {}",
+                listed_actor(c.sqlite)
+            )
+        }
+        None => {
+            c.and(
+                &format!("rp.actor_id IN {followed}"),
+                vec![coop.to_string()],
+            );
+            format!(
+                "FROM remote_posts rp JOIN remote_actors ra ON ra.id = rp.actor_id WHERE {}",
+                listed_actor(c.sqlite)
+            )
+        }
+    };
+    f.range(&mut c, "rp.id");
+    read(conn, &c, &from, "rp.id", f)
+}
+
 /// Whether a remote actor's proposals are listed here (see `listed_actor`).
 pub fn is_listed(conn: &mut AnyConnection, actor_id: &str) -> StoreResult<bool> {
     let mut c = Conditions::new(conn);
@@ -238,18 +308,10 @@ pub fn entries(conn: &mut AnyConnection, f: &TimelineFilter) -> StoreResult<Vec<
         );
     }
     if let (true, Some(coop)) = (f.posts, &f.followed_by) {
-        // Few rows (kept a bounded number of days): the follows first.
-        let mut c = Conditions::new(conn);
-        c.and(
-            "rp.actor_id IN (SELECT f.actor_id FROM following f WHERE f.coop_id = ? AND f.accepted)",
-            vec![coop.clone()],
-        );
-        f.range(&mut c, "rp.id");
-        let from = format!(
-            "FROM remote_posts rp JOIN remote_actors ra ON ra.id = rp.actor_id WHERE {}",
-            listed_actor(c.sqlite)
-        );
-        let ids = read(conn, &c, &from, "rp.id", f)?;
+        let mut ids = followed_posts(conn, f, coop, Some(POSTS_WINDOW))?;
+        if (ids.len() as i64) < f.limit {
+            ids = followed_posts(conn, f, coop, None)?;
+        }
         out.extend(
             ids.into_iter()
                 .map(|id| TimelineEntry::new(id, EntryKind::Post)),
