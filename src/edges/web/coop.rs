@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use super::language::{choose, LangParam};
-use super::views::{Card, Frame};
+use super::views::{writing_lang, Card, Frame};
 use crate::domain::uploaded_image::Picture;
 use crate::edges::http::error::HttpResult;
 use crate::edges::http::page::{html, Policy};
@@ -88,12 +88,7 @@ pub async fn show(
             .to_string(),
         about_text: crate::domain::text::truncate_chars(&coop.profile.about, 200),
         about_html: coop.about_html.clone(),
-        coop_lang: coop
-            .profile
-            .languages
-            .first()
-            .cloned()
-            .unwrap_or_else(|| tr.lang.code().to_string()),
+        coop_lang: writing_lang(&coop, &tr),
         facts,
         followers: counts.followers,
         cards: posts

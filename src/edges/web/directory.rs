@@ -10,11 +10,9 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::language::{choose, remember, LangParam};
-use super::views::{category_label, kind_key, Frame};
-use crate::domain::directory::ProposalEntry;
+use super::views::{category_label, Card, Frame};
 use crate::domain::proposal::Category;
 use crate::edges::http::error::HttpResult;
-use crate::edges::http::i18n::Tr;
 use crate::edges::http::page::{html, Policy};
 use crate::edges::http::state::AppState;
 use crate::services::directory::DirectoryQuery;
@@ -86,47 +84,6 @@ impl Filters {
     }
 }
 
-/// A result line.
-pub struct Row {
-    pub href: String,
-    pub kind: &'static str,
-    pub kind_label: String,
-    pub category: String,
-    pub title: String,
-    pub author: String,
-    pub author_href: String,
-    pub node: Option<String>,
-    pub date: String,
-    pub datetime: String,
-    pub tags: Vec<String>,
-}
-
-impl Row {
-    fn of(e: &ProposalEntry, tr: &Tr, state: &AppState) -> Row {
-        let urls = &state.services.urls;
-        let (href, author_href) = match (&e.ap_id, &e.coop_ap_id) {
-            (Some(ap_id), Some(coop)) => (ap_id.clone(), coop.clone()),
-            _ => (
-                urls.proposal(&e.id).to_string(),
-                urls.actor(&e.handle).to_string(),
-            ),
-        };
-        Row {
-            href,
-            kind: kind_key(e.kind),
-            kind_label: tr.t(&format!("kind-{}", kind_key(e.kind))),
-            category: category_label(tr, e.category),
-            title: e.title.clone(),
-            author: e.coop_name.clone(),
-            author_href,
-            node: e.node.clone(),
-            date: tr.date(e.published_at),
-            datetime: e.published_at.format("%Y-%m-%d").to_string(),
-            tags: e.tags.clone(),
-        }
-    }
-}
-
 /// An option of a select: value, label.
 pub struct Choice {
     pub value: String,
@@ -141,7 +98,7 @@ struct DirectoryPage {
     categories: Vec<Choice>,
     /// The field a refusal is about, and what is wrong.
     error: Option<(String, String)>,
-    rows: Vec<Row>,
+    cards: Vec<Card>,
     total: i64,
     total_exact: bool,
     first: i64,
@@ -206,7 +163,7 @@ pub async fn show(
         filters: filters.clone(),
         categories,
         error: None,
-        rows: Vec::new(),
+        cards: Vec::new(),
         total: 0,
         total_exact: true,
         first: 0,
@@ -220,19 +177,19 @@ pub async fn show(
         .await
     {
         Ok(found) => {
-            page.rows = found
+            page.cards = found
                 .items
                 .iter()
-                .map(|e| Row::of(e, &tr, &state))
+                .map(|e| Card::of_entry(e, &tr, &state))
                 .collect();
             page.total = found.total;
             page.total_exact = found.total_exact;
             page.first = found.offset + 1;
-            page.last = found.offset + page.rows.len() as i64;
+            page.last = found.offset + page.cards.len() as i64;
             page.prev = (found.offset > 0).then(|| filters.link((found.offset - PAGE).max(0)));
             page.next = (page.last < found.total || !found.total_exact)
                 .then(|| filters.link(found.offset + PAGE))
-                .filter(|_| page.rows.len() as i64 == PAGE);
+                .filter(|_| page.cards.len() as i64 == PAGE);
             StatusCode::OK
         }
         Err(ServiceError::Invalid(e)) => {

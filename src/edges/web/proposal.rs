@@ -5,7 +5,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use super::language::{choose, LangParam};
-use super::views::{category_label, kind_key, Frame};
+use super::views::{category_label, kind_key, writing_lang, Frame};
 use crate::edges::http::error::{HttpError, HttpResult};
 use crate::edges::http::page::{html, Policy};
 use crate::edges::http::state::AppState;
@@ -60,12 +60,7 @@ pub async fn show(
         coop_name: coop.profile.display_name.clone(),
         coop_href: urls.actor(&coop.handle).to_string(),
         coop_avatar: urls.avatar(&coop.id).to_string(),
-        coop_lang: coop
-            .profile
-            .languages
-            .first()
-            .cloned()
-            .unwrap_or_else(|| tr.lang.code().to_string()),
+        coop_lang: writing_lang(&coop, &tr),
         quantity: d.quantity.as_ref().map(|q| match &q.value {
             Some(v) => format!("{v} {}", q.unit),
             None => q.unit.clone(),

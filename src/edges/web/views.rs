@@ -1,6 +1,8 @@
 //! What the templates show, built from the services' types: the frame
 //! every page shares and the cards of needs and offers.
 
+use crate::domain::coop::Coop;
+use crate::domain::directory::ProposalEntry;
 use crate::domain::proposal::{Category, ProposalKind};
 use crate::edges::http::i18n::Tr;
 use crate::edges::http::state::AppState;
@@ -35,6 +37,15 @@ impl Frame {
     }
 }
 
+/// The language a coop writes its own text in (its first), for `lang`.
+pub fn writing_lang(coop: &Coop, tr: &Tr) -> String {
+    coop.profile
+        .languages
+        .first()
+        .cloned()
+        .unwrap_or_else(|| tr.lang.code().to_string())
+}
+
 pub fn kind_key(kind: ProposalKind) -> &'static str {
     match kind {
         ProposalKind::Need => "need",
@@ -61,12 +72,38 @@ pub struct Card {
     pub host: Option<String>,
     pub date: String,
     pub datetime: String,
+    pub tags: Vec<String>,
 }
 
 impl Card {
+    /// A directory entry (here or from another node).
+    pub fn of_entry(e: &ProposalEntry, tr: &Tr, state: &AppState) -> Card {
+        let urls = &state.services.urls;
+        let (href, author_href) = match (&e.ap_id, &e.coop_ap_id) {
+            (Some(ap_id), Some(coop)) => (ap_id.clone(), coop.clone()),
+            _ => (
+                urls.proposal(&e.id).to_string(),
+                urls.actor(&e.handle).to_string(),
+            ),
+        };
+        Card {
+            href,
+            kind: kind_key(e.kind),
+            kind_label: tr.t(&format!("kind-{}", kind_key(e.kind))),
+            category: category_label(tr, e.category),
+            title: e.title.clone(),
+            author: e.coop_name.clone(),
+            author_href,
+            host: e.node.clone(),
+            date: tr.date(e.published_at),
+            datetime: e.published_at.format("%Y-%m-%d").to_string(),
+            tags: e.tags.clone(),
+        }
+    }
+
     pub fn of(post: &Post, tr: &Tr, state: &AppState) -> Option<Card> {
         let urls = &state.services.urls;
-        let (kind, category, title, author, author_href, host, at, href) = match post {
+        let (kind, category, title, author, author_href, host, at, href, tags) = match post {
             Post::Local { proposal, coop } => (
                 proposal.draft.kind,
                 proposal.draft.category,
@@ -76,6 +113,7 @@ impl Card {
                 None,
                 proposal.created_at,
                 urls.proposal(&proposal.id).to_string(),
+                proposal.draft.tags.clone(),
             ),
             Post::Remote { proposal, actor } => (
                 proposal.kind,
@@ -89,6 +127,7 @@ impl Card {
                     .url
                     .clone()
                     .unwrap_or_else(|| proposal.ap_id.clone()),
+                proposal.tags.clone(),
             ),
             Post::Plain { .. } => return None,
         };
@@ -103,6 +142,7 @@ impl Card {
             host,
             date: tr.date(at),
             datetime: at.format("%Y-%m-%d").to_string(),
+            tags,
         })
     }
 }
