@@ -104,3 +104,15 @@ filter-search = Search
 pages = Pages
 page-prev = Newer
 page-next = Older
+
+## Signing in
+nav-workspace = Your workspace
+sign-in = Sign in
+sign-out = Sign out
+sign-in-lead = Sign in with the email and password of your coop's account.
+sign-in-email = Email
+sign-in-password = Password
+sign-in-wrong = Wrong email or password.
+sign-in-wait = Too many failed attempts. Try again in { $seconds } seconds.
+page-refused = Not allowed
+page-not-done = That could not be done

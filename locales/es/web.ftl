@@ -104,3 +104,15 @@ filter-search = Buscar
 pages = Páginas
 page-prev = Más recientes
 page-next = Anteriores
+
+## Iniciar sesión
+nav-workspace = Tu espacio de trabajo
+sign-in = Iniciar sesión
+sign-out = Cerrar sesión
+sign-in-lead = Inicia sesión con el correo y la contraseña de la cuenta de tu cooperativa.
+sign-in-email = Correo electrónico
+sign-in-password = Contraseña
+sign-in-wrong = Correo o contraseña incorrectos.
+sign-in-wait = Demasiados intentos fallidos. Prueba de nuevo en { $seconds } segundos.
+page-refused = No permitido
+page-not-done = No se pudo hacer

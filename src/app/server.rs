@@ -84,7 +84,7 @@ pub fn app(node: Node) -> Router {
     Router::new()
         .merge(api::router())
         .merge(crate::edges::mastodon::router())
-        .merge(crate::edges::web::router())
+        .merge(crate::edges::web::router(state.clone()))
         .merge(activitypub::router(ApState {
             app: node.state,
             federation: node.federation,

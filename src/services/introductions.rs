@@ -216,7 +216,53 @@ fn visible(conn: &mut AnyConnection, coop_id: &str, id: &str) -> ServiceResult<I
         .ok_or_else(|| ServiceError::NotFound("no introduction with that id".into()))
 }
 
+/// What an introduction would be about, shown before asking.
+#[derive(Debug, Clone)]
+pub struct AskAbout {
+    pub kind: ProposalKind,
+    pub title: String,
+    /// The name of the coop behind it.
+    pub coop: String,
+    /// Its page.
+    pub url: String,
+}
+
 impl Services {
+    /// The proposal `proposal_id` as [`introduce`](Self::introduce) would
+    /// take it, refused the same way (the viewer's own, closed, blocked).
+    pub async fn ask_about(&self, viewer: &Viewer, proposal_id: &str) -> ServiceResult<AskAbout> {
+        let coop_id = viewer.coop_id()?.to_string();
+        let (urls, policy, proposal_id) = (
+            self.urls.clone(),
+            self.policy.get(),
+            proposal_id.to_string(),
+        );
+        self.db
+            .read(move |conn| {
+                let t = target(conn, &urls, &policy, &coop_id, &proposal_id)?;
+                let (coop, url) = match (&t.remote, &t.to) {
+                    (Some((actor, p)), _) => (
+                        actor.display_name.clone(),
+                        p.url.clone().unwrap_or_else(|| p.ap_id.clone()),
+                    ),
+                    (None, Party::Local(id)) => (
+                        coops::by_id(conn, id)?
+                            .map(|c| c.profile.display_name)
+                            .unwrap_or_default(),
+                        t.ap_id.clone(),
+                    ),
+                    (None, Party::Remote(_)) => (String::new(), t.ap_id.clone()),
+                };
+                Ok(AskAbout {
+                    kind: t.kind,
+                    title: t.title,
+                    coop,
+                    url,
+                })
+            })
+            .await
+    }
+
     /// The viewer's coop asks to be introduced to the coop behind
     /// `proposal_id` (a local proposal's id, or a received one's id as in
     /// matches and the directory).

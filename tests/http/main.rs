@@ -39,4 +39,5 @@ mod proposals;
 mod proposals_list;
 mod strict_remote;
 mod web_pages;
+mod web_workspace;
 mod wire_snapshots;

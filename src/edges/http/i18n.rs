@@ -1,5 +1,6 @@
 //! The words of the pages, from Fluent catalogues (`locales/{en,es}/*.ftl`:
-//! `web.ftl` for the web face, `oauth.ftl` for the Mastodon apps' sign-in;
+//! `web.ftl` for the web face's public pages, `workspace.ftl` for a coop's
+//! workspace, `oauth.ftl` for the Mastodon apps' sign-in;
 //! the format translators know), compiled into the binary. Templates ask a
 //! [`Tr`] for each text by its key.
 
@@ -58,8 +59,9 @@ impl Tr {
     }
 
     /// The text of `key` chosen by a count (Fluent's plural rules).
-    pub fn count(&self, key: &str, count: i64) -> String {
-        self.with(key, &[("count", FluentValue::from(count))])
+    /// (Templates may hand the count over by reference.)
+    pub fn count(&self, key: &str, count: impl std::borrow::Borrow<i64>) -> String {
+        self.with(key, &[("count", FluentValue::from(*count.borrow()))])
     }
 
     fn with(&self, key: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
@@ -100,6 +102,10 @@ mod tests {
             (
                 include_str!("../../../locales/en/web.ftl"),
                 include_str!("../../../locales/es/web.ftl"),
+            ),
+            (
+                include_str!("../../../locales/en/workspace.ftl"),
+                include_str!("../../../locales/es/workspace.ftl"),
             ),
             (
                 include_str!("../../../locales/en/oauth.ftl"),

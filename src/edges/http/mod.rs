@@ -2,6 +2,7 @@
 //! extractors that answer bad input in that error's shape, sign-in, and
 //! request limits.
 
+pub mod cookies;
 pub mod error;
 pub mod extract;
 pub mod i18n;

@@ -96,7 +96,7 @@ pub async fn show(
             .filter_map(|p| Card::of(p, &tr, state))
             .collect(),
         feed: urls.coop_feed(&coop.handle).to_string(),
-        frame: Frame::new(state, tr, &format!("/actors/{}", coop.handle)),
+        frame: Frame::new(state, tr, &format!("/actors/{}", coop.handle), headers),
         actor_url,
     };
     Ok(html(StatusCode::OK, &page, Policy::Strict))

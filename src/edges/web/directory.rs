@@ -159,7 +159,7 @@ pub async fn show(
         })
         .collect();
     let mut page = DirectoryPage {
-        frame: Frame::new(&state, tr.clone(), "/directory"),
+        frame: Frame::new(&state, tr.clone(), "/directory", &headers),
         filters: filters.clone(),
         categories,
         error: None,

@@ -83,7 +83,7 @@ pub async fn show(
             .filter_map(|p| Card::of(p, &tr, &state))
             .collect(),
         feed: services.urls.node_feed().to_string(),
-        frame: Frame::new(&state, tr.clone(), "/"),
+        frame: Frame::new(&state, tr.clone(), "/", &headers),
     };
     let mut response = html(StatusCode::OK, &page, Policy::Strict);
     remember(&mut response, &param, &tr);

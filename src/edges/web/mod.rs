@@ -1,7 +1,8 @@
 //! The web face: server-rendered pages for people, in English and Spanish,
 //! beside the APIs. A coop's and a proposal's ActivityPub URLs answer
 //! browsers with their page (see [`negotiate`]); the rest lives under
-//! plain paths. No JavaScript: everything works with HTML and one
+//! plain paths: the public pages, signing in and out, and a coop's
+//! [`workspace`]. No JavaScript: everything works with HTML forms and one
 //! stylesheet, both served from the binary.
 
 mod assets;
@@ -13,18 +14,29 @@ mod language;
 pub mod negotiate;
 mod problem;
 mod proposal;
+mod session;
+mod sign_in;
 mod views;
+mod workspace;
 
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
 use crate::edges::http::state::AppState;
 
-pub fn router() -> Router<AppState> {
+pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(landing::show))
         .route("/directory", get(directory::show))
         .route("/assets/intercoop.css", get(assets::stylesheet))
         .route("/feed.atom", get(feeds::node))
         .route("/actors/{handle}/feed.atom", get(feeds::coop))
+        .route("/sign-in", get(sign_in::show).post(sign_in::submit))
+        .route("/sign-out", post(sign_in::sign_out))
+        .merge(workspace::router())
+        // Errors of these routes are pages, in the visitor's language.
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            problem::as_pages,
+        ))
 }

@@ -61,7 +61,7 @@ pub async fn pages(State(state): State<AppState>, request: Request, next: Next) 
         let tr = super::language::choose(&param, &headers);
         let mut response = match shown {
             Ok(page) => page,
-            Err(e) => super::problem::page(&state, tr.clone(), e.status, &path),
+            Err(e) => super::problem::page(&state, tr.clone(), e.status, &path, &headers),
         };
         super::language::remember(&mut response, &param, &tr);
         response

@@ -74,7 +74,7 @@ pub async fn show(
         tags: d.tags.clone(),
         date: tr.date(proposal.created_at),
         datetime: proposal.created_at.format("%Y-%m-%d").to_string(),
-        frame: Frame::new(state, tr, &format!("/proposals/{}", proposal.id)),
+        frame: Frame::new(state, tr, &format!("/proposals/{}", proposal.id), headers),
     };
     Ok(html(StatusCode::OK, &page, Policy::Strict))
 }

@@ -1,6 +1,9 @@
 //! What the templates show, built from the services' types: the frame
 //! every page shares and the cards of needs and offers.
 
+use axum::http::HeaderMap;
+
+use super::session::Session;
 use crate::domain::coop::Coop;
 use crate::domain::directory::ProposalEntry;
 use crate::domain::proposal::{Category, ProposalKind};
@@ -16,15 +19,34 @@ pub struct Frame {
     /// The page's path, for the language switch.
     pub path: String,
     pub version: &'static str,
+    /// Whether the browser has a session (the header links the workspace
+    /// instead of the sign-in page).
+    pub signed_in: bool,
+    /// The CSRF token of the sign-out form, on signed-in pages.
+    pub csrf: Option<String>,
 }
 
 impl Frame {
-    pub fn new(state: &AppState, tr: Tr, path: &str) -> Frame {
+    pub fn new(state: &AppState, tr: Tr, path: &str, headers: &HeaderMap) -> Frame {
         Frame {
             tr,
             node: state.config.node_name.clone(),
             path: path.to_string(),
             version: env!("CARGO_PKG_VERSION"),
+            signed_in: super::session::has_cookie(headers),
+            csrf: None,
+        }
+    }
+
+    /// The frame of a signed-in page, whose header has the sign-out form.
+    pub fn signed_in(state: &AppState, session: &Session, path: &str) -> Frame {
+        Frame {
+            tr: session.tr.clone(),
+            node: state.config.node_name.clone(),
+            path: path.to_string(),
+            version: env!("CARGO_PKG_VERSION"),
+            signed_in: true,
+            csrf: Some(session.csrf.clone()),
         }
     }
 

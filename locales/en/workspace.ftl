@@ -1,0 +1,118 @@
+# A coop's workspace, in English.
+
+## Every page of the workspace
+ws-nav = Workspace
+ws-overview = Overview
+ws-matches = Matches
+ws-introductions = Introductions
+ws-follows = Follows
+ws-profile = Profile
+ws-public-page = See the public page
+ws-choose = Choose…
+ws-save = Save
+ws-preview = Preview
+ws-saved = Saved.
+ws-form-fix = Nothing was saved: a field needs fixing (see below).
+ws-markdown-hint = Markdown: *italics*, **bold**, [links](https://example.coop), lists.
+ws-closed = Closed
+
+## Overview
+ws-waiting = Waiting for you
+ws-to-answer = { $count ->
+    [one] 1 introduction to answer
+   *[other] { $count } introductions to answer
+}
+ws-requests = { $count ->
+    [one] 1 follow request
+   *[other] { $count } follow requests
+}
+ws-own = Your needs and offers
+ws-own-none = Your coop has not published anything yet.
+ws-publish = Publish a need or offer
+ws-best-matches = Best matches
+ws-all-matches = All matches
+ws-matches-none = No match yet: matches appear as coops here and on the nodes this one follows publish.
+ws-matches-later = Matches are being worked out; look again in a moment.
+ws-matches-total = { $count ->
+    [one] 1 match with your needs and offers.
+   *[other] { $count } matches with your needs and offers.
+}
+ws-match-score = Score { $percent }%
+ws-match-answers = Answers your “{ $title }”
+
+## A need or offer
+ws-kind = Need or offer
+ws-title = Title
+ws-description = Description
+ws-tags-hint = Words separated by commas, such as hosting, design.
+ws-quantity-value = How much (optional)
+ws-quantity-unit = Unit, such as hour or EUR
+ws-publish-button = Publish
+ws-close = Close it
+ws-reopen = Open it again
+ws-closed-note = Closed: not shown to others and not matched.
+ws-its-matches = Its matches
+
+## Introductions
+ws-ask-introduction = Ask for an introduction
+ws-ask-lead = Ask { $coop } to share contacts about “{ $title }”.
+ws-ask-hint = If they accept, each coop sees the other's private contact details.
+ws-ask-message = What you would like to talk about
+ws-ask-send = Send the request
+ws-received = Received
+ws-received-none = No coop has asked you yet.
+ws-sent = Sent
+ws-sent-none = You have not asked any coop yet.
+ws-contacts = Contacts
+ws-accept = Accept
+ws-decline = Decline
+ws-accept-hint = Accepting shares your coop's private contact details with them.
+intro-pending = Waiting for an answer
+intro-accepted = Accepted
+intro-declined = Declined
+
+## Follows
+ws-follow-label = Follow a coop on another node
+ws-follow-hint = Its address, such as tech@coops.example.
+ws-follow = Follow
+ws-follow-requests = Asking to follow you
+ws-approve = Approve
+ws-reject = Refuse
+ws-following = Coops you follow
+ws-following-none = You follow no coop yet.
+ws-follow-pending = waiting for approval
+ws-unfollow = Stop following
+ws-withdraw = Withdraw the request
+ws-followers = Your followers
+ws-followers-none = Nobody follows your coop yet.
+
+## Profile
+profile-group-coop = About the coop
+profile-group-public = Public contact
+profile-group-public-hint = Shown to everyone on your coop's page.
+profile-group-private = Private contact
+profile-group-private-hint = Shown only to coops whose introduction you accept, or who accept yours.
+profile-display_name = Name
+profile-website = Website
+profile-website-hint = An address starting with https://
+profile-country = Country
+profile-country-hint = Two letters, such as AR or GB.
+profile-city = City
+profile-languages = Languages
+profile-languages-hint = Codes separated by commas, such as es, en.
+profile-sectors = Sectors
+profile-sectors-hint = Words separated by commas, such as hosting, design.
+profile-legal_form = Legal form
+profile-member_count = Members
+profile-founded_year = Year founded
+profile-networks = Networks
+profile-networks-hint = Networks your coop belongs to, separated by commas, such as FACTTIC, CoTech.
+profile-stage = Stage
+profile-stage-start-coop = Starting out
+profile-stage-established = Established
+profile-about = About
+profile-approve-followers = Approve each follower by hand
+profile-contact-email = Email
+profile-contact-phone = Phone
+profile-contact-chat = Chat (Matrix, XMPP, Signal…)
+profile-contact-person = Contact person

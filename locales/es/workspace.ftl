@@ -1,0 +1,118 @@
+# El espacio de trabajo de una cooperativa, en español.
+
+## Todas las páginas del espacio
+ws-nav = Espacio de trabajo
+ws-overview = Resumen
+ws-matches = Coincidencias
+ws-introductions = Presentaciones
+ws-follows = Seguimientos
+ws-profile = Perfil
+ws-public-page = Ver la página pública
+ws-choose = Elige…
+ws-save = Guardar
+ws-preview = Vista previa
+ws-saved = Guardado.
+ws-form-fix = No se guardó nada: hay que corregir un campo (ver abajo).
+ws-markdown-hint = Markdown: *cursiva*, **negrita**, [enlaces](https://ejemplo.coop), listas.
+ws-closed = Cerrada
+
+## Resumen
+ws-waiting = Esperan tu respuesta
+ws-to-answer = { $count ->
+    [one] 1 presentación por responder
+   *[other] { $count } presentaciones por responder
+}
+ws-requests = { $count ->
+    [one] 1 solicitud de seguimiento
+   *[other] { $count } solicitudes de seguimiento
+}
+ws-own = Tus necesidades y ofertas
+ws-own-none = Tu cooperativa todavía no ha publicado nada.
+ws-publish = Publicar una necesidad u oferta
+ws-best-matches = Mejores coincidencias
+ws-all-matches = Todas las coincidencias
+ws-matches-none = Todavía no hay coincidencias: aparecen a medida que publican las cooperativas de aquí y de los nodos que este sigue.
+ws-matches-later = Se están calculando las coincidencias; vuelve a mirar en un momento.
+ws-matches-total = { $count ->
+    [one] 1 coincidencia con tus necesidades y ofertas.
+   *[other] { $count } coincidencias con tus necesidades y ofertas.
+}
+ws-match-score = Puntuación { $percent } %
+ws-match-answers = Responde a tu «{ $title }»
+
+## Una necesidad u oferta
+ws-kind = Necesidad u oferta
+ws-title = Título
+ws-description = Descripción
+ws-tags-hint = Palabras separadas por comas, como hosting, diseño.
+ws-quantity-value = Cuánto (opcional)
+ws-quantity-unit = Unidad, como hora o EUR
+ws-publish-button = Publicar
+ws-close = Cerrarla
+ws-reopen = Volver a abrirla
+ws-closed-note = Cerrada: no se muestra a otras ni entra en coincidencias.
+ws-its-matches = Sus coincidencias
+
+## Presentaciones
+ws-ask-introduction = Pedir una presentación
+ws-ask-lead = Pedir a { $coop } que compartan contactos sobre «{ $title }».
+ws-ask-hint = Si aceptan, cada cooperativa ve los datos de contacto privados de la otra.
+ws-ask-message = De qué te gustaría hablar
+ws-ask-send = Enviar la solicitud
+ws-received = Recibidas
+ws-received-none = Ninguna cooperativa te lo ha pedido todavía.
+ws-sent = Enviadas
+ws-sent-none = Todavía no se lo has pedido a ninguna cooperativa.
+ws-contacts = Contactos
+ws-accept = Aceptar
+ws-decline = Rechazar
+ws-accept-hint = Al aceptar compartes con ellas los datos de contacto privados de tu cooperativa.
+intro-pending = Esperando respuesta
+intro-accepted = Aceptada
+intro-declined = Rechazada
+
+## Seguimientos
+ws-follow-label = Seguir a una cooperativa de otro nodo
+ws-follow-hint = Su dirección, como tech@coops.example.
+ws-follow = Seguir
+ws-follow-requests = Piden seguirte
+ws-approve = Aprobar
+ws-reject = Rechazar
+ws-following = Cooperativas que sigues
+ws-following-none = Todavía no sigues a ninguna cooperativa.
+ws-follow-pending = esperando aprobación
+ws-unfollow = Dejar de seguir
+ws-withdraw = Retirar la solicitud
+ws-followers = Quienes te siguen
+ws-followers-none = Nadie sigue a tu cooperativa todavía.
+
+## Perfil
+profile-group-coop = Sobre la cooperativa
+profile-group-public = Contacto público
+profile-group-public-hint = Se muestra a todo el mundo en la página de tu cooperativa.
+profile-group-private = Contacto privado
+profile-group-private-hint = Solo lo ven las cooperativas cuya presentación aceptas, o que aceptan la tuya.
+profile-display_name = Nombre
+profile-website = Sitio web
+profile-website-hint = Una dirección que empiece por https://
+profile-country = País
+profile-country-hint = Dos letras, como AR o ES.
+profile-city = Ciudad
+profile-languages = Idiomas
+profile-languages-hint = Códigos separados por comas, como es, en.
+profile-sectors = Sectores
+profile-sectors-hint = Palabras separadas por comas, como hosting, diseño.
+profile-legal_form = Forma jurídica
+profile-member_count = Socias
+profile-founded_year = Año de fundación
+profile-networks = Redes
+profile-networks-hint = Redes a las que pertenece tu cooperativa, separadas por comas, como FACTTIC, CoTech.
+profile-stage = Etapa
+profile-stage-start-coop = Empezando
+profile-stage-established = Consolidada
+profile-about = Sobre nosotras
+profile-approve-followers = Aprobar a mano a cada seguidora
+profile-contact-email = Correo electrónico
+profile-contact-phone = Teléfono
+profile-contact-chat = Chat (Matrix, XMPP, Signal…)
+profile-contact-person = Persona de contacto

@@ -1,0 +1,50 @@
+//! A coop's workspace: the pages a signed-in member uses to keep the
+//! coop's profile, publish and close needs and offers, see matches, ask
+//! for and answer introductions, and follow coops on other nodes. Every
+//! page needs a [`Session`](super::session::Session); every form that
+//! changes something is a [`Posted`](super::session::Posted) form.
+
+mod follows;
+mod form;
+mod introductions;
+mod matches;
+mod overview;
+mod profile;
+mod proposals;
+
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::edges::http::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/workspace", get(overview::show))
+        .route("/workspace/proposals", post(proposals::create))
+        .route("/workspace/proposals/new", get(proposals::new_form))
+        .route(
+            "/workspace/proposals/{id}",
+            get(proposals::edit_form).post(proposals::update),
+        )
+        .route(
+            "/workspace/proposals/{id}/status",
+            post(proposals::set_status),
+        )
+        .route("/workspace/matches", get(matches::show))
+        .route(
+            "/workspace/introductions",
+            get(introductions::list).post(introductions::ask),
+        )
+        .route("/workspace/introductions/new", get(introductions::ask_form))
+        .route(
+            "/workspace/introductions/{id}/answer",
+            post(introductions::answer),
+        )
+        .route("/workspace/profile", get(profile::show).post(profile::save))
+        .route(
+            "/workspace/follows",
+            get(follows::show).post(follows::follow),
+        )
+        .route("/workspace/follows/{id}/stop", post(follows::unfollow))
+        .route("/workspace/followers/{id}/answer", post(follows::answer))
+}
