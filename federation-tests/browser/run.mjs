@@ -6,9 +6,15 @@
 // switch is used; screenshots go to SCREENSHOTS_DIR. Prints "all steps
 // passed" at the end; any failure throws.
 //
+// Then a member's work across two nodes: sign in, edit the profile with a
+// preview, publish a need, see it match the other node's offer, ask for an
+// introduction; the other coop's member accepts on the other node; both
+// see contacts.
+//
 // Environment: BASE (the node's public URL), RESOLVE ("host=ip,..."),
-// COOP_PATH, PROPOSAL_PATH, REMOTE_TITLE (a need received from the other
-// node), AUTHORIZE_URL, EMAIL, PASSWORD, SCREENSHOTS_DIR.
+// COOP_PATH, PROPOSAL_PATH, REMOTE_TITLE (an offer received from the other
+// node), AUTHORIZE_URL, EMAIL, PASSWORD (of a coop here), OTHER_BASE and
+// OTHER_EMAIL (the other node and its coop, same password), SCREENSHOTS_DIR.
 
 import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
@@ -20,6 +26,7 @@ const env = (name) => {
   return v;
 };
 const BASE = env("BASE");
+const OTHER = env("OTHER_BASE");
 const shots = env("SCREENSHOTS_DIR");
 mkdirSync(shots, { recursive: true });
 const rules = env("RESOLVE")
@@ -53,7 +60,7 @@ async function open(lang, size) {
   });
   const page = await context.newPage();
   page.on("request", (req) => {
-    if (!req.url().startsWith(BASE)) {
+    if (!req.url().startsWith(BASE) && !req.url().startsWith(OTHER)) {
       throw new Error(`a request left the node: ${req.url()}`);
     }
   });
@@ -112,7 +119,7 @@ for (const lang of ["en", "es"]) {
     await check("/", lang, size, shoot ? "landing" : null, { text: remote });
     await check(env("COOP_PATH"), lang, size, shoot ? "coop" : null, {});
     await check(env("PROPOSAL_PATH"), lang, size, shoot ? "proposal" : null, {});
-    await check("/directory?kind=need", lang, size, shoot ? "directory" : null, { text: remote });
+    await check("/directory?kind=offer", lang, size, shoot ? "directory" : null, { text: remote });
   }
 }
 await check("/actors/nobody", "en", "phone", null, { status: 404 });
@@ -155,6 +162,124 @@ for (const lang of ["en", "es"]) {
   await accessible(page, "the authorization code page");
   await page.screenshot({ path: `${shots}/oauth-code-en-phone.png`, fullPage: true });
   await context.close();
+}
+
+/** A signed-in member's browser on `base`: scripts on only so axe can run
+ * (the pages have none); every request stays on the two nodes. */
+async function member(base, email, lang, size) {
+  const context = await browser.newContext({
+    locale: lang,
+    extraHTTPHeaders: { "Accept-Language": lang },
+    viewport: WIDTHS[size],
+  });
+  const page = await context.newPage();
+  page.on("request", (req) => {
+    if (!req.url().startsWith(BASE) && !req.url().startsWith(OTHER)) {
+      throw new Error(`a request left the nodes: ${req.url()}`);
+    }
+  });
+  await page.goto(base + "/workspace");
+  if (!page.url().includes("/sign-in")) throw new Error(`not sent to sign in: ${page.url()}`);
+  await looksRight(page, "the sign-in page", size);
+  await page.fill("#email", email);
+  await page.fill("#password", env("PASSWORD"));
+  await page.click("form[action='/sign-in'] button[type=submit]");
+  if (new URL(page.url()).pathname !== "/workspace") throw new Error(`signed in to ${page.url()}`);
+  return { context, page };
+}
+
+/** axe and no sideways scrolling on the page as it is now. */
+async function looksRight(page, what, size) {
+  await accessible(page, what);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (overflow > 0) throw new Error(`${what} scrolls sideways by ${overflow}px at ${size}`);
+}
+
+/** Reloads `path` until the page shows `text` (another node's delivery). */
+async function until(page, url, text, what) {
+  for (let i = 0; i < 60; i += 1) {
+    await page.goto(url);
+    if ((await page.textContent("body")).includes(text)) return;
+    await page.waitForTimeout(1000);
+  }
+  throw new Error(`${what}: "${text}" never showed at ${url}`);
+}
+
+step("a member signs in on this node, edits the profile with a preview, publishes a need");
+const giver = await member(BASE, env("EMAIL"), "en", "desktop");
+{
+  const { page } = giver;
+  await looksRight(page, "the workspace", "desktop");
+  await page.screenshot({ path: `${shots}/workspace-en-desktop.png`, fullPage: true });
+  await page.click("nav.desk >> text=Profile");
+  await page.fill("#about", "We run a **community radio** in Rosario.");
+  await page.fill("#private_email", "giver@contact.example");
+  await page.click("button[value=preview]");
+  if ((await page.textContent(".preview strong")) !== "community radio") throw new Error("no preview of the Markdown");
+  await looksRight(page, "the profile with a preview", "desktop");
+  await page.screenshot({ path: `${shots}/workspace-profile-en-desktop.png`, fullPage: true });
+  await page.click("button[value=save]");
+  if (!(await page.textContent("body")).includes("Saved.")) throw new Error("the profile was not saved");
+
+  await page.goto(BASE + "/workspace/proposals/new");
+  await looksRight(page, "the form to publish", "desktop");
+  // A refused form first: the error sits next to its field.
+  await page.check("input[name=kind][value=need]");
+  await page.selectOption("#category", "technical");
+  await page.fill("#title", "Hosting for our community radio");
+  await page.fill("#tags", "hosting, servers");
+  await page.fill("#deadline", "2020-01-01");
+  await page.click("form[action='/workspace/proposals'] button[type=submit]");
+  if (!(await page.isVisible("#deadline-error"))) throw new Error("a past deadline was not refused next to its field");
+  if ((await page.getAttribute("#deadline", "aria-invalid")) !== "true") throw new Error("the field is not marked invalid");
+  await looksRight(page, "the refused form", "desktop");
+  await page.fill("#deadline", "");
+  await page.click("form[action='/workspace/proposals'] button[type=submit]");
+  if (!/\/workspace\/proposals\/[0-9a-f-]+$/.test(page.url())) throw new Error(`not published: ${page.url()}`);
+}
+
+step("the need matches the other node's offer; the member asks for an introduction");
+{
+  const { page } = giver;
+  const mine = page.url();
+  await until(page, mine, env("REMOTE_TITLE"), "the match with the other node's offer");
+  await looksRight(page, "a need with its matches", "desktop");
+  await page.screenshot({ path: `${shots}/workspace-matches-en-desktop.png`, fullPage: true });
+  await page.click(`li.card:has-text("${env("REMOTE_TITLE")}") >> text=Ask for an introduction`);
+  await looksRight(page, "the introduction form", "desktop");
+  await page.fill("#message", "Could you host our radio's streaming server?");
+  await page.click("form[action='/workspace/introductions'] button[type=submit]");
+  if (new URL(page.url()).pathname !== "/workspace/introductions") throw new Error(`not sent: ${page.url()}`);
+  if (!(await page.textContent("body")).includes("Waiting for an answer")) throw new Error("the request is not listed");
+}
+
+step("the other coop's member, in Spanish on a phone, accepts on the other node");
+{
+  const seeker = await member(OTHER, env("OTHER_EMAIL"), "es", "phone");
+  const { page } = seeker;
+  await until(page, OTHER + "/workspace", "1 presentación por responder", "the request at the other node");
+  await looksRight(page, "the other workspace", "phone");
+  await page.click("text=1 presentación por responder");
+  if ((await page.textContent("body")).includes("giver@contact.example")) throw new Error("contacts shown before accepting");
+  await looksRight(page, "the introductions to answer", "phone");
+  await page.click("form.answer button[value=accept]");
+  await page.waitForSelector("dl.contacts");
+  if (!(await page.textContent("dl.contacts")).includes("giver@contact.example")) throw new Error("no contacts after accepting");
+  await looksRight(page, "an accepted introduction", "phone");
+  await page.screenshot({ path: `${shots}/workspace-introductions-es-phone.png`, fullPage: true });
+  await seeker.context.close();
+}
+
+step("the member who asked sees the other coop's contacts");
+{
+  const { page } = giver;
+  await until(page, BASE + "/workspace/introductions", "hola@seeker.example", "the answer back at this node");
+  await looksRight(page, "the accepted introduction", "desktop");
+  await page.screenshot({ path: `${shots}/workspace-introductions-en-desktop.png`, fullPage: true });
+  await page.click("form.sign-out button");
+  await page.goto(BASE + "/workspace");
+  if (!page.url().includes("/sign-in")) throw new Error("still signed in after signing out");
+  await giver.context.close();
 }
 
 await browser.close();

@@ -1,10 +1,14 @@
 //! The web face in a real browser: Debian's Chromium, driven by Playwright
 //! (npm, `federation-tests/browser/run.mjs`), on two real nodes. A coop on
-//! beta publishes a need that alpha receives (alpha's coop follows it); the
+//! beta publishes an offer that alpha receives (alpha's coop follows it); the
 //! browser reads alpha's landing page, a coop's page and a need's page in
 //! English and Spanish at phone and desktop widths, checks each with
 //! axe-core, uses the language switch, and signs in to authorize an app
-//! with the keyboard alone. Screenshots go to `federation-tests/browser/out`
+//! with the keyboard alone. Then a member's work across the two nodes:
+//! giver's member signs in on alpha, edits the profile (with a preview),
+//! publishes a need, sees it match beta's offer, asks for an introduction;
+//! beta's member signs in on beta (in Spanish, on a phone) and accepts;
+//! both see the other's contacts. Screenshots go to `federation-tests/browser/out`
 //! (or `INTERCOOP_SCREENSHOTS_DIR`; `docs/screenshots/` holds a set).
 
 use std::path::PathBuf;
@@ -51,13 +55,31 @@ async fn people_read_the_pages_and_sign_in_in_a_real_browser() {
         p["items"][0]["state"] == "accepted"
     })
     .await;
-    let remote_title = "Accounting help for a bakery coop";
-    publish(beta, &seeker, remote_title).await;
+    // beta's coop offers hosting (and keeps private contacts to share); its
+    // offer reaches alpha, where giver's need will meet it.
+    let (st, body) = beta
+        .patch_as(
+            &seeker,
+            "/coop",
+            json!({"display_name": "Seeker Coop", "private_contact": {"email": "hola@seeker.example"}}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    let remote_title = "Hosting and server care for coops";
+    let (st, body) = beta
+        .post_as(
+            &seeker,
+            "/proposals",
+            json!({"kind": "offer", "category": "technical", "title": remote_title,
+                   "tags": ["hosting", "servers"], "description": "Managed servers, backups."}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{body}");
     wait_for(
         alpha,
         &giver,
         "/remote-proposals",
-        "beta's need at alpha",
+        "beta's offer at alpha",
         WAIT,
         |p| p["items"][0]["title"] == remote_title,
     )
@@ -101,6 +123,8 @@ async fn people_read_the_pages_and_sign_in_in_a_real_browser() {
         .env("REMOTE_TITLE", remote_title)
         .env("AUTHORIZE_URL", authorize.as_str())
         .env("EMAIL", format!("giver@{}", alpha.host()))
+        .env("OTHER_BASE", beta.public_url())
+        .env("OTHER_EMAIL", format!("seeker@{}", beta.host()))
         .env("PASSWORD", "a test password")
         .env("SCREENSHOTS_DIR", &shots)
         .kill_on_drop(true)

@@ -52,6 +52,7 @@ ws-close = Close it
 ws-reopen = Open it again
 ws-closed-note = Closed: not shown to others and not matched.
 ws-its-matches = Its matches
+ws-edit = Edit it
 
 ## Introductions
 ws-ask-introduction = Ask for an introduction

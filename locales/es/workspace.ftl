@@ -52,6 +52,7 @@ ws-close = Cerrarla
 ws-reopen = Volver a abrirla
 ws-closed-note = Cerrada: no se muestra a otras ni entra en coincidencias.
 ws-its-matches = Sus coincidencias
+ws-edit = Editarla
 
 ## Presentaciones
 ws-ask-introduction = Pedir una presentación
