@@ -14,7 +14,8 @@
 // Environment: BASE (the node's public URL), RESOLVE ("host=ip,..."),
 // COOP_PATH, PROPOSAL_PATH, REMOTE_TITLE (an offer received from the other
 // node), AUTHORIZE_URL, EMAIL, PASSWORD (of a coop here), OTHER_BASE and
-// OTHER_EMAIL (the other node and its coop, same password), SCREENSHOTS_DIR.
+// OTHER_EMAIL (the other node and its coop, same password), ADMIN_EMAIL (an
+// admin here), OTHER_DOMAIN, SCREENSHOTS_DIR.
 
 import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
@@ -184,7 +185,8 @@ async function member(base, email, lang, size) {
   await page.fill("#email", email);
   await page.fill("#password", env("PASSWORD"));
   await page.click("form[action='/sign-in'] button[type=submit]");
-  if (new URL(page.url()).pathname !== "/workspace") throw new Error(`signed in to ${page.url()}`);
+  const landed = new URL(page.url()).pathname;
+  if (landed !== "/workspace" && landed !== "/admin") throw new Error(`signed in to ${page.url()}`);
   return { context, page };
 }
 
@@ -280,6 +282,37 @@ step("the member who asked sees the other coop's contacts");
   await page.goto(BASE + "/workspace");
   if (!page.url().includes("/sign-in")) throw new Error("still signed in after signing out");
   await giver.context.close();
+}
+
+step("an admin signs in, follows the other node from the desk, sees it accepted; every desk page checked");
+{
+  const admin = await member(BASE, env("ADMIN_EMAIL"), "en", "desktop");
+  const { page } = admin;
+  if (new URL(page.url()).pathname !== "/admin") throw new Error(`the admin landed on ${page.url()}`);
+  await page.click("nav.desk >> text=Nodes");
+  await page.fill("#domain", env("OTHER_DOMAIN"));
+  await page.click("form[action='/admin/nodes'] button[type=submit]");
+  const card = `li.card:has(h3:text-is("${env("OTHER_DOMAIN")}"))`;
+  for (let i = 0; i < 60; i += 1) {
+    await page.goto(BASE + "/admin/nodes");
+    const text = (await page.locator(card).count()) ? await page.textContent(card) : "";
+    if (/This node follows it\s*Yes/.test(text)) break;
+    if (i === 59) throw new Error(`the other node never accepted: ${text}`);
+    await page.waitForTimeout(1000);
+  }
+  await page.screenshot({ path: `${shots}/admin-nodes-en-desktop.png`, fullPage: true });
+  for (const size of ["desktop", "phone"]) {
+    await page.setViewportSize(WIDTHS[size]);
+    for (const path of ["/admin", "/admin/nodes", "/admin/domains", "/admin/coops", "/admin/log"]) {
+      await page.goto(BASE + path);
+      await looksRight(page, `${path} (${size})`, size);
+    }
+  }
+  await page.goto(BASE + "/admin/log?lang=es");
+  if (!(await page.textContent("body")).includes("nodes.follow")) throw new Error("the follow is not in the log");
+  await looksRight(page, "the log in Spanish", "phone");
+  await page.screenshot({ path: `${shots}/admin-log-es-phone.png`, fullPage: true });
+  await admin.context.close();
 }
 
 await browser.close();

@@ -8,7 +8,9 @@
 //! giver's member signs in on alpha, edits the profile (with a preview),
 //! publishes a need, sees it match beta's offer, asks for an introduction;
 //! beta's member signs in on beta (in Spanish, on a phone) and accepts;
-//! both see the other's contacts. Screenshots go to `federation-tests/browser/out`
+//! both see the other's contacts. Last, alpha's admin signs in, follows
+//! beta from the admin desk and sees it accepted; every desk page is
+//! checked at both widths. Screenshots go to `federation-tests/browser/out`
 //! (or `INTERCOOP_SCREENSHOTS_DIR`; `docs/screenshots/` holds a set).
 
 use std::path::PathBuf;
@@ -36,6 +38,7 @@ async fn people_read_the_pages_and_sign_in_in_a_real_browser() {
     let nodes = Node::start_all(&[("alpha", 70), ("beta", 71)]).await;
     let (alpha, beta) = (&nodes[0], &nodes[1]);
     let giver = alpha.coop("giver").await;
+    alpha.admin().await;
     let seeker = beta.coop("seeker").await;
     let (st, body) = alpha
         .patch_as(
@@ -125,6 +128,8 @@ async fn people_read_the_pages_and_sign_in_in_a_real_browser() {
         .env("EMAIL", format!("giver@{}", alpha.host()))
         .env("OTHER_BASE", beta.public_url())
         .env("OTHER_EMAIL", format!("seeker@{}", beta.host()))
+        .env("ADMIN_EMAIL", format!("admin@{}", alpha.host()))
+        .env("OTHER_DOMAIN", beta.domain())
         .env("PASSWORD", "a test password")
         .env("SCREENSHOTS_DIR", &shots)
         .kill_on_drop(true)

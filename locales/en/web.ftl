@@ -107,6 +107,7 @@ page-next = Older
 
 ## Signing in
 nav-workspace = Your workspace
+nav-admin = Admin desk
 sign-in = Sign in
 sign-out = Sign out
 sign-in-lead = Sign in with the email and password of your coop's account.

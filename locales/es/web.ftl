@@ -107,6 +107,7 @@ page-next = Anteriores
 
 ## Iniciar sesión
 nav-workspace = Tu espacio de trabajo
+nav-admin = Administración
 sign-in = Iniciar sesión
 sign-out = Cerrar sesión
 sign-in-lead = Inicia sesión con el correo y la contraseña de la cuenta de tu cooperativa.

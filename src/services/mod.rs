@@ -167,6 +167,16 @@ impl Services {
         Ok(n)
     }
 
+    /// The delivery queue per destination host, longest first (at most 200).
+    pub async fn delivery_queue(
+        &self,
+    ) -> ServiceResult<Vec<crate::infra::store::deliveries::HostQueue>> {
+        Ok(self
+            .db
+            .read(|conn| crate::infra::store::deliveries::queue_by_host(conn, 200))
+            .await?)
+    }
+
     /// Deliveries waiting to be sent.
     pub async fn pending_deliveries(&self) -> ServiceResult<i64> {
         Ok(self

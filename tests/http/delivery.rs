@@ -23,7 +23,7 @@ struct Received {
 /// An inbox server: records what it gets; answers 503 to the first
 /// `fail_first` requests; takes `delay` over each answer, and records the
 /// most requests it had in hand at once.
-struct Receiver {
+pub(crate) struct Receiver {
     port: u16,
     got: Arc<Mutex<Vec<Received>>>,
     /// (in hand now, most at once)
@@ -32,7 +32,7 @@ struct Receiver {
 }
 
 impl Receiver {
-    async fn start(port: u16, fail_first: usize) -> Receiver {
+    pub(crate) async fn start(port: u16, fail_first: usize) -> Receiver {
         Receiver::start_slow(port, fail_first, Duration::ZERO).await
     }
 
@@ -88,7 +88,7 @@ impl Receiver {
         self.gauge.lock().unwrap().1
     }
 
-    fn inbox(&self, path: &str) -> Url {
+    pub(crate) fn inbox(&self, path: &str) -> Url {
         // A host name, not an IP literal: the library refuses IP-only URLs.
         Url::parse(&format!("http://localhost:{}{path}", self.port)).unwrap()
     }
@@ -118,7 +118,12 @@ fn digest_matches(r: &Received) -> bool {
     signatures::digest_matches(&r.headers, &r.body)
 }
 
-async fn queue(s: &TestServer, signer: &str, activity: Value, inboxes: Vec<Url>) -> usize {
+pub(crate) async fn queue(
+    s: &TestServer,
+    signer: &str,
+    activity: Value,
+    inboxes: Vec<Url>,
+) -> usize {
     let signer = signer.to_string();
     let n = s
         .state
@@ -131,7 +136,7 @@ async fn queue(s: &TestServer, signer: &str, activity: Value, inboxes: Vec<Url>)
     n
 }
 
-fn activity(n: u32) -> Value {
+pub(crate) fn activity(n: u32) -> Value {
     json!({
         "@context": "https://www.w3.org/ns/activitystreams",
         "id": format!("https://coops.test/activities/{n}"),
@@ -154,7 +159,7 @@ async fn wait_for(receiver: &Receiver, n: usize) -> Vec<Received> {
 }
 
 /// Every queued delivery, due or not.
-async fn queued(s: &TestServer) -> Vec<intercoop::infra::store::deliveries::Due> {
+pub(crate) async fn queued(s: &TestServer) -> Vec<intercoop::infra::store::deliveries::Due> {
     let later = intercoop::domain::time::now() + chrono::Duration::days(30);
     s.state
         .services

@@ -38,6 +38,8 @@ mod proposal_authors;
 mod proposals;
 mod proposals_list;
 mod strict_remote;
+mod web_admin;
+mod web_client;
 mod web_pages;
 mod web_workspace;
 mod wire_snapshots;

@@ -5,133 +5,14 @@
 //! profile to publishing, matches and an introduction answered by another
 //! coop with contacts shown.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
-use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use reqwest::header::SET_COOKIE;
 use reqwest::StatusCode;
 use serde_json::Value;
 
 use crate::common::{TestServer, PASSWORD};
-
-/// A browser: its own cookies, no automatic redirects (each is checked).
-struct Browser {
-    http: reqwest::Client,
-    origin: String,
-    cookies: HashMap<String, String>,
-}
-
-struct Answer {
-    status: StatusCode,
-    location: String,
-    headers: reqwest::header::HeaderMap,
-    body: String,
-}
-
-impl Browser {
-    fn new(s: &TestServer) -> Browser {
-        Browser {
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .timeout(Duration::from_secs(30))
-                .build()
-                .unwrap(),
-            origin: s.origin(),
-            cookies: HashMap::new(),
-        }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    async fn take(&mut self, r: reqwest::Response) -> Answer {
-        for c in r.headers().get_all(SET_COOKIE) {
-            let text = c.to_str().unwrap();
-            let pair = text.split(';').next().unwrap();
-            let (name, value) = pair.split_once('=').unwrap();
-            if value.is_empty() || text.contains("Max-Age=0") {
-                self.cookies.remove(name);
-            } else {
-                self.cookies.insert(name.into(), value.into());
-            }
-        }
-        Answer {
-            status: r.status(),
-            location: r
-                .headers()
-                .get(LOCATION)
-                .map(|v| v.to_str().unwrap().to_string())
-                .unwrap_or_default(),
-            headers: r.headers().clone(),
-            body: r.text().await.unwrap(),
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> Answer {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.origin))
-            .header("accept", "text/html")
-            .header(COOKIE, self.cookie_header())
-            .send()
-            .await
-            .unwrap();
-        self.take(r).await
-    }
-
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Answer {
-        let r = self
-            .http
-            .post(format!("{}{path}", self.origin))
-            .header("accept", "text/html")
-            .header(COOKIE, self.cookie_header())
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(
-                url::form_urlencoded::Serializer::new(String::new())
-                    .extend_pairs(form)
-                    .finish(),
-            )
-            .send()
-            .await
-            .unwrap();
-        self.take(r).await
-    }
-
-    /// The CSRF token of the page's forms.
-    fn csrf(page: &Answer) -> String {
-        let at = page
-            .body
-            .find("name=\"csrf\" value=\"")
-            .unwrap_or_else(|| panic!("no CSRF field in {}", page.body));
-        let rest = &page.body[at + 19..];
-        rest[..rest.find('"').unwrap()].to_string()
-    }
-
-    async fn sign_in(&mut self, email: &str) -> String {
-        let form = self.get("/sign-in").await;
-        let csrf = Browser::csrf(&form);
-        let done = self
-            .post(
-                "/sign-in",
-                &[
-                    ("email", email),
-                    ("password", PASSWORD),
-                    ("csrf", &csrf),
-                    ("next", "/workspace"),
-                ],
-            )
-            .await;
-        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
-        let home = self.get("/workspace").await;
-        assert_eq!(home.status, StatusCode::OK, "{}", home.body);
-        Browser::csrf(&home)
-    }
-}
+use crate::web_client::Browser;
 
 async fn own_proposals(s: &TestServer, token: &str) -> Vec<Value> {
     let (st, page) = s.get("/proposals?mine=true", Some(token)).await;

@@ -1,6 +1,6 @@
 //! The words of the pages, from Fluent catalogues (`locales/{en,es}/*.ftl`:
 //! `web.ftl` for the web face's public pages, `workspace.ftl` for a coop's
-//! workspace, `oauth.ftl` for the Mastodon apps' sign-in;
+//! workspace, `admin.ftl` for the admin desk, `oauth.ftl` for the Mastodon apps' sign-in;
 //! the format translators know), compiled into the binary. Templates ask a
 //! [`Tr`] for each text by its key.
 
@@ -106,6 +106,10 @@ mod tests {
             (
                 include_str!("../../../locales/en/workspace.ftl"),
                 include_str!("../../../locales/es/workspace.ftl"),
+            ),
+            (
+                include_str!("../../../locales/en/admin.ftl"),
+                include_str!("../../../locales/es/admin.ftl"),
             ),
             (
                 include_str!("../../../locales/en/oauth.ftl"),

@@ -5,10 +5,12 @@
 //! [`workspace`]. No JavaScript: everything works with HTML forms and one
 //! stylesheet, both served from the binary.
 
+mod admin;
 mod assets;
 mod coop;
 mod directory;
 mod feeds;
+mod form;
 mod landing;
 mod language;
 pub mod negotiate;
@@ -34,6 +36,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/sign-in", get(sign_in::show).post(sign_in::submit))
         .route("/sign-out", post(sign_in::sign_out))
         .merge(workspace::router())
+        .merge(admin::router())
         // Errors of these routes are pages, in the visitor's language.
         .layer(axum::middleware::from_fn_with_state(
             state,

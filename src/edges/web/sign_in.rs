@@ -152,6 +152,12 @@ pub async fn submit(
         .await
     {
         Ok(session) => {
+            // A node admin acts for no coop: their desk, unless sent elsewhere.
+            let next = if session.user.coop_id.is_none() && next == "/workspace" {
+                "/admin".to_string()
+            } else {
+                next
+            };
             let mut response = Redirect::to(&next).into_response();
             let secure = secure_cookies(&state);
             cookies::set(

@@ -24,6 +24,9 @@ pub struct Frame {
     pub signed_in: bool,
     /// The CSRF token of the sign-out form, on signed-in pages.
     pub csrf: Option<String>,
+    /// Whether the signed-in account is a node admin's (the header links
+    /// the admin desk).
+    pub admin: bool,
 }
 
 impl Frame {
@@ -35,6 +38,7 @@ impl Frame {
             version: env!("CARGO_PKG_VERSION"),
             signed_in: super::session::has_cookie(headers),
             csrf: None,
+            admin: false,
         }
     }
 
@@ -47,6 +51,7 @@ impl Frame {
             version: env!("CARGO_PKG_VERSION"),
             signed_in: true,
             csrf: Some(session.csrf.clone()),
+            admin: session.viewer.user.role == crate::domain::user::Role::Admin,
         }
     }
 

@@ -244,6 +244,57 @@ pub fn failing_hosts(conn: &mut AnyConnection) -> StoreResult<Vec<(String, Naive
         .load(conn)?)
 }
 
+/// The queue of one destination host, as admins see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostQueue {
+    pub host: String,
+    pub waiting: i64,
+    pub next_try: NaiveDateTime,
+    pub failing_since: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+}
+
+/// Every host with deliveries waiting, the longest queues first, at most
+/// `limit` of them.
+pub fn queue_by_host(conn: &mut AnyConnection, limit: usize) -> StoreResult<Vec<HostQueue>> {
+    let groups: Vec<(String, i64, Option<NaiveDateTime>)> = deliveries::table
+        .group_by(deliveries::host)
+        .select((
+            deliveries::host,
+            diesel::dsl::count_star(),
+            diesel::dsl::min(deliveries::next_attempt_at),
+        ))
+        .load(conn)?;
+    let mut queues: Vec<HostQueue> = groups
+        .into_iter()
+        .map(|(host, waiting, next)| HostQueue {
+            host,
+            waiting,
+            next_try: next.unwrap_or_default(),
+            failing_since: None,
+            last_error: None,
+        })
+        .collect();
+    queues.sort_by(|a, b| b.waiting.cmp(&a.waiting).then(a.host.cmp(&b.host)));
+    queues.truncate(limit);
+    let hosts: Vec<String> = queues.iter().map(|q| q.host.clone()).collect();
+    let states: Vec<(String, Option<NaiveDateTime>, Option<String>)> = delivery_hosts::table
+        .filter(delivery_hosts::host.eq_any(&hosts))
+        .select((
+            delivery_hosts::host,
+            delivery_hosts::failing_since,
+            delivery_hosts::last_error,
+        ))
+        .load(conn)?;
+    for (host, since, error) in states {
+        if let Some(q) = queues.iter_mut().find(|q| q.host == host) {
+            q.failing_since = since;
+            q.last_error = error.filter(|_| since.is_some());
+        }
+    }
+    Ok(queues)
+}
+
 /// Makes every waiting delivery (to one host, or all) due now.
 pub fn retry_now(
     conn: &mut AnyConnection,
@@ -344,5 +395,35 @@ mod tests {
         delivered(&mut conn, &due[2], now()).unwrap();
         assert_eq!(activities(&mut conn), 0);
         assert!(super::due(&mut conn, now(), 10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn the_queue_per_host_says_how_many_wait_since_when_they_fail_and_the_next_try() {
+        let (_dir, db) = queue_of_three();
+        let mut conn = db.conn().expect("conn");
+        let t = now();
+        let due = due(&mut conn, t, 10).unwrap();
+        let to_c = due.iter().find(|d| d.host == "c.test").unwrap();
+        let later = t + Duration::minutes(5);
+        failed(
+            &mut conn,
+            &to_c.id,
+            "c.test",
+            1,
+            later,
+            "connection refused",
+            t,
+        )
+        .unwrap();
+        let queues = queue_by_host(&mut conn, 10).unwrap();
+        assert_eq!(queues.len(), 3);
+        let c = queues.iter().find(|q| q.host == "c.test").unwrap();
+        assert_eq!(c.waiting, 1);
+        assert!(c.failing_since.is_some());
+        assert_eq!(c.last_error.as_deref(), Some("connection refused"));
+        assert!(c.next_try > t);
+        let b = queues.iter().find(|q| q.host == "b.test").unwrap();
+        assert_eq!((b.failing_since, b.last_error.as_deref()), (None, None));
+        assert_eq!(queue_by_host(&mut conn, 2).unwrap().len(), 2, "bounded");
     }
 }

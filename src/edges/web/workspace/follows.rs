@@ -9,9 +9,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::super::form::{refused, FormError};
 use super::super::session::{Posted, Session};
 use super::super::views::Frame;
-use super::form::{refused, FormError};
 use crate::domain::remote::WithActor;
 use crate::edges::http::error::HttpResult;
 use crate::edges::http::state::AppState;

@@ -8,9 +8,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::super::form::{refused, FormError};
 use super::super::session::{Posted, Session};
 use super::super::views::{kind_key, Frame};
-use super::form::{refused, FormError};
 use crate::domain::coop::ContactDetails;
 use crate::domain::introduction::{Direction, IntroductionState};
 use crate::edges::http::error::HttpResult;

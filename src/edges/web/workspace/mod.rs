@@ -5,7 +5,6 @@
 //! changes something is a [`Posted`](super::session::Posted) form.
 
 mod follows;
-mod form;
 mod introductions;
 mod matches;
 mod overview;

@@ -5,13 +5,14 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 
 use super::super::session::Session;
 use super::super::views::{category_label, kind_key, Frame};
 use super::matches::{MatchItem, SHOWN_ON_OVERVIEW};
 use crate::domain::introduction::{Direction, IntroductionState};
 use crate::domain::proposal::ProposalStatus;
+use crate::domain::user::Role;
 use crate::edges::http::error::HttpResult;
 use crate::edges::http::state::AppState;
 use crate::services::follows::FollowState;
@@ -45,6 +46,9 @@ struct Overview {
 }
 
 pub async fn show(State(state): State<AppState>, session: Session) -> HttpResult<Response> {
+    if session.viewer.user.coop_id.is_none() && session.viewer.user.role == Role::Admin {
+        return Ok(Redirect::to("/admin").into_response());
+    }
     let services = &state.services;
     let viewer = &session.viewer;
     let coop = services.own_coop(viewer).await?;

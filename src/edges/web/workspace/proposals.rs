@@ -8,9 +8,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::super::form::{refused, unreadable, FormError};
 use super::super::session::{Posted, Session};
 use super::super::views::{kind_key, Frame};
-use super::form::{refused, unreadable, FormError};
 use super::matches::MatchItem;
 use crate::domain::proposal::{
     Category, ProposalDraft, ProposalKind, ProposalPatch, ProposalStatus, Quantity,

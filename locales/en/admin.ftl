@@ -1,0 +1,98 @@
+# The admin desk, in English.
+
+ad-nav = Admin desk
+ad-title = Running this node
+ad-overview = Overview
+ad-nodes = Nodes
+ad-domains = Blocks and allows
+ad-coops = Coops
+ad-log = Log
+ad-actions = Actions
+ad-more = More
+
+## Overview
+ad-policy = Federation
+ad-mode = Who this node federates with
+ad-mode-open = Everyone but blocked domains
+ad-mode-allowlist = Only allowed domains
+ad-approval = Other nodes asking to follow this one
+ad-approval-auto = Accept at once
+ad-approval-manual = Approve each by hand
+ad-queue = Deliveries waiting
+ad-queue-waiting = { $count ->
+    [one] 1 delivery waiting,
+   *[other] { $count } deliveries waiting,
+}
+ad-queue-failing = { $count ->
+    [one] 1 of them failed at least once.
+   *[other] { $count } of them failed at least once.
+}
+ad-queue-empty = Nothing is waiting: every delivery went out.
+ad-host = Host
+ad-waiting = Waiting
+ad-failing-since = Failing since
+ad-next-try = Next try
+ad-retry = Try now
+
+## Nodes
+ad-follow-node = Follow another node
+ad-follow-node-hint = Its domain, such as coops.example. Its coops and their open needs and offers come here once it accepts.
+ad-known-nodes = Known nodes
+ad-nodes-none = No other node is known yet.
+ad-we-follow = This node follows it
+ad-follows-us = It follows this node
+ad-rel-none = No
+ad-rel-pending = Asked, waiting
+ad-rel-accepted = Yes
+ad-backfill = Backfill
+ad-blocked = Blocked
+ad-allowed = Allowed
+ad-yes = Yes
+ad-remove-follower = Remove as follower
+
+## Blocks and allows
+ad-mode-now-open = This node federates with everyone but the blocked domains.
+ad-mode-now-allowlist = This node federates only with the allowed domains (and of those, not the blocked ones).
+ad-blocks = Blocked domains
+ad-blocks-none = No domain is blocked.
+ad-domain = Domain
+ad-severity = Severity
+ad-severity-suspend = Suspend: nothing from it, nothing to it
+ad-severity-limit = Limit: out of the directory and matching
+ad-comment = Public comment
+ad-since = Since
+ad-unblock = Unblock
+ad-export = Download the blocks (Mastodon CSV)
+ad-block-add = Block a domain
+ad-block = Block
+ad-import = Import a block list
+ad-import-label = Block list
+ad-import-hint = Paste Mastodon's CSV export (#domain,#severity,…) or one domain a line. Domains already blocked keep their block; any bad row refuses the whole list.
+ad-import-button = Import
+ad-imported = Imported: { $added } added, { $unchanged } already blocked, { $noop } with nothing to enforce.
+ad-allows = Allowed domains
+ad-allows-none = No domain is on the allow list.
+ad-allow-label = Allow a domain
+ad-allow = Allow
+ad-disallow = Remove
+
+## Coops
+ad-coop-new = Create a coop
+ad-coop-handle = Handle
+ad-coop-handle-hint = Its address here: lower-case letters, digits and _, such as fiqus.
+ad-coop-email = Email of its first member
+ad-coop-password = Password
+ad-coop-password-hint = At least 8 characters. Give it to the coop to sign in.
+ad-coop-create = Create the coop
+ad-coops-here = Coops on this node
+ad-coop-delete = Delete…
+ad-coop-confirm = Type { $handle } to delete it for good (other servers are told)
+ad-coop-delete-button = Delete the coop
+
+## Log
+ad-log-none = Nothing recorded yet.
+ad-when = When
+ad-who = Who
+ad-what = What
+ad-target = On
+ad-detail = Detail
