@@ -3,8 +3,11 @@
 //! Server time of the web face's pages (median, p95) as a browser asks for
 //! them, with 1,000 local coops (one open need each) beside the federated
 //! network of the other benches (1,000 followed nodes, 100,000 coops,
-//! 1,000,000 remote proposals): the landing page, a coop's page, a need's
-//! page, the node's Atom feed, and the size of each answer. On SQLite
+//! 1,000,000 remote proposals): the landing page (with the network map:
+//! 1,000 coops on 20 nodes, 50 of each), the directory of needs and offers
+//! (first page, a filtered search, page 50), a coop's page, a need's page,
+//! the node's Atom feed, and the size of each answer as sent (gzip where
+//! the page is compressed). On SQLite
 //! always and on PostgreSQL too when INTERCOOP_TEST_DATABASE_URL names a
 //! role that may create databases. Goal (issue 21): p95 under 15 ms on one
 //! core; run under `taskset -c 0`. `INTERCOOP_BENCH_PROPOSALS` makes the
@@ -89,6 +92,7 @@ async fn latency(http: &reqwest::Client, root: &str, label: &str, path: &str, ro
     let url = format!("{root}{path}");
     let mut times = Vec::with_capacity(rounds);
     let mut bytes = 0;
+    let mut gzip = false;
     let budget = Instant::now();
     for round in 0..rounds {
         if round >= 10 && budget.elapsed() > Duration::from_secs(20) {
@@ -98,20 +102,27 @@ async fn latency(http: &reqwest::Client, root: &str, label: &str, path: &str, ro
         let resp = http
             .get(&url)
             .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+            .header("accept-encoding", "gzip")
             .send()
             .await
             .expect("request");
         assert!(resp.status().is_success(), "{path}: {}", resp.status());
+        gzip = resp
+            .headers()
+            .get("content-encoding")
+            .is_some_and(|v| v == "gzip");
+        // What went over the wire: compressed when the page is.
         bytes = resp.bytes().await.expect("body").len();
         times.push(t.elapsed());
     }
     times.sort();
     println!(
-        "    {label:<22} median {:>9}  p95 {:>9}  {:>4} rounds  {:>6} bytes",
+        "    {label:<26} median {:>9}  p95 {:>9}  {:>4} rounds  {:>7} bytes{}",
         ms(percentile(&times, 0.5)),
         ms(percentile(&times, 0.95)),
         times.len(),
-        bytes
+        bytes,
+        if gzip { " (gzip)" } else { "" }
     );
 }
 
@@ -130,8 +141,14 @@ async fn run(db: TestDb, backend: &str, proposals: usize) {
     let (root, server) = support::node::serve(&node).await;
     let http = reqwest::Client::new();
     for (label, path) in [
-        ("landing page", "/".to_string()),
+        ("landing page (with map)", "/".to_string()),
         ("landing page, Spanish", "/?lang=es".into()),
+        ("directory", "/directory".into()),
+        (
+            "directory, filtered",
+            "/directory?kind=offer&category=technical&q=design".into(),
+        ),
+        ("directory, page 50", "/directory?offset=1000".into()),
         ("a coop's page", format!("/actors/{handle}")),
         ("a need's page", format!("/proposals/{need}")),
         ("the node's Atom feed", "/feed.atom".into()),

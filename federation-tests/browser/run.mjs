@@ -121,6 +121,7 @@ for (const lang of ["en", "es"]) {
     await check(env("COOP_PATH"), lang, size, shoot ? "coop" : null, {});
     await check(env("PROPOSAL_PATH"), lang, size, shoot ? "proposal" : null, {});
     await check("/directory?kind=offer", lang, size, shoot ? "directory" : null, { text: remote });
+    await check("/coops", lang, size, shoot ? "coops" : null, { text: "Seeker Coop" });
   }
 }
 await check("/actors/nobody", "en", "phone", null, { status: 404 });
@@ -301,6 +302,22 @@ step("an admin signs in, follows the other node from the desk, sees it accepted;
     await page.waitForTimeout(1000);
   }
   await page.screenshot({ path: `${shots}/admin-nodes-en-desktop.png`, fullPage: true });
+  // The other node's coops on the map, and a coop's ties brought forward
+  // when it has the keyboard's focus.
+  await until(page, BASE + "/", `${env("OTHER_DOMAIN")}`, "the other node on the map");
+  const disc = await page.locator(`svg text.node:text-is("${env("OTHER_DOMAIN")}")`).count();
+  if (disc !== 1) throw new Error("the other node has no disc on the map");
+  const seekerDot = page.locator(`svg a.coop[aria-label^="Seeker Coop"]`);
+  if ((await seekerDot.count()) !== 1) throw new Error("the other node's coop is not on the map");
+  const hidden = await seekerDot.evaluate((a) => getComputedStyle(a.querySelector(".mine")).visibility);
+  await seekerDot.focus();
+  const shown = await seekerDot.evaluate((a) => getComputedStyle(a.querySelector(".mine")).visibility);
+  const ties = await seekerDot.evaluate((a) => a.querySelectorAll(".mine use").length);
+  if (hidden !== "hidden" || shown !== "visible" || ties < 1) {
+    throw new Error(`focus does not bring the coop's ties forward: ${hidden} → ${shown}, ${ties} ties`);
+  }
+  await page.locator("figure.map").screenshot({ path: `${shots}/map-en-desktop.png` });
+  await looksRight(page, "the landing page with the map", "desktop");
   for (const size of ["desktop", "phone"]) {
     await page.setViewportSize(WIDTHS[size]);
     for (const path of ["/admin", "/admin/nodes", "/admin/domains", "/admin/coops", "/admin/log"]) {

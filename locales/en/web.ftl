@@ -104,6 +104,10 @@ filter-search = Search
 pages = Pages
 page-prev = Newer
 page-next = Older
+coops-title = Coops
+coops-found-none = No coop matches these filters.
+coops-here-short = here
+filter-name = Words in the name
 
 ## Signing in
 nav-workspace = Your workspace
@@ -117,3 +121,20 @@ sign-in-wrong = Wrong email or password.
 sign-in-wait = Too many failed attempts. Try again in { $seconds } seconds.
 page-refused = Not allowed
 page-not-done = That could not be done
+
+## The network map
+map-title = The network
+map-lead = Coops this node knows, grouped by node, and how they relate. Point at a coop or move to it with Tab to see its name and ties.
+map-tie-follow = follows
+map-tie-match = strong match
+map-tie-introduction = introduced
+map-skip = Skip the map
+map-caption = { $coops } coops on { $nodes } nodes, { $ties } ties.
+map-cut = Only the first coops are drawn; the directory lists them all.
+map-coop = { $name }, on { $node }: { $ties } ties
+map-as-table = The map as tables
+map-nodes = Nodes and their coops
+map-node = Node
+map-ties = Ties between coops
+map-coop-col = Coop
+map-tie-col = Tie

@@ -104,6 +104,10 @@ filter-search = Buscar
 pages = Páginas
 page-prev = Más recientes
 page-next = Anteriores
+coops-title = Cooperativas
+coops-found-none = Ninguna cooperativa coincide con estos filtros.
+coops-here-short = aquí
+filter-name = Palabras del nombre
 
 ## Iniciar sesión
 nav-workspace = Tu espacio de trabajo
@@ -117,3 +121,20 @@ sign-in-wrong = Correo o contraseña incorrectos.
 sign-in-wait = Demasiados intentos fallidos. Prueba de nuevo en { $seconds } segundos.
 page-refused = No permitido
 page-not-done = No se pudo hacer
+
+## El mapa de la red
+map-title = La red
+map-lead = Las cooperativas que conoce este nodo, agrupadas por nodo, y cómo se relacionan. Señala una cooperativa o llega a ella con Tab para ver su nombre y sus vínculos.
+map-tie-follow = sigue
+map-tie-match = coincidencia fuerte
+map-tie-introduction = presentadas
+map-skip = Saltar el mapa
+map-caption = { $coops } cooperativas en { $nodes } nodos, { $ties } vínculos.
+map-cut = Solo se dibujan las primeras cooperativas; el directorio las lista todas.
+map-coop = { $name }, en { $node }: { $ties } vínculos
+map-as-table = El mapa en tablas
+map-nodes = Nodos y sus cooperativas
+map-node = Nodo
+map-ties = Vínculos entre cooperativas
+map-coop-col = Cooperativa
+map-tie-col = Vínculo

@@ -9,6 +9,7 @@ pub mod identicon;
 pub mod introduction;
 pub mod limits;
 pub mod matching;
+pub mod network_map;
 pub mod node;
 pub mod notification;
 pub mod oauth;

@@ -8,11 +8,13 @@ pub mod actors;
 pub mod coops;
 pub mod directory;
 pub mod follows;
+mod fresh;
 pub mod inbox;
 pub mod introductions;
 pub mod login_limit;
 pub mod markers;
 pub mod matching;
+pub mod network;
 pub mod nodes;
 pub mod notifications;
 pub mod oauth;
@@ -119,6 +121,9 @@ pub struct Services {
     knocks: std::sync::Arc<crate::infra::outbound::knocks::Knocks>,
     /// The in-memory matching index (see services/matching.rs).
     matching: std::sync::Arc<matching::Matching>,
+    network: std::sync::Arc<network::MapCache>,
+    /// The newest public needs and offers, for a few seconds.
+    front: std::sync::Arc<fresh::Fresh<(bool, bool, i64), Vec<statuses::Post>>>,
     /// What the streaming API tells connected apps (see streaming.rs).
     streams: std::sync::Arc<streaming::StreamHub>,
     /// Which links from other servers are kept (https; http in development).
@@ -144,6 +149,8 @@ impl Services {
             policy: Default::default(),
             knocks: Default::default(),
             matching: Default::default(),
+            network: Default::default(),
+            front: std::sync::Arc::new(fresh::Fresh::new(statuses::FRONT_FRESH_FOR)),
             streams: Default::default(),
         }
     }

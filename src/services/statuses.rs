@@ -183,6 +183,10 @@ fn load(conn: &mut AnyConnection, entries: Vec<TimelineEntry>) -> Result<Vec<Pos
     Ok(out)
 }
 
+/// How long the newest public needs and offers are shared (see
+/// [`Services::public_front`]).
+pub const FRONT_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(5);
+
 impl Services {
     /// A post by id: open local proposals (closed ones to their own coop)
     /// and listed remote ones.
@@ -322,6 +326,35 @@ impl Services {
                 "this status belongs to another server".into(),
             )),
         }
+    }
+
+    /// The newest public needs and offers (here, received, or both) as
+    /// pages for everyone show them: shared for [`FRONT_FRESH_FOR`], so a
+    /// busy landing page or feed reads the timeline once a few seconds.
+    pub async fn public_front(
+        &self,
+        local: bool,
+        remote: bool,
+        limit: i64,
+    ) -> ServiceResult<std::sync::Arc<Vec<Post>>> {
+        let key = (local, remote, limit);
+        if let Some(kept) = self.front.get(&key) {
+            return Ok(kept);
+        }
+        let posts = self
+            .timeline(
+                None,
+                TimelineQuery {
+                    source: TimelineSource::Public { local, remote },
+                    hashtag: None,
+                    max_id: None,
+                    since_id: None,
+                    min_id: None,
+                    limit,
+                },
+            )
+            .await?;
+        Ok(self.front.put(key, posts))
     }
 
     /// A page of a timeline, newest first.

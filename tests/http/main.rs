@@ -40,6 +40,7 @@ mod proposals_list;
 mod strict_remote;
 mod web_admin;
 mod web_client;
+mod web_map;
 mod web_pages;
 mod web_workspace;
 mod wire_snapshots;

@@ -430,3 +430,85 @@ async fn the_directory_filters_pages_and_refuses_bad_filters_in_place() {
     );
     s.stop().await;
 }
+
+/// The directory of coops: here and elsewhere, by name, filtered, paged,
+/// bad filters refused in place, hostile names as text.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_directory_of_coops_lists_filters_and_pages() {
+    let s = TestServer::start().await;
+    for i in 0..31 {
+        let token = s.coop(&format!("coop{i:02}")).await;
+        if i == 0 {
+            let (st, b) = s
+                .patch(
+                    "/coop",
+                    &token,
+                    json!({"display_name": "Aaa <script>x</script>", "country": "AR", "languages": ["es"]}),
+                )
+                .await;
+            assert_eq!(st, StatusCode::OK, "{b}");
+        }
+    }
+    let token = s.coop("fiqus").await;
+    let remote = Remote::start(&["ana"]).await;
+    follow_accepted(&s, &token, &remote, "fiqus").await;
+    let (st, b) = send_as(
+        &s,
+        &remote,
+        "ana",
+        "/inbox",
+        &wrap(
+            &remote,
+            "Create",
+            "c1",
+            proposal_note(&remote, 1, "Hosting"),
+        ),
+    )
+    .await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
+
+    let all = browse(&s, "/coops", &[]).await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert!(all.body.contains("1–30 of 33"), "{}", all.body);
+    assert!(all.body.contains("Aaa &#60;script&#62;x"), "{}", all.body);
+    assert!(!all.body.contains("<script>x"));
+    assert!(all
+        .body
+        .contains("href=\"https://coops.test/actors/coop00\""));
+    assert!(
+        all.body.contains("href=\"/coops?offset=30\" rel=\"next\""),
+        "{}",
+        all.body
+    );
+    let rest = browse(&s, "/coops?offset=30", &[]).await;
+    assert!(rest.body.contains("31–33 of 33"), "{}", rest.body);
+    // The coop from the other server, with its node named and linked there.
+    // (Its test server's `localhost:port` is no domain the node filter takes.)
+    let there = browse(&s, "/coops?q=ana", &[]).await;
+    assert!(there.body.contains("1–1 of 1"), "{}", there.body);
+    assert!(
+        there
+            .body
+            .contains(&format!("href=\"{}\"", remote.actor("ana"))),
+        "{}",
+        there.body
+    );
+    assert!(there.body.contains(&format!("from {}", remote.domain())));
+    let argentina = browse(&s, "/coops?country=AR&language=es&lang=es", &[]).await;
+    assert!(argentina.body.contains("1–1 de 1"), "{}", argentina.body);
+    assert!(
+        argentina.body.contains("value=\"AR\""),
+        "the filter stays typed"
+    );
+    let refused = browse(&s, "/coops?country=ZZ", &[]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains("id=\"country-error\" class=\"error\""),
+        "{}",
+        refused.body
+    );
+    assert!(!refused.body.contains("coop00"), "no results on refusal");
+    s.stop().await;
+}

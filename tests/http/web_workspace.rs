@@ -112,6 +112,20 @@ async fn signing_in_gives_a_session_cookie_and_signing_out_ends_it() {
     assert_eq!(home.status, StatusCode::OK);
     assert!(home.body.contains("Coop fiqus"), "{}", home.body);
     assert_eq!(home.headers["cache-control"], "private, no-store");
+    // Never compressed: a CSRF token beside typed text would leak (BREACH).
+    let gz = s
+        .http
+        .get(format!("{}/workspace", s.origin()))
+        .header(
+            "cookie",
+            format!("intercoop_session={}", b.cookies["intercoop_session"]),
+        )
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gz.status(), StatusCode::OK);
+    assert!(gz.headers().get("content-encoding").is_none());
     assert!(home.body.contains("action=\"/sign-out\""));
     // Public pages link the workspace instead of the sign-in page.
     let landing = b.get("/").await;

@@ -105,14 +105,7 @@ async fn posts(state: &AppState, source: TimelineSource) -> HttpResult<Vec<Post>
 
 /// `/feed.atom`: this node's newest open needs and offers.
 pub async fn node(State(state): State<AppState>) -> HttpResult<Response> {
-    let found = posts(
-        &state,
-        TimelineSource::Public {
-            local: true,
-            remote: false,
-        },
-    )
-    .await?;
+    let found = state.services.public_front(true, false, ENTRIES).await?;
     let (entries, newest) = entries(&state, &found);
     let urls = &state.services.urls;
     atom(&Feed {

@@ -1,5 +1,5 @@
-//! `/`: what the node is, its coops, and the newest needs and offers it
-//! sees, here and from the nodes and coops it follows.
+//! `/`: what the node is, its coops, the newest needs and offers it sees
+//! (here and from the nodes and coops it follows), and the network map.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -7,12 +7,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use super::language::{choose, remember, LangParam};
+use super::network;
 use super::views::{Card, Frame};
 use crate::domain::coop::Coop;
 use crate::edges::http::error::HttpResult;
 use crate::edges::http::page::{html, Policy};
 use crate::edges::http::state::AppState;
-use crate::services::statuses::{TimelineQuery, TimelineSource};
 
 /// Coops listed on the landing page (the directory pages the rest).
 const COOPS_SHOWN: i64 = 60;
@@ -47,6 +47,8 @@ struct Landing {
     coops: Vec<CoopItem>,
     cards: Vec<Card>,
     feed: String,
+    /// The network map's section, rendered (see [`network::section`]).
+    map: std::sync::Arc<str>,
 }
 
 pub async fn show(
@@ -58,23 +60,11 @@ pub async fn show(
     let services = &state.services;
     let stats = services.node_stats().await?;
     let coops = services.coops_after(None, COOPS_SHOWN).await?;
-    let newest = services
-        .timeline(
-            None,
-            TimelineQuery {
-                source: TimelineSource::Public {
-                    local: true,
-                    remote: true,
-                },
-                hashtag: None,
-                max_id: None,
-                since_id: None,
-                min_id: None,
-                limit: NEWEST_SHOWN,
-            },
-        )
-        .await?;
+    // The feed's entries, shared for a few seconds; the page shows the first.
+    let newest = services.public_front(true, true, NEWEST_SHOWN).await?;
+    let map = services.network_map().await?;
     let page = Landing {
+        map: network::section(&map, &tr),
         coops_count: stats.coops,
         open_count: stats.open_proposals,
         coops: coops.iter().map(|c| CoopItem::of(c, &state)).collect(),

@@ -8,12 +8,14 @@
 mod admin;
 mod assets;
 mod coop;
+mod coops;
 mod directory;
 mod feeds;
 mod form;
 mod landing;
 mod language;
 pub mod negotiate;
+mod network;
 mod problem;
 mod proposal;
 mod session;
@@ -27,12 +29,24 @@ use axum::Router;
 use crate::edges::http::state::AppState;
 
 pub fn router(state: AppState) -> Router<AppState> {
-    Router::new()
+    // Public pages hold no secret, so they are compressed; pages of a
+    // signed-in browser carry a CSRF token beside text the visitor typed,
+    // and stay uncompressed (BREACH).
+    let public = Router::new()
         .route("/", get(landing::show))
         .route("/directory", get(directory::show))
+        .route("/coops", get(coops::show))
         .route("/assets/intercoop.css", get(assets::stylesheet))
         .route("/feed.atom", get(feeds::node))
         .route("/actors/{handle}/feed.atom", get(feeds::coop))
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .gzip(true)
+                // Most of the gain for a fraction of the time of the default.
+                .quality(tower_http::CompressionLevel::Fastest),
+        );
+    Router::new()
+        .merge(public)
         .route("/sign-in", get(sign_in::show).post(sign_in::submit))
         .route("/sign-out", post(sign_in::sign_out))
         .merge(workspace::router())

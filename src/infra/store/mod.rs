@@ -25,6 +25,7 @@ mod json;
 pub mod markers;
 pub mod matching;
 mod migrations;
+pub mod network;
 pub mod node_actor;
 pub mod nodes;
 pub mod notifications;

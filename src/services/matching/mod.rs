@@ -14,6 +14,7 @@
 //! - `queries.rs`: a proposal's matches, a coop's matches, circles.
 
 mod notify;
+mod pairs;
 mod queries;
 mod settings;
 mod sync;
