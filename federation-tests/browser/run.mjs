@@ -279,6 +279,11 @@ step("the member who asked sees the other coop's contacts");
   await until(page, BASE + "/workspace/introductions", "hola@seeker.example", "the answer back at this node");
   await looksRight(page, "the accepted introduction", "desktop");
   await page.screenshot({ path: `${shots}/workspace-introductions-en-desktop.png`, fullPage: true });
+  await page.click("nav.desk >> text=Notifications");
+  if (!(await page.textContent("body")).includes("Seeker Coop answered your introduction")) {
+    throw new Error("no notification of the answer");
+  }
+  await looksRight(page, "the notifications", "desktop");
   await page.click("form.sign-out button");
   await page.goto(BASE + "/workspace");
   if (!page.url().includes("/sign-in")) throw new Error("still signed in after signing out");

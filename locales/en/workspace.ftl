@@ -72,6 +72,17 @@ intro-pending = Waiting for an answer
 intro-accepted = Accepted
 intro-declined = Declined
 
+## Notifications
+ws-notifications = Notifications
+ws-notifications-none = Nothing new.
+ws-clear-all = Dismiss all
+ws-dismiss = Dismiss
+notice-follow = { $who } follows your coop
+notice-follow_request = { $who } asks to follow your coop
+notice-match = New match: { $who }
+notice-introduction_request = { $who } asks for an introduction
+notice-introduction_answer = { $who } answered your introduction
+
 ## Follows
 ws-follow-label = Follow a coop on another node
 ws-follow-hint = Its address, such as tech@coops.example.

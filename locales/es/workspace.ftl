@@ -72,6 +72,17 @@ intro-pending = Esperando respuesta
 intro-accepted = Aceptada
 intro-declined = Rechazada
 
+## Notificaciones
+ws-notifications = Notificaciones
+ws-notifications-none = Nada nuevo.
+ws-clear-all = Descartar todas
+ws-dismiss = Descartar
+notice-follow = { $who } sigue a tu cooperativa
+notice-follow_request = { $who } pide seguir a tu cooperativa
+notice-match = Nueva coincidencia: { $who }
+notice-introduction_request = { $who } pide una presentación
+notice-introduction_answer = { $who } respondió a tu presentación
+
 ## Seguimientos
 ws-follow-label = Seguir a una cooperativa de otro nodo
 ws-follow-hint = Su dirección, como tech@coops.example.

@@ -201,6 +201,8 @@ async fn every_form_refuses_a_missing_or_foreign_csrf_token_and_changes_nothing(
             "/workspace/followers/some-id/answer",
             &[("answer", "approve")],
         ),
+        ("/workspace/notifications/clear", &[]),
+        ("/workspace/notifications/some-id/dismiss", &[]),
         ("/sign-out", &[]),
     ];
     for (path, fields) in forms {
@@ -587,5 +589,48 @@ async fn two_coops_match_ask_for_an_introduction_and_see_contacts_once_accepted(
         .post(action, &[("csrf", &csrf_b), ("answer", "decline")])
         .await;
     assert_eq!(twice.status, StatusCode::CONFLICT);
+
+    // Each coop was told, and links to where to act.
+    let told = b.get("/workspace/notifications").await;
+    assert!(
+        told.body
+            .contains("<a href=\"/workspace/introductions\">Fiqus asks for an introduction</a>"),
+        "{}",
+        told.body
+    );
+    let answered = a.get("/workspace/notifications?lang=es").await;
+    assert!(
+        answered
+            .body
+            .contains("Host Coop respondió a tu presentación"),
+        "{}",
+        answered.body
+    );
+    let dismiss = told
+        .body
+        .match_indices("/workspace/notifications/")
+        .map(|(i, _)| &told.body[i..i + told.body[i..].find('"').unwrap()])
+        .find(|a| a.ends_with("/dismiss"))
+        .unwrap()
+        .to_string();
+    let gone = b.post(&dismiss, &[("csrf", &csrf_b)]).await;
+    assert_eq!(gone.status, StatusCode::SEE_OTHER);
+    let left = b.get("/workspace/notifications").await;
+    assert!(
+        !left.body.contains("asks for an introduction"),
+        "{}",
+        left.body
+    );
+    let cleared = a
+        .post("/workspace/notifications/clear", &[("csrf", &csrf_a)])
+        .await;
+    assert_eq!(cleared.status, StatusCode::SEE_OTHER);
+    // (A match may still be noticed after this: the index tells in its own time.)
+    let after = a.get("/workspace/notifications").await;
+    assert!(
+        !after.body.contains("answered your introduction"),
+        "{}",
+        after.body
+    );
     s.stop().await;
 }

@@ -1,12 +1,14 @@
 //! A coop's workspace: the pages a signed-in member uses to keep the
 //! coop's profile, publish and close needs and offers, see matches, ask
-//! for and answer introductions, and follow coops on other nodes. Every
+//! for and answer introductions, follow coops on other nodes, and read
+//! its notifications. Every
 //! page needs a [`Session`](super::session::Session); every form that
 //! changes something is a [`Posted`](super::session::Posted) form.
 
 mod follows;
 mod introductions;
 mod matches;
+mod notifications;
 mod overview;
 mod profile;
 mod proposals;
@@ -38,6 +40,12 @@ pub fn router() -> Router<AppState> {
         .route(
             "/workspace/introductions/{id}/answer",
             post(introductions::answer),
+        )
+        .route("/workspace/notifications", get(notifications::show))
+        .route("/workspace/notifications/clear", post(notifications::clear))
+        .route(
+            "/workspace/notifications/{id}/dismiss",
+            post(notifications::dismiss),
         )
         .route("/workspace/profile", get(profile::show).post(profile::save))
         .route(
