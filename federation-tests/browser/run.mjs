@@ -60,12 +60,17 @@ async function open(lang, size) {
     viewport: WIDTHS[size],
   });
   const page = await context.newPage();
+  onlyOurs(page);
+  return { context, page };
+}
+
+/** Fails the run if the page asks anything of another origin. */
+function onlyOurs(page) {
   page.on("request", (req) => {
     if (!req.url().startsWith(BASE) && !req.url().startsWith(OTHER)) {
-      throw new Error(`a request left the node: ${req.url()}`);
+      throw new Error(`a request left the nodes: ${req.url()}`);
     }
   });
-  return { context, page };
 }
 
 /** axe-core on the page: no serious or critical violation (WCAG 2.1 A and AA). */
@@ -175,11 +180,7 @@ async function member(base, email, lang, size) {
     viewport: WIDTHS[size],
   });
   const page = await context.newPage();
-  page.on("request", (req) => {
-    if (!req.url().startsWith(BASE) && !req.url().startsWith(OTHER)) {
-      throw new Error(`a request left the nodes: ${req.url()}`);
-    }
-  });
+  onlyOurs(page);
   await page.goto(base + "/workspace");
   if (!page.url().includes("/sign-in")) throw new Error(`not sent to sign in: ${page.url()}`);
   await looksRight(page, "the sign-in page", size);

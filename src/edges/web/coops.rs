@@ -5,18 +5,18 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
 
 use super::language::{choose, remember, LangParam};
+use super::listing::{address, outcome, Listing};
 use super::views::Frame;
 use crate::domain::directory::CoopEntry;
 use crate::edges::http::error::HttpResult;
 use crate::edges::http::page::{html, Policy};
 use crate::edges::http::state::AppState;
 use crate::services::directory::DirectoryQuery;
-use crate::services::ServiceError;
 
 const PAGE: i64 = 30;
 /// The filters, for the form and for refusals about them.
@@ -48,19 +48,8 @@ impl CoopFilters {
     }
 
     fn link(&self, offset: i64) -> String {
-        let mut out = url::form_urlencoded::Serializer::new(String::new());
-        for field in FIELDS {
-            if !self.value(field).trim().is_empty() {
-                out.append_pair(field, self.value(field));
-            }
-        }
-        if offset > 0 {
-            out.append_pair("offset", &offset.to_string());
-        }
-        match out.finish() {
-            query if query.is_empty() => "/coops".to_string(),
-            query => format!("/coops?{query}"),
-        }
+        let filters = FIELDS.map(|f| (f, self.value(f)));
+        address("/coops", &filters, offset)
     }
 }
 
@@ -94,41 +83,13 @@ impl CoopRow {
 struct CoopsPage {
     frame: Frame,
     filters: CoopFilters,
-    error: Option<(String, String)>,
     coops: Vec<CoopRow>,
-    total: i64,
-    total_exact: bool,
-    first: i64,
-    last: i64,
-    prev: Option<String>,
-    next: Option<String>,
+    list: Listing,
 }
 
 impl CoopsPage {
-    fn shown(&self) -> String {
-        let (first, last, total) = (
-            self.first.to_string(),
-            self.last.to_string(),
-            self.total.to_string(),
-        );
-        self.frame.tr.args(
-            "directory-shown",
-            &[("first", &first), ("last", &last), ("total", &total)],
-        )
-    }
-
-    fn error_of(&self, field: &str) -> Option<&str> {
-        match &self.error {
-            Some((f, m)) if f == field => Some(m),
-            _ => None,
-        }
-    }
-
-    fn unplaced_error(&self) -> Option<&str> {
-        match &self.error {
-            Some((f, m)) if !FIELDS.contains(&f.as_str()) => Some(m),
-            _ => None,
-        }
+    fn names(&self) -> &'static [&'static str] {
+        &FIELDS
     }
 
     fn fields(&self) -> [(&'static str, String, &str); 4] {
@@ -169,40 +130,14 @@ pub async fn show(
         limit: Some(PAGE),
         ..Default::default()
     };
-    let mut page = CoopsPage {
+    let (status, found, list) = outcome(state.services.directory_coops(query).await, PAGE, |at| {
+        filters.link(at)
+    })?;
+    let page = CoopsPage {
         frame: Frame::new(&state, tr.clone(), "/coops", &headers),
         filters: filters.clone(),
-        error: None,
-        coops: Vec::new(),
-        total: 0,
-        total_exact: true,
-        first: 0,
-        last: 0,
-        prev: None,
-        next: None,
-    };
-    let status = match state.services.directory_coops(query).await {
-        Ok(found) => {
-            page.coops = found.items.iter().map(|e| CoopRow::of(e, &state)).collect();
-            page.total = found.total;
-            page.total_exact = found.total_exact;
-            page.first = found.offset + 1;
-            page.last = found.offset + page.coops.len() as i64;
-            page.prev = (found.offset > 0).then(|| filters.link((found.offset - PAGE).max(0)));
-            page.next = (page.last < found.total || !found.total_exact)
-                .then(|| filters.link(found.offset + PAGE))
-                .filter(|_| page.coops.len() as i64 == PAGE);
-            StatusCode::OK
-        }
-        Err(ServiceError::Invalid(e)) => {
-            let field = match e.field.as_str() {
-                "text" => "q".to_string(),
-                other => other.to_string(),
-            };
-            page.error = Some((field, e.message));
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
-        Err(e) => return Err(e.into()),
+        coops: found.iter().map(|e| CoopRow::of(e, &state)).collect(),
+        list,
     };
     let mut response = html(status, &page, Policy::Strict);
     remember(&mut response, &param, &tr);

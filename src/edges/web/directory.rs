@@ -5,18 +5,18 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
 
 use super::language::{choose, remember, LangParam};
+use super::listing::{address, outcome, Listing};
 use super::views::{category_label, Card, Frame};
 use crate::domain::proposal::Category;
 use crate::edges::http::error::HttpResult;
 use crate::edges::http::page::{html, Policy};
 use crate::edges::http::state::AppState;
 use crate::services::directory::DirectoryQuery;
-use crate::services::ServiceError;
 
 const PAGE: i64 = 20;
 
@@ -60,27 +60,19 @@ impl Filters {
 
     /// The query string of these filters at another offset.
     fn link(&self, offset: i64) -> String {
-        let mut out = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("q", &self.q),
-            ("kind", &self.kind),
-            ("category", &self.category),
-            ("tag", &self.tag),
-            ("country", &self.country),
-            ("language", &self.language),
-            ("node", &self.node),
-        ] {
-            if !v.trim().is_empty() {
-                out.append_pair(k, v);
-            }
-        }
-        if offset > 0 {
-            out.append_pair("offset", &offset.to_string());
-        }
-        match out.finish() {
-            query if query.is_empty() => "/directory".to_string(),
-            query => format!("/directory?{query}"),
-        }
+        address(
+            "/directory",
+            &[
+                ("q", &self.q),
+                ("kind", &self.kind),
+                ("category", &self.category),
+                ("tag", &self.tag),
+                ("country", &self.country),
+                ("language", &self.language),
+                ("node", &self.node),
+            ],
+            offset,
+        )
     }
 }
 
@@ -90,54 +82,23 @@ pub struct Choice {
     pub label: String,
 }
 
+const FIELDS: &[&str] = &[
+    "q", "kind", "category", "tag", "country", "language", "node",
+];
+
 #[derive(Template)]
 #[template(path = "web/directory.html")]
 struct DirectoryPage {
     frame: Frame,
     filters: Filters,
     categories: Vec<Choice>,
-    /// The field a refusal is about, and what is wrong.
-    error: Option<(String, String)>,
     cards: Vec<Card>,
-    total: i64,
-    total_exact: bool,
-    first: i64,
-    last: i64,
-    prev: Option<String>,
-    next: Option<String>,
+    list: Listing,
 }
 
 impl DirectoryPage {
-    /// "1–20 of 340".
-    fn shown(&self) -> String {
-        let (first, last, total) = (
-            self.first.to_string(),
-            self.last.to_string(),
-            self.total.to_string(),
-        );
-        self.frame.tr.args(
-            "directory-shown",
-            &[("first", &first), ("last", &last), ("total", &total)],
-        )
-    }
-
-    /// The message of a refusal about no field of the form (the paging).
-    fn unplaced_error(&self) -> Option<&str> {
-        const FIELDS: [&str; 7] = [
-            "q", "kind", "category", "tag", "country", "language", "node",
-        ];
-        match &self.error {
-            Some((f, m)) if !FIELDS.contains(&f.as_str()) => Some(m),
-            _ => None,
-        }
-    }
-
-    /// The message of `field`, if the refusal is about it.
-    fn error_of(&self, field: &str) -> Option<&str> {
-        match &self.error {
-            Some((f, m)) if f == field => Some(m),
-            _ => None,
-        }
+    fn fields(&self) -> &'static [&'static str] {
+        FIELDS
     }
 }
 
@@ -158,49 +119,23 @@ pub async fn show(
             label: category_label(&tr, *c),
         })
         .collect();
-    let mut page = DirectoryPage {
+    let (status, found, list) = outcome(
+        state
+            .services
+            .directory_proposals(filters.query(offset))
+            .await,
+        PAGE,
+        |at| filters.link(at),
+    )?;
+    let page = DirectoryPage {
         frame: Frame::new(&state, tr.clone(), "/directory", &headers),
         filters: filters.clone(),
         categories,
-        error: None,
-        cards: Vec::new(),
-        total: 0,
-        total_exact: true,
-        first: 0,
-        last: 0,
-        prev: None,
-        next: None,
-    };
-    let status = match state
-        .services
-        .directory_proposals(filters.query(offset))
-        .await
-    {
-        Ok(found) => {
-            page.cards = found
-                .items
-                .iter()
-                .map(|e| Card::of_entry(e, &tr, &state))
-                .collect();
-            page.total = found.total;
-            page.total_exact = found.total_exact;
-            page.first = found.offset + 1;
-            page.last = found.offset + page.cards.len() as i64;
-            page.prev = (found.offset > 0).then(|| filters.link((found.offset - PAGE).max(0)));
-            page.next = (page.last < found.total || !found.total_exact)
-                .then(|| filters.link(found.offset + PAGE))
-                .filter(|_| page.cards.len() as i64 == PAGE);
-            StatusCode::OK
-        }
-        Err(ServiceError::Invalid(e)) => {
-            let field = match e.field.as_str() {
-                "text" => "q".to_string(),
-                other => other.to_string(),
-            };
-            page.error = Some((field, e.message));
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
-        Err(e) => return Err(e.into()),
+        cards: found
+            .iter()
+            .map(|e| Card::of_entry(e, &tr, &state))
+            .collect(),
+        list,
     };
     let mut response = html(status, &page, Policy::Strict);
     remember(&mut response, &param, &tr);

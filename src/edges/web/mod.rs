@@ -14,6 +14,7 @@ mod feeds;
 mod form;
 mod landing;
 mod language;
+mod listing;
 pub mod negotiate;
 mod network;
 mod problem;
