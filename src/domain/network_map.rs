@@ -4,6 +4,17 @@
 //! it, spaced so no two discs touch. Pure arithmetic, so it is tested
 //! without a page.
 
+/// What ties two coops on the map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TieKind {
+    /// One follows the other (accepted).
+    Follow,
+    /// A need of one and an offer of the other match strongly.
+    Match,
+    /// An introduction between them was accepted.
+    Introduction,
+}
+
 /// Distance between neighbouring coops in a disc.
 const SPACING: f32 = 12.0;
 /// Room between discs and around the drawing (for the nodes' names).

@@ -211,6 +211,19 @@ impl NodeApproval {
     }
 }
 
+/// The deliveries waiting for one destination host, as admins see them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostQueue {
+    pub host: String,
+    pub waiting: i64,
+    /// When the first of them is due.
+    pub next_try: NaiveDateTime,
+    /// Since when deliveries to it fail, if they do.
+    pub failing_since: Option<NaiveDateTime>,
+    /// The last failure, while it fails.
+    pub last_error: Option<String>,
+}
+
 /// One recorded admin action.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AdminAction {

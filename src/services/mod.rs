@@ -175,9 +175,7 @@ impl Services {
     }
 
     /// The delivery queue per destination host, longest first (at most 200).
-    pub async fn delivery_queue(
-        &self,
-    ) -> ServiceResult<Vec<crate::infra::store::deliveries::HostQueue>> {
+    pub async fn delivery_queue(&self) -> ServiceResult<Vec<crate::domain::node::HostQueue>> {
         Ok(self
             .db
             .read(|conn| crate::infra::store::deliveries::queue_by_host(conn, 200))

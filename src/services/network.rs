@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::{ServiceError, ServiceResult, Services};
-pub use crate::infra::store::network::TieKind;
+pub use crate::domain::network_map::TieKind;
 
 /// Coops drawn at most (the directory lists the rest), shared among nodes.
 pub const MAP_COOPS: usize = 1000;

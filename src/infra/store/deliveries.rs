@@ -10,6 +10,7 @@ use diesel::sql_types::{Nullable, Text, Timestamp};
 use super::fixed_sql::fixed_sql;
 use super::schema::{deliveries, delivery_hosts, outgoing_activities};
 use super::{AnyConnection, StoreResult};
+use crate::domain::node::HostQueue;
 
 pub struct NewActivity<'a> {
     pub id: &'a str,
@@ -244,17 +245,7 @@ pub fn failing_hosts(conn: &mut AnyConnection) -> StoreResult<Vec<(String, Naive
         .load(conn)?)
 }
 
-/// The queue of one destination host, as admins see it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HostQueue {
-    pub host: String,
-    pub waiting: i64,
-    pub next_try: NaiveDateTime,
-    pub failing_since: Option<NaiveDateTime>,
-    pub last_error: Option<String>,
-}
-
-/// Every host with deliveries waiting, the longest queues first, at most
+/// Every host with deliveries waiting (as [`HostQueue`]s), the longest queues first, at most
 /// `limit` of them.
 pub fn queue_by_host(conn: &mut AnyConnection, limit: usize) -> StoreResult<Vec<HostQueue>> {
     let groups: Vec<(String, i64, Option<NaiveDateTime>)> = deliveries::table

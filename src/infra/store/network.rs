@@ -8,14 +8,7 @@ use diesel::prelude::*;
 use super::schema::{followers, following, introductions};
 use super::{AnyConnection, StoreResult};
 use crate::domain::introduction::IntroductionState;
-
-/// A tie between two coops.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum TieKind {
-    Follow,
-    Match,
-    Introduction,
-}
+use crate::domain::network_map::TieKind;
 
 fn local(id: String) -> String {
     format!("l:{id}")
