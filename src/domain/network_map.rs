@@ -19,6 +19,9 @@ pub enum TieKind {
 const SPACING: f32 = 12.0;
 /// Room between discs and around the drawing (for the nodes' names).
 const GAP: f32 = 40.0;
+/// Half the width a name written above a disc may take (a domain of some
+/// 25 characters), so names are not cut at the drawing's sides.
+const NAME_HALF_WIDTH: f32 = 90.0;
 /// The golden angle: consecutive coops turn by it, filling the disc evenly.
 const GOLDEN: f32 = 2.399_963;
 
@@ -124,8 +127,9 @@ fn fit(mut discs: Vec<Disc>) -> Layout {
     let margin = GAP / 2.0;
     let (mut left, mut top, mut right, mut bottom) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
     for d in &discs {
-        left = left.min(d.centre.x - d.radius);
-        right = right.max(d.centre.x + d.radius);
+        let half = d.radius.max(NAME_HALF_WIDTH);
+        left = left.min(d.centre.x - half);
+        right = right.max(d.centre.x + half);
         top = top.min(d.centre.y - d.radius - GAP / 2.0);
         bottom = bottom.max(d.centre.y + d.radius);
     }
@@ -175,6 +179,11 @@ mod tests {
                     assert!(p.x >= 0.0 && p.y >= 0.0 && p.x <= l.width && p.y <= l.height);
                 }
                 assert!(d.centre.x - d.radius >= 0.0 && d.centre.x + d.radius <= l.width);
+                let half = d.radius.max(NAME_HALF_WIDTH);
+                assert!(
+                    d.centre.x - half >= 0.0 && d.centre.x + half <= l.width,
+                    "{sizes:?}: a name is cut"
+                );
                 assert!(d.centre.y + d.radius <= l.height);
                 assert!(
                     d.centre.y - d.radius >= GAP / 2.0,
@@ -194,10 +203,22 @@ mod tests {
     fn the_drawing_is_no_bigger_than_its_discs() {
         let one = layout(&[10]);
         let r = radius_of(10);
-        assert!((one.width - (2.0 * r + GAP)).abs() < 0.01, "{one:?}");
+        // As wide as its name may need, as high as the disc and the name.
+        assert!(
+            (one.width - (2.0 * NAME_HALF_WIDTH + GAP)).abs() < 0.01,
+            "{one:?}"
+        );
         assert!((one.height - (2.0 * r + GAP * 1.5)).abs() < 0.01, "{one:?}");
         let two = layout(&[1, 1]);
-        assert!(two.height > two.width, "one above the other: {two:?}");
+        assert!(
+            two.height > 2.0 * (radius_of(1) * 2.0),
+            "one above the other: {two:?}"
+        );
+        let big = layout(&[2000]);
+        assert!(
+            (big.width - (2.0 * radius_of(2000) + GAP)).abs() < 0.01,
+            "{big:?}"
+        );
     }
 
     #[test]
