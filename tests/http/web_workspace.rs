@@ -634,3 +634,69 @@ async fn two_coops_match_ask_for_an_introduction_and_see_contacts_once_accepted(
     );
     s.stop().await;
 }
+
+/// What a stranger may send through the forms: NUL bytes and control
+/// characters are refused like any bad field, an oversized body is refused
+/// whole, and nothing is stored.
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_form_input_is_refused_and_stores_nothing() {
+    let s = TestServer::start().await;
+    let api = s.coop("fiqus").await;
+    let mut b = Browser::new(&s);
+    let csrf = b.sign_in("fiqus@coops.test").await;
+    for title in ["Hosting\u{0}", "Hosting \u{202e}evil", "\u{200b}\u{feff}"] {
+        let refused = b
+            .post(
+                "/workspace/proposals",
+                &[
+                    ("csrf", &csrf),
+                    ("kind", "need"),
+                    ("category", "technical"),
+                    ("title", title),
+                ],
+            )
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{title:?}"
+        );
+        assert!(
+            refused.body.contains("id=\"title-error\""),
+            "{title:?}: {}",
+            refused.body
+        );
+    }
+    let huge = "x".repeat(200 * 1024);
+    let too_big = b
+        .post(
+            "/workspace/profile",
+            &[("csrf", &csrf), ("about", &huge), ("action", "save")],
+        )
+        .await;
+    assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        too_big.body.contains("larger than 65536 bytes"),
+        "{}",
+        too_big.body
+    );
+    assert!(own_proposals(&s, &api).await.is_empty());
+    let (_, coop) = s.get("/coop", Some(&api)).await;
+    assert_eq!(coop["about"], "");
+    // A NUL in the sign-in form is a wrong password, not a database error.
+    let mut stranger = Browser::new(&s);
+    let form = stranger.get("/sign-in").await;
+    let token = Browser::csrf(&form);
+    let nul = stranger
+        .post(
+            "/sign-in",
+            &[
+                ("email", "fiqus@coops.test\u{0}"),
+                ("password", "x"),
+                ("csrf", &token),
+            ],
+        )
+        .await;
+    assert_eq!(nul.status, StatusCode::UNAUTHORIZED, "{}", nul.body);
+    s.stop().await;
+}

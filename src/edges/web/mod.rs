@@ -52,6 +52,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/sign-out", post(sign_in::sign_out))
         .merge(workspace::router())
         .merge(admin::router())
+        // Forms are small: the API's cap on bodies holds for them too.
+        .layer(crate::edges::http::limits::body_limit(
+            crate::domain::limits::BODY_MAX_BYTES,
+        ))
         // Errors of these routes are pages, in the visitor's language.
         .layer(axum::middleware::from_fn_with_state(
             state,

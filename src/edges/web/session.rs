@@ -148,7 +148,21 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Posted<T> {
         let session = Session::from_request_parts(&mut parts, state).await?;
         let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
             .await
-            .map_err(IntoResponse::into_response)?;
+            .map_err(|rejection| {
+                let error = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    HttpError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "payload_too_large",
+                        format!(
+                            "the form is larger than {} bytes",
+                            crate::domain::limits::BODY_MAX_BYTES
+                        ),
+                    )
+                } else {
+                    HttpError::bad_request("invalid_body", rejection.body_text())
+                };
+                error.into_response()
+            })?;
         let sent = url::form_urlencoded::parse(&bytes)
             .find(|(k, _)| k == "csrf")
             .map(|(_, v)| v.into_owned())
