@@ -171,6 +171,17 @@ for (const lang of ["en", "es"]) {
   await context.close();
 }
 
+/** Every page of the workspace that needs no id, checked at both widths. */
+const WORKSPACE_PAGES = [
+  "/workspace/matches",
+  "/workspace/circles",
+  "/workspace/introductions",
+  "/workspace/notifications",
+  "/workspace/follows",
+  "/workspace/profile",
+  "/workspace/sessions",
+];
+
 /** A signed-in member's browser on `base`: scripts on only so axe can run
  * (the pages have none); every request stays on the two nodes. */
 async function member(base, email, lang, size) {
@@ -285,6 +296,15 @@ step("the member who asked sees the other coop's contacts");
     throw new Error("no notification of the answer");
   }
   await looksRight(page, "the notifications", "desktop");
+  for (const size of ["desktop", "phone"]) {
+    await page.setViewportSize(WIDTHS[size]);
+    for (const path of WORKSPACE_PAGES) {
+      await page.goto(BASE + path);
+      await looksRight(page, `${path} (${size})`, size);
+    }
+  }
+  await page.screenshot({ path: `${shots}/workspace-sessions-en-phone.png`, fullPage: true });
+  await page.setViewportSize(WIDTHS.desktop);
   await page.click("form.sign-out button");
   await page.goto(BASE + "/workspace");
   if (!page.url().includes("/sign-in")) throw new Error("still signed in after signing out");

@@ -40,6 +40,17 @@ ws-matches-total = { $count ->
 ws-match-score = Score { $percent }%
 ws-match-answers = Answers your “{ $title }”
 
+## Solidarity circles
+ws-circles = Solidarity circles
+ws-circles-lead = Rings of three or four coops where each offers what the next needs, so help goes round even when no two of them answer each other directly. The score is that of the weakest link.
+ws-circles-none = No circle yet: circles appear when coops here and on the nodes this one follows need and offer things in turn.
+ws-circle-heading = A circle of { $count } coops
+ws-circle-you = Your coop
+ws-circle-you-to = your coop
+ws-circle-offers = offers
+ws-circle-to = to
+ws-circle-for = for its need
+
 ## A need or offer
 ws-kind = Need or offer
 ws-title = Title

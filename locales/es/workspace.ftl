@@ -40,6 +40,17 @@ ws-matches-total = { $count ->
 ws-match-score = Puntuación { $percent } %
 ws-match-answers = Responde a tu «{ $title }»
 
+## Círculos solidarios
+ws-circles = Círculos solidarios
+ws-circles-lead = Anillos de tres o cuatro cooperativas en los que cada una ofrece lo que la siguiente necesita, para que la ayuda circule aunque ninguna pareja se responda directamente. La puntuación es la del eslabón más débil.
+ws-circles-none = Todavía no hay círculos: aparecen cuando cooperativas de este nodo y de los que sigue necesitan y ofrecen cosas por turnos.
+ws-circle-heading = Un círculo de { $count } cooperativas
+ws-circle-you = Tu cooperativa
+ws-circle-you-to = tu cooperativa
+ws-circle-offers = ofrece
+ws-circle-to = a
+ws-circle-for = para su necesidad
+
 ## Una necesidad u oferta
 ws-kind = Necesidad u oferta
 ws-title = Título

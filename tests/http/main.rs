@@ -39,6 +39,7 @@ mod proposals;
 mod proposals_list;
 mod strict_remote;
 mod web_admin;
+mod web_circles;
 mod web_client;
 mod web_map;
 mod web_pages;

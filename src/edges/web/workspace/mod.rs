@@ -5,6 +5,7 @@
 //! page needs a [`Session`](super::session::Session); every form that
 //! changes something is a [`Posted`](super::session::Posted) form.
 
+mod circles;
 mod follows;
 mod introductions;
 mod matches;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
             post(proposals::set_status),
         )
         .route("/workspace/matches", get(matches::show))
+        .route("/workspace/circles", get(circles::show))
         .route(
             "/workspace/introductions",
             get(introductions::list).post(introductions::ask),

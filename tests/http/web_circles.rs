@@ -1,0 +1,111 @@
+//! The workspace's solidarity circles page: a ring of three coops shown
+//! from each of them in ring order, in the visitor's language, and gone
+//! once one link closes its offer.
+
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::common::TestServer;
+use crate::web_client::Browser;
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// The circles page once `check` holds for its body (matching works in
+/// the background, so a ring appears a moment after the last offer).
+async fn circles_page_when(b: &mut Browser, what: &str, check: impl Fn(&str) -> bool) -> String {
+    let started = Instant::now();
+    loop {
+        let page = b.get("/workspace/circles").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        if check(&page.body) {
+            return page.body;
+        }
+        assert!(started.elapsed() < WAIT, "timed out waiting for {what}: {}", page.body);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The text of the ring's steps, tags stripped and spaces folded.
+fn steps(body: &str) -> Vec<String> {
+    let Some(start) = body.find("<ol class=\"ring\">") else {
+        return Vec::new();
+    };
+    let end = start + body[start..].find("</ol>").unwrap_or(0);
+    body[start..end]
+        .split("<li>")
+        .skip(1)
+        .map(|li| {
+            let mut text = String::new();
+            let mut in_tag = false;
+            for c in li.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn three_coops_helping_in_turn_see_their_circle_in_the_workspace() {
+    let s = TestServer::start().await;
+    let a = s.coop("hosts").await;
+    let b = s.coop("books").await;
+    let c = s.coop("webs").await;
+    let technical =
+        |kind: &str, title: &str| json!({"kind": kind, "category": "technical", "title": title});
+    s.publish(&a, technical("offer", "Server hosting")).await;
+    s.publish(&b, technical("need", "Server hosting")).await;
+    s.publish(&b, technical("offer", "Accounting software")).await;
+    s.publish(&c, technical("need", "Accounting software")).await;
+    let websites = s.publish(&c, technical("offer", "Website design")).await;
+    s.publish(&a, technical("need", "Website design")).await;
+
+    let mut hosts = Browser::new(&s);
+    hosts.sign_in("hosts@coops.test").await;
+    let page = circles_page_when(&mut hosts, "the ring", |p| p.contains("class=\"ring\"")).await;
+    assert!(page.contains("aria-current=\"page\">Solidarity circles"), "{page}");
+    assert_eq!(
+        steps(&page),
+        [
+            "Your coop offers Server hosting to Coop books, for its need Server hosting.",
+            "Coop books offers Accounting software to Coop webs, for its need Accounting software.",
+            "Coop webs offers Website design to your coop, for its need Website design.",
+        ],
+        "{page}"
+    );
+    assert!(page.contains("A circle of 3 coops"), "{page}");
+
+    // From another coop of the ring, in Spanish, starting with it.
+    let mut books = Browser::new(&s);
+    books.sign_in("books@coops.test").await;
+    let page = books.get("/workspace/circles?lang=es").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Un círculo de 3 cooperativas"), "{}", page.body);
+    let seen = steps(&page.body);
+    assert_eq!(seen.len(), 3, "{}", page.body);
+    assert!(
+        seen[0].starts_with("Tu cooperativa ofrece Accounting software a Coop webs"),
+        "{seen:?}"
+    );
+
+    // One link closes its offer: the ring is gone.
+    let id = websites["id"].as_str().unwrap_or_default();
+    let (st, body) = s
+        .patch(&format!("/proposals/{id}"), &c, json!({"status": "closed"}))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    let page = circles_page_when(&mut hosts, "no ring", |p| !p.contains("class=\"ring\"")).await;
+    assert!(page.contains("No circle yet"), "{page}");
+
+    // Signed out, the page sends the browser to sign in.
+    let away = Browser::new(&s).get("/workspace/circles").await;
+    assert_eq!(away.status, StatusCode::SEE_OTHER);
+    s.stop().await;
+}
