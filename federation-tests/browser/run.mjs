@@ -171,7 +171,7 @@ for (const lang of ["en", "es"]) {
   await context.close();
 }
 
-/** Every page of the workspace that needs no id, checked at both widths. */
+/** Every page of the workspace and the account that needs no id, checked at both widths. */
 const WORKSPACE_PAGES = [
   "/workspace/matches",
   "/workspace/circles",
@@ -179,7 +179,8 @@ const WORKSPACE_PAGES = [
   "/workspace/notifications",
   "/workspace/follows",
   "/workspace/profile",
-  "/workspace/sessions",
+  "/account",
+  "/account/sessions",
 ];
 
 /** A signed-in member's browser on `base`: scripts on only so axe can run
@@ -303,7 +304,7 @@ step("the member who asked sees the other coop's contacts");
       await looksRight(page, `${path} (${size})`, size);
     }
   }
-  await page.screenshot({ path: `${shots}/workspace-sessions-en-phone.png`, fullPage: true });
+  await page.screenshot({ path: `${shots}/account-sessions-en-phone.png`, fullPage: true });
   await page.setViewportSize(WIDTHS.desktop);
   await page.click("form.sign-out button");
   await page.goto(BASE + "/workspace");
@@ -346,9 +347,12 @@ step("an admin signs in, follows the other node from the desk, sees it accepted;
   await looksRight(page, "the landing page with the map", "desktop");
   for (const size of ["desktop", "phone"]) {
     await page.setViewportSize(WIDTHS[size]);
-    for (const path of ["/admin", "/admin/nodes", "/admin/domains", "/admin/coops", "/admin/log"]) {
+    for (const path of ["/admin", "/admin/nodes", "/admin/domains", "/admin/coops", "/admin/settings", "/admin/log", "/account"]) {
       await page.goto(BASE + path);
       await looksRight(page, `${path} (${size})`, size);
+      if (path === "/admin/settings" && size === "desktop") {
+        await page.screenshot({ path: `${shots}/admin-settings-en-desktop.png`, fullPage: true });
+      }
     }
   }
   await page.goto(BASE + "/admin/log?lang=es");

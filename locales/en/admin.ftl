@@ -96,3 +96,21 @@ ad-who = Who
 ad-what = What
 ad-target = On
 ad-detail = Detail
+
+## Settings
+ad-settings = Settings
+ad-settings-lead = Settings that take effect at once, without a restart. The configuration file gives their first values; once saved here, these win. Every change is in the log.
+ad-settings-public = What people see
+ad-about = About this node
+ad-about-hint = Plain text, up to 1,000 characters: on the landing page, for Mastodon apps and in NodeInfo.
+ad-about-language = Language of that text
+ad-about-language-hint = A code such as en, es or pt-BR.
+ad-contact-email = Email to reach the node's admins
+ad-settings-federation = Federation
+ad-authorized-fetch = Authorized fetch
+ad-authorized-fetch-hint = Documents go only to servers that sign their requests, and never to blocked domains.
+ad-home-posts-days = Days other posts stay in home timelines
+ad-home-posts-days-hint = Posts of followed accounts that are not needs or offers: 1 to 365 days.
+ad-settings-apps = Mastodon apps
+ad-password-grant = Allow the password grant
+ad-password-grant-hint = Some older apps sign in by sending the password themselves; without this they must use the sign-in page.

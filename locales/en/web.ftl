@@ -15,6 +15,7 @@ page-not-found-text = There is nothing at this address.
 ## The landing page
 landing-title = { $node }: coops helping coops
 landing-lead = An Intercoop node: cooperatives publish what help they need and what they offer, and find each other across nodes.
+node-contact = The node's admins:
 stat-coops = { $count ->
     [one] coop here
    *[other] coops here
@@ -74,6 +75,7 @@ month-10 = October
 month-11 = November
 month-12 = December
 date = { $month } { $day }, { $year }
+date-time = { $date }, { $time } UTC
 
 ## Profile fields
 field-website = Website

@@ -139,3 +139,44 @@ profile-contact-email = Email
 profile-contact-phone = Phone
 profile-contact-chat = Chat (Matrix, XMPP, Signal…)
 profile-contact-person = Contact person
+
+## Sessions and apps
+account-sessions = Sessions and apps
+account-sessions-lead = Where your account is signed in, and the Mastodon apps it let in. Revoke anything you do not recognise; then change the password.
+account-signed-in = Signed in
+account-sign-in-web = A browser
+account-sign-in-api = An API token
+account-this-browser = This browser
+account-agent = Browser or program
+account-agent-unknown = Not known
+account-signed-in-at = Signed in
+account-last-used = Last used (within the hour)
+account-expires = Ends
+account-revoke = Revoke
+account-revoke-own = Sign out here
+account-apps = Authorised apps
+account-apps-none = No app has been authorised.
+account-authorised-at = Authorised
+account-scopes = Permissions
+account-revoke-app = Revoke its access
+
+## Your account
+account = Your account
+account-nav = Your account
+account-lead = Signed in as { $email }.
+account-language = Language
+account-language-label = Language of the pages
+account-language-hint = Used whenever you sign in; the switch at the top still changes it for this browser.
+account-language-browser = The browser's language
+account-password = Password
+account-password-hint = At least 8 characters. Changing it signs your account out everywhere else: other browsers, API tokens and Mastodon apps.
+account-password-current = Current password
+account-password-new = New password
+account-password-confirm = New password again
+account-password-change = Change the password
+account-password-mismatch = The two new passwords are not the same.
+account-password-changed = { $count ->
+    [0] Password changed.
+    [one] Password changed; 1 other sign-in was ended.
+   *[other] Password changed; { $count } other sign-ins were ended.
+}

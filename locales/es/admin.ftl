@@ -96,3 +96,21 @@ ad-who = Quién
 ad-what = Qué
 ad-target = Sobre
 ad-detail = Detalle
+
+## Ajustes
+ad-settings = Ajustes
+ad-settings-lead = Ajustes que se aplican al momento, sin reiniciar. El archivo de configuración da sus primeros valores; una vez guardados aquí, mandan estos. Cada cambio queda en el registro.
+ad-settings-public = Lo que ve la gente
+ad-about = Sobre este nodo
+ad-about-hint = Texto simple, hasta 1000 caracteres: en la portada, para las aplicaciones de Mastodon y en NodeInfo.
+ad-about-language = Idioma de ese texto
+ad-about-language-hint = Un código como en, es o pt-BR.
+ad-contact-email = Correo para contactar a la administración del nodo
+ad-settings-federation = Federación
+ad-authorized-fetch = Obtención autorizada
+ad-authorized-fetch-hint = Los documentos solo se entregan a servidores que firman sus pedidos, y nunca a dominios bloqueados.
+ad-home-posts-days = Días que quedan otras publicaciones en las líneas de inicio
+ad-home-posts-days-hint = Publicaciones de cuentas seguidas que no son necesidades ni ofertas: de 1 a 365 días.
+ad-settings-apps = Aplicaciones de Mastodon
+ad-password-grant = Permitir la concesión por contraseña
+ad-password-grant-hint = Algunas aplicaciones antiguas inician sesión enviando la contraseña ellas mismas; sin esto deben usar la página de inicio de sesión.

@@ -15,6 +15,7 @@ page-not-found-text = No hay nada en esta dirección.
 ## La portada
 landing-title = { $node }: cooperativas que ayudan a cooperativas
 landing-lead = Un nodo de Intercoop: las cooperativas publican la ayuda que necesitan y la que ofrecen, y se encuentran entre nodos.
+node-contact = Administración del nodo:
 stat-coops = { $count ->
     [one] cooperativa aquí
    *[other] cooperativas aquí
@@ -74,6 +75,7 @@ month-10 = octubre
 month-11 = noviembre
 month-12 = diciembre
 date = { $day } de { $month } de { $year }
+date-time = { $date }, { $time } UTC
 
 ## Datos del perfil
 field-website = Sitio web

@@ -139,3 +139,44 @@ profile-contact-email = Correo electrónico
 profile-contact-phone = Teléfono
 profile-contact-chat = Chat (Matrix, XMPP, Signal…)
 profile-contact-person = Persona de contacto
+
+## Sesiones y aplicaciones
+account-sessions = Sesiones y aplicaciones
+account-sessions-lead = Dónde está abierta tu cuenta y qué aplicaciones de Mastodon autorizó. Revoca lo que no reconozcas y después cambia la contraseña.
+account-signed-in = Sesiones abiertas
+account-sign-in-web = Un navegador
+account-sign-in-api = Un token de la API
+account-this-browser = Este navegador
+account-agent = Navegador o programa
+account-agent-unknown = Desconocido
+account-signed-in-at = Inicio de sesión
+account-last-used = Último uso (con una hora de margen)
+account-expires = Termina
+account-revoke = Revocar
+account-revoke-own = Cerrar sesión aquí
+account-apps = Aplicaciones autorizadas
+account-apps-none = No se autorizó ninguna aplicación.
+account-authorised-at = Autorizada
+account-scopes = Permisos
+account-revoke-app = Revocar su acceso
+
+## Tu cuenta
+account = Tu cuenta
+account-nav = Tu cuenta
+account-lead = Sesión iniciada como { $email }.
+account-language = Idioma
+account-language-label = Idioma de las páginas
+account-language-hint = Se usa cada vez que inicias sesión; el selector de arriba lo sigue cambiando para este navegador.
+account-language-browser = El idioma del navegador
+account-password = Contraseña
+account-password-hint = Al menos 8 caracteres. Cambiarla cierra la sesión de tu cuenta en todos los demás lugares: otros navegadores, tokens de la API y aplicaciones de Mastodon.
+account-password-current = Contraseña actual
+account-password-new = Contraseña nueva
+account-password-confirm = Contraseña nueva otra vez
+account-password-change = Cambiar la contraseña
+account-password-mismatch = Las dos contraseñas nuevas no coinciden.
+account-password-changed = { $count ->
+    [0] Contraseña cambiada.
+    [one] Contraseña cambiada; se cerró 1 sesión más.
+   *[other] Contraseña cambiada; se cerraron { $count } sesiones más.
+}

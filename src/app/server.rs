@@ -52,12 +52,15 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Node> {
         tracing::info!(applied, "database migrations applied");
     }
     let urls = crate::domain::urls::Urls::new(&config.public_url);
-    let services = Services::new(db, urls.clone(), config.dev_mode).with_password_hashing(
-        config.limits.password_hash_concurrency as usize,
-        config.limits.password_hash_queue as usize,
-    );
+    let services = Services::new(db, urls.clone(), config.dev_mode)
+        .with_password_hashing(
+            config.limits.password_hash_concurrency as usize,
+            config.limits.password_hash_queue as usize,
+        )
+        .with_settings_defaults(config.settings_defaults());
     services.ensure_actor_keys().await?;
     services.reload_policy().await?;
+    services.reload_settings().await?;
     // Fetches of remote actors are signed by the node actor, so servers in
     // authorized-fetch mode answer them.
     let node_keys = services.node_actor_keys().await?;
@@ -139,10 +142,7 @@ pub async fn run(
     )
     .await?
     .spawn();
-    let housekeeping = tokio::spawn(tasks::housekeeping(
-        state.services.clone(),
-        state.config.home_posts_days,
-    ));
+    let housekeeping = tokio::spawn(tasks::housekeeping(state.services.clone()));
     let policy = tokio::spawn(tasks::watch_policy(state.services.clone()));
     let backfill = activitypub::backfill::spawn(Arc::clone(&node.federation));
     let matching = tokio::spawn(tasks::keep_matching(state.services.clone()));

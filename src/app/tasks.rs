@@ -11,8 +11,8 @@ use crate::services::Services;
 const REMEMBER_RECEIVED: std::time::Duration = Duration::from_secs(14 * 24 * 3600);
 
 /// Hourly upkeep of tables that would otherwise only grow. Other posts of
-/// followed accounts stay `home_posts_days`.
-pub async fn housekeeping(services: Services, home_posts_days: u32) {
+/// followed accounts stay `home_posts_days` (a run-time setting).
+pub async fn housekeeping(services: Services) {
     let mut every = tokio::time::interval(Duration::from_secs(3600));
     loop {
         every.tick().await;
@@ -21,6 +21,7 @@ pub async fn housekeeping(services: Services, home_posts_days: u32) {
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "cannot prune received activity ids"),
         }
+        let home_posts_days = services.node_settings().home_posts_days;
         match services.prune_posts(home_posts_days).await {
             Ok(n) if n > 0 => {
                 tracing::info!(forgotten = n, "old posts of followed accounts pruned")
@@ -56,6 +57,9 @@ pub async fn watch_policy(services: Services) {
         every.tick().await;
         if let Err(e) = services.reload_policy().await {
             tracing::warn!(error = %e, "cannot reload the federation policy");
+        }
+        if let Err(e) = services.reload_settings().await {
+            tracing::warn!(error = %e, "cannot reload the node's settings");
         }
     }
 }

@@ -36,4 +36,9 @@ pub struct User {
     pub role: Role,
     pub coop_id: Option<String>,
     pub created_at: NaiveDateTime,
+    /// The language chosen for the pages (`en`, `es`); `None`: the browser's.
+    pub language: Option<String>,
 }
+
+/// The languages the pages are written in (an account may choose one).
+pub const PAGE_LANGUAGES: [&str; 2] = ["en", "es"];

@@ -49,13 +49,13 @@ pub fn text(field: &str, value: &str, max: usize) -> Checked<String> {
 /// reader sees (a file name or a price shown backwards), so plain text may
 /// not carry them. The marks U+200E and U+200F stay allowed: they only hint
 /// the direction of neutral characters in right-to-left writing.
-fn is_bidi_control(c: char) -> bool {
+pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Characters that show nothing: zero-width spaces and joiners, the word
 /// joiner, the byte-order mark, the soft hyphen, direction marks.
-fn is_invisible(c: char) -> bool {
+pub fn is_invisible(c: char) -> bool {
     matches!(
         c,
         '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}'

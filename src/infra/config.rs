@@ -344,6 +344,17 @@ impl Config {
         })
     }
 
+    /// The run-time settings as this configuration gives them; an admin's
+    /// saved changes are laid over these.
+    pub fn settings_defaults(&self) -> crate::domain::node_settings::NodeSettings {
+        crate::domain::node_settings::NodeSettings {
+            oauth_password_grant: self.oauth_password_grant,
+            authorized_fetch: self.authorized_fetch,
+            home_posts_days: self.home_posts_days,
+            ..Default::default()
+        }
+    }
+
     /// The host (and port, when not the default) as used in `@handle@domain`.
     pub fn domain(&self) -> String {
         crate::domain::urls::Urls::new(&self.public_url).domain()

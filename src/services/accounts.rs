@@ -6,6 +6,7 @@ use sha2::{Digest, Sha256};
 
 use super::{new_id, ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::coop::{validate_handle, Coop, CoopProfile};
+use crate::domain::session::{clean_agent, SignInKind};
 use crate::domain::time;
 use crate::domain::user::{Role, User};
 use crate::domain::{limits, validate};
@@ -20,6 +21,20 @@ pub struct NewCoopAccount {
     pub email: String,
     pub password: String,
 }
+
+/// Where a sign-in comes from, kept with its token so the member can
+/// recognise it before revoking it.
+pub struct SignInFrom {
+    /// The address the sign-in throttle counts (see login_limit.rs).
+    pub client: std::net::IpAddr,
+    pub kind: SignInKind,
+    /// The User-Agent header, if any.
+    pub agent: Option<String>,
+}
+
+/// How often a token's "last used" is refreshed: reading it on every
+/// request would turn every request into a write.
+const TOUCH_EVERY_MINUTES: i64 = 60;
 
 pub struct Session {
     pub token: String,
@@ -78,6 +93,7 @@ impl Services {
             role: Role::Member,
             coop_id: Some(coop.id.clone()),
             created_at: now,
+            language: None,
         };
         let (c, u, urls) = (coop.clone(), user.clone(), self.urls.clone());
         let queued = self
@@ -110,6 +126,7 @@ impl Services {
             role: Role::Admin,
             coop_id: None,
             created_at: time::now(),
+            language: None,
         };
         let u = user.clone();
         self.db
@@ -123,24 +140,35 @@ impl Services {
         Ok(user)
     }
 
-    /// Signs in from `client` (the address the throttle counts; see
-    /// login_limit.rs).
+    /// Signs in: a new session (for a browser) or bearer token.
     pub async fn login(
         &self,
         email: &str,
         password: String,
-        client: std::net::IpAddr,
+        from: SignInFrom,
     ) -> ServiceResult<Session> {
-        let user = self.check_password(email, password, client).await?;
+        let user = self.check_password(email, password, from.client).await?;
         let token = new_token()?;
         let now = time::now();
         let expires_at = now + Duration::days(TOKEN_LIFETIME_DAYS);
         let (hash, user_id, coop_id) = (token_hash(&token), user.id.clone(), user.coop_id.clone());
+        let agent = clean_agent(from.agent.as_deref().unwrap_or_default());
+        let kind = from.kind.as_str();
         let coop_handle = self
             .db
             .write(move |conn| -> ServiceResult<_> {
                 tokens::delete_expired(conn, now)?;
-                tokens::insert(conn, &hash, &user_id, now, expires_at)?;
+                tokens::insert(
+                    conn,
+                    tokens::NewToken {
+                        token_hash: &hash,
+                        user_id: &user_id,
+                        kind,
+                        agent: &agent,
+                        created_at: now,
+                        expires_at,
+                    },
+                )?;
                 match coop_id {
                     Some(id) => Ok(coops::by_id(conn, &id)?.map(|c| c.handle)),
                     None => Ok(None),
@@ -206,16 +234,34 @@ impl Services {
     pub async fn authenticate(&self, token: &str) -> ServiceResult<Viewer> {
         let hash = token_hash(token);
         let now = time::now();
-        let user = self
-            .db
-            .read(move |conn| match tokens::user_for(conn, &hash, now)? {
-                Some(id) => users::by_id(conn, &id),
-                None => Ok(None),
-            })
-            .await
-            .map_err(ServiceError::from)?;
-        user.map(|user| Viewer { user })
-            .ok_or_else(|| ServiceError::Unauthorized("the token is unknown or expired".into()))
+        let found = {
+            let hash = hash.clone();
+            self.db
+                .read(move |conn| -> ServiceResult<_> {
+                    match tokens::user_for(conn, &hash, now)? {
+                        Some((id, used)) => Ok(users::by_id(conn, &id)?.map(|u| (u, used))),
+                        None => Ok(None),
+                    }
+                })
+                .await?
+        };
+        let Some((user, used)) = found else {
+            return Err(ServiceError::Unauthorized(
+                "the token is unknown or expired".into(),
+            ));
+        };
+        let stale = used.is_none_or(|at| now - at >= Duration::minutes(TOUCH_EVERY_MINUTES));
+        if stale {
+            // Best effort: a busy database must not refuse the request.
+            if let Err(e) = self
+                .db
+                .write(move |conn| tokens::touch(conn, &hash, now))
+                .await
+            {
+                tracing::debug!(error = %e, "could not mark a token used");
+            }
+        }
+        Ok(Viewer { user })
     }
 
     pub async fn logout(&self, token: &str) -> ServiceResult<()> {

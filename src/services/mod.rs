@@ -25,6 +25,8 @@ pub mod pictures;
 pub mod policy;
 pub mod proposals;
 pub mod remote;
+pub mod sessions;
+pub mod settings;
 pub mod statuses;
 pub mod streaming;
 #[cfg(test)]
@@ -128,6 +130,8 @@ pub struct Services {
     streams: std::sync::Arc<streaming::StreamHub>,
     /// Which links from other servers are kept (https; http in development).
     pub links: crate::domain::urls::LinkRule,
+    /// The run-time settings in force (see settings.rs).
+    settings: std::sync::Arc<settings::SettingsCache>,
 }
 
 impl Services {
@@ -152,6 +156,7 @@ impl Services {
             network: Default::default(),
             front: std::sync::Arc::new(fresh::Fresh::new(statuses::FRONT_FRESH_FOR)),
             streams: Default::default(),
+            settings: Default::default(),
         }
     }
 

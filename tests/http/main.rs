@@ -43,5 +43,7 @@ mod web_circles;
 mod web_client;
 mod web_map;
 mod web_pages;
+mod web_sessions;
+mod web_settings;
 mod web_workspace;
 mod wire_snapshots;

@@ -170,7 +170,7 @@ pub async fn app_token(s: &TestServer, handle: &str, scope: &str) -> String {
     t.json()["access_token"].as_str().unwrap().to_string()
 }
 
-fn assert_oauth_error(a: &Answer, status: StatusCode, code: &str) {
+pub fn assert_oauth_error(a: &Answer, status: StatusCode, code: &str) {
     assert_eq!(a.status, status, "{}", a.text);
     let body = a.json();
     assert_eq!(body["error"], code, "{body}");

@@ -22,7 +22,11 @@ async fn circles_page_when(b: &mut Browser, what: &str, check: impl Fn(&str) -> 
         if check(&page.body) {
             return page.body;
         }
-        assert!(started.elapsed() < WAIT, "timed out waiting for {what}: {}", page.body);
+        assert!(
+            started.elapsed() < WAIT,
+            "timed out waiting for {what}: {}",
+            page.body
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -62,15 +66,20 @@ async fn three_coops_helping_in_turn_see_their_circle_in_the_workspace() {
         |kind: &str, title: &str| json!({"kind": kind, "category": "technical", "title": title});
     s.publish(&a, technical("offer", "Server hosting")).await;
     s.publish(&b, technical("need", "Server hosting")).await;
-    s.publish(&b, technical("offer", "Accounting software")).await;
-    s.publish(&c, technical("need", "Accounting software")).await;
+    s.publish(&b, technical("offer", "Accounting software"))
+        .await;
+    s.publish(&c, technical("need", "Accounting software"))
+        .await;
     let websites = s.publish(&c, technical("offer", "Website design")).await;
     s.publish(&a, technical("need", "Website design")).await;
 
     let mut hosts = Browser::new(&s);
     hosts.sign_in("hosts@coops.test").await;
     let page = circles_page_when(&mut hosts, "the ring", |p| p.contains("class=\"ring\"")).await;
-    assert!(page.contains("aria-current=\"page\">Solidarity circles"), "{page}");
+    assert!(
+        page.contains("aria-current=\"page\">Solidarity circles"),
+        "{page}"
+    );
     assert_eq!(
         steps(&page),
         [
@@ -87,7 +96,11 @@ async fn three_coops_helping_in_turn_see_their_circle_in_the_workspace() {
     books.sign_in("books@coops.test").await;
     let page = books.get("/workspace/circles?lang=es").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert!(page.body.contains("Un círculo de 3 cooperativas"), "{}", page.body);
+    assert!(
+        page.body.contains("Un círculo de 3 cooperativas"),
+        "{}",
+        page.body
+    );
     let seen = steps(&page.body);
     assert_eq!(seen.len(), 3, "{}", page.body);
     assert!(

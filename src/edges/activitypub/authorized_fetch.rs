@@ -29,7 +29,7 @@ pub enum Reader {
 const COOP_ACTOR: &str = "/actors/{handle}";
 
 pub async fn guard(State(state): State<ApState>, mut request: Request, next: Next) -> Response {
-    let reader = if !state.app.config.authorized_fetch {
+    let reader = if !state.app.services.node_settings().authorized_fetch {
         Reader::Anyone
     } else if signature::is_signed(request.headers()) {
         let data = state.federation.to_request_data();

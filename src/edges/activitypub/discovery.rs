@@ -86,8 +86,10 @@ pub async fn nodeinfo_links(State(state): State<AppState>) -> Response {
 
 pub async fn nodeinfo(State(state): State<AppState>) -> HttpResult<Response> {
     let stats = state.services.node_stats().await?;
+    let settings = state.services.node_settings();
     let doc = NodeInfo::new(
         &state.config.node_name,
+        settings.about.as_deref(),
         stats.coops,
         stats.open_proposals,
         &state.services.urls.node_actor(),

@@ -30,6 +30,13 @@ pub fn router() -> Router<AppState> {
     let api = Router::new()
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
+        .route("/auth/sessions", get(auth::sessions))
+        .route("/auth/password", axum::routing::put(auth::change_password))
+        .route("/auth/language", axum::routing::put(auth::set_language))
+        .route(
+            "/auth/sessions/{id}",
+            axum::routing::delete(auth::revoke_session),
+        )
         .route("/coop", get(coop::get_own).patch(coop::patch_own))
         .route("/coops/{handle}", get(coops::get_public))
         .route("/proposals", get(proposals::list).post(proposals::create))
@@ -81,6 +88,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/admin/nodes/{domain}/remove-follower",
             post(admin::nodes::remove_follower_node),
+        )
+        .route(
+            "/admin/settings",
+            get(admin::settings::get_settings).put(admin::settings::put_settings),
         )
         .route(
             "/admin/policy",

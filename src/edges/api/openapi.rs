@@ -26,7 +26,8 @@ impl Modify for BearerAuth {
     info(title = "Intercoop native API", description = "Coops publish their profile, needs and offers. See docs/api.md.", license(name = "AGPL-3.0-only")),
     servers((url = "/api/intercoop/v1")),
     paths(
-        auth::login, auth::logout,
+        auth::login, auth::logout, auth::sessions, auth::revoke_session,
+        auth::change_password, auth::set_language,
         coop::get_own, coop::patch_own,
         coops::get_public,
         proposals::create, proposals::list, proposals::get, proposals::update, proposals::delete,
@@ -40,6 +41,7 @@ impl Modify for BearerAuth {
         admin::nodes::list_nodes, admin::nodes::follow_node, admin::nodes::unfollow_node,
         admin::nodes::approve_node, admin::nodes::remove_follower_node,
         admin::policy::get_policy, admin::policy::put_policy,
+        admin::settings::get_settings, admin::settings::put_settings,
         admin::policy::list_blocks, admin::policy::add_block, admin::policy::remove_block,
         admin::policy::export_blocks, admin::policy::import_blocks,
         admin::policy::list_allows, admin::policy::add_allow, admin::policy::remove_allow,

@@ -159,3 +159,11 @@ impl FromRequestParts<AppState> for ClientAddress {
         Ok(ClientAddress(forwarded.unwrap_or(peer)))
     }
 }
+
+/// The User-Agent a request names (kept with sign-ins so a member can
+/// tell them apart; bytes that are not UTF-8 become U+FFFD).
+pub fn user_agent(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get(axum::http::header::USER_AGENT)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+}

@@ -84,6 +84,17 @@ impl Tr {
             ],
         )
     }
+
+    /// A day and the time of day (UTC, to the minute).
+    pub fn date_time(&self, at: NaiveDateTime) -> String {
+        self.with(
+            "date-time",
+            &[
+                ("date", FluentValue::from(self.date(at))),
+                ("time", FluentValue::from(at.format("%H:%M").to_string())),
+            ],
+        )
+    }
 }
 
 #[cfg(test)]

@@ -83,4 +83,14 @@ mod tests {
         assert_eq!(Lang::negotiate(None, &headers("de")), Lang::En);
         assert_eq!(Lang::negotiate(Some("xx"), &HeaderMap::new()), Lang::En);
     }
+
+    #[test]
+    fn every_language_an_account_may_choose_is_one_the_pages_have() {
+        for code in crate::domain::user::PAGE_LANGUAGES {
+            assert_eq!(Lang::parse(code).map(Lang::code), Some(code));
+        }
+        for lang in [Lang::En, Lang::Es] {
+            assert!(crate::domain::user::PAGE_LANGUAGES.contains(&lang.code()));
+        }
+    }
 }

@@ -60,13 +60,28 @@ fn streaming(state: &AppState) -> String {
     format!("{scheme}://{}", state.services.urls.domain())
 }
 
+/// The admins' own words when they wrote some, then how to post here.
 fn description(state: &AppState) -> String {
+    let about = match &state.services.node_settings().about {
+        Some(about) => format!("{about}\n\n"),
+        None => format!(
+            "{}: an Intercoop node, where cooperatives publish the help they need and offer. ",
+            state.config.node_name
+        ),
+    };
     format!(
-        "{}: an Intercoop node, where cooperatives publish the help they need and offer. \
-         Post a need or an offer with #need or #offer and one category hashtag \
-         (#financial, #human, #technical, #knowledge or #work).",
-        state.config.node_name
+        "{about}Post a need or an offer with #need or #offer and one category hashtag \
+         (#financial, #human, #technical, #knowledge or #work)."
     )
+}
+
+fn contact_email(state: &AppState) -> String {
+    state
+        .services
+        .node_settings()
+        .contact_email
+        .clone()
+        .unwrap_or_default()
 }
 
 pub async fn v1(State(state): State<AppState>) -> HttpResult<Json<Value>> {
@@ -77,7 +92,7 @@ pub async fn v1(State(state): State<AppState>) -> HttpResult<Json<Value>> {
         "title": state.config.node_name,
         "short_description": description(&state),
         "description": description(&state),
-        "email": "",
+        "email": contact_email(&state),
         "version": version(),
         "urls": {"streaming_api": streaming(&state)},
         "stats": {
@@ -125,7 +140,7 @@ pub async fn v2(State(state): State<AppState>) -> HttpResult<Json<Value>> {
         },
         "registrations": {"enabled": false, "approval_required": false, "message": null, "url": null},
         "api_versions": {"mastodon": 2},
-        "contact": {"email": "", "account": null},
+        "contact": {"email": contact_email(&state), "account": null},
         "rules": []
     })))
 }

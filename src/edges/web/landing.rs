@@ -49,6 +49,9 @@ struct Landing {
     feed: String,
     /// The network map's section, rendered (see [`network::section`]).
     map: std::sync::Arc<str>,
+    /// The run-time settings: the admins' words about the node, the
+    /// language they wrote them in, and where to reach them.
+    settings: std::sync::Arc<crate::domain::node_settings::NodeSettings>,
 }
 
 pub async fn show(
@@ -73,6 +76,7 @@ pub async fn show(
             .filter_map(|p| Card::of(p, &tr, &state))
             .collect(),
         feed: services.urls.node_feed().to_string(),
+        settings: services.node_settings(),
         frame: Frame::new(&state, tr.clone(), "/", &headers),
     };
     let mut response = html(StatusCode::OK, &page, Policy::Strict);

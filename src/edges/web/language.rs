@@ -1,5 +1,6 @@
 //! The language of a page: `?lang=` (the switch on every page, remembered
-//! in a cookie), else the cookie, else the browser's `Accept-Language`.
+//! in a cookie), else the cookie, else (signed in) the account's setting,
+//! else the browser's `Accept-Language`.
 
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -23,6 +24,11 @@ pub fn choose(param: &LangParam, headers: &HeaderMap) -> Tr {
         .clone()
         .or_else(|| cookies::read(headers, COOKIE));
     Tr::new(Lang::negotiate(chosen.as_deref(), headers))
+}
+
+/// Whether this browser picked a language with the switch.
+pub fn chose_language(headers: &HeaderMap) -> bool {
+    cookies::read(headers, COOKIE).is_some()
 }
 
 /// Remembers a language picked with the switch.

@@ -5,6 +5,7 @@
 //! [`workspace`]. No JavaScript: everything works with HTML forms and one
 //! stylesheet, both served from the binary.
 
+mod account;
 mod admin;
 mod assets;
 mod coop;
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/sign-in", get(sign_in::show).post(sign_in::submit))
         .route("/sign-out", post(sign_in::sign_out))
         .merge(workspace::router())
+        .merge(account::router())
         .merge(admin::router())
         // Forms are small: the API's cap on bodies holds for them too.
         .layer(crate::edges::http::limits::body_limit(

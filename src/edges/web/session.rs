@@ -12,10 +12,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
-use super::language::{choose, remember, LangParam};
+use super::language::{choose, chose_language, remember, LangParam};
 use crate::edges::http::cookies;
 use crate::edges::http::error::HttpError;
 use crate::edges::http::i18n::Tr;
+use crate::edges::http::lang::Lang;
 use crate::edges::http::page::{html, Policy};
 use crate::edges::http::state::AppState;
 use crate::services::Viewer;
@@ -93,10 +94,16 @@ impl FromRequestParts<AppState> for Session {
         };
         match state.services.authenticate(&token).await {
             Ok(viewer) => Ok(Session {
+                // The account's language when this browser has not chosen.
+                tr: match (&lang.lang, &viewer.user.language) {
+                    (None, Some(own)) if !chose_language(&parts.headers) => {
+                        Tr::new(Lang::negotiate(Some(own), &parts.headers))
+                    }
+                    _ => tr,
+                },
                 viewer,
                 csrf: csrf_of(&token),
                 token,
-                tr,
                 lang,
             }),
             Err(crate::services::ServiceError::Unauthorized(_)) => {

@@ -15,12 +15,13 @@ use serde::Deserialize;
 use super::language::{choose, remember, LangParam};
 use super::session::{same_secret, secure_cookies, Posted, SESSION_COOKIE};
 use super::views::Frame;
+use crate::domain::session::SignInKind;
 use crate::edges::http::cookies;
 use crate::edges::http::error::{HttpError, HttpResult};
-use crate::edges::http::extract::ClientAddress;
+use crate::edges::http::extract::{user_agent, ClientAddress};
 use crate::edges::http::page::{html, Policy};
 use crate::edges::http::state::AppState;
-use crate::services::accounts::TOKEN_LIFETIME_DAYS;
+use crate::services::accounts::{SignInFrom, TOKEN_LIFETIME_DAYS};
 use crate::services::ServiceError;
 
 /// The cookie that pairs a sign-in form with the browser that got it.
@@ -148,7 +149,15 @@ pub async fn submit(
     };
     match state
         .services
-        .login(&form.email, form.password, client)
+        .login(
+            &form.email,
+            form.password,
+            SignInFrom {
+                client,
+                kind: SignInKind::Web,
+                agent: user_agent(&headers),
+            },
+        )
         .await
     {
         Ok(session) => {

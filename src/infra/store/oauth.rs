@@ -154,3 +154,64 @@ pub fn delete_token(
     )
     .execute(conn)?)
 }
+
+/// An app a user authorised: the app, when first and how it was granted.
+pub struct Authorised {
+    pub app: App,
+    /// Every scope its tokens for the user hold, space-separated.
+    pub scopes: String,
+    /// When its first token for the user was made.
+    pub since: NaiveDateTime,
+}
+
+/// The apps a user holds tokens for, most recently authorised first.
+pub fn authorised_apps(conn: &mut AnyConnection, user_id: &str) -> StoreResult<Vec<Authorised>> {
+    let rows: Vec<(TokenRow, AppRow)> = oauth_tokens::table
+        .inner_join(oauth_apps::table)
+        .filter(oauth_tokens::user_id.eq(user_id))
+        .order(oauth_tokens::created_at)
+        .select((TokenRow::as_select(), AppRow::as_select()))
+        .load(conn)?;
+    let mut out: Vec<Authorised> = Vec::new();
+    for (token, app) in rows {
+        match out.iter_mut().find(|a| a.app.id == token.app_id) {
+            Some(seen) => {
+                for scope in token.scopes.split_whitespace() {
+                    if !seen.scopes.split_whitespace().any(|s| s == scope) {
+                        seen.scopes.push(' ');
+                        seen.scopes.push_str(scope);
+                    }
+                }
+            }
+            None => out.push(Authorised {
+                app: app.into_domain().0,
+                scopes: token.scopes,
+                since: token.created_at,
+            }),
+        }
+    }
+    out.reverse();
+    Ok(out)
+}
+
+/// Revokes every token a user holds for an app; how many were removed.
+pub fn delete_user_app_tokens(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    app_id: &str,
+) -> StoreResult<usize> {
+    Ok(diesel::delete(
+        oauth_tokens::table
+            .filter(oauth_tokens::user_id.eq(user_id))
+            .filter(oauth_tokens::app_id.eq(app_id)),
+    )
+    .execute(conn)?)
+}
+
+/// Revokes every app token of a user (after a password change).
+pub fn delete_user_tokens(conn: &mut AnyConnection, user_id: &str) -> StoreResult<usize> {
+    Ok(
+        diesel::delete(oauth_tokens::table.filter(oauth_tokens::user_id.eq(user_id)))
+            .execute(conn)?,
+    )
+}

@@ -46,6 +46,7 @@ diesel::table! {
         role -> Text,
         coop_id -> Nullable<Text>,
         created_at -> Timestamp,
+        language -> Nullable<Text>,
     }
 }
 
@@ -55,6 +56,9 @@ diesel::table! {
         user_id -> Text,
         created_at -> Timestamp,
         expires_at -> Timestamp,
+        kind -> Text,
+        agent -> Text,
+        last_used_at -> Nullable<Timestamp>,
     }
 }
 

@@ -1,4 +1,5 @@
-//! `node_settings`: run-time settings the admins change (federation policy).
+//! `node_settings`: run-time settings the admins change (federation policy,
+//! node approval, the settings of the admin desk).
 
 use diesel::prelude::*;
 
@@ -19,4 +20,12 @@ pub fn set(conn: &mut AnyConnection, name: &str, value: &str) -> StoreResult<()>
         .values((node_settings::name.eq(name), node_settings::value.eq(value)))
         .execute(conn)?;
     Ok(())
+}
+
+/// The stored values of `names` that are set.
+pub fn get_many(conn: &mut AnyConnection, names: &[&str]) -> StoreResult<Vec<(String, String)>> {
+    Ok(node_settings::table
+        .filter(node_settings::name.eq_any(names))
+        .select((node_settings::name, node_settings::value))
+        .load(conn)?)
 }

@@ -17,6 +17,7 @@ struct UserRow {
     role: String,
     coop_id: Option<String>,
     created_at: NaiveDateTime,
+    language: Option<String>,
 }
 
 impl UserRow {
@@ -30,6 +31,7 @@ impl UserRow {
                 role,
                 coop_id: self.coop_id,
                 created_at: self.created_at,
+                language: self.language,
             },
             self.password_hash,
         ))
@@ -45,6 +47,7 @@ pub fn insert(conn: &mut AnyConnection, user: &User, password_hash: &str) -> Sto
             role: user.role.as_str().to_string(),
             coop_id: user.coop_id.clone(),
             created_at: user.created_at,
+            language: user.language.clone(),
         })
         .execute(conn)?;
     Ok(())
@@ -78,4 +81,27 @@ pub fn email_taken(conn: &mut AnyConnection, email: &str) -> StoreResult<bool> {
         .count()
         .get_result(conn)?;
     Ok(n > 0)
+}
+
+pub fn set_language(conn: &mut AnyConnection, id: &str, language: Option<&str>) -> StoreResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::language.eq(language))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_password_hash(conn: &mut AnyConnection, id: &str, hash: &str) -> StoreResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::password_hash.eq(hash))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The password hash of a user.
+pub fn password_hash(conn: &mut AnyConnection, id: &str) -> StoreResult<Option<String>> {
+    Ok(users::table
+        .find(id)
+        .select(users::password_hash)
+        .get_result(conn)
+        .optional()?)
 }

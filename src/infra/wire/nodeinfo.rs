@@ -58,11 +58,25 @@ impl NodeInfo {
     /// whether following this node can work.
     pub fn new(
         node_name: &str,
+        node_description: Option<&str>,
         coops: i64,
         open_proposals: i64,
         node_actor: &Url,
         federation_mode: &str,
     ) -> Self {
+        let mut metadata = json!({
+            "nodeName": node_name,
+            // Apps that pick their API dialect from NodeInfo read this
+            // (Pleroma's convention): coops can use Mastodon apps.
+            "features": ["mastodon_api", "mastodon_api_streaming"],
+            "federation": {"enabled": true, "mode": federation_mode},
+            "intercoop": {"coops": coops, "openProposals": open_proposals},
+            "serverActor": node_actor,
+        });
+        if let Some(about) = node_description {
+            // Misskey's and Akkoma's key, read by fediverse directories.
+            metadata["nodeDescription"] = json!(about);
+        }
         NodeInfo {
             version: "2.1".into(),
             software: json!({
@@ -74,15 +88,7 @@ impl NodeInfo {
             // Coops are added by the node's admins, not by sign-up.
             open_registrations: false,
             usage: json!({"users": {"total": coops}, "localPosts": open_proposals}),
-            metadata: json!({
-                "nodeName": node_name,
-                // Apps that pick their API dialect from NodeInfo read this
-                // (Pleroma's convention): coops can use Mastodon apps.
-                "features": ["mastodon_api", "mastodon_api_streaming"],
-                "federation": {"enabled": true, "mode": federation_mode},
-                "intercoop": {"coops": coops, "openProposals": open_proposals},
-                "serverActor": node_actor,
-            }),
+            metadata,
         }
     }
 }

@@ -1,11 +1,12 @@
 //! Node administration, for node admins only: local coops, other nodes, the federation
-//! policy (mode, allows, blocks and block lists), and the record of admin
-//! actions.
+//! policy (mode, allows, blocks and block lists), the run-time settings,
+//! and the record of admin actions.
 
 pub mod actions;
 pub mod coops;
 pub mod nodes;
 pub mod policy;
+pub mod settings;
 
 use crate::domain::node::normalize_domain;
 use crate::services::ServiceError;

@@ -12,7 +12,7 @@ pub async fn metadata(State(state): State<AppState>) -> Json<Value> {
     let root = state.services.urls.root();
     let at = |path: &str| root.join(path).map(|u| u.to_string()).unwrap_or_default();
     let mut grants = vec!["authorization_code", "client_credentials"];
-    if state.config.oauth_password_grant {
+    if state.services.node_settings().oauth_password_grant {
         grants.push("password");
     }
     Json(json!({

@@ -131,7 +131,7 @@ pub async fn token(
                 )
                 .await?
         }
-        "password" if state.config.oauth_password_grant => {
+        "password" if state.services.node_settings().oauth_password_grant => {
             services
                 .password_grant(
                     client_id,

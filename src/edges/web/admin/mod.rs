@@ -1,7 +1,8 @@
 //! The admin desk: the pages node admins use to run the node. Other nodes
 //! (follow, approve, unfollow, backfill), the federation policy (mode,
 //! follow approval, domain blocks with Mastodon CSV import and export,
-//! allows), the delivery queue per host, coop accounts, and the audit log.
+//! allows), the delivery queue per host, coop accounts, the run-time
+//! settings, and the audit log.
 //! Every page needs an admin's session; every change is a
 //! [`Posted`](super::session::Posted) form and is recorded in the log by
 //! the services.
@@ -11,6 +12,7 @@ mod domains;
 mod log;
 mod nodes;
 mod overview;
+mod settings;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -39,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/coops", get(coops::show).post(coops::create))
         .route("/admin/coops/{handle}/delete", post(coops::delete))
         .route("/admin/log", get(log::show))
+        .route("/admin/settings", get(settings::show).post(settings::save))
 }
 
 /// The session's admin, or 403 for a coop's member.
