@@ -140,3 +140,64 @@ map-node = Node
 map-ties = Ties between coops
 map-coop-col = Coop
 map-tie-col = Tie
+
+## Why a match was made (the other coop is "they")
+list-and = and
+reason-they-offer = they offer { $words }
+reason-they-need = they need { $words }
+reason-they-offer-in = they offer { $words } in { $language }
+reason-they-need-in = they need { $words } in { $language }
+reason-tags = both tagged { $tags }
+reason-place = both in { $place }
+reason-remote-both = both can work remotely
+reason-remote-they = they can work remotely
+reason-country = both based in { $country }
+reason-languages = you both work in { $languages }
+reason-deadline = { $days ->
+    [0] their deadline is today
+    [1] their deadline is tomorrow
+   *[other] their deadline is in { $days } days
+}
+reason-fresh = published this week
+reason-you-also-offer = you also offer what they need: “{ $title }”
+reason-they-also-offer = they also offer what you need: “{ $title }”
+reason-pairing-start = they are a start-coop and you are established
+reason-pairing-established = they are an established coop and you are a start-coop
+reason-they-ask = they ask in return: { $terms }
+reason-they-give = they give in return: { $terms }
+language-name-en = English
+language-name-es = Spanish
+language-name-pt = Portuguese
+language-name-fr = French
+language-name-ca = Catalan
+language-name-it = Italian
+language-name-de = German
+
+## Refused input (the services' messages, said again)
+msg-empty = must not be empty
+msg-at-most-chars = must be at most { $max } characters
+msg-chars-between = must be between { $min } and { $max } characters
+msg-chars-up-to = must be 1 to { $max } characters
+msg-entries-at-most-chars = entries must be at most { $max } characters
+msg-visible = must contain visible characters
+msg-control = must not contain control characters
+msg-bidi = must not contain bidirectional override characters
+msg-unstorable = contains characters that cannot be stored
+msg-past = must not be in the past
+msg-between = must be between { $min } and { $max }
+msg-at-most-entries = must have at most { $max } entries
+msg-empty-entries = must not contain empty entries
+msg-handle-chars = may contain only a-z, 0-9 and '_'
+msg-email = is not a valid email address
+msg-url = must be an http or https URL
+msg-country = must be a two-letter ISO 3166-1 code such as AR or GB
+msg-language-tag = must be a language code such as es, en or pt-BR
+msg-decimal = must be a positive decimal number such as 1.5
+msg-whole-days = must be a whole number of days
+msg-page-language = must be English or Spanish
+msg-handle-at-domain = must look like handle@domain
+msg-wrong-password = is not the account's password
+msg-this-node = that is this node
+msg-block-self = that would block this node itself
+msg-exists = that already exists
+msg-introduction-message = an introduction needs a message

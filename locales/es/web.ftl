@@ -140,3 +140,64 @@ map-node = Nodo
 map-ties = Vínculos entre cooperativas
 map-coop-col = Cooperativa
 map-tie-col = Vínculo
+
+## Por qué hay coincidencia (la otra cooperativa es "ellas")
+list-and = y
+reason-they-offer = ofrecen { $words }
+reason-they-need = necesitan { $words }
+reason-they-offer-in = ofrecen { $words } en { $language }
+reason-they-need-in = necesitan { $words } en { $language }
+reason-tags = ambas etiquetadas { $tags }
+reason-place = ambas en { $place }
+reason-remote-both = ambas pueden trabajar a distancia
+reason-remote-they = pueden trabajar a distancia
+reason-country = ambas con sede en { $country }
+reason-languages = ambas trabajan en { $languages }
+reason-deadline = { $days ->
+    [0] su plazo vence hoy
+    [1] su plazo vence mañana
+   *[other] su plazo vence en { $days } días
+}
+reason-fresh = publicada esta semana
+reason-you-also-offer = también ofreces lo que necesitan: «{ $title }»
+reason-they-also-offer = también ofrecen lo que necesitas: «{ $title }»
+reason-pairing-start = son una cooperativa en formación y la tuya está establecida
+reason-pairing-established = son una cooperativa establecida y la tuya está en formación
+reason-they-ask = piden a cambio: { $terms }
+reason-they-give = dan a cambio: { $terms }
+language-name-en = inglés
+language-name-es = español
+language-name-pt = portugués
+language-name-fr = francés
+language-name-ca = catalán
+language-name-it = italiano
+language-name-de = alemán
+
+## Datos rechazados (los mensajes de los servicios, dichos otra vez)
+msg-empty = no puede estar vacío
+msg-at-most-chars = debe tener como máximo { $max } caracteres
+msg-chars-between = debe tener entre { $min } y { $max } caracteres
+msg-chars-up-to = debe tener de 1 a { $max } caracteres
+msg-entries-at-most-chars = cada elemento debe tener como máximo { $max } caracteres
+msg-visible = debe contener caracteres visibles
+msg-control = no puede contener caracteres de control
+msg-bidi = no puede contener caracteres que inviertan la dirección del texto
+msg-unstorable = contiene caracteres que no se pueden guardar
+msg-past = no puede ser una fecha pasada
+msg-between = debe estar entre { $min } y { $max }
+msg-at-most-entries = puede tener como máximo { $max } elementos
+msg-empty-entries = no puede tener elementos vacíos
+msg-handle-chars = solo puede contener a-z, 0-9 y '_'
+msg-email = no es una dirección de correo válida
+msg-url = debe ser una URL http o https
+msg-country = debe ser un código ISO 3166-1 de dos letras, como AR o GB
+msg-language-tag = debe ser un código de idioma como es, en o pt-BR
+msg-decimal = debe ser un número decimal positivo, como 1.5
+msg-whole-days = debe ser un número entero de días
+msg-page-language = debe ser inglés o español
+msg-handle-at-domain = debe tener la forma usuario@dominio
+msg-wrong-password = no es la contraseña de la cuenta
+msg-this-node = es este mismo nodo
+msg-block-self = bloquearía a este mismo nodo
+msg-exists = ya existe
+msg-introduction-message = una presentación necesita un mensaje

@@ -1,6 +1,7 @@
-//! The workspace's solidarity circles page: a ring of three coops shown
+//! The workspace's solidarity circles page (a ring of three coops shown
 //! from each of them in ring order, in the visitor's language, and gone
-//! once one link closes its offer.
+//! once one link closes its offer), and the reasons of matches said in the
+//! page's language.
 
 use std::time::{Duration, Instant};
 
@@ -120,5 +121,79 @@ async fn three_coops_helping_in_turn_see_their_circle_in_the_workspace() {
     // Signed out, the page sends the browser to sign in.
     let away = Browser::new(&s).get("/workspace/circles").await;
     assert_eq!(away.status, StatusCode::SEE_OTHER);
+    s.stop().await;
+}
+
+/// The reasons of a match on the workspace's page: the API's English words
+/// exactly in English, and in Spanish in Spanish, language names included.
+#[tokio::test(flavor = "multi_thread")]
+async fn match_reasons_are_said_in_the_page_language() {
+    let s = TestServer::start().await;
+    let a = s.coop("hosts").await;
+    let b = s.coop("books").await;
+    for token in [&a, &b] {
+        let (st, body) = s
+            .patch("/coop", token, json!({"languages": ["es", "en"]}))
+            .await;
+        assert_eq!(st, StatusCode::OK, "{body}");
+    }
+    let tomorrow = (chrono::Utc::now().date_naive() + chrono::Days::new(1)).to_string();
+    let need = s
+        .publish(
+            &a,
+            json!({"kind": "need", "category": "technical", "title": "Server hosting",
+                   "tags": ["hosting", "servers"], "remote": true}),
+        )
+        .await;
+    s.publish(
+        &b,
+        json!({"kind": "offer", "category": "technical", "title": "Server hosting",
+               "tags": ["hosting", "servers"], "remote": true, "deadline": tomorrow}),
+    )
+    .await;
+    let id = need["id"].as_str().unwrap_or_default().to_string();
+    let found = crate::matches::matches_when(&s, &a, &id, "the match", |m| !m.is_empty()).await;
+    let english: Vec<String> = found[0]["reasons"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|r| r["text"].as_str().map(String::from))
+        .collect();
+    for expected in [
+        "they offer hosting and server in Spanish",
+        "both tagged #hosting and #servers",
+        "both can work remotely",
+        "you both work in Spanish and English",
+        "their deadline is tomorrow",
+    ] {
+        assert!(
+            english.iter().any(|t| t == expected),
+            "{expected}: {english:?}"
+        );
+    }
+
+    let mut browser = Browser::new(&s);
+    browser.sign_in("hosts@coops.test").await;
+    let page = browser.get("/workspace/matches?lang=en").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for text in &english {
+        assert!(
+            page.body.contains(&format!("<li>{text}</li>")),
+            "{text}: {}",
+            page.body
+        );
+    }
+    let page = browser.get("/workspace/matches?lang=es").await;
+    for expected in [
+        "<li>ofrecen hosting y server en español</li>",
+        "<li>ambas etiquetadas #hosting y #servers</li>",
+        "<li>ambas pueden trabajar a distancia</li>",
+        "<li>ambas trabajan en español e inglés</li>",
+        "<li>su plazo vence mañana</li>",
+    ] {
+        assert!(page.body.contains(expected), "{expected}: {}", page.body);
+    }
+    assert!(!page.body.contains("lang=\"en\"><li>"), "{}", page.body);
     s.stop().await;
 }

@@ -423,10 +423,24 @@ async fn the_account_page_sets_the_language_and_changes_the_password() {
     fields.push(("csrf", &csrf));
     let wrong = b.post("/account/password", &fields).await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The services' message, said in the page's language (Spanish, saved above).
     assert!(
-        wrong.body.contains("id=\"current_password-error\""),
+        wrong.body.contains(
+            "id=\"current_password-error\" class=\"error\">no es la contraseña de la cuenta</p>"
+        ),
         "{}",
         wrong.body
+    );
+    let mut fields: Vec<(&str, &str)> = form(PASSWORD, "short", "short").to_vec();
+    fields.push(("csrf", &csrf));
+    let short = b.post("/account/password", &fields).await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        short
+            .body
+            .contains(">debe tener entre 8 y 256 caracteres</p>"),
+        "{}",
+        short.body
     );
     assert_eq!(s.get("/coop", Some(&other)).await.0, StatusCode::OK);
 

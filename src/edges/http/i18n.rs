@@ -72,6 +72,30 @@ impl Tr {
         LOCALES.lookup_with_args(&self.id, key, &args)
     }
 
+    /// The text of `key` with arguments of any Fluent kind.
+    pub fn values(&self, key: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
+        self.with(key, args)
+    }
+
+    /// Items joined as this language joins a list: "a, b and c".
+    pub fn list(&self, items: &[String]) -> String {
+        match items {
+            [] => String::new(),
+            [one] => one.clone(),
+            [rest @ .., last] => {
+                let mut and = self.t("list-and");
+                // Spanish "y" becomes "e" before an /i/ sound: "español e inglés".
+                let lower = last.to_lowercase();
+                let i_sound = (lower.starts_with('i') || lower.starts_with("hi"))
+                    && !lower.starts_with("hie");
+                if and == "y" && i_sound {
+                    and = "e".into();
+                }
+                format!("{} {and} {last}", rest.join(", "))
+            }
+        }
+    }
+
     /// A day as people of this language write it.
     pub fn date(&self, at: NaiveDateTime) -> String {
         let month = self.t(&format!("month-{}", at.month()));
@@ -100,6 +124,19 @@ impl Tr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lists_are_joined_as_each_language_joins_them() {
+        let items = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let en = Tr::new(Lang::En);
+        let es = Tr::new(Lang::Es);
+        assert_eq!(en.list(&items(&["a", "b", "c"])), "a, b and c");
+        assert_eq!(en.list(&items(&["a"])), "a");
+        assert_eq!(es.list(&items(&["a", "b"])), "a y b");
+        assert_eq!(es.list(&items(&["español", "inglés"])), "español e inglés");
+        assert_eq!(es.list(&items(&["a", "Hilo"])), "a e Hilo");
+        assert_eq!(es.list(&items(&["agua", "hielo"])), "agua y hielo");
+    }
 
     #[test]
     fn every_key_of_the_english_catalogues_is_in_the_spanish_ones() {

@@ -16,6 +16,7 @@ mod form;
 mod landing;
 mod language;
 mod listing;
+mod messages;
 pub mod negotiate;
 mod network;
 mod problem;

@@ -62,6 +62,16 @@ impl Frame {
     pub fn t(&self, key: &str) -> String {
         self.tr.t(key)
     }
+
+    /// A message of the services (refused input) in the page's language.
+    pub fn say(&self, message: &str) -> String {
+        super::messages::say(&self.tr, message)
+    }
+
+    /// Whether [`Self::say`] leaves `message` in English on a page that is not.
+    pub fn says_in_english(&self, message: &str) -> bool {
+        self.lang() != "en" && self.say(message) == message
+    }
 }
 
 /// The language a coop writes its own text in (its first), for `lang`.

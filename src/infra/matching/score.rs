@@ -64,13 +64,47 @@ pub struct Reason {
     /// `reciprocity` or `pairing`; and `in_return` (added by the services:
     /// what the other side asks or gives in return).
     pub code: &'static str,
+    /// In English (the API's language).
     pub text: String,
+    /// The same as a message of the catalogues (`reason-…`, in
+    /// `locales/*/web.ftl`) and its arguments, for pages in any language.
+    #[serde(skip)]
+    pub message: &'static str,
+    #[serde(skip)]
+    pub args: Vec<(&'static str, ReasonArg)>,
+}
+
+/// A value a reason names, put in words by the page's language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReasonArg {
+    /// A coop's own text (a word, a title, a place): shown as written.
+    Text(String),
+    /// Several such texts, joined as the language joins a list.
+    List(Vec<String>),
+    /// Languages by their codes (`es`), named in the page's language.
+    Languages(Vec<&'static str>),
+    /// A number of days.
+    Count(i64),
 }
 
 impl Reason {
-    fn new(code: &'static str, text: String) -> Reason {
-        Reason { code, text }
+    pub fn new(
+        code: &'static str,
+        message: &'static str,
+        args: Vec<(&'static str, ReasonArg)>,
+        text: String,
+    ) -> Reason {
+        Reason {
+            code,
+            text,
+            message,
+            args,
+        }
     }
+}
+
+fn words(items: &[&str]) -> ReasonArg {
+    ReasonArg::List(items.iter().map(|s| s.to_string()).collect())
 }
 
 /// One side of a pair, as scoring sees it.
@@ -132,21 +166,30 @@ pub fn score(
         .filter(|l| us.languages.contains(l) || us.language == Some(*l));
     parts.text = TEXT_WEIGHT * e.text.clamp(0.0, 1.0);
     if !e.shared_words.is_empty() {
-        let verb = match them.kind {
-            ProposalKind::Offer => "they offer",
-            ProposalKind::Need => "they need",
+        let (verb, message, message_in) = match them.kind {
+            ProposalKind::Offer => ("they offer", "reason-they-offer", "reason-they-offer-in"),
+            ProposalKind::Need => ("they need", "reason-they-need", "reason-they-need-in"),
         };
         let mut text = format!("{verb} {}", list(&e.shared_words));
+        let mut args = vec![("words", words(&e.shared_words))];
         if let Some(l) = same_language {
             text.push_str(&format!(" in {}", l.name()));
+            args.push(("language", ReasonArg::Languages(vec![l.code()])));
         }
-        reasons.push(Reason::new("text", text));
+        let message = if same_language.is_some() {
+            message_in
+        } else {
+            message
+        };
+        reasons.push(Reason::new("text", message, args, text));
     }
 
     if !e.shared_tags.is_empty() && e.fewer_tags > 0 {
         parts.tags = TAGS_WEIGHT * (e.shared_tags.len() as f32 / e.fewer_tags as f32).min(1.0);
         reasons.push(Reason::new(
             "tags",
+            "reason-tags",
+            vec![("tags", words(&e.shared_tags))],
             format!("both tagged {}", list(&e.shared_tags)),
         ));
     }
@@ -167,29 +210,45 @@ pub fn score(
     parts.freshness =
         FRESHNESS_WEIGHT * 0.5f32.powf(age as f32 / FRESHNESS_HALF_LIFE_DAYS).max(0.1);
     if age <= 7 {
-        reasons.push(Reason::new("fresh", "published this week".into()));
+        reasons.push(Reason::new(
+            "fresh",
+            "reason-fresh",
+            Vec::new(),
+            "published this week".into(),
+        ));
     }
 
     if let Some(title) = e.reciprocal {
         parts.reciprocity = RECIPROCITY_WEIGHT;
-        let text = match us.kind {
-            ProposalKind::Need => format!("you also offer what they need: \u{201c}{title}\u{201d}"),
-            ProposalKind::Offer => {
-                format!("they also offer what you need: \u{201c}{title}\u{201d}")
-            }
+        let (message, text) = match us.kind {
+            ProposalKind::Need => (
+                "reason-you-also-offer",
+                format!("you also offer what they need: \u{201c}{title}\u{201d}"),
+            ),
+            ProposalKind::Offer => (
+                "reason-they-also-offer",
+                format!("they also offer what you need: \u{201c}{title}\u{201d}"),
+            ),
         };
-        reasons.push(Reason::new("reciprocity", text));
+        let args = vec![("title", ReasonArg::Text(title.to_string()))];
+        reasons.push(Reason::new("reciprocity", message, args, text));
     }
 
     if pairing {
         if let (Some(a), Some(b)) = (us.stage, them.stage) {
             if a != b {
                 parts.pairing = PAIRING_WEIGHT;
-                let text = match b {
-                    Stage::StartCoop => "they are a start-coop and you are established",
-                    Stage::Established => "they are an established coop and you are a start-coop",
+                let (message, text) = match b {
+                    Stage::StartCoop => (
+                        "reason-pairing-start",
+                        "they are a start-coop and you are established",
+                    ),
+                    Stage::Established => (
+                        "reason-pairing-established",
+                        "they are an established coop and you are a start-coop",
+                    ),
                 };
-                reasons.push(Reason::new("pairing", text.into()));
+                reasons.push(Reason::new("pairing", message, Vec::new(), text.into()));
             }
         }
     }
@@ -219,20 +278,32 @@ fn place(us: &Side<'_>, them: &Side<'_>) -> (f32, Option<Reason>) {
     if let (Some(a), Some(b)) = (us.place, them.place) {
         if !locality(a).is_empty() && locality(a) == locality(b) {
             let name = b.split(',').next().unwrap_or(b).trim().to_string();
-            return (1.0, Some(Reason::new("place", format!("both in {name}"))));
+            let text = format!("both in {name}");
+            let args = vec![("place", ReasonArg::Text(name))];
+            return (1.0, Some(Reason::new("place", "reason-place", args, text)));
         }
     }
     match (us.remote, them.remote) {
         (Some(true), Some(true)) => {
             return (
                 1.0,
-                Some(Reason::new("place", "both can work remotely".into())),
+                Some(Reason::new(
+                    "place",
+                    "reason-remote-both",
+                    Vec::new(),
+                    "both can work remotely".into(),
+                )),
             )
         }
         (_, Some(true)) => {
             return (
                 0.9,
-                Some(Reason::new("place", "they can work remotely".into())),
+                Some(Reason::new(
+                    "place",
+                    "reason-remote-they",
+                    Vec::new(),
+                    "they can work remotely".into(),
+                )),
             )
         }
         (Some(true), _) => return (0.9, None),
@@ -243,6 +314,8 @@ fn place(us: &Side<'_>, them: &Side<'_>) -> (f32, Option<Reason>) {
             0.8,
             Some(Reason::new(
                 "place",
+                "reason-country",
+                vec![("country", ReasonArg::Text(b.to_uppercase()))],
                 format!("both based in {}", b.to_uppercase()),
             )),
         ),
@@ -265,6 +338,11 @@ fn language(us: &Side<'_>, them: &Side<'_>, same: Option<Language>) -> (f32, Opt
             1.0,
             Some(Reason::new(
                 "language",
+                "reason-languages",
+                vec![(
+                    "languages",
+                    ReasonArg::Languages(shared.iter().map(|l| l.code()).collect()),
+                )],
                 format!("you both work in {}", list(&names)),
             )),
         );
@@ -288,6 +366,8 @@ fn deadline(them: &Side<'_>, today: NaiveDate) -> (f32, Option<Reason>) {
     let why = (days <= NEAR_DEADLINE_DAYS).then(|| {
         Reason::new(
             "deadline",
+            "reason-deadline",
+            vec![("days", ReasonArg::Count(days))],
             match days {
                 0 => "their deadline is today".to_string(),
                 1 => "their deadline is tomorrow".to_string(),

@@ -28,10 +28,11 @@ use std::time::Duration;
 use super::{ServiceError, ServiceResult, Services};
 use crate::domain::directory::ProposalEntry;
 use crate::domain::matching::{CoopTraits, OpenProposal};
-use crate::infra::matching::score::{Parts, Reason};
+use crate::infra::matching::score::Parts;
 use crate::infra::matching::{CoopFacts, Document, Index};
 
 pub use crate::domain::matching::MatchSettings;
+pub use crate::infra::matching::score::{Reason, ReasonArg};
 pub use settings::MAX_SCORE;
 
 /// How often each process reads the journal.

@@ -8,7 +8,7 @@ use super::{MatchPage, MatchQuery, Services, PER_PROPOSAL};
 use crate::domain::directory::ProposalEntry;
 use crate::domain::proposal::{Category, ProposalKind, ProposalStatus};
 use crate::domain::time;
-use crate::infra::matching::score::Reason;
+use crate::infra::matching::score::{Reason, ReasonArg};
 use crate::infra::matching::{circles, Match, MatchOptions};
 use crate::infra::store::{directory, proposals};
 use crate::services::{paging, ServiceError, ServiceResult, Viewer};
@@ -19,14 +19,16 @@ use crate::services::{paging, ServiceError, ServiceResult, Viewer};
 /// introduction.
 fn in_return(other: &ProposalEntry) -> Option<Reason> {
     let r = other.reciprocal.as_ref()?;
-    let verb = match other.kind {
-        ProposalKind::Offer => "they ask in return",
-        ProposalKind::Need => "they give in return",
+    let (verb, message) = match other.kind {
+        ProposalKind::Offer => ("they ask in return", "reason-they-ask"),
+        ProposalKind::Need => ("they give in return", "reason-they-give"),
     };
-    Some(Reason {
-        code: "in_return",
-        text: format!("{verb}: {}", r.describe()),
-    })
+    Some(Reason::new(
+        "in_return",
+        message,
+        vec![("terms", ReasonArg::Text(r.describe()))],
+        format!("{verb}: {}", r.describe()),
+    ))
 }
 
 /// Keeps the matches with a category (if asked) from a node (if asked;

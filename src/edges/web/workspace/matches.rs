@@ -8,6 +8,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use fluent_templates::fluent_bundle::FluentValue;
 use serde::Deserialize;
 
 use super::super::session::Session;
@@ -15,7 +16,7 @@ use super::super::views::{category_label, kind_key, Frame};
 use crate::edges::http::error::HttpResult;
 use crate::edges::http::i18n::Tr;
 use crate::edges::http::state::AppState;
-use crate::services::matching::{FoundMatch, MatchQuery};
+use crate::services::matching::{FoundMatch, MatchQuery, Reason, ReasonArg};
 use crate::services::proposals::ProposalQuery;
 
 pub const SHOWN_ON_OVERVIEW: i64 = 5;
@@ -63,10 +64,34 @@ impl MatchItem {
             coop_href,
             host: e.node.clone(),
             percent: (m.score * 100.0).round().max(0.0) as u32,
-            reasons: m.reasons.iter().map(|r| r.text.clone()).collect(),
+            reasons: m.reasons.iter().map(|r| say_reason(tr, r)).collect(),
             answers: None,
         }
     }
+}
+
+/// A match's reason in the page's language.
+fn say_reason(tr: &Tr, reason: &Reason) -> String {
+    let args: Vec<(&'static str, FluentValue<'static>)> = reason
+        .args
+        .iter()
+        .map(|(name, arg)| {
+            let value = match arg {
+                ReasonArg::Text(t) => FluentValue::from(t.clone()),
+                ReasonArg::List(items) => FluentValue::from(tr.list(items)),
+                ReasonArg::Languages(codes) => {
+                    let names: Vec<String> = codes
+                        .iter()
+                        .map(|c| tr.t(&format!("language-name-{c}")))
+                        .collect();
+                    FluentValue::from(tr.list(&names))
+                }
+                ReasonArg::Count(n) => FluentValue::from(*n),
+            };
+            (*name, value)
+        })
+        .collect();
+    tr.values(reason.message, &args)
 }
 
 #[derive(Deserialize, Default)]
