@@ -140,6 +140,24 @@ async fn run(db: TestDb, backend: &str, proposals: usize) {
     );
     let (root, server) = support::node::serve(&node).await;
     let http = reqwest::Client::new();
+    // Page 50 as a browser reaches it: the "next" link of page 49, which
+    // starts after page 49's last entry.
+    let page_49 = http
+        .get(format!("{root}/directory?offset=980"))
+        .send()
+        .await
+        .expect("page 49")
+        .text()
+        .await
+        .expect("page 49's text");
+    let page_50 = page_49
+        .split("href=\"")
+        .find_map(|rest| {
+            let (href, tail) = rest.split_once('"')?;
+            tail.starts_with(" rel=\"next\"")
+                .then(|| href.replace("&#38;", "&").replace("&amp;", "&"))
+        })
+        .expect("page 49 links to page 50");
     for (label, path) in [
         ("landing page (with map)", "/".to_string()),
         ("landing page, Spanish", "/?lang=es".into()),
@@ -148,7 +166,8 @@ async fn run(db: TestDb, backend: &str, proposals: usize) {
             "directory, filtered",
             "/directory?kind=offer&category=technical&q=design".into(),
         ),
-        ("directory, page 50", "/directory?offset=1000".into()),
+        ("directory, page 50 (next)", page_50),
+        ("directory, offset=1000", "/directory?offset=1000".into()),
         ("a coop's page", format!("/actors/{handle}")),
         ("a need's page", format!("/proposals/{need}")),
         ("the node's Atom feed", "/feed.atom".into()),

@@ -21,6 +21,33 @@ pub struct DirectoryQuery {
     pub language: Option<String>,
     pub offset: Option<i64>,
     pub limit: Option<i64>,
+    /// Needs and offers only: a key [`directory_key`] gave for the last
+    /// entry of the page before; the page then starts after it instead of
+    /// skipping `offset` entries (which only numbers it).
+    pub after: Option<String>,
+}
+
+/// Keys are the entry's publication time (nanoseconds since 1970) and id.
+const KEY_SEPARATOR: char = '_';
+
+/// The key of a listed need or offer, to page on from it.
+pub fn directory_key(e: &ProposalEntry) -> String {
+    let nanos = e.published_at.and_utc().timestamp_nanos_opt().unwrap_or(0);
+    format!("{nanos}{KEY_SEPARATOR}{}", e.id)
+}
+
+fn parse_key(key: &str) -> ServiceResult<(chrono::NaiveDateTime, String)> {
+    let refused = || ServiceError::invalid("after", "is not a key this list gave out");
+    let (nanos, id) = key.split_once(KEY_SEPARATOR).ok_or_else(refused)?;
+    let nanos: i64 = nanos.parse().map_err(|_| refused())?;
+    let id_ok = !id.is_empty()
+        && id.len() <= 64
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if !id_ok {
+        return Err(refused());
+    }
+    let at = chrono::DateTime::from_timestamp_nanos(nanos).naive_utc();
+    Ok((at, id.to_string()))
 }
 
 /// One page of results and how many match in all.
@@ -35,7 +62,12 @@ pub struct Found<T> {
 
 fn filter(q: DirectoryQuery) -> ServiceResult<DirectoryFilter> {
     let limit = paging::size(q.limit)?;
-    let offset = paging::offset(q.offset)?;
+    let after = q.after.as_deref().map(parse_key).transpose()?;
+    // After a key nothing is skipped: the offset only numbers the page.
+    let offset = match after {
+        Some(_) => q.offset.unwrap_or(0).clamp(0, i64::from(i32::MAX)),
+        None => paging::offset(q.offset)?,
+    };
     let kind = match q.kind {
         Some(k) => Some(
             ProposalKind::parse(&k)
@@ -104,6 +136,7 @@ fn filter(q: DirectoryQuery) -> ServiceResult<DirectoryFilter> {
         node,
         offset,
         limit,
+        after,
     })
 }
 

@@ -366,16 +366,40 @@ async fn the_directory_filters_pages_and_refuses_bad_filters_in_place() {
         "escaped: {}",
         all.body
     );
-    assert!(
-        all.body
-            .contains("href=\"/directory?offset=20\" rel=\"next\""),
-        "{}",
-        all.body
-    );
-    let older = browse(&s, "/directory?offset=20", &[]).await;
+    // The next page starts after the last entry shown (keyset paging):
+    // the same entries as skipping 20, without reading the first 20.
+    let next = all
+        .body
+        .split("href=\"")
+        .find_map(|rest| {
+            let (href, tail) = rest.split_once('"')?;
+            tail.starts_with(" rel=\"next\"")
+                .then(|| href.replace("&#38;", "&").replace("&amp;", "&"))
+        })
+        .expect("a link to the next page");
+    assert!(next.starts_with("/directory?offset=20&after="), "{next}");
+    let older = browse(&s, &next, &[]).await;
+    assert_eq!(older.status, StatusCode::OK, "{}", older.body);
     assert!(older.body.contains("21–22 of 22"), "{}", older.body);
     assert!(older.body.contains("rel=\"prev\""));
     assert!(!older.body.contains("rel=\"next\""));
+    let skipped = browse(&s, "/directory?offset=20", &[]).await;
+    let cards = |body: &str| -> Vec<String> {
+        body.split("<h3>")
+            .skip(1)
+            .map(|c| c.split("</h3>").next().unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(cards(&older.body), cards(&skipped.body));
+    assert_eq!(cards(&older.body).len(), 2, "{}", older.body);
+    // A key this list did not give out: refused in place.
+    let forged = browse(&s, "/directory?offset=20&after=yesterday", &[]).await;
+    assert_eq!(forged.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        forged.body.contains("is not a key this list gave out"),
+        "{}",
+        forged.body
+    );
 
     let offers = browse(&s, "/directory?kind=offer&tag=rust&lang=es", &[]).await;
     assert!(offers.body.contains("1–1 de 1"), "{}", offers.body);

@@ -49,6 +49,7 @@ impl From<DirectoryParams> for DirectoryQuery {
             language: p.language,
             offset: p.offset,
             limit: p.limit,
+            after: None,
         }
     }
 }

@@ -49,7 +49,7 @@ impl CoopFilters {
 
     fn link(&self, offset: i64) -> String {
         let filters = FIELDS.map(|f| (f, self.value(f)));
-        address("/coops", &filters, offset)
+        address("/coops", &filters, offset, None)
     }
 }
 
@@ -130,9 +130,11 @@ pub async fn show(
         limit: Some(PAGE),
         ..Default::default()
     };
-    let (status, found, list) = outcome(state.services.directory_coops(query).await, PAGE, |at| {
-        filters.link(at)
-    })?;
+    let (status, found, list) = outcome(
+        state.services.directory_coops(query).await,
+        PAGE,
+        |at, _| filters.link(at),
+    )?;
     let page = CoopsPage {
         frame: Frame::new(&state, tr.clone(), "/coops", &headers),
         filters: filters.clone(),

@@ -12,11 +12,12 @@ use serde::Deserialize;
 use super::language::{choose, remember, LangParam};
 use super::listing::{address, outcome, Listing};
 use super::views::{category_label, Card, Frame};
+use crate::domain::directory::ProposalEntry;
 use crate::domain::proposal::Category;
 use crate::edges::http::error::HttpResult;
 use crate::edges::http::page::{html, Policy};
 use crate::edges::http::state::AppState;
-use crate::services::directory::DirectoryQuery;
+use crate::services::directory::{directory_key, DirectoryQuery};
 
 const PAGE: i64 = 20;
 
@@ -39,6 +40,9 @@ pub struct Filters {
     pub node: String,
     #[serde(default)]
     pub offset: Option<i64>,
+    /// The key of the last entry of the page before (see the services'
+    /// `directory_key`): the page starts after it.
+    pub after: Option<String>,
     pub lang: Option<String>,
 }
 
@@ -55,11 +59,13 @@ impl Filters {
             language: given(&self.language),
             offset: Some(offset),
             limit: Some(PAGE),
+            after: self.after.clone().filter(|_| offset > 0),
         }
     }
 
-    /// The query string of these filters at another offset.
-    fn link(&self, offset: i64) -> String {
+    /// The query string of these filters at another offset, after the
+    /// entry `after` when going forward.
+    fn link(&self, offset: i64, after: Option<&ProposalEntry>) -> String {
         address(
             "/directory",
             &[
@@ -72,6 +78,7 @@ impl Filters {
                 ("node", &self.node),
             ],
             offset,
+            after.map(directory_key).as_deref(),
         )
     }
 }
@@ -125,7 +132,7 @@ pub async fn show(
             .directory_proposals(filters.query(offset))
             .await,
         PAGE,
-        |at| filters.link(at),
+        |at, after| filters.link(at, after),
     )?;
     let page = DirectoryPage {
         frame: Frame::new(&state, tr.clone(), "/directory", &headers),

@@ -53,8 +53,9 @@ impl Listing {
 }
 
 /// The address of the list at `path` with the filters given (empty ones
-/// left out) at `offset`, for the links to other pages.
-pub fn address(path: &str, filters: &[(&str, &str)], offset: i64) -> String {
+/// left out) at `offset` (and after the key `after`), for the links to
+/// other pages.
+pub fn address(path: &str, filters: &[(&str, &str)], offset: i64, after: Option<&str>) -> String {
     let mut out = url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in filters {
         if !v.trim().is_empty() {
@@ -63,6 +64,9 @@ pub fn address(path: &str, filters: &[(&str, &str)], offset: i64) -> String {
     }
     if offset > 0 {
         out.append_pair("offset", &offset.to_string());
+        if let Some(key) = after {
+            out.append_pair("after", key);
+        }
     }
     match out.finish() {
         query if query.is_empty() => path.to_string(),
@@ -71,12 +75,14 @@ pub fn address(path: &str, filters: &[(&str, &str)], offset: i64) -> String {
 }
 
 /// A search's outcome as a page shows it: the status, the items found,
-/// and the listing (with `link(offset)` the address of another page); a
-/// refused filter is a 422 with no items, anything else an error.
+/// and the listing (with `link(offset, after)` the address of another
+/// page; `after` is the last entry shown, for the next page, so lists that
+/// page by key can start there); a refused filter is a 422 with no items,
+/// anything else an error.
 pub fn outcome<T>(
     result: Result<Found<T>, ServiceError>,
     page: i64,
-    link: impl Fn(i64) -> String,
+    link: impl Fn(i64, Option<&T>) -> String,
 ) -> HttpResult<(StatusCode, Vec<T>, Listing)> {
     match result {
         Ok(found) => {
@@ -87,9 +93,9 @@ pub fn outcome<T>(
                 total_exact: found.total_exact,
                 first: found.offset + 1,
                 last,
-                prev: (found.offset > 0).then(|| link((found.offset - page).max(0))),
+                prev: (found.offset > 0).then(|| link((found.offset - page).max(0), None)),
                 next: (last < found.total || !found.total_exact)
-                    .then(|| link(found.offset + page))
+                    .then(|| link(found.offset + page, found.items.last()))
                     .filter(|_| shown == page),
                 error: None,
             };

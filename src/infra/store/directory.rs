@@ -72,6 +72,10 @@ pub struct DirectoryFilter {
     pub node: Option<String>,
     pub offset: i64,
     pub limit: i64,
+    /// Keyset paging (proposals): only entries after this one in display
+    /// order, its publication time and id; `offset` then only numbers the
+    /// page, nothing is skipped.
+    pub after: Option<(NaiveDateTime, String)>,
 }
 
 /// A proposal as the directory queries read it (`ProposalEntry` outside).
@@ -239,6 +243,24 @@ impl Conditions {
         self.sql.push_str(&out);
     }
 
+    /// Rows after (`time`, `id`) in an order of `time_col DESC, id_col
+    /// DESC`: a row-value comparison, which both databases answer from the
+    /// same index the order walks.
+    fn after(&mut self, time_col: &str, id_col: &str, after: &Option<(NaiveDateTime, String)>) {
+        let Some((at, id)) = after else { return };
+        // SQLite keeps timestamps as text in diesel's format; PostgreSQL
+        // needs the text cast to compare with its timestamps.
+        let time = if self.sqlite {
+            "?"
+        } else {
+            "CAST(? AS TIMESTAMP)"
+        };
+        self.and(
+            &format!("({time_col}, {id_col}) < ({time}, ?)"),
+            vec![at.format("%F %T%.f").to_string(), id.clone()],
+        );
+    }
+
     pub(super) fn eq(&mut self, column: &str, value: &Option<String>) {
         if let Some(v) = value {
             self.and(&format!("{column} = ?"), vec![v.clone()]);
@@ -384,8 +406,9 @@ fn page<T>(
     key: impl Fn(&T, &T) -> std::cmp::Ordering,
 ) -> Vec<T> {
     rows.sort_by(key);
+    let skip = if f.after.is_some() { 0 } else { f.offset };
     rows.into_iter()
-        .skip(f.offset as usize)
+        .skip(skip as usize)
         .take(f.limit as usize)
         .collect()
 }
@@ -406,7 +429,11 @@ pub fn proposals(
     f: &DirectoryFilter,
     local_domain: &str,
 ) -> StoreResult<Counted<ProposalEntry>> {
-    let (fetch, bound) = (f.offset + f.limit, count_bound(f));
+    // After a key, each side reads from there: a page and the count.
+    let (fetch, bound) = match f.after {
+        Some(_) => (f.limit, f.limit.max(COUNT_CAP)),
+        None => (f.offset + f.limit, count_bound(f)),
+    };
     let (local, remote) = sides(f, local_domain);
     let mut rows: Vec<ProposalRow> = Vec::new();
     let mut total = 0;
@@ -423,6 +450,7 @@ pub fn proposals(
         }
         c.eq("c.country", &f.country);
         c.json_list_has("c.languages", &f.language, true);
+        c.after("p.created_at", "p.id", &f.after);
         let (r, n) = side(
             conn,
             PROPOSAL_COLUMNS_LOCAL,
@@ -444,6 +472,7 @@ pub fn proposals(
         c.eq(&c.joined("ra.country"), &f.country);
         c.json_list_has(&c.joined("ra.languages"), &f.language, true);
         c.eq("ra.host", &f.node);
+        c.after("rp.published_at", "rp.id", &f.after);
         // Without a node filter, walk proposals newest first and stop at the
         // page's end. A LEFT JOIN keeps the proposals outermost on SQLite,
         // and keeps it from building a Bloom filter over every actor per
@@ -477,9 +506,12 @@ pub fn proposals(
     .into_iter()
     .map(ProposalRow::into_domain)
     .collect::<StoreResult<_>>()?;
+    // After a key, what was counted starts there; the pages before it
+    // (`offset` entries) come first.
+    let before = if f.after.is_some() { f.offset } else { 0 };
     Ok(Counted {
         items,
-        total: total.min(bound),
+        total: before + total.min(bound),
         exact: total <= bound,
     })
 }
@@ -543,6 +575,7 @@ pub fn coops(
         c.words("c.display_name || ' ' || c.handle", &f.words);
         c.eq("c.country", &f.country);
         c.json_list_has("c.languages", &f.language, true);
+        c.after("p.created_at", "p.id", &f.after);
         let (r, n) = side(
             conn,
             "c.id AS id, '' AS node, c.handle AS handle, c.display_name AS name, \
@@ -677,6 +710,51 @@ mod tests {
         f.offset = 18;
         let (page, _) = proposals(&mut conn, &f, "a.test").unwrap().pair();
         assert_eq!(titles(&page), ["remote 0", "local 0"]);
+    }
+
+    #[test]
+    fn paging_after_a_key_gives_the_same_pages_as_offsets() {
+        let (_dir, db) = seeded();
+        let mut conn = db.conn().expect("conn");
+        let all = DirectoryFilter {
+            limit: 100,
+            ..Default::default()
+        };
+        let everything = proposals(&mut conn, &all, "a.test").unwrap().items;
+        let mut f = DirectoryFilter {
+            limit: 3,
+            ..Default::default()
+        };
+        let mut walked = Vec::new();
+        loop {
+            let found = proposals(&mut conn, &f, "a.test").unwrap();
+            let Some(last) = found.items.last() else {
+                break;
+            };
+            assert_eq!(
+                found.total, 20,
+                "counted from the key, numbered from the start"
+            );
+            f.after = Some((last.published_at, last.id.clone()));
+            f.offset += 3;
+            walked.extend(found.items);
+            assert!(f.offset < 30, "the walk ends");
+        }
+        assert_eq!(titles(&walked), titles(&everything));
+        // With a filter, on both sides.
+        let mut f = DirectoryFilter {
+            limit: 2,
+            tag: Some("n1".into()),
+            ..Default::default()
+        };
+        let first = proposals(&mut conn, &f, "a.test").unwrap().items;
+        let last = first.last().expect("a page");
+        f.after = Some((last.published_at, last.id.clone()));
+        f.offset = 2;
+        let next = proposals(&mut conn, &f, "a.test").unwrap().items;
+        f.after = None;
+        let by_offset = proposals(&mut conn, &f, "a.test").unwrap().items;
+        assert_eq!(titles(&next), titles(&by_offset));
     }
 
     #[test]
