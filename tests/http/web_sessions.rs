@@ -464,3 +464,46 @@ async fn the_account_page_sets_the_language_and_changes_the_password() {
     assert_eq!(fresh.get("/workspace").await.status, StatusCode::SEE_OTHER);
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_form_sent_without_a_session_goes_back_to_its_page_after_signing_in() {
+    let s = TestServer::start().await;
+    s.coop("fiqus").await;
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a client");
+    let post = |referer: Option<&'static str>| {
+        let mut r = no_redirects
+            .post(format!("{}/workspace/proposals", s.origin()))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("title=x");
+        if let Some(from) = referer {
+            r = r.header("referer", from);
+        }
+        r.send()
+    };
+    let from_form = post(Some("https://coops.test/workspace/proposals/new?lang=es"))
+        .await
+        .expect("a post");
+    assert_eq!(from_form.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        from_form.headers()["location"],
+        "/sign-in?next=%2Fworkspace%2Fproposals%2Fnew%3Flang%3Des"
+    );
+    let bare = post(None).await.expect("a post");
+    assert_eq!(bare.headers()["location"], "/sign-in?next=%2Fworkspace");
+
+    // A sign-in form that cannot be read is an error page, not plain text.
+    let odd = no_redirects
+        .post(format!("{}/sign-in", s.origin()))
+        .header("content-type", "text/plain")
+        .body("email=fiqus@coops.test")
+        .send()
+        .await
+        .expect("a post");
+    assert_eq!(odd.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let body = odd.text().await.unwrap_or_default();
+    assert!(body.contains("<html"), "{body}");
+    s.stop().await;
+}

@@ -71,13 +71,32 @@ fn lang_of(parts: &Parts) -> LangParam {
 }
 
 /// Where a browser that is not signed in is sent: the sign-in page, then
-/// back here.
+/// back here (a form sent without a session cannot be sent again from
+/// there: back to the page that showed it, else the workspace).
 fn to_sign_in(parts: &Parts) -> Response {
-    let back = parts
-        .uri
-        .path_and_query()
-        .map(|p| p.as_str())
-        .unwrap_or("/workspace");
+    // Our pages send the Referer only to this node (same-origin policy);
+    // the sign-in page follows only paths of this node whatever it says.
+    let shown_at = || {
+        parts
+            .headers
+            .get(header::REFERER)
+            .and_then(|r| r.to_str().ok())
+            .and_then(|r| url::Url::parse(r).ok())
+            .map(|r| match r.query() {
+                Some(q) => format!("{}?{q}", r.path()),
+                None => r.path().to_string(),
+            })
+    };
+    let back = if parts.method == axum::http::Method::GET {
+        parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/workspace".into())
+    } else {
+        shown_at().unwrap_or_else(|| "/workspace".into())
+    };
+    let back = back.as_str();
     let mut query = url::form_urlencoded::Serializer::new(String::new());
     query.append_pair("next", back);
     Redirect::to(&format!("/sign-in?{}", query.finish())).into_response()

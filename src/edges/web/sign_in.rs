@@ -5,6 +5,7 @@
 //! browser into an account of its choosing.
 
 use askama::Template;
+use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -123,8 +124,12 @@ pub async fn submit(
     State(state): State<AppState>,
     ClientAddress(client): ClientAddress,
     headers: HeaderMap,
-    Form(form): Form<SignInForm>,
+    form: Result<Form<SignInForm>, FormRejection>,
 ) -> HttpResult<Response> {
+    // As an error page in the visitor's language, not axum's plain text.
+    let Form(form) = form.map_err(|rejection| {
+        HttpError::new(rejection.status(), "invalid_body", rejection.body_text())
+    })?;
     let tr = choose(&LangParam::default(), &headers);
     let paired = cookies::read(&headers, FORM_COOKIE)
         .is_some_and(|cookie| !form.csrf.is_empty() && same_secret(&cookie, &form.csrf));
