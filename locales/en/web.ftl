@@ -201,3 +201,5 @@ msg-this-node = that is this node
 msg-block-self = that would block this node itself
 msg-exists = that already exists
 msg-introduction-message = an introduction needs a message
+msg-not-text = is not text (UTF-8)
+msg-no-file = choose a file to send

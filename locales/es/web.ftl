@@ -201,3 +201,5 @@ msg-this-node = es este mismo nodo
 msg-block-self = bloquearía a este mismo nodo
 msg-exists = ya existe
 msg-introduction-message = una presentación necesita un mensaje
+msg-not-text = no es texto (UTF-8)
+msg-no-file = elige un archivo para enviar

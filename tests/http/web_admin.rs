@@ -395,3 +395,104 @@ async fn admins_create_and_delete_coops_and_retry_a_failing_host() {
     .await;
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_block_list_file_bigger_than_a_form_is_uploaded_with_its_csrf_token_first() {
+    let s = TestServer::start().await;
+    let api = s.admin().await;
+    let mut b = Browser::new(&s);
+    let csrf = b.sign_in("admin@coops.test").await;
+    let page = b.get("/admin/domains").await;
+    assert!(
+        page.body
+            .contains("action=\"/admin/domains/upload\" enctype=\"multipart/form-data\""),
+        "{}",
+        page.body
+    );
+
+    // 5,000 domains: about 200 KB, past the 64 KiB a pasted list may be.
+    let mut csv = String::from(
+        "#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate\n",
+    );
+    for i in 0..5_000 {
+        csv.push_str(&format!(
+            "spam-{i:05}.example,suspend,false,false,a long public comment,false\n"
+        ));
+    }
+    assert!(csv.len() > 64 * 1024);
+    let file = csv.as_bytes();
+
+    // Without the token first: refused before the file is read, nothing added.
+    let forged = b
+        .post_multipart(
+            "/admin/domains/upload",
+            &[("file", file, Some("domain_blocks.csv"))],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let wrong = b
+        .post_multipart(
+            "/admin/domains/upload",
+            &[
+                ("csrf", b"nope", None),
+                ("file", file, Some("domain_blocks.csv")),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    assert!(blocks(&s, &api).await.is_empty());
+
+    // Not text: the form again with the error, nothing added.
+    let binary = b
+        .post_multipart(
+            "/admin/domains/upload",
+            &[
+                ("csrf", csrf.as_bytes(), None),
+                ("file", &[0xff, 0xfe, 0x00], Some("x.csv")),
+            ],
+        )
+        .await;
+    assert_eq!(
+        binary.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        binary.body
+    );
+    assert!(
+        binary.body.contains("id=\"import-error\""),
+        "{}",
+        binary.body
+    );
+
+    let done = b
+        .post_multipart(
+            "/admin/domains/upload",
+            &[
+                ("csrf", csrf.as_bytes(), None),
+                ("file", file, Some("domain_blocks.csv")),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(done.body.contains("Imported: 5000 added"), "{}", done.body);
+    assert_eq!(blocks(&s, &api).await.len(), 5_000);
+
+    // Past the API's 2 MiB: refused whole.
+    let huge = vec![b'a'; 3 * 1024 * 1024];
+    let too_big = b
+        .post_multipart(
+            "/admin/domains/upload",
+            &[
+                ("csrf", csrf.as_bytes(), None),
+                ("file", &huge, Some("huge.csv")),
+            ],
+        )
+        .await;
+    assert_eq!(
+        too_big.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        &too_big.body[..too_big.body.len().min(500)]
+    );
+    s.stop().await;
+}

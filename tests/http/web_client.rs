@@ -97,6 +97,44 @@ impl Browser {
         self.take(r).await
     }
 
+    /// Sends `parts` (name, content, file name) as `multipart/form-data`,
+    /// in order, as a browser sends a form with a file.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        parts: &[(&str, &[u8], Option<&str>)],
+    ) -> Answer {
+        let boundary = "----intercoop-test-boundary";
+        let mut body = Vec::new();
+        for (name, content, file) in parts {
+            body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            let disposition = match file {
+                Some(f) => format!(
+                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: text/csv\r\n\r\n"
+                ),
+                None => format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n"),
+            };
+            body.extend_from_slice(disposition.as_bytes());
+            body.extend_from_slice(content);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let r = self
+            .http
+            .post(format!("{}{path}", self.origin))
+            .header("accept", "text/html")
+            .header(COOKIE, self.cookie_header())
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        self.take(r).await
+    }
+
     /// The CSRF token of the page's forms.
     pub fn csrf(page: &Answer) -> String {
         let at = page

@@ -156,7 +156,7 @@ pub struct Posted<T> {
     pub form: T,
 }
 
-fn refused_token() -> Response {
+pub fn refused_token() -> Response {
     HttpError::new(
         StatusCode::FORBIDDEN,
         "csrf_failed",

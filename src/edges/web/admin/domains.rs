@@ -3,17 +3,18 @@
 //! allowed domains (the only ones federated with in allow-list mode).
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::multipart::MultipartError;
+use axum::extract::{Multipart, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::super::form::{refused, FormError};
-use super::super::session::{Posted, Session};
+use super::super::session::{refused_token, same_secret, Posted, Session};
 use super::super::views::Frame;
 use super::{admin_of, when};
 use crate::domain::policy::Severity;
-use crate::edges::http::error::HttpResult;
+use crate::edges::http::error::{HttpError, HttpResult};
 use crate::edges::http::state::AppState;
 use crate::services::ServiceError;
 
@@ -226,7 +227,79 @@ pub async fn import(
     Posted { session, form }: Posted<ImportForm>,
 ) -> HttpResult<Response> {
     let admin = admin_of(&session)?;
-    match state.services.import_blocks(admin, &form.csv).await {
+    imported(&state, &session, admin, form.csv, true).await
+}
+
+/// A block list file (Mastodon's export, up to the API's 2 MiB), sent as
+/// `multipart/form-data`. The form's CSRF token is its first part and is
+/// checked before the file is read.
+pub async fn upload(
+    State(state): State<AppState>,
+    session: Session,
+    mut parts: Multipart,
+) -> HttpResult<Response> {
+    let admin = admin_of(&session)?;
+    let unreadable = |e: MultipartError| HttpError::new(e.status(), "invalid_body", e.body_text());
+    let token = match parts.next_field().await.map_err(unreadable)? {
+        Some(field) if field.name() == Some("csrf") => field.text().await.map_err(unreadable)?,
+        _ => String::new(),
+    };
+    if !same_secret(&token, &session.csrf) {
+        return Ok(refused_token());
+    }
+    let mut file = None;
+    while let Some(field) = parts.next_field().await.map_err(unreadable)? {
+        if field.name() == Some("file") {
+            file = Some(field.bytes().await.map_err(unreadable)?);
+            break;
+        }
+    }
+    let csv = match file.map(|bytes| String::from_utf8(bytes.to_vec())) {
+        Some(Ok(text)) => text,
+        Some(Err(_)) => {
+            return again(
+                &state,
+                &session,
+                upload_error("is not UTF-8 text"),
+                uploaded(),
+            )
+            .await
+        }
+        None => {
+            return again(
+                &state,
+                &session,
+                upload_error("choose a file to send"),
+                uploaded(),
+            )
+            .await
+        }
+    };
+    // A file is not shown back in the form.
+    imported(&state, &session, admin, csv, false).await
+}
+
+fn upload_error(message: &str) -> ServiceError {
+    ServiceError::invalid("list", message)
+}
+
+fn uploaded() -> Typed {
+    Typed {
+        error_of: "import",
+        ..Typed::default()
+    }
+}
+
+/// Imports a block list and shows the page with what it did, or with the
+/// refusal (and the list as it was pasted, when `echo`).
+async fn imported(
+    state: &AppState,
+    session: &Session,
+    admin: crate::services::nodes::Admin,
+    csv: String,
+    echo: bool,
+) -> HttpResult<Response> {
+    match state.services.import_blocks(admin, &csv).await {
         Ok(done) => {
             let typed = Typed {
                 imported: Some(ImportDone {
@@ -236,16 +309,15 @@ pub async fn import(
                 }),
                 ..Typed::default()
             };
-            let view = page(&state, &session, typed).await?;
+            let view = page(state, session, typed).await?;
             Ok(session.page(StatusCode::OK, &view))
         }
         Err(e) => {
             let typed = Typed {
-                csv: form.csv,
-                error_of: "import",
-                ..Typed::default()
+                csv: if echo { csv } else { String::new() },
+                ..uploaded()
             };
-            again(&state, &session, e, typed).await
+            again(state, session, e, typed).await
         }
     }
 }

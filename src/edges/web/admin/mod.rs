@@ -33,6 +33,13 @@ pub fn router() -> Router<AppState> {
         .route("/admin/domains/blocks", post(domains::block))
         .route("/admin/domains/blocks.csv", get(domains::export))
         .route("/admin/domains/import", post(domains::import))
+        .route(
+            "/admin/domains/upload",
+            // A whole block list, as the API takes it, and the form around it.
+            post(domains::upload).layer(crate::edges::http::limits::body_limit(
+                crate::domain::limits::BLOCKLIST_BYTES_MAX + 16 * 1024,
+            )),
+        )
         .route("/admin/domains/allows", post(domains::allow))
         .route(
             "/admin/domains/{list}/{domain}/remove",
