@@ -150,14 +150,24 @@ async fn run(db: TestDb, backend: &str, proposals: usize) {
         .text()
         .await
         .expect("page 49's text");
-    let page_50 = page_49
-        .split("href=\"")
-        .find_map(|rest| {
+    let link = |body: &str, rel: &str| {
+        body.split("href=\"").find_map(|rest| {
             let (href, tail) = rest.split_once('"')?;
-            tail.starts_with(" rel=\"next\"")
+            tail.starts_with(&format!(" rel=\"{rel}\""))
                 .then(|| href.replace("&#38;", "&").replace("&amp;", "&"))
         })
-        .expect("page 49 links to page 50");
+    };
+    let page_50 = link(&page_49, "next").expect("page 49 links to page 50");
+    // And back: the "previous" link of page 50, which ends before its first entry.
+    let page_50_body = http
+        .get(format!("{root}{page_50}"))
+        .send()
+        .await
+        .expect("page 50")
+        .text()
+        .await
+        .expect("page 50's text");
+    let page_49_again = link(&page_50_body, "prev").expect("page 50 links back to page 49");
     for (label, path) in [
         ("landing page (with map)", "/".to_string()),
         ("landing page, Spanish", "/?lang=es".into()),
@@ -167,6 +177,7 @@ async fn run(db: TestDb, backend: &str, proposals: usize) {
             "/directory?kind=offer&category=technical&q=design".into(),
         ),
         ("directory, page 50 (next)", page_50),
+        ("directory, page 49 (prev)", page_49_again),
         ("directory, offset=1000", "/directory?offset=1000".into()),
         ("a coop's page", format!("/actors/{handle}")),
         ("a need's page", format!("/proposals/{need}")),

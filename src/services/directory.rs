@@ -25,6 +25,9 @@ pub struct DirectoryQuery {
     /// entry of the page before; the page then starts after it instead of
     /// skipping `offset` entries (which only numbers it).
     pub after: Option<String>,
+    /// Needs and offers only: the key of the first entry of the page after;
+    /// the page is the one just before it.
+    pub before: Option<String>,
 }
 
 /// Keys are the entry's publication time (nanoseconds since 1970) and id.
@@ -63,10 +66,17 @@ pub struct Found<T> {
 fn filter(q: DirectoryQuery) -> ServiceResult<DirectoryFilter> {
     let limit = paging::size(q.limit)?;
     let after = q.after.as_deref().map(parse_key).transpose()?;
-    // After a key nothing is skipped: the offset only numbers the page.
-    let offset = match after {
-        Some(_) => q.offset.unwrap_or(0).clamp(0, i64::from(i32::MAX)),
-        None => paging::offset(q.offset)?,
+    let before = q.before.as_deref().map(parse_key).transpose()?;
+    if after.is_some() && before.is_some() {
+        return Err(ServiceError::invalid(
+            "before",
+            "cannot be given with after",
+        ));
+    }
+    // Beside a key nothing is skipped: the offset only numbers the page.
+    let offset = match (&after, &before) {
+        (None, None) => paging::offset(q.offset)?,
+        _ => q.offset.unwrap_or(0).clamp(0, i64::from(i32::MAX)),
     };
     let kind = match q.kind {
         Some(k) => Some(
@@ -137,6 +147,7 @@ fn filter(q: DirectoryQuery) -> ServiceResult<DirectoryFilter> {
         offset,
         limit,
         after,
+        before,
     })
 }
 

@@ -368,15 +368,7 @@ async fn the_directory_filters_pages_and_refuses_bad_filters_in_place() {
     );
     // The next page starts after the last entry shown (keyset paging):
     // the same entries as skipping 20, without reading the first 20.
-    let next = all
-        .body
-        .split("href=\"")
-        .find_map(|rest| {
-            let (href, tail) = rest.split_once('"')?;
-            tail.starts_with(" rel=\"next\"")
-                .then(|| href.replace("&#38;", "&").replace("&amp;", "&"))
-        })
-        .expect("a link to the next page");
+    let next = link_to(&all.body, "next").expect("a link to the next page");
     assert!(next.starts_with("/directory?offset=20&after="), "{next}");
     let older = browse(&s, &next, &[]).await;
     assert_eq!(older.status, StatusCode::OK, "{}", older.body);
@@ -534,5 +526,73 @@ async fn the_directory_of_coops_lists_filters_and_pages() {
         refused.body
     );
     assert!(!refused.body.contains("coop00"), "no results on refusal");
+    s.stop().await;
+}
+
+/// The link to another page (`rel` = `next` or `prev`), unescaped.
+fn link_to(body: &str, rel: &str) -> Option<String> {
+    body.split("href=\"").find_map(|rest| {
+        let (href, tail) = rest.split_once('"')?;
+        tail.starts_with(&format!(" rel=\"{rel}\""))
+            .then(|| href.replace("&#38;", "&").replace("&amp;", "&"))
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_directory_pages_forward_and_back_by_the_entries_shown() {
+    let s = TestServer::start().await;
+    let token = s.coop("fiqus").await;
+    for i in 0..45 {
+        s.publish(&token, crate::common::need(&format!("Need number {i}")))
+            .await;
+    }
+    let cards = |body: &str| -> Vec<String> {
+        body.split("<h3>")
+            .skip(1)
+            .map(|c| c.split("</h3>").next().unwrap_or_default().to_string())
+            .collect()
+    };
+    let by_offset = |offset: i64| {
+        let s = &s;
+        async move {
+            cards(
+                &browse(s, &format!("/directory?offset={offset}"), &[])
+                    .await
+                    .body,
+            )
+        }
+    };
+
+    // Forward to the last page by "next", back to the first by "previous".
+    let mut page = browse(&s, "/directory", &[]).await;
+    let mut seen = vec![cards(&page.body)];
+    while let Some(next) = link_to(&page.body, "next") {
+        assert!(next.contains("&after="), "{next}");
+        page = browse(&s, &next, &[]).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        seen.push(cards(&page.body));
+        assert!(seen.len() <= 3, "the walk ends");
+    }
+    assert_eq!(seen.len(), 3);
+    assert!(page.body.contains("41–45 of 45"), "{}", page.body);
+    for (i, cards) in seen.iter().enumerate() {
+        assert_eq!(cards, &by_offset(20 * i as i64).await, "page {i}");
+    }
+    let back = link_to(&page.body, "prev").expect("a previous page");
+    assert!(back.starts_with("/directory?offset=20&before="), "{back}");
+    let middle = browse(&s, &back, &[]).await;
+    assert!(middle.body.contains("21–40 of 45"), "{}", middle.body);
+    assert_eq!(cards(&middle.body), seen[1]);
+    let first = link_to(&middle.body, "prev").expect("the first page");
+    assert_eq!(first, "/directory");
+    // Both keys at once: refused.
+    let key = back.split("before=").nth(1).unwrap_or_default();
+    let both = browse(
+        &s,
+        &format!("/directory?offset=20&before={key}&after={key}"),
+        &[],
+    )
+    .await;
+    assert_eq!(both.status, StatusCode::UNPROCESSABLE_ENTITY);
     s.stop().await;
 }

@@ -170,6 +170,27 @@ async fn admins_change_settings_that_take_effect_at_once_and_survive_a_restart()
     s.stop().await;
 }
 
+/// Sends the desk's settings form with an "about" text and a number of
+/// days (authorized fetch ticked, the password grant not).
+async fn send_form(
+    b: &mut Browser,
+    csrf: Option<&str>,
+    about: &str,
+    days: &str,
+) -> crate::web_client::Answer {
+    let mut fields = vec![
+        ("about", about),
+        ("about_language", "en"),
+        ("contact_email", "desk@coops.test"),
+        ("authorized_fetch", "on"),
+        ("home_posts_days", days),
+    ];
+    if let Some(token) = csrf {
+        fields.push(("csrf", token));
+    }
+    b.post("/admin/settings", &fields).await
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_desk_page_saves_settings_and_shows_errors_next_to_their_fields() {
     let s = TestServer::start().await;
@@ -193,34 +214,12 @@ async fn the_desk_page_saves_settings_and_shows_errors_next_to_their_fields() {
     );
     assert!(page.body.contains("value=\"14\""), "{}", page.body);
 
-    let form = |about: &str, days: &str| -> Vec<(String, String)> {
-        vec![
-            ("about".into(), about.into()),
-            ("about_language".into(), "en".into()),
-            ("contact_email".into(), "desk@coops.test".into()),
-            ("authorized_fetch".into(), "on".into()),
-            ("home_posts_days".into(), days.into()),
-        ]
-    };
-    let as_pairs = |f: &[(String, String)]| -> Vec<(String, String)> { f.to_vec() };
-
     // Without the CSRF token: refused, nothing saved.
-    let pairs = as_pairs(&form("Forged", "20"));
-    let refs: Vec<(&str, &str)> = pairs
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let forged = b.post("/admin/settings", &refs).await;
+    let forged = send_form(&mut b, None, "Forged", "20").await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
 
     // A bad number: the form again with the error next to its field.
-    let mut pairs = as_pairs(&form("Hosting coops", "many"));
-    pairs.push(("csrf".into(), csrf.clone()));
-    let refs: Vec<(&str, &str)> = pairs
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let bad = b.post("/admin/settings", &refs).await;
+    let bad = send_form(&mut b, Some(&csrf), "Hosting coops", "many").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
     assert!(
         bad.body.contains("id=\"home_posts_days-error\""),
@@ -232,13 +231,7 @@ async fn the_desk_page_saves_settings_and_shows_errors_next_to_their_fields() {
         "{}",
         bad.body
     );
-    let mut pairs = as_pairs(&form("Hosting coops", "0"));
-    pairs.push(("csrf".into(), csrf.clone()));
-    let refs: Vec<(&str, &str)> = pairs
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let bad = b.post("/admin/settings", &refs).await;
+    let bad = send_form(&mut b, Some(&csrf), "Hosting coops", "0").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
     assert!(
         bad.body.contains("must be between 1 and 365"),
@@ -248,13 +241,7 @@ async fn the_desk_page_saves_settings_and_shows_errors_next_to_their_fields() {
     assert_eq!(settings(&s, &admin).await["about"], Value::Null);
 
     // Saved; the password grant box left unticked turns it off.
-    let mut pairs = as_pairs(&form("Hosting coops", "21"));
-    pairs.push(("csrf".into(), csrf.clone()));
-    let refs: Vec<(&str, &str)> = pairs
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let done = b.post("/admin/settings", &refs).await;
+    let done = send_form(&mut b, Some(&csrf), "Hosting coops", "21").await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     let after = b.get(&done.location).await;
     assert!(after.body.contains("Saved."), "{}", after.body);

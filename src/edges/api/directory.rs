@@ -50,6 +50,7 @@ impl From<DirectoryParams> for DirectoryQuery {
             offset: p.offset,
             limit: p.limit,
             after: None,
+            before: None,
         }
     }
 }

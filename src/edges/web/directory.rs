@@ -10,7 +10,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::language::{choose, remember, LangParam};
-use super::listing::{address, outcome, Listing};
+use super::listing::{address, outcome, Edge, Listing};
 use super::views::{category_label, Card, Frame};
 use crate::domain::directory::ProposalEntry;
 use crate::domain::proposal::Category;
@@ -43,6 +43,8 @@ pub struct Filters {
     /// The key of the last entry of the page before (see the services'
     /// `directory_key`): the page starts after it.
     pub after: Option<String>,
+    /// The key of the first entry of the page after: the page ends before it.
+    pub before: Option<String>,
     pub lang: Option<String>,
 }
 
@@ -60,12 +62,18 @@ impl Filters {
             offset: Some(offset),
             limit: Some(PAGE),
             after: self.after.clone().filter(|_| offset > 0),
+            before: self.before.clone().filter(|_| offset > 0),
         }
     }
 
-    /// The query string of these filters at another offset, after the
-    /// entry `after` when going forward.
-    fn link(&self, offset: i64, after: Option<&ProposalEntry>) -> String {
+    /// The query string of these filters at another offset, beside an
+    /// entry shown when there is one.
+    fn link(&self, offset: i64, edge: Edge<'_, ProposalEntry>) -> String {
+        let key = match edge {
+            Edge::After(e) => Some(("after", directory_key(e))),
+            Edge::Before(e) => Some(("before", directory_key(e))),
+            Edge::Offset => None,
+        };
         address(
             "/directory",
             &[
@@ -78,7 +86,7 @@ impl Filters {
                 ("node", &self.node),
             ],
             offset,
-            after.map(directory_key).as_deref(),
+            key.as_ref().map(|(side, k)| (*side, k.as_str())),
         )
     }
 }
@@ -132,7 +140,7 @@ pub async fn show(
             .directory_proposals(filters.query(offset))
             .await,
         PAGE,
-        |at, after| filters.link(at, after),
+        |at, edge| filters.link(at, edge),
     )?;
     let page = DirectoryPage {
         frame: Frame::new(&state, tr.clone(), "/directory", &headers),

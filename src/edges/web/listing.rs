@@ -53,9 +53,14 @@ impl Listing {
 }
 
 /// The address of the list at `path` with the filters given (empty ones
-/// left out) at `offset` (and after the key `after`), for the links to
-/// other pages.
-pub fn address(path: &str, filters: &[(&str, &str)], offset: i64, after: Option<&str>) -> String {
+/// left out) at `offset` (and beside a key: `("after", key)` or
+/// `("before", key)`), for the links to other pages.
+pub fn address(
+    path: &str,
+    filters: &[(&str, &str)],
+    offset: i64,
+    key: Option<(&str, &str)>,
+) -> String {
     let mut out = url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in filters {
         if !v.trim().is_empty() {
@@ -64,8 +69,8 @@ pub fn address(path: &str, filters: &[(&str, &str)], offset: i64, after: Option<
     }
     if offset > 0 {
         out.append_pair("offset", &offset.to_string());
-        if let Some(key) = after {
-            out.append_pair("after", key);
+        if let Some((side, key)) = key {
+            out.append_pair(side, key);
         }
     }
     match out.finish() {
@@ -74,15 +79,24 @@ pub fn address(path: &str, filters: &[(&str, &str)], offset: i64, after: Option<
     }
 }
 
+/// Where a link to another page starts, for lists that page by key.
+pub enum Edge<'a, T> {
+    /// At an offset only.
+    Offset,
+    /// After this entry (the last one shown): the next page.
+    After(&'a T),
+    /// Before this entry (the first one shown): the previous page.
+    Before(&'a T),
+}
+
 /// A search's outcome as a page shows it: the status, the items found,
-/// and the listing (with `link(offset, after)` the address of another
-/// page; `after` is the last entry shown, for the next page, so lists that
-/// page by key can start there); a refused filter is a 422 with no items,
-/// anything else an error.
+/// and the listing (with `link(offset, edge)` the address of another
+/// page, so lists that page by key can start from the entries shown); a
+/// refused filter is a 422 with no items, anything else an error.
 pub fn outcome<T>(
     result: Result<Found<T>, ServiceError>,
     page: i64,
-    link: impl Fn(i64, Option<&T>) -> String,
+    link: impl Fn(i64, Edge<'_, T>) -> String,
 ) -> HttpResult<(StatusCode, Vec<T>, Listing)> {
     match result {
         Ok(found) => {
@@ -93,9 +107,19 @@ pub fn outcome<T>(
                 total_exact: found.total_exact,
                 first: found.offset + 1,
                 last,
-                prev: (found.offset > 0).then(|| link((found.offset - page).max(0), None)),
+                prev: (found.offset > 0).then(|| {
+                    let back = (found.offset - page).max(0);
+                    match found.items.first() {
+                        // The first page needs no key.
+                        Some(first) if back > 0 => link(back, Edge::Before(first)),
+                        _ => link(back, Edge::Offset),
+                    }
+                }),
                 next: (last < found.total || !found.total_exact)
-                    .then(|| link(found.offset + page, found.items.last()))
+                    .then(|| match found.items.last() {
+                        Some(last) => link(found.offset + page, Edge::After(last)),
+                        None => link(found.offset + page, Edge::Offset),
+                    })
                     .filter(|_| shown == page),
                 error: None,
             };

@@ -76,6 +76,8 @@ pub struct DirectoryFilter {
     /// order, its publication time and id; `offset` then only numbers the
     /// page, nothing is skipped.
     pub after: Option<(NaiveDateTime, String)>,
+    /// Keyset paging back: the page of entries just before this one.
+    pub before: Option<(NaiveDateTime, String)>,
 }
 
 /// A proposal as the directory queries read it (`ProposalEntry` outside).
@@ -216,6 +218,7 @@ pub struct Counted<T> {
 }
 
 /// `AND ...` conditions of one side, with their binds numbered from 1.
+#[derive(Clone)]
 pub(super) struct Conditions {
     pub(super) sql: String,
     binds: Vec<String>,
@@ -243,11 +246,17 @@ impl Conditions {
         self.sql.push_str(&out);
     }
 
-    /// Rows after (`time`, `id`) in an order of `time_col DESC, id_col
-    /// DESC`: a row-value comparison, which both databases answer from the
-    /// same index the order walks.
-    fn after(&mut self, time_col: &str, id_col: &str, after: &Option<(NaiveDateTime, String)>) {
-        let Some((at, id)) = after else { return };
+    /// Rows whose (`time_col`, `id_col`) compare with `op` (`<`, `>`,
+    /// `<=`) to the key: a row-value comparison, which both databases
+    /// answer from the index the display order walks.
+    fn key(
+        &mut self,
+        time_col: &str,
+        id_col: &str,
+        op: &str,
+        key: &Option<(NaiveDateTime, String)>,
+    ) {
+        let Some((at, id)) = key else { return };
         // SQLite keeps timestamps as text in diesel's format; PostgreSQL
         // needs the text cast to compare with its timestamps.
         let time = if self.sqlite {
@@ -256,7 +265,7 @@ impl Conditions {
             "CAST(? AS TIMESTAMP)"
         };
         self.and(
-            &format!("({time_col}, {id_col}) < ({time}, ?)"),
+            &format!("({time_col}, {id_col}) {op} ({time}, ?)"),
             vec![at.format("%F %T%.f").to_string(), id.clone()],
         );
     }
@@ -406,7 +415,11 @@ fn page<T>(
     key: impl Fn(&T, &T) -> std::cmp::Ordering,
 ) -> Vec<T> {
     rows.sort_by(key);
-    let skip = if f.after.is_some() { 0 } else { f.offset };
+    let skip = if f.after.is_some() || f.before.is_some() {
+        0
+    } else {
+        f.offset
+    };
     rows.into_iter()
         .skip(skip as usize)
         .take(f.limit as usize)
@@ -422,21 +435,30 @@ const PROPOSAL_COLUMNS_REMOTE: &str = "rp.id AS id, ra.host AS node, ra.username
      rp.title AS title, rp.tags AS tags, rp.ap_id AS ap_id, ra.ap_id AS coop_ap_id, \
      rp.published_at AS published_at, rp.reciprocal AS reciprocal";
 
-/// Open proposals, newest first, with how many match (exactly up to
-/// [`count_bound`]).
-pub fn proposals(
+/// One side of the proposals' directory: its conditions, columns, rows
+/// and the columns of its display order (time, id).
+struct ProposalSide {
+    c: Conditions,
+    columns: &'static str,
+    from_where: String,
+    time: &'static str,
+    id: &'static str,
+}
+
+impl ProposalSide {
+    fn newest_first(&self) -> String {
+        format!("{} DESC, {} DESC", self.time, self.id)
+    }
+}
+
+/// The sides a filter asks for, with its conditions.
+fn proposal_sides(
     conn: &mut AnyConnection,
     f: &DirectoryFilter,
     local_domain: &str,
-) -> StoreResult<Counted<ProposalEntry>> {
-    // After a key, each side reads from there: a page and the count.
-    let (fetch, bound) = match f.after {
-        Some(_) => (f.limit, f.limit.max(COUNT_CAP)),
-        None => (f.offset + f.limit, count_bound(f)),
-    };
+) -> StoreResult<Vec<ProposalSide>> {
     let (local, remote) = sides(f, local_domain);
-    let mut rows: Vec<ProposalRow> = Vec::new();
-    let mut total = 0;
+    let mut out = Vec::new();
     if local {
         let mut c = Conditions::new(conn);
         c.eq("p.kind", &f.kind);
@@ -450,18 +472,14 @@ pub fn proposals(
         }
         c.eq("c.country", &f.country);
         c.json_list_has("c.languages", &f.language, true);
-        c.after("p.created_at", "p.id", &f.after);
-        let (r, n) = side(
-            conn,
-            PROPOSAL_COLUMNS_LOCAL,
-            "FROM proposals p JOIN coops c ON c.id = p.coop_id WHERE p.status = 'open'",
-            &c,
-            "p.created_at DESC, p.id DESC",
-            fetch,
-            bound,
-        )?;
-        rows.extend(r);
-        total += n;
+        out.push(ProposalSide {
+            c,
+            columns: PROPOSAL_COLUMNS_LOCAL,
+            from_where: "FROM proposals p JOIN coops c ON c.id = p.coop_id WHERE p.status = 'open'"
+                .into(),
+            time: "p.created_at",
+            id: "p.id",
+        });
     }
     if remote {
         let mut c = Conditions::new(conn);
@@ -472,7 +490,6 @@ pub fn proposals(
         c.eq(&c.joined("ra.country"), &f.country);
         c.json_list_has(&c.joined("ra.languages"), &f.language, true);
         c.eq("ra.host", &f.node);
-        c.after("rp.published_at", "rp.id", &f.after);
         // Without a node filter, walk proposals newest first and stop at the
         // page's end. A LEFT JOIN keeps the proposals outermost on SQLite,
         // and keeps it from building a Bloom filter over every actor per
@@ -485,33 +502,108 @@ pub fn proposals(
         } else {
             "LEFT JOIN remote_actors ra ON ra.id = rp.actor_id"
         };
-        let (r, n) = side(
-            conn,
-            PROPOSAL_COLUMNS_REMOTE,
-            &format!(
-                "FROM remote_proposals rp {join} WHERE {}",
-                listed_actor(c.sqlite)
-            ),
-            &c,
-            "rp.published_at DESC, rp.id DESC",
-            fetch,
-            bound,
-        )?;
-        rows.extend(r);
-        total += n;
+        let from_where = format!(
+            "FROM remote_proposals rp {join} WHERE {}",
+            listed_actor(c.sqlite)
+        );
+        out.push(ProposalSide {
+            c,
+            columns: PROPOSAL_COLUMNS_REMOTE,
+            from_where,
+            time: "rp.published_at",
+            id: "rp.id",
+        });
     }
-    let items = page(rows, f, |a, b| {
-        (b.published_at, &b.id).cmp(&(a.published_at, &a.id))
-    })
-    .into_iter()
-    .map(ProposalRow::into_domain)
-    .collect::<StoreResult<_>>()?;
-    // After a key, what was counted starts there; the pages before it
-    // (`offset` entries) come first.
-    let before = if f.after.is_some() { f.offset } else { 0 };
+    Ok(out)
+}
+
+fn newest_first(a: &ProposalRow, b: &ProposalRow) -> std::cmp::Ordering {
+    (b.published_at, &b.id).cmp(&(a.published_at, &a.id))
+}
+
+/// Open proposals, newest first, with how many match (exactly up to
+/// [`count_bound`]). After a key (`f.after`), the page starts there; before
+/// one (`f.before`), it is the page just newer than it.
+pub fn proposals(
+    conn: &mut AnyConnection,
+    f: &DirectoryFilter,
+    local_domain: &str,
+) -> StoreResult<Counted<ProposalEntry>> {
+    let sides = proposal_sides(conn, f, local_domain)?;
+    let mut rows: Vec<ProposalRow> = Vec::new();
+    let mut total = 0;
+    let (items, base, bound) = match &f.before {
+        None => {
+            // After a key, each side reads from there: a page and the count.
+            let (fetch, bound) = match f.after {
+                Some(_) => (f.limit, f.limit.max(COUNT_CAP)),
+                None => (f.offset + f.limit, count_bound(f)),
+            };
+            for s in &sides {
+                let mut c = s.c.clone();
+                c.key(s.time, s.id, "<", &f.after);
+                let (r, n) = side(
+                    conn,
+                    s.columns,
+                    &s.from_where,
+                    &c,
+                    &s.newest_first(),
+                    fetch,
+                    bound,
+                )?;
+                rows.extend(r);
+                total += n;
+            }
+            // After a key, what was counted starts there; the pages before
+            // it (`offset` entries) come first.
+            let before = if f.after.is_some() { f.offset } else { 0 };
+            (page(rows, f, newest_first), before, bound)
+        }
+        Some(_) => {
+            // The nearest newer rows of each side, oldest first, then the
+            // page out of them; and the count from the key on.
+            let bound = f.limit.max(COUNT_CAP);
+            for s in &sides {
+                let mut c = s.c.clone();
+                c.key(s.time, s.id, ">", &f.before);
+                let oldest_first = format!("{} ASC, {} ASC", s.time, s.id);
+                let (r, _) = side(
+                    conn,
+                    s.columns,
+                    &s.from_where,
+                    &c,
+                    &oldest_first,
+                    f.limit,
+                    f.limit,
+                )?;
+                rows.extend(r);
+                let mut c = s.c.clone();
+                c.key(s.time, s.id, "<=", &f.before);
+                let (_, n) = side::<ProposalRow>(
+                    conn,
+                    s.columns,
+                    &s.from_where,
+                    &c,
+                    &s.newest_first(),
+                    0,
+                    bound,
+                )?;
+                total += n;
+            }
+            rows.sort_by(|a, b| newest_first(b, a));
+            rows.truncate(f.limit as usize);
+            rows.reverse();
+            let shown = rows.len() as i64;
+            (rows, f.offset + shown, bound)
+        }
+    };
+    let items = items
+        .into_iter()
+        .map(ProposalRow::into_domain)
+        .collect::<StoreResult<_>>()?;
     Ok(Counted {
         items,
-        total: before + total.min(bound),
+        total: base + total.min(bound),
         exact: total <= bound,
     })
 }
@@ -575,7 +667,6 @@ pub fn coops(
         c.words("c.display_name || ' ' || c.handle", &f.words);
         c.eq("c.country", &f.country);
         c.json_list_has("c.languages", &f.language, true);
-        c.after("p.created_at", "p.id", &f.after);
         let (r, n) = side(
             conn,
             "c.id AS id, '' AS node, c.handle AS handle, c.display_name AS name, \
@@ -741,6 +832,26 @@ mod tests {
             assert!(f.offset < 30, "the walk ends");
         }
         assert_eq!(titles(&walked), titles(&everything));
+        // And back: the page before a page's first entry, from the end.
+        let mut f = DirectoryFilter {
+            limit: 3,
+            offset: 18,
+            ..Default::default()
+        };
+        let mut back = proposals(&mut conn, &f, "a.test").unwrap().items;
+        while f.offset > 0 {
+            let first = back.first().expect("a page").clone();
+            f.offset -= 3;
+            f.before = Some((first.published_at, first.id.clone()));
+            let found = proposals(&mut conn, &f, "a.test").unwrap();
+            assert_eq!(
+                found.total, 20,
+                "counted from the key, numbered from the start"
+            );
+            assert_eq!(found.items.len(), 3);
+            back.splice(0..0, found.items);
+        }
+        assert_eq!(titles(&back), titles(&everything));
         // With a filter, on both sides.
         let mut f = DirectoryFilter {
             limit: 2,
