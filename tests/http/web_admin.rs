@@ -477,10 +477,11 @@ async fn a_block_list_file_bigger_than_a_form_is_uploaded_with_its_csrf_token_fi
     assert!(done.body.contains("Imported: 5000 added"), "{}", done.body);
     assert_eq!(blocks(&s, &api).await.len(), 5_000);
 
-    // Past the API's 2 MiB: refused whole.
+    // Past the API's 2 MiB: refused whole (413, or the connection closed
+    // on a body still being sent), nothing more imported.
     let huge = vec![b'a'; 3 * 1024 * 1024];
     let too_big = b
-        .post_multipart(
+        .try_post_multipart(
             "/admin/domains/upload",
             &[
                 ("csrf", csrf.as_bytes(), None),
@@ -488,11 +489,9 @@ async fn a_block_list_file_bigger_than_a_form_is_uploaded_with_its_csrf_token_fi
             ],
         )
         .await;
-    assert_eq!(
-        too_big.status,
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "{}",
-        &too_big.body[..too_big.body.len().min(500)]
-    );
+    if let Ok(answer) = too_big {
+        assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+    }
+    assert_eq!(blocks(&s, &api).await.len(), 5_000);
     s.stop().await;
 }

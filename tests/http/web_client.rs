@@ -104,6 +104,18 @@ impl Browser {
         path: &str,
         parts: &[(&str, &[u8], Option<&str>)],
     ) -> Answer {
+        self.try_post_multipart(path, parts)
+            .await
+            .expect("the request is sent")
+    }
+
+    /// As [`Self::post_multipart`], or the error of sending it (a server
+    /// may refuse a body too large before it has all been sent).
+    pub async fn try_post_multipart(
+        &mut self,
+        path: &str,
+        parts: &[(&str, &[u8], Option<&str>)],
+    ) -> Result<Answer, reqwest::Error> {
         let boundary = "----intercoop-test-boundary";
         let mut body = Vec::new();
         for (name, content, file) in parts {
@@ -130,9 +142,8 @@ impl Browser {
             )
             .body(body)
             .send()
-            .await
-            .unwrap();
-        self.take(r).await
+            .await?;
+        Ok(self.take(r).await)
     }
 
     /// The CSRF token of the page's forms.

@@ -400,6 +400,24 @@ async fn the_account_page_sets_the_language_and_changes_the_password() {
         .await
         .body
         .contains("<html lang=\"en\">"));
+    // Back to the browser's language: the choice is forgotten here too.
+    let spanish_again = fresh.get("/account?lang=es").await;
+    let csrf_fresh = Browser::csrf(&spanish_again);
+    let reset = fresh
+        .post(
+            "/account/language",
+            &[("csrf", &csrf_fresh), ("language", "")],
+        )
+        .await;
+    assert_eq!(reset.status, StatusCode::SEE_OTHER);
+    assert!(!fresh.cookies.contains_key("lang"), "{:?}", fresh.cookies);
+    let page = fresh.get("/account").await;
+    assert!(page.body.contains("<html lang=\"en\">"), "{}", page.body);
+    assert!(
+        page.body.contains("<option value=\"\" selected>"),
+        "{}",
+        page.body
+    );
 
     // The password: the two new ones must agree, the current one be right.
     let form = |current: &'static str, new: &'static str, again: &'static str| {

@@ -14,7 +14,8 @@ pub fn read(headers: &HeaderMap, name: &str) -> Option<String> {
         .flat_map(|v| v.split(';'))
         .find_map(|pair| {
             let (n, value) = pair.trim().split_once('=')?;
-            (n == name).then(|| value.to_string())
+            // An emptied cookie is no cookie.
+            (n == name && !value.is_empty()).then(|| value.to_string())
         })
 }
 

@@ -19,8 +19,56 @@ fluent_templates::static_loader! {
         fallback_language: "en",
         // No Unicode isolation marks around arguments: pages set `dir`
         // and `lang` where text of another language sits.
-        customise: |bundle| bundle.set_use_isolating(false),
+        customise: |bundle| {
+            bundle.set_use_isolating(false);
+            // Numbers in messages are grouped as each language writes them.
+            let spanish = bundle.locales.first().is_some_and(|l| l.language.as_str() == "es");
+            bundle.set_formatter(Some(if spanish { grouped_es } else { grouped_en }));
+        },
     };
+}
+
+fn grouped_en<M>(value: &FluentValue<'_>, _: &M) -> Option<String> {
+    whole(value).map(|n| group(n, Lang::En))
+}
+
+fn grouped_es<M>(value: &FluentValue<'_>, _: &M) -> Option<String> {
+    whole(value).map(|n| group(n, Lang::Es))
+}
+
+/// A whole number among Fluent's values (others keep Fluent's own format).
+fn whole(value: &FluentValue<'_>) -> Option<i64> {
+    match value {
+        FluentValue::Number(n) if n.value.fract() == 0.0 && n.value.abs() < 1e15 => {
+            Some(n.value as i64)
+        }
+        _ => None,
+    }
+}
+
+/// `n` with its thousands grouped: "12,345" in English; "12.345" in
+/// Spanish, where four digits stay together ("1000", as CLDR has it).
+fn group(n: i64, lang: Lang) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let (separator, from) = match lang {
+        Lang::En => (',', 4),
+        Lang::Es => ('.', 5),
+    };
+    let mut out = String::new();
+    if n < 0 {
+        out.push('-');
+    }
+    if digits.len() < from {
+        out.push_str(&digits);
+        return out;
+    }
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(d);
+    }
+    out
 }
 
 /// The texts of one language, for a template.
@@ -77,6 +125,11 @@ impl Tr {
         self.with(key, args)
     }
 
+    /// A whole number as this language writes it ("12,345", "12.345").
+    pub fn number(&self, n: impl std::borrow::Borrow<i64>) -> String {
+        group(*n.borrow(), self.lang)
+    }
+
     /// Items joined as this language joins a list: "a, b and c".
     pub fn list(&self, items: &[String]) -> String {
         match items {
@@ -124,6 +177,24 @@ impl Tr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_grouped_as_each_language_groups_them() {
+        let (en, es) = (Tr::new(Lang::En), Tr::new(Lang::Es));
+        assert_eq!(en.number(999), "999");
+        assert_eq!(en.number(1000), "1,000");
+        assert_eq!(en.number(-1234567), "-1,234,567");
+        assert_eq!(es.number(1000), "1000");
+        assert_eq!(es.number(12345), "12.345");
+        // Inside messages too, with plurals still chosen by the number.
+        assert_eq!(en.count("stat-coops", 12345), "coops here");
+        assert!(en
+            .values("ws-matches-total", &[("count", FluentValue::from(12345))])
+            .contains("12,345"));
+        assert!(es
+            .values("ws-matches-total", &[("count", FluentValue::from(12345))])
+            .contains("12.345"));
+    }
 
     #[test]
     fn lists_are_joined_as_each_language_joins_them() {

@@ -38,3 +38,9 @@ pub fn remember(response: &mut Response, param: &LangParam, tr: &Tr) {
         cookies::set(response, COOKIE, tr.lang.code(), 31_536_000, false);
     }
 }
+
+/// Forgets the language this browser picked (back to the account's or the
+/// browser's).
+pub fn forget(response: &mut Response) {
+    cookies::set(response, COOKIE, "", 0, false);
+}

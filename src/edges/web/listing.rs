@@ -24,14 +24,13 @@ pub struct Listing {
 impl Listing {
     /// "1–20 of 340".
     pub fn shown(&self, tr: &Tr) -> String {
-        let (first, last, total) = (
-            self.first.to_string(),
-            self.last.to_string(),
-            self.total.to_string(),
-        );
-        tr.args(
+        tr.values(
             "directory-shown",
-            &[("first", &first), ("last", &last), ("total", &total)],
+            &[
+                ("first", self.first.into()),
+                ("last", self.last.into()),
+                ("total", self.total.into()),
+            ],
         )
     }
 

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::super::form::{refused, FormError};
-use super::super::language::{remember, LangParam};
+use super::super::language::{forget, remember, LangParam};
 use super::super::session::{Posted, Session};
 use super::super::views::Frame;
 use crate::edges::http::error::HttpResult;
@@ -91,16 +91,16 @@ pub async fn set_language(
     {
         Ok(()) => {
             let mut response = Redirect::to("/account?done=language").into_response();
-            if let Some(code) = chosen {
+            match chosen {
                 // In force at once in this browser, as the switch would be.
-                let param = LangParam {
-                    lang: Some(code.to_string()),
-                };
-                remember(
+                Some(code) => remember(
                     &mut response,
-                    &param,
+                    &LangParam {
+                        lang: Some(code.to_string()),
+                    },
                     &Tr::new(Lang::negotiate(Some(code), &Default::default())),
-                );
+                ),
+                None => forget(&mut response),
             }
             Ok(response)
         }
