@@ -83,6 +83,19 @@ pub fn writing_lang(coop: &Coop, tr: &Tr) -> String {
         .unwrap_or_else(|| tr.lang.code().to_string())
 }
 
+/// Where a listed need or offer and its coop are: their ActivityPub ids
+/// for remote ones, this node's pages for local ones.
+pub fn entry_links(e: &ProposalEntry, state: &AppState) -> (String, String) {
+    let urls = &state.services.urls;
+    match (&e.ap_id, &e.coop_ap_id) {
+        (Some(ap_id), Some(coop)) => (ap_id.clone(), coop.clone()),
+        _ => (
+            urls.proposal(&e.id).to_string(),
+            urls.actor(&e.handle).to_string(),
+        ),
+    }
+}
+
 pub fn kind_key(kind: ProposalKind) -> &'static str {
     match kind {
         ProposalKind::Need => "need",
@@ -115,14 +128,7 @@ pub struct Card {
 impl Card {
     /// A directory entry (here or from another node).
     pub fn of_entry(e: &ProposalEntry, tr: &Tr, state: &AppState) -> Card {
-        let urls = &state.services.urls;
-        let (href, author_href) = match (&e.ap_id, &e.coop_ap_id) {
-            (Some(ap_id), Some(coop)) => (ap_id.clone(), coop.clone()),
-            _ => (
-                urls.proposal(&e.id).to_string(),
-                urls.actor(&e.handle).to_string(),
-            ),
-        };
+        let (href, author_href) = entry_links(e, state);
         Card {
             href,
             kind: kind_key(e.kind),

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::super::session::Session;
-use super::super::views::Frame;
+use super::super::views::{entry_links, Frame};
 use crate::domain::directory::ProposalEntry;
 use crate::edges::http::error::HttpResult;
 use crate::edges::http::state::AppState;
@@ -30,14 +30,7 @@ pub struct Side {
 
 impl Side {
     fn of(e: &ProposalEntry, state: &AppState) -> Side {
-        let urls = &state.services.urls;
-        let (href, coop_href) = match (&e.ap_id, &e.coop_ap_id) {
-            (Some(ap), Some(coop)) => (ap.clone(), coop.clone()),
-            _ => (
-                urls.proposal(&e.id).to_string(),
-                urls.actor(&e.handle).to_string(),
-            ),
-        };
+        let (href, coop_href) = entry_links(e, state);
         Side {
             title: e.title.clone(),
             href,

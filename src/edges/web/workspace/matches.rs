@@ -12,7 +12,7 @@ use fluent_templates::fluent_bundle::FluentValue;
 use serde::Deserialize;
 
 use super::super::session::Session;
-use super::super::views::{category_label, kind_key, Frame};
+use super::super::views::{category_label, entry_links, kind_key, Frame};
 use crate::edges::http::error::HttpResult;
 use crate::edges::http::i18n::Tr;
 use crate::edges::http::state::AppState;
@@ -45,14 +45,7 @@ pub struct MatchItem {
 impl MatchItem {
     pub fn of(m: &FoundMatch, tr: &Tr, state: &AppState) -> MatchItem {
         let e = &m.proposal;
-        let urls = &state.services.urls;
-        let (href, coop_href) = match (&e.ap_id, &e.coop_ap_id) {
-            (Some(ap), Some(coop)) => (ap.clone(), coop.clone()),
-            _ => (
-                urls.proposal(&e.id).to_string(),
-                urls.actor(&e.handle).to_string(),
-            ),
-        };
+        let (href, coop_href) = entry_links(e, state);
         MatchItem {
             id: e.id.clone(),
             href,
