@@ -17,6 +17,16 @@ const APP_PREFIX: &str = "app-";
 /// tokens apart and reveal nothing that signs in.
 const TOKEN_ID_HEX: usize = 16;
 
+/// The id naming a stored token (by its hash) in lists and revocations.
+fn token_id(hash: &str) -> String {
+    format!("{TOKEN_PREFIX}{}", &hash[..TOKEN_ID_HEX.min(hash.len())])
+}
+
+/// The id [`Services::sign_ins`] gives the session or token `token`.
+pub fn sign_in_id(token: &str) -> String {
+    token_id(&token_hash(token))
+}
+
 impl Services {
     /// Sets the language of the account's pages (`None`: the browser's).
     pub async fn set_account_language(
@@ -98,7 +108,7 @@ impl Services {
         let mut out: Vec<SignIn> = own
             .into_iter()
             .map(|t| SignIn {
-                id: format!("{TOKEN_PREFIX}{}", &t.token_hash[..TOKEN_ID_HEX]),
+                id: token_id(&t.token_hash),
                 kind: SignInKind::from_stored(&t.kind),
                 agent: t.agent,
                 website: None,

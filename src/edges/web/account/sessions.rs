@@ -15,6 +15,7 @@ use crate::edges::http::cookies;
 use crate::edges::http::error::HttpResult;
 use crate::edges::http::i18n::Tr;
 use crate::edges::http::state::AppState;
+use crate::services::sessions::sign_in_id;
 
 /// A sign-in as the page shows it.
 pub struct SignInRow {
@@ -85,12 +86,7 @@ pub async fn revoke(
     Path(id): Path<String>,
     Posted { session, .. }: Posted<Nothing>,
 ) -> HttpResult<Response> {
-    let own = state
-        .services
-        .sign_ins(&session.viewer, &session.token)
-        .await?
-        .into_iter()
-        .any(|s| s.current && s.id == id);
+    let own = id == sign_in_id(&session.token);
     state.services.revoke_sign_in(&session.viewer, &id).await?;
     if own {
         // This browser's own session: it is signed out.
