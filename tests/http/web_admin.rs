@@ -422,24 +422,20 @@ async fn a_block_list_file_bigger_than_a_form_is_uploaded_with_its_csrf_token_fi
     assert!(csv.len() > 64 * 1024);
     let file = csv.as_bytes();
 
-    // Without the token first: refused before the file is read, nothing added.
-    let forged = b
-        .post_multipart(
-            "/admin/domains/upload",
-            &[("file", file, Some("domain_blocks.csv"))],
-        )
-        .await;
-    assert_eq!(forged.status, StatusCode::FORBIDDEN);
-    let wrong = b
-        .post_multipart(
-            "/admin/domains/upload",
-            &[
-                ("csrf", b"nope", None),
-                ("file", file, Some("domain_blocks.csv")),
-            ],
-        )
-        .await;
-    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    // Without the token first: refused (403) before the file is read, so
+    // the server may close the connection on a body still being sent;
+    // either way nothing is added.
+    for parts in [
+        vec![("file", file, Some("domain_blocks.csv"))],
+        vec![
+            ("csrf", &b"nope"[..], None),
+            ("file", file, Some("domain_blocks.csv")),
+        ],
+    ] {
+        if let Ok(refused) = b.try_post_multipart("/admin/domains/upload", &parts).await {
+            assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        }
+    }
     assert!(blocks(&s, &api).await.is_empty());
 
     // Not text: the form again with the error, nothing added.
