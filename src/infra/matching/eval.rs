@@ -33,10 +33,12 @@ pub struct QueryResult {
 
 #[derive(Debug, Clone)]
 pub struct Figures {
-    /// Proposals with at least one pair.
+    /// Proposals with at least one pair (of the kinds asked).
     pub queries: usize,
     /// Facilitator pairs (each counted once).
     pub pairs: usize,
+    /// Queries whose first match is one of their pairs, averaged.
+    pub precision_at_1: f64,
     /// Pairs found in the first three, over the pairs there are to find
     /// there (at most three), averaged over queries.
     pub precision_at_3: f64,
@@ -148,8 +150,18 @@ pub fn parse(coops: &str, proposals: &str) -> Result<EvalSet, String> {
     })
 }
 
+/// Which proposals are asked for their matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queries {
+    /// Every paired need and offer (the main set: pairs go both ways).
+    Both,
+    /// Paired needs only: the facilitator's question, "who can answer
+    /// this need?" (the meaning set, where each need has one offer).
+    Needs,
+}
+
 /// Indexes the set and scores each query's first ten matches.
-pub fn evaluate(set: &EvalSet) -> Figures {
+pub fn evaluate(set: &EvalSet, queries: Queries) -> Figures {
     let mut index = Index::new();
     for (key, facts) in &set.coops {
         index.set_coop(key, facts.clone());
@@ -161,9 +173,19 @@ pub fn evaluate(set: &EvalSet) -> Figures {
         today: eval_day(),
         pairing: false,
     };
-    let (mut p3, mut r10, mut rr) = (0.0, 0.0, 0.0);
+    let (mut p1, mut p3, mut r10, mut rr) = (0.0, 0.0, 0.0, 0.0);
     let mut results = Vec::new();
-    let mut keys: Vec<&String> = set.pairs.keys().collect();
+    let needs: HashSet<&str> = set
+        .documents
+        .iter()
+        .filter(|d| d.kind == ProposalKind::Need)
+        .map(|d| d.key.as_str())
+        .collect();
+    let mut keys: Vec<&String> = set
+        .pairs
+        .keys()
+        .filter(|k| queries == Queries::Both || needs.contains(k.as_str()))
+        .collect();
     keys.sort();
     for key in keys {
         let expected = &set.pairs[key];
@@ -174,6 +196,7 @@ pub fn evaluate(set: &EvalSet) -> Figures {
             .map(|m| m.key)
             .collect();
         let hit = |k: &String| expected.contains(k);
+        p1 += found.first().filter(|k| hit(k)).map_or(0.0, |_| 1.0);
         let top3 = found.iter().take(3).filter(|k| hit(k)).count();
         p3 += top3 as f64 / expected.len().min(3) as f64;
         r10 += found.iter().filter(|k| hit(k)).count() as f64 / expected.len() as f64;
@@ -191,6 +214,7 @@ pub fn evaluate(set: &EvalSet) -> Figures {
     Figures {
         queries: results.len(),
         pairs: set.pairs.values().map(HashSet::len).sum::<usize>() / 2,
+        precision_at_1: p1 / n,
         precision_at_3: p3 / n,
         recall_at_10: r10 / n,
         mean_reciprocal_rank: rr / n,
@@ -213,9 +237,12 @@ mod tests {
         assert_eq!(set.pairs["n1"], HashSet::from(["o1".to_string()]));
         assert_eq!(set.pairs["o1"], HashSet::from(["n1".to_string()]));
         assert!(!set.pairs.contains_key("o2"));
-        let figures = evaluate(&set);
+        let figures = evaluate(&set, Queries::Both);
         assert_eq!((figures.queries, figures.pairs), (2, 1));
         assert_eq!(figures.mean_reciprocal_rank, 1.0);
+        assert_eq!(figures.precision_at_1, 1.0);
+        let needs = evaluate(&set, Queries::Needs);
+        assert_eq!((needs.queries, needs.results[0].key.as_str()), (1, "n1"));
         let err = parse(coops, "need | n1 | zz | technical | g | T | | D").expect_err("coop");
         assert!(err.contains("unknown coop zz"), "{err}");
         assert!(parse(coops, "need | n1 | a").is_err());
@@ -236,7 +263,7 @@ mod regression {
         )
         .expect("the evaluation set parses");
         assert!(set.coops.len() >= 60 && set.documents.len() >= 200);
-        let f = evaluate(&set);
+        let f = evaluate(&set, Queries::Both);
         let figures = format!(
             "p@3 {:.3} r@10 {:.3} mrr {:.3}",
             f.precision_at_3, f.recall_at_10, f.mean_reciprocal_rank
