@@ -163,6 +163,7 @@ reason-you-also-offer = you also offer what they need: “{ $title }”
 reason-they-also-offer = they also offer what you need: “{ $title }”
 reason-pairing-start = they are a start-coop and you are established
 reason-pairing-established = they are an established coop and you are a start-coop
+reason-other-category = filed under “{ $category }”, but about the same
 reason-they-ask = they ask in return: { $terms }
 reason-they-give = they give in return: { $terms }
 language-name-en = English

@@ -163,6 +163,7 @@ reason-you-also-offer = también ofreces lo que necesitan: «{ $title }»
 reason-they-also-offer = también ofrecen lo que necesitas: «{ $title }»
 reason-pairing-start = son una cooperativa en formación y la tuya está establecida
 reason-pairing-established = son una cooperativa establecida y la tuya está en formación
+reason-other-category = clasificada como “{ $category }”, pero trata de lo mismo
 reason-they-ask = piden a cambio: { $terms }
 reason-they-give = dan a cambio: { $terms }
 language-name-en = inglés

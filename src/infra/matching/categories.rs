@@ -1,8 +1,10 @@
 //! Which proposals can answer which: a need is answered by offers and an
-//! offer by needs, of the same category, with one documented exception:
-//! shared client work (`work`) is also a way to give people and time
-//! (`human`), so a `work` offer may answer a `human` need and a `human`
-//! offer may answer a `work` need.
+//! offer by needs. The category is a hint, not a wall: the categories that
+//! answer a category (its own, and for shared client work `work` and
+//! people and time `human` each other) are a direct fit; an offer filed
+//! under any other category may still answer when the texts mean the same
+//! (a bookkeeping need filed as `human` and a bookkeeping offer filed as
+//! `knowledge`), ranked below an equally good direct fit.
 
 use crate::domain::proposal::{Category, ProposalKind};
 
@@ -25,15 +27,22 @@ pub fn answering(category: Category) -> &'static [Category] {
     }
 }
 
+/// Whether `b_category` is a direct fit for `a_category` (either way
+/// round: the relation is symmetric).
+pub fn direct(a_category: Category, b_category: Category) -> bool {
+    answering(a_category).contains(&b_category)
+}
+
 /// Whether a proposal of `(a_kind, a_category)` and one of
-/// `(b_kind, b_category)` can match at all.
+/// `(b_kind, b_category)` are a direct fit: the other kind, a direct
+/// category. Reciprocity ("they also need what you offer") asks this much.
 pub fn compatible(
     a_kind: ProposalKind,
     a_category: Category,
     b_kind: ProposalKind,
     b_category: Category,
 ) -> bool {
-    b_kind == opposite(a_kind) && answering(a_category).contains(&b_category)
+    b_kind == opposite(a_kind) && direct(a_category, b_category)
 }
 
 #[cfg(test)]
@@ -50,6 +59,7 @@ mod tests {
                     "{a:?} {b:?}"
                 );
                 assert!(!compatible(ProposalKind::Need, a, ProposalKind::Need, b));
+                assert_eq!(direct(a, b), direct(b, a), "{a:?} {b:?}");
             }
         }
         assert!(compatible(

@@ -1,7 +1,8 @@
 //! The in-memory index over every open proposal the node knows, local and
-//! remote. Postings are kept per (kind, category) so a need only ever walks
-//! offers of the categories that may answer it; a change updates only the
-//! proposal's own postings. The service owns one index and feeds it.
+//! remote. Postings are kept per (kind, category): a need walks the offers
+//! of the categories that answer it first, and those of the others at less
+//! weight (the category is a hint, docs/matching.md); a change updates only
+//! the proposal's own postings. The service owns one index and feeds it.
 
 use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
@@ -9,7 +10,7 @@ use std::cell::RefCell;
 use chrono::NaiveDate;
 
 use super::analyze::{Analyzed, Analyzer, Text};
-use super::categories::{answering, compatible, opposite};
+use super::categories::{compatible, direct, opposite};
 use super::document::{CoopFacts, Document};
 use super::language::Language;
 use super::score::{self, Evidence, Parts, Reason, Side};
@@ -19,6 +20,9 @@ use crate::domain::proposal::{Category, ProposalKind};
 const RERANK: usize = 300;
 /// Postings walked to gather candidates (about a millisecond's work).
 const POSTINGS_BUDGET: usize = 150_000;
+/// How much a candidate of a category that is not a direct fit counts while
+/// gathering: it must say more to be among the best reranked.
+const ACROSS: f32 = 0.6;
 /// Two proposals of the same two coops this similar make a match the other
 /// way round (reciprocity).
 const RECIPROCAL_TEXT: f32 = 0.15;
@@ -430,6 +434,7 @@ impl Index {
                 shared_tags: tags,
                 fewer_tags: tag_count(q).min(tag_count(c)),
                 reciprocal: back.and_then(|s| self.entry(s)).map(|e| &*e.title),
+                across: (!direct(q.category, c.category)).then_some(c.category),
             };
             if !score::is_evidence(&evidence) {
                 continue;
@@ -470,15 +475,18 @@ impl Index {
     /// then get their exact similarity over all terms.
     fn candidates(&self, slot: u32, q: &Entry, today: NaiveDate) -> Vec<(f32, u32)> {
         let target = opposite(q.kind);
-        let lists: Vec<&HashMap<u32, Vec<Posting>>> = answering(q.category)
+        let lists: Vec<(&HashMap<u32, Vec<Posting>>, f32)> = Category::ALL
             .iter()
-            .map(|&c| &self.postings[partition(target, c)])
+            .map(|&c| {
+                let factor = if direct(q.category, c) { 1.0 } else { ACROSS };
+                (&self.postings[partition(target, c)], factor)
+            })
             .collect();
         let mut terms: Vec<(u32, f32, usize)> = q
             .terms
             .iter()
             .map(|&(t, w)| {
-                let len = lists.iter().filter_map(|l| l.get(&t)).map(Vec::len).sum();
+                let len = lists.iter().filter_map(|l| l.0.get(&t)).map(Vec::len).sum();
                 (t, w * self.idf(t).powi(2), len)
             })
             .filter(|t| t.2 > 0)
@@ -496,13 +504,14 @@ impl Index {
                     break;
                 }
                 spent += len;
-                for postings in lists.iter().filter_map(|l| l.get(&term)) {
+                for (postings, across) in lists.iter().filter_map(|l| Some((l.0.get(&term)?, l.1)))
+                {
                     for p in postings {
                         let a = &mut acc[p.slot as usize];
                         if *a == 0.0 {
                             touched.push(p.slot);
                         }
-                        *a += factor * p.weight;
+                        *a += factor * across * p.weight;
                     }
                 }
             }
@@ -721,6 +730,48 @@ mod tests {
         let index = sample();
         assert_eq!(keys(&index, "need-people"), vec!["offer-work"]);
         assert_eq!(keys(&index, "offer-work"), vec!["need-people"]);
+    }
+
+    #[test]
+    fn an_offer_filed_under_another_category_answers_when_the_texts_meet_and_ranks_below() {
+        use Category::*;
+        use ProposalKind::*;
+        let mut index = Index::new();
+        let text = "Bookkeeping, invoices and bank reconciliation for cooperatives";
+        for d in [
+            doc("need", "a", Need, Human, text),
+            doc("same-category", "b", Offer, Human, text),
+            doc("other-category", "c", Offer, Knowledge, text),
+            // Another category and only a word in common: the category said
+            // otherwise and the words do not say enough.
+            doc(
+                "weak",
+                "d",
+                Offer,
+                Technical,
+                "Invoices printed on recycled paper",
+            ),
+        ] {
+            index.upsert(&d);
+        }
+        index.renormalize();
+        let found = index.matches("need", &opts()).expect("indexed");
+        let order: Vec<&str> = found.iter().map(|m| m.key.as_str()).collect();
+        assert_eq!(order, vec!["same-category", "other-category"]);
+        let (same, other) = (&found[0], &found[1]);
+        assert_eq!(same.parts.category, 0.0);
+        assert!((other.parts.category + score::CATEGORY_PENALTY).abs() < 1e-6);
+        assert!((other.score - other.parts.total()).abs() < 1e-6);
+        assert!(same.score > other.score);
+        let reason = other
+            .reasons
+            .iter()
+            .find(|r| r.code == "category")
+            .expect("the category is named");
+        assert_eq!(reason.text, "filed under knowledge, but about the same");
+        assert!(!same.reasons.iter().any(|r| r.code == "category"));
+        // And the other way round.
+        assert_eq!(keys(&index, "other-category"), vec!["need"]);
     }
 
     #[test]

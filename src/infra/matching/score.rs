@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::analyze::fold;
 use super::language::Language;
 use crate::domain::coop::Stage;
-use crate::domain::proposal::ProposalKind;
+use crate::domain::proposal::{Category, ProposalKind};
 
 pub const TEXT_WEIGHT: f32 = 0.60;
 pub const TAGS_WEIGHT: f32 = 0.15;
@@ -19,9 +19,15 @@ pub const FRESHNESS_WEIGHT: f32 = 0.05;
 /// Boosts on top of the parts above (which sum to 1).
 pub const RECIPROCITY_WEIGHT: f32 = 0.10;
 pub const PAIRING_WEIGHT: f32 = 0.05;
+/// Taken off when the other proposal is filed under a category that is not
+/// a direct fit (docs/matching.md): an equally good direct fit ranks above.
+pub const CATEGORY_PENALTY: f32 = 0.20;
 
 /// Below this text similarity a candidate needs a shared tag to count.
 pub const MIN_TEXT: f32 = 0.08;
+/// The text similarity a candidate filed under another category needs: the
+/// category said otherwise, so the words must say more.
+pub const MIN_TEXT_ACROSS: f32 = 0.30;
 /// Help needed within this many days is called out as near.
 const NEAR_DEADLINE_DAYS: i64 = 14;
 /// A deadline further than this does not lower the score.
@@ -41,6 +47,8 @@ pub struct Parts {
     pub freshness: f32,
     pub reciprocity: f32,
     pub pairing: f32,
+    /// Negative or zero: [`CATEGORY_PENALTY`] off for another category.
+    pub category: f32,
 }
 
 impl Parts {
@@ -53,6 +61,7 @@ impl Parts {
             + self.freshness
             + self.reciprocity
             + self.pairing
+            + self.category
     }
 }
 
@@ -61,7 +70,7 @@ impl Parts {
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Reason {
     /// `text`, `tags`, `place`, `language`, `deadline`, `fresh`,
-    /// `reciprocity` or `pairing`; and `in_return` (added by the services:
+    /// `reciprocity`, `pairing` or `category`; and `in_return` (added by the services:
     /// what the other side asks or gives in return).
     pub code: &'static str,
     /// In English (the API's language).
@@ -85,6 +94,9 @@ pub enum ReasonArg {
     Languages(Vec<&'static str>),
     /// A number of days.
     Count(i64),
+    /// A proposal category by its code (`knowledge`), named in the page's
+    /// language.
+    Category(&'static str),
 }
 
 impl Reason {
@@ -135,6 +147,9 @@ pub struct Evidence<'a> {
     /// The title of the other coop's proposal that the asking coop can
     /// answer in turn, when there is one.
     pub reciprocal: Option<&'a str>,
+    /// The other proposal's category when it is not a direct fit for the
+    /// asking one's.
+    pub across: Option<Category>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -146,6 +161,9 @@ pub struct Scored {
 
 /// Whether there is enough in common to call it a match at all.
 pub fn is_evidence(e: &Evidence<'_>) -> bool {
+    if e.across.is_some() {
+        return e.text >= MIN_TEXT_ACROSS;
+    }
     e.text >= MIN_TEXT || !e.shared_tags.is_empty()
 }
 
@@ -251,6 +269,16 @@ pub fn score(
                 reasons.push(Reason::new("pairing", message, Vec::new(), text.into()));
             }
         }
+    }
+
+    if let Some(category) = e.across {
+        parts.category = -CATEGORY_PENALTY;
+        reasons.push(Reason::new(
+            "category",
+            "reason-other-category",
+            vec![("category", ReasonArg::Category(category.as_str()))],
+            format!("filed under {}, but about the same", category.as_str()),
+        ));
     }
 
     Scored {
@@ -450,6 +478,7 @@ mod tests {
             shared_tags: vec!["#rust"],
             fewer_tags: 1,
             reciprocal: Some("Accounting for a small coop"),
+            across: None,
         };
         let s = score(&us, &them, &e, today(), true);
         let texts: Vec<&str> = s.reasons.iter().map(|r| r.text.as_str()).collect();

@@ -80,6 +80,7 @@ fn say_reason(tr: &Tr, reason: &Reason) -> String {
                     FluentValue::from(tr.list(&names))
                 }
                 ReasonArg::Count(n) => FluentValue::from(*n),
+                ReasonArg::Category(code) => FluentValue::from(tr.t(&format!("category-{code}"))),
             };
             (*name, value)
         })
