@@ -251,6 +251,41 @@ async fn a_need_on_alpha_and_an_offer_on_beta_match_on_both_nodes() {
     .await;
     assert_eq!(seen["contacts"], Value::Null);
 
+    // A need in Spanish and an offer in German that share no word at all:
+    // they meet by what they mean (a loan, computers), across the nodes.
+    let loan_need = publish(
+        alpha,
+        &fiqus,
+        json!({"kind": "need", "category": "financial",
+               "title": "Préstamo para renovar las computadoras",
+               "description": "Somos siete socias en Rosario y trabajamos con máquinas \
+                   de hace diez años que se cuelgan a diario."}),
+    )
+    .await;
+    publish(
+        beta,
+        &cotech,
+        json!({"kind": "offer", "category": "financial", "title": "Darlehen für neue Rechner",
+               "description": "Unser Solidaritätsfonds leiht Genossenschaften Geld für \
+                   Laptops und Bildschirme, zinslos und in kleinen Raten."}),
+    )
+    .await;
+    let found = matched(
+        alpha,
+        &fiqus,
+        &loan_need,
+        "the German loan offer on alpha",
+        |a| a == [cotech_account.clone()],
+    )
+    .await;
+    assert_eq!(found[0]["proposal"]["title"], "Darlehen für neue Rechner");
+    let why = reasons(&found[0]);
+    assert!(
+        why.iter()
+            .any(|(code, text)| code == "text" && text.contains("loan")),
+        "the shared meaning is named: {why:?}"
+    );
+
     // Closed on beta: gone from alpha's matches too.
     let (st, body) = beta
         .patch_as(

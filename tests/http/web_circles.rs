@@ -197,3 +197,79 @@ async fn match_reasons_are_said_in_the_page_language() {
     assert!(!page.body.contains("lang=\"en\"><li>"), "{}", page.body);
     s.stop().await;
 }
+
+/// An offer filed under another category than the need answers when the
+/// texts say the same, below a direct fit, and the reason names its
+/// category in the API's English and in the page's language.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_offer_of_another_category_is_a_match_that_says_so() {
+    let s = TestServer::start().await;
+    let a = s.coop("makers").await;
+    let b = s.coop("numbers").await;
+    let c = s.coop("keepers").await;
+    let text = "Bookkeeping, invoices and bank reconciliation for three months";
+    let need = s
+        .publish(
+            &a,
+            json!({"kind": "need", "category": "human", "title": text}),
+        )
+        .await;
+    let id = need["id"].as_str().unwrap_or_default().to_string();
+    let across = s
+        .publish(
+            &b,
+            json!({"kind": "offer", "category": "knowledge", "title": text}),
+        )
+        .await;
+    let direct = s
+        .publish(
+            &c,
+            json!({"kind": "offer", "category": "human", "title": text}),
+        )
+        .await;
+    let found = crate::matches::matches_when(&s, &a, &id, "both offers", |m| m.len() == 2).await;
+    let order: Vec<&str> = found
+        .iter()
+        .filter_map(|m| m["proposal"]["id"].as_str())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            direct["id"].as_str().unwrap_or_default(),
+            across["id"].as_str().unwrap_or_default()
+        ]
+    );
+    assert_eq!(found[1]["parts"]["category"], json!(-0.2));
+    assert_eq!(found[0]["parts"]["category"], json!(0.0));
+    let said: Vec<(&str, &str)> = found[1]["reasons"]
+        .as_array()
+        .map(|r| {
+            r.iter()
+                .filter_map(|r| Some((r["code"].as_str()?, r["text"].as_str()?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        said.contains(&("category", "filed under knowledge, but about the same")),
+        "{said:?}"
+    );
+
+    let mut browser = Browser::new(&s);
+    browser.sign_in("makers@coops.test").await;
+    let page = browser.get("/workspace/matches?lang=en").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains("<li>filed under “Knowledge”, but about the same</li>"),
+        "{}",
+        page.body
+    );
+    let page = browser.get("/workspace/matches?lang=es").await;
+    assert!(
+        page.body
+            .contains("<li>clasificada como “Conocimiento”, pero trata de lo mismo</li>"),
+        "{}",
+        page.body
+    );
+    s.stop().await;
+}

@@ -253,23 +253,57 @@ mod tests {
 mod regression {
     use super::*;
 
-    /// The figures reached on the evaluation set when this test was
-    /// written (0.898 / 0.939 / 0.951); a change that loses ground fails.
+    fn figures(coops: &str, proposals: &str, queries: Queries) -> (Figures, String) {
+        let set = parse(coops, proposals).expect("the evaluation set parses");
+        let f = evaluate(&set, queries);
+        let said = format!(
+            "p@1 {:.3} p@3 {:.3} r@10 {:.3} mrr {:.3}",
+            f.precision_at_1, f.precision_at_3, f.recall_at_10, f.mean_reciprocal_rank
+        );
+        (f, said)
+    }
+
+    /// The figures reached on the first evaluation set (0.948 / 0.929 /
+    /// 0.984 / 0.968 with the meaning measure of issue 24; 0.917 / 0.898 /
+    /// 0.939 / 0.951 before); a change that loses ground fails.
     #[test]
     fn matching_finds_the_facilitators_pairs() {
-        let set = parse(
+        let (f, said) = figures(
             include_str!("../../../tests/data/matching/coops.txt"),
             include_str!("../../../tests/data/matching/proposals.txt"),
-        )
-        .expect("the evaluation set parses");
-        assert!(set.coops.len() >= 60 && set.documents.len() >= 200);
-        let f = evaluate(&set, Queries::Both);
-        let figures = format!(
-            "p@3 {:.3} r@10 {:.3} mrr {:.3}",
-            f.precision_at_3, f.recall_at_10, f.mean_reciprocal_rank
+            Queries::Both,
         );
-        assert!(f.precision_at_3 >= 0.89, "{figures}");
-        assert!(f.recall_at_10 >= 0.93, "{figures}");
-        assert!(f.mean_reciprocal_rank >= 0.94, "{figures}");
+        assert!(f.queries >= 190, "{said}");
+        assert!(f.precision_at_1 >= 0.945, "{said}");
+        assert!(f.precision_at_3 >= 0.925, "{said}");
+        assert!(f.recall_at_10 >= 0.98, "{said}");
+        assert!(f.mean_reciprocal_rank >= 0.965, "{said}");
+    }
+
+    /// The meaning set's frozen half, never tuned on: 0.600 / 0.800 / 0.833
+    /// / 0.694 reached (0.533 / 0.567 / 0.567 / 0.550 before issue 24).
+    #[test]
+    fn matching_relates_needs_and_offers_across_languages_and_words() {
+        let coops = include_str!("../../../tests/data/matching/meaning/coops.txt");
+        let (f, said) = figures(
+            coops,
+            include_str!("../../../tests/data/matching/meaning/frozen.txt"),
+            Queries::Needs,
+        );
+        assert_eq!(f.queries, 30, "{said}");
+        assert!(f.precision_at_1 >= 0.599, "{said}");
+        assert!(f.precision_at_3 >= 0.799, "{said}");
+        assert!(f.recall_at_10 >= 0.833, "{said}");
+        assert!(f.mean_reciprocal_rank >= 0.69, "{said}");
+        // The studied half (0.800 / 1.000 / 1.000 / 0.889).
+        let (f, said) = figures(
+            coops,
+            include_str!("../../../tests/data/matching/meaning/study.txt"),
+            Queries::Needs,
+        );
+        assert_eq!(f.queries, 30, "{said}");
+        assert!(f.precision_at_1 >= 0.799, "{said}");
+        assert!(f.precision_at_3 >= 0.999, "{said}");
+        assert!(f.mean_reciprocal_rank >= 0.885, "{said}");
     }
 }

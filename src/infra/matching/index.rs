@@ -23,6 +23,8 @@ const POSTINGS_BUDGET: usize = 150_000;
 /// How much a candidate of a category that is not a direct fit counts while
 /// gathering: it must say more to be among the best reranked.
 const ACROSS: f32 = 0.6;
+/// Postings walked for those candidates, after the direct fits' budget.
+const ACROSS_BUDGET: usize = 30_000;
 /// Two proposals of the same two coops this similar make a match the other
 /// way round (reciprocity).
 const RECIPROCAL_TEXT: f32 = 0.15;
@@ -87,6 +89,9 @@ struct Vocabulary {
     surfaces: Vec<Box<str>>,
     /// In how many indexed proposals each term is.
     df: Vec<u32>,
+    /// Whether each term is a concept of the lexicon (`~hosting`) rather
+    /// than a word or a tag.
+    meaning: Vec<bool>,
 }
 
 impl Vocabulary {
@@ -98,6 +103,7 @@ impl Vocabulary {
         self.ids.insert(key.into(), id);
         self.surfaces.push(surface.into());
         self.df.push(0);
+        self.meaning.push(key.starts_with('~'));
         id
     }
 
@@ -128,6 +134,8 @@ pub struct Index {
     entries: Vec<Option<Entry>>,
     /// Length of each entry's weighted vector, by slot.
     norms: Vec<f32>,
+    /// Length of the part of it that is concepts, by slot.
+    meaning_norms: Vec<f32>,
     free: Vec<u32>,
     by_key: HashMap<Box<str>, u32>,
     vocabulary: Vocabulary,
@@ -149,6 +157,7 @@ impl Index {
             analyzer: Analyzer::new(),
             entries: Vec::new(),
             norms: Vec::new(),
+            meaning_norms: Vec::new(),
             free: Vec::new(),
             by_key: HashMap::default(),
             vocabulary: Vocabulary::default(),
@@ -256,6 +265,15 @@ impl Index {
             .max(f32::MIN_POSITIVE)
     }
 
+    fn meaning_norm(&self, terms: &[(u32, f32)]) -> f32 {
+        terms
+            .iter()
+            .filter(|t| self.vocabulary.meaning[t.0 as usize])
+            .map(|&(t, w)| (w * self.idf(t)).powi(2))
+            .sum::<f32>()
+            .sqrt()
+    }
+
     /// Adds a proposal, or replaces the one with the same key.
     pub fn upsert(&mut self, doc: &Document) {
         let analyzed = self.analyze(doc);
@@ -317,6 +335,7 @@ impl Index {
             None => {
                 self.entries.push(None);
                 self.norms.push(0.0);
+                self.meaning_norms.push(0.0);
                 (self.entries.len() - 1) as u32
             }
         };
@@ -327,6 +346,7 @@ impl Index {
         }
         self.live += 1;
         self.norms[slot as usize] = self.norm(&terms);
+        self.meaning_norms[slot as usize] = self.meaning_norm(&terms);
         self.entries[slot as usize] = Some(Entry {
             key: doc.key.as_str().into(),
             coop,
@@ -376,20 +396,49 @@ impl Index {
         for slot in 0..self.entries.len() {
             if let Some(e) = &self.entries[slot] {
                 self.norms[slot] = self.norm(&e.terms);
+                self.meaning_norms[slot] = self.meaning_norm(&e.terms);
             }
         }
     }
 
-    /// Text similarity (cosine of idf-weighted terms) of two entries, with
-    /// the terms they share.
+    /// Text similarity of two entries (0 to 1): the better of the two
+    /// measures of [`Index::similarities`].
     fn similarity(&self, a: u32, b: u32) -> f32 {
+        let (words, meanings) = self.similarities(a, b);
+        words.max(meanings)
+    }
+
+    /// Two measures of how alike two entries' texts are:
+    /// - words: the cosine of their idf-weighted terms;
+    /// - meanings: the cosine of their concepts alone, leaving out the
+    ///   words that only one of their languages has (which otherwise make
+    ///   two texts in two languages look unlike whatever they mean),
+    ///   counted by the square root of how much of the less covered text
+    ///   its concepts make up, so a single shared concept in a long text
+    ///   does not pass for agreement (docs/matching.md, "Meaning").
+    fn similarities(&self, a: u32, b: u32) -> (f32, f32) {
         let (Some(x), Some(y)) = (self.entry(a), self.entry(b)) else {
-            return 0.0;
+            return (0.0, 0.0);
         };
-        let dot: f32 = shared(&x.terms, &y.terms)
-            .map(|(t, wa, wb)| wa * wb * self.idf(t).powi(2))
-            .sum();
-        dot / (self.norms[a as usize] * self.norms[b as usize])
+        let (mut dot, mut meaning) = (0.0, 0.0);
+        for (t, wa, wb) in shared(&x.terms, &y.terms) {
+            let d = wa * wb * self.idf(t).powi(2);
+            dot += d;
+            if self.vocabulary.meaning[t as usize] {
+                meaning += d;
+            }
+        }
+        let (na, nb) = (self.norms[a as usize], self.norms[b as usize]);
+        let (ma, mb) = (
+            self.meaning_norms[a as usize],
+            self.meaning_norms[b as usize],
+        );
+        let words = dot / (na * nb);
+        if ma <= 0.0 || mb <= 0.0 {
+            return (words, 0.0);
+        }
+        let cover = (ma / na).min(mb / nb);
+        (words, meaning / (ma * mb) * cover.sqrt())
     }
 
     /// The proposals that may answer `key`, best first; `None` when `key`
@@ -425,20 +474,23 @@ impl Index {
                     .filter(|t| self.vocabulary.is_tag(t.0))
                     .count()
             };
-            let back = *reciprocal
-                .entry(c.coop)
-                .or_insert_with(|| self.reciprocal(q, c.coop));
-            let evidence = Evidence {
+            let mut evidence = Evidence {
                 text,
                 shared_words: words.into_iter().map(|w| w.1).collect(),
                 shared_tags: tags,
                 fewer_tags: tag_count(q).min(tag_count(c)),
-                reciprocal: back.and_then(|s| self.entry(s)).map(|e| &*e.title),
+                reciprocal: None,
                 across: (!direct(q.category, c.category)).then_some(c.category),
             };
             if !score::is_evidence(&evidence) {
                 continue;
             }
+            // Looked for only now: it is the costly part, and it does not
+            // decide whether there is a match, only how good it is.
+            let back = *reciprocal
+                .entry(c.coop)
+                .or_insert_with(|| self.reciprocal(q, c.coop));
+            evidence.reciprocal = back.and_then(|s| self.entry(s)).map(|e| &*e.title);
             let them = self.side(c, them_coop);
             let scored = score::score(&us, &them, &evidence, opts.today, opts.pairing);
             out.push(Match {
@@ -468,53 +520,73 @@ impl Index {
         }
     }
 
-    /// The best candidates by text similarity, of another coop and not past
-    /// their deadline. Candidates are gathered through the query's rarest
-    /// terms, up to [`POSTINGS_BUDGET`] postings: a term in most proposals
-    /// finds little and costs much. The best [`RERANK`] by that partial sum
-    /// then get their exact similarity over all terms.
-    fn candidates(&self, slot: u32, q: &Entry, today: NaiveDate) -> Vec<(f32, u32)> {
-        let target = opposite(q.kind);
-        let lists: Vec<(&HashMap<u32, Vec<Posting>>, f32)> = Category::ALL
-            .iter()
-            .map(|&c| {
-                let factor = if direct(q.category, c) { 1.0 } else { ACROSS };
-                (&self.postings[partition(target, c)], factor)
-            })
-            .collect();
+    /// Adds to `acc` the partial similarity of the proposals in `lists`
+    /// that share the query's rarest terms, walking at most `budget`
+    /// postings, each counted `factor` times.
+    fn gather(
+        &self,
+        q: &Entry,
+        lists: &[&HashMap<u32, Vec<Posting>>],
+        budget: usize,
+        factor: f32,
+        acc: &mut [f32],
+        touched: &mut Vec<u32>,
+    ) {
         let mut terms: Vec<(u32, f32, usize)> = q
             .terms
             .iter()
             .map(|&(t, w)| {
-                let len = lists.iter().filter_map(|l| l.0.get(&t)).map(Vec::len).sum();
-                (t, w * self.idf(t).powi(2), len)
+                let len = lists.iter().filter_map(|l| l.get(&t)).map(Vec::len).sum();
+                (t, w * self.idf(t).powi(2) * factor, len)
             })
             .filter(|t| t.2 > 0)
             .collect();
         terms.sort_by_key(|t| (t.2, t.0));
+        let mut spent = 0;
+        for &(term, weight, len) in &terms {
+            if spent > 0 && spent + len > budget {
+                break;
+            }
+            spent += len;
+            for postings in lists.iter().filter_map(|l| l.get(&term)) {
+                for p in postings {
+                    let a = &mut acc[p.slot as usize];
+                    if *a == 0.0 {
+                        touched.push(p.slot);
+                    }
+                    *a += weight * p.weight;
+                }
+            }
+        }
+    }
+
+    /// The best candidates by text similarity, of another coop and not past
+    /// their deadline. Candidates are gathered through the query's rarest
+    /// terms, up to [`POSTINGS_BUDGET`] postings in the categories that
+    /// answer and [`ACROSS_BUDGET`] in the others: a term in most proposals
+    /// finds little and costs much. The best [`RERANK`] by that partial sum
+    /// then get their exact similarity over all terms.
+    fn candidates(&self, slot: u32, q: &Entry, today: NaiveDate) -> Vec<(f32, u32)> {
+        let target = opposite(q.kind);
+        let (direct_lists, across_lists): (Vec<Category>, Vec<Category>) =
+            Category::ALL.iter().partition(|&&c| direct(q.category, c));
+        let lists = |categories: &[Category]| -> Vec<&HashMap<u32, Vec<Posting>>> {
+            categories
+                .iter()
+                .map(|&c| &self.postings[partition(target, c)])
+                .collect()
+        };
+        let (direct_lists, across_lists) = (lists(&direct_lists), lists(&across_lists));
         let mut found = SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
             let (acc, touched) = &mut *scratch;
             if acc.len() < self.entries.len() {
                 acc.resize(self.entries.len(), 0.0);
             }
-            let mut spent = 0;
-            for &(term, factor, len) in &terms {
-                if spent > 0 && spent + len > POSTINGS_BUDGET {
-                    break;
-                }
-                spent += len;
-                for (postings, across) in lists.iter().filter_map(|l| Some((l.0.get(&term)?, l.1)))
-                {
-                    for p in postings {
-                        let a = &mut acc[p.slot as usize];
-                        if *a == 0.0 {
-                            touched.push(p.slot);
-                        }
-                        *a += factor * across * p.weight;
-                    }
-                }
-            }
+            // The categories that answer first, then the others with a
+            // budget of their own: they cannot crowd out a direct fit.
+            self.gather(q, &direct_lists, POSTINGS_BUDGET, 1.0, acc, touched);
+            self.gather(q, &across_lists, ACROSS_BUDGET, ACROSS, acc, touched);
             let mut found = Vec::with_capacity(touched.len());
             for &s in touched.iter() {
                 let partial = std::mem::take(&mut acc[s as usize]);
@@ -723,6 +795,64 @@ mod tests {
         assert!((m.score - m.parts.total()).abs() < 1e-6);
         // And the other way round.
         assert_eq!(keys(&index, "offer-hosting"), vec!["need-hosting"]);
+    }
+
+    #[test]
+    fn texts_in_two_languages_meet_by_their_concepts_whatever_else_they_say() {
+        use Category::*;
+        use ProposalKind::*;
+        let mut index = Index::new();
+        let mut need = doc(
+            "need",
+            "a",
+            Need,
+            Technical,
+            "Buscamos alojamiento web y copias de seguridad para las radios barriales",
+        );
+        need.description = "Las socias de Rosario mantienen tres sitios vecinales, \
+            un foro barrial, la radio comunitaria del barrio Echesortu, la biblioteca \
+            popular, el comedor escolar y la feria de artesanas de los sábados. \
+            Queremos dejar de depender de un único técnico que vive lejos \
+            y cobra en dólares cada vez que algo falla durante el carnaval."
+            .into();
+        let mut offer = doc(
+            "offer",
+            "b",
+            Offer,
+            Technical,
+            "Friendly web hosting with nightly backups from Yorkshire",
+        );
+        offer.description = "Neighbourhood groups, charities, allotment societies, \
+            brass bands, food banks and small shops around Leeds and Bradford trust \
+            us with their websites and mailing lists. Ask about our sliding-scale \
+            prices, our tea-fuelled helpdesk and our annual picnic on the moors \
+            near Haworth, where everybody brings sandwiches, flasks and dogs."
+            .into();
+        // The same concepts, and unrelated words: a text about gardens.
+        let unrelated = doc(
+            "unrelated",
+            "c",
+            Offer,
+            Technical,
+            "Garden tools and seeds for allotments",
+        );
+        for d in [need, offer, unrelated] {
+            index.upsert(&d);
+        }
+        index.renormalize();
+        let (need, offer) = (index.by_key["need"], index.by_key["offer"]);
+        let (words, meanings) = index.similarities(need, offer);
+        // Each language's own words weigh the word cosine down below what
+        // counts as a match; the concepts alone say they are about the same.
+        assert!(words < score::MIN_TEXT, "{words}");
+        assert!(meanings > score::MIN_TEXT, "{meanings}");
+        assert_eq!(keys(&index, "need"), vec!["offer"]);
+        let m = &index.matches("need", &opts()).expect("indexed")[0];
+        let said = &m.reasons[0].text;
+        assert!(
+            said.contains("hosting") && said.contains("backup"),
+            "{said}"
+        );
     }
 
     #[test]

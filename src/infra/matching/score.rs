@@ -27,7 +27,7 @@ pub const CATEGORY_PENALTY: f32 = 0.20;
 pub const MIN_TEXT: f32 = 0.08;
 /// The text similarity a candidate filed under another category needs: the
 /// category said otherwise, so the words must say more.
-pub const MIN_TEXT_ACROSS: f32 = 0.30;
+pub const MIN_TEXT_ACROSS: f32 = 0.35;
 /// Help needed within this many days is called out as near.
 const NEAR_DEADLINE_DAYS: i64 = 14;
 /// A deadline further than this does not lower the score.
