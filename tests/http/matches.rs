@@ -65,10 +65,11 @@ async fn local_matches_follow_edits_closes_and_restarts() {
         .publish(&b, offer("Hosting and server administration", &["hosting"]))
         .await;
     let hosting = hosting["id"].as_str().unwrap().to_string();
-    // Another category, and an unrelated offer: neither is a match.
+    // Another category sharing only a tag (the category is a hint: across
+    // categories the texts must meet), and an unrelated offer: neither is a match.
     s.publish(
         &b,
-        json!({"kind": "offer", "category": "knowledge", "title": "Hosting workshops",
+        json!({"kind": "offer", "category": "knowledge", "title": "Bookkeeping lessons",
                "tags": ["hosting"]}),
     )
     .await;
@@ -76,7 +77,7 @@ async fn local_matches_follow_edits_closes_and_restarts() {
         .await;
 
     let found = matches_when(&s, &a, &need, "the hosting offer", |m| !m.is_empty()).await;
-    assert_eq!(ids(&found), [hosting.as_str()]);
+    assert_eq!(ids(&found), [hosting.as_str()], "{found:#?}");
     let m = &found[0];
     assert_eq!(m["for_proposal"], need.as_str());
     assert_eq!(m["proposal"]["coop"]["account"], "hostcoop@coops.test");

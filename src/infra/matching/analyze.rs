@@ -3,7 +3,7 @@
 //! when the lexicon knows them, replaced by a concept shared across
 //! languages ("alojamiento" and "hosting" both become `~hosting`).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 
 use rustc_hash::FxHashMap;
@@ -58,6 +58,9 @@ pub struct Term {
     /// or the first word of the text that gave this stem.
     pub surface: String,
     pub weight: f32,
+    /// Whether only the tags gave this term (the `#tag` itself, or a word
+    /// or concept that the title and description do not have).
+    pub from_tags_only: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -184,6 +187,9 @@ impl Analyzer {
         let kit = language.and_then(|l| self.kits.get(&l));
         let mut terms: Vec<Term> = Vec::new();
         let mut at: HashMap<String, usize> = HashMap::new();
+        // The text is read before the tags: a term first met after this is
+        // set comes from the tags alone.
+        let in_tags = Cell::new(false);
         let mut add = |key: String, surface: &str, weight: f32| match at.get(&key) {
             Some(&i) => terms[i].weight += weight,
             None => {
@@ -192,6 +198,7 @@ impl Analyzer {
                     key,
                     surface: surface.to_string(),
                     weight,
+                    from_tags_only: in_tags.get(),
                 });
             }
         };
@@ -219,6 +226,7 @@ impl Analyzer {
         };
         field(text.title, TITLE_WEIGHT, &mut add);
         field(text.description, DESCRIPTION_WEIGHT, &mut add);
+        in_tags.set(true);
         for tag in text.tags {
             add(format!("#{}", fold(tag)), &format!("#{tag}"), TAG_WEIGHT);
             field(tag, TITLE_WEIGHT, &mut add);
@@ -334,17 +342,21 @@ mod tests {
     #[test]
     fn tags_count_as_themselves_and_as_words() {
         let a = Analyzer::new();
-        let tags = vec!["rust".to_string()];
+        let tags = vec!["rust".to_string(), "backend".to_string()];
         let out = a.analyze(&Text {
             title: "Backend work",
             tags: &tags,
             language: Some(Language::English),
             ..Default::default()
         });
-        let tag = out.terms.iter().find(|t| t.key == "#rust").expect("tag");
-        let word = out.terms.iter().find(|t| t.key == "rust").expect("word");
+        let term = |key: &str| out.terms.iter().find(|t| t.key == key).expect(key);
+        let (tag, word) = (term("#rust"), term("rust"));
         assert_eq!(tag.surface, "#rust");
         assert!(tag.weight > word.weight - f32::EPSILON);
+        // What the tags alone bring is told apart from what the text says.
+        assert!(tag.from_tags_only && word.from_tags_only);
+        assert!(term("#backend").from_tags_only);
+        assert!(!term("backend").from_tags_only && !term("work").from_tags_only);
     }
 
     #[test]

@@ -68,6 +68,9 @@ struct Entry {
     title: Box<str>,
     /// (term, weight), sorted by term.
     terms: Box<[(u32, f32)]>,
+    /// The words and concepts only the tags gave, sorted: across
+    /// categories, only what the texts themselves say is evidence.
+    tag_words: Box<[u32]>,
     place: Option<Box<str>>,
     remote: Option<bool>,
     deadline: Option<NaiveDate>,
@@ -89,9 +92,19 @@ struct Vocabulary {
     surfaces: Vec<Box<str>>,
     /// In how many indexed proposals each term is.
     df: Vec<u32>,
-    /// Whether each term is a concept of the lexicon (`~hosting`) rather
-    /// than a word or a tag.
-    meaning: Vec<bool>,
+    /// What each term is, kept beside it so that telling does not read
+    /// its surface (a pointer away).
+    class: Vec<TermClass>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TermClass {
+    Word,
+    /// `#tag`
+    Tag,
+    /// A concept of the lexicon (`~hosting`): a meaning shared across
+    /// languages.
+    Concept,
 }
 
 impl Vocabulary {
@@ -103,12 +116,20 @@ impl Vocabulary {
         self.ids.insert(key.into(), id);
         self.surfaces.push(surface.into());
         self.df.push(0);
-        self.meaning.push(key.starts_with('~'));
+        self.class.push(match key.as_bytes().first() {
+            Some(b'#') => TermClass::Tag,
+            Some(b'~') => TermClass::Concept,
+            _ => TermClass::Word,
+        });
         id
     }
 
     fn is_tag(&self, term: u32) -> bool {
-        self.surfaces[term as usize].starts_with('#')
+        self.class[term as usize] == TermClass::Tag
+    }
+
+    fn is_concept(&self, term: u32) -> bool {
+        self.class[term as usize] == TermClass::Concept
     }
 }
 
@@ -268,7 +289,7 @@ impl Index {
     fn meaning_norm(&self, terms: &[(u32, f32)]) -> f32 {
         terms
             .iter()
-            .filter(|t| self.vocabulary.meaning[t.0 as usize])
+            .filter(|t| self.vocabulary.is_concept(t.0))
             .map(|&(t, w)| (w * self.idf(t)).powi(2))
             .sum::<f32>()
             .sqrt()
@@ -330,6 +351,14 @@ impl Index {
             .map(|t| (self.vocabulary.intern(&t.key, &t.surface), t.weight))
             .collect();
         terms.sort_by_key(|t| t.0);
+        let mut tag_words: Vec<u32> = analyzed
+            .terms
+            .iter()
+            .filter(|t| t.from_tags_only)
+            .filter_map(|t| self.vocabulary.ids.get(t.key.as_str()).copied())
+            .filter(|&t| !self.vocabulary.is_tag(t))
+            .collect();
+        tag_words.sort_unstable();
         let slot = match self.free.pop() {
             Some(s) => s,
             None => {
@@ -354,6 +383,7 @@ impl Index {
             category: doc.category,
             title: doc.title.as_str().into(),
             terms: terms.into_boxed_slice(),
+            tag_words: tag_words.into_boxed_slice(),
             place: doc.place.as_deref().map(Into::into),
             remote: doc.remote,
             deadline: doc.deadline,
@@ -417,14 +447,36 @@ impl Index {
     ///   its concepts make up, so a single shared concept in a long text
     ///   does not pass for agreement (docs/matching.md, "Meaning").
     fn similarities(&self, a: u32, b: u32) -> (f32, f32) {
+        self.similarities_over(a, b, |_, _, _| true)
+    }
+
+    /// The similarity of what two proposals' titles and descriptions say,
+    /// leaving out what only their tags bring.
+    fn text_similarity(&self, a: u32, b: u32) -> f32 {
+        let (words, meaning) = self.similarities_over(a, b, |t, x, y| {
+            !self.vocabulary.is_tag(t)
+                && x.tag_words.binary_search(&t).is_err()
+                && y.tag_words.binary_search(&t).is_err()
+        });
+        words.max(meaning)
+    }
+
+    /// [`Self::similarities`] over the shared terms `keep` keeps (the norms
+    /// stay those of the whole texts).
+    fn similarities_over(
+        &self,
+        a: u32,
+        b: u32,
+        keep: impl Fn(u32, &Entry, &Entry) -> bool,
+    ) -> (f32, f32) {
         let (Some(x), Some(y)) = (self.entry(a), self.entry(b)) else {
             return (0.0, 0.0);
         };
         let (mut dot, mut meaning) = (0.0, 0.0);
-        for (t, wa, wb) in shared(&x.terms, &y.terms) {
+        for (t, wa, wb) in shared(&x.terms, &y.terms).filter(|s| keep(s.0, x, y)) {
             let d = wa * wb * self.idf(t).powi(2);
             dot += d;
-            if self.vocabulary.meaning[t as usize] {
+            if self.vocabulary.is_concept(t) {
                 meaning += d;
             }
         }
@@ -446,12 +498,32 @@ impl Index {
     pub fn matches(&self, key: &str, opts: &MatchOptions) -> Option<Vec<Match>> {
         let &slot = self.by_key.get(key)?;
         let q = self.entry(slot)?;
-        let candidates = self.candidates(slot, q, opts.today);
+        let mut candidates = self.candidates(slot, q, opts.today);
+        // Best text first: once even the best score a candidate's text
+        // allows cannot reach the last of the `limit` best so far, no later
+        // one can either, and the rest are not scored (the result is the
+        // same).
+        candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let us_coop = &self.coops[q.coop as usize];
         let us = self.side(q, us_coop);
+        let tag_count = |e: &Entry| {
+            e.terms
+                .iter()
+                .filter(|t| self.vocabulary.is_tag(t.0))
+                .count()
+        };
+        let our_tags = tag_count(q);
         let mut reciprocal: HashMap<u32, Option<u32>> = HashMap::default();
         let mut out: Vec<Match> = Vec::new();
+        let mut best: Vec<f32> = Vec::with_capacity(opts.limit + 1);
         for (text, c_slot) in candidates {
+            if best.len() >= opts.limit
+                && best
+                    .last()
+                    .is_some_and(|&last| score::best_possible(text) < last)
+            {
+                break;
+            }
             let Some(c) = self.entry(c_slot) else {
                 continue;
             };
@@ -468,20 +540,18 @@ impl Index {
             }
             words.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
             words.truncate(REASON_WORDS);
-            let tag_count = |e: &Entry| {
-                e.terms
-                    .iter()
-                    .filter(|t| self.vocabulary.is_tag(t.0))
-                    .count()
-            };
             let mut evidence = Evidence {
                 text,
                 shared_words: words.into_iter().map(|w| w.1).collect(),
                 shared_tags: tags,
-                fewer_tags: tag_count(q).min(tag_count(c)),
+                fewer_tags: our_tags.min(tag_count(c)),
                 reciprocal: None,
-                across: (!direct(q.category, c.category)).then_some(c.category),
+                across: None,
             };
+            if !direct(q.category, c.category) {
+                evidence.across = Some(c.category);
+                evidence.text = self.text_similarity(slot, c_slot);
+            }
             if !score::is_evidence(&evidence) {
                 continue;
             }
@@ -493,6 +563,9 @@ impl Index {
             evidence.reciprocal = back.and_then(|s| self.entry(s)).map(|e| &*e.title);
             let them = self.side(c, them_coop);
             let scored = score::score(&us, &them, &evidence, opts.today, opts.pairing);
+            let at = best.partition_point(|&b| b >= scored.score);
+            best.insert(at, scored.score);
+            best.truncate(opts.limit);
             out.push(Match {
                 key: c.key.to_string(),
                 coop: them_coop.key.to_string(),
@@ -881,6 +954,21 @@ mod tests {
                 Technical,
                 "Invoices printed on recycled paper",
             ),
+            // Another category and a short text that only its tags tie to
+            // the need: tags are no evidence across categories.
+            Document {
+                tags: [
+                    "bookkeeping",
+                    "invoices",
+                    "bank",
+                    "reconciliation",
+                    "cooperatives",
+                ]
+                .map(String::from)
+                .to_vec(),
+                language: Some(Language::English),
+                ..doc("tagged", "e", Offer, Technical, "Printing")
+            },
         ] {
             index.upsert(&d);
         }

@@ -159,6 +159,19 @@ pub struct Scored {
     pub reasons: Vec<Reason>,
 }
 
+/// The highest score a candidate of this text similarity can reach, every
+/// other part at its best.
+pub fn best_possible(text: f32) -> f32 {
+    TEXT_WEIGHT * text.clamp(0.0, 1.0)
+        + TAGS_WEIGHT
+        + PLACE_WEIGHT
+        + LANGUAGE_WEIGHT
+        + DEADLINE_WEIGHT
+        + FRESHNESS_WEIGHT
+        + RECIPROCITY_WEIGHT
+        + PAIRING_WEIGHT
+}
+
 /// Whether there is enough in common to call it a match at all.
 pub fn is_evidence(e: &Evidence<'_>) -> bool {
     if e.across.is_some() {
@@ -454,6 +467,39 @@ mod tests {
             false,
         );
         assert!(more.score > s.score);
+    }
+
+    #[test]
+    fn no_score_is_above_the_best_its_text_allows() {
+        // Every other part at its best: the same town, a shared language,
+        // no deadline, published today, both ways, a pairing.
+        let languages = [Language::Spanish];
+        let published = today().and_hms_opt(0, 0, 0).expect("time");
+        let us = Side {
+            place: Some("Rosario"),
+            languages: &languages,
+            stage: Some(Stage::StartCoop),
+            ..side(ProposalKind::Need)
+        };
+        let them = Side {
+            place: Some("Rosario"),
+            language: Some(Language::Spanish),
+            languages: &languages,
+            published,
+            stage: Some(Stage::Established),
+            ..side(ProposalKind::Offer)
+        };
+        for text in [0.1, 0.5, 1.0] {
+            let e = Evidence {
+                text,
+                shared_tags: vec!["#rust"],
+                fewer_tags: 1,
+                reciprocal: Some("Accounting"),
+                ..Default::default()
+            };
+            let s = score(&us, &them, &e, today(), true);
+            assert!((s.score - best_possible(text)).abs() < 1e-6, "{s:?}");
+        }
     }
 
     #[test]
