@@ -218,6 +218,43 @@ async fn triggers_fill_the_matching_journal() {
     assert!(gone.is_empty());
     let after = db.read(matching::journal_head).await.expect("head");
     assert_eq!(after - head, 8, "the coop and its two proposals deleted");
+
+    // The proposals' changes wait to be notified until marked so, and the
+    // journal is not pruned of those still waiting.
+    let (waiting, marked, left) = db
+        .write(move |conn| {
+            let waiting = matching::journal_to_notify(conn, after, 100)?;
+            let marked: Vec<i64> = waiting.iter().take(4).map(|e| e.seq).collect();
+            matching::record_notified(conn, &[], &marked)?;
+            matching::prune_journal(conn, 0)?;
+            let left = matching::journal_after(conn, head, 100)?;
+            Ok::<_, StoreError>((waiting, marked, left))
+        })
+        .await
+        .expect("notify");
+    let waiting: Vec<(i64, Option<Changed>)> = waiting
+        .into_iter()
+        .filter(|e| e.seq > head)
+        .map(|e| (e.seq, e.changed))
+        .collect();
+    assert_eq!(
+        waiting.iter().map(|w| w.1.clone()).collect::<Vec<_>>(),
+        [
+            proposal("p1"),
+            proposal("p2"),
+            proposal("p1"),
+            proposal("p2"),
+            proposal("p1"),
+            proposal("p2")
+        ],
+        "only proposals, not the coop"
+    );
+    assert_eq!(marked, waiting[..4].iter().map(|w| w.0).collect::<Vec<_>>());
+    assert_eq!(
+        left.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        waiting[4..].iter().map(|w| w.0).collect::<Vec<_>>(),
+        "what is done (and the coop's entries) is pruned, what waits is kept"
+    );
 }
 
 #[tokio::test]

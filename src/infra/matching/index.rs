@@ -210,6 +210,12 @@ impl Index {
         self.entry(slot).map(|e| &*e.title)
     }
 
+    /// The key of the coop of an indexed proposal.
+    pub fn coop_of(&self, key: &str) -> Option<&str> {
+        let &slot = self.by_key.get(key)?;
+        self.entry(slot).map(|e| &*self.coops[e.coop as usize].key)
+    }
+
     /// The keys of a coop's indexed proposals of one kind.
     pub fn proposals_of_kind(&self, coop: &str, kind: ProposalKind) -> Vec<String> {
         self.coop_ids

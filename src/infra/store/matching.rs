@@ -291,13 +291,61 @@ pub fn journal_after(
         .collect())
 }
 
-/// Forgets entries more than `keep` behind the latest; a process further
-/// behind than that rebuilds instead.
+/// Changes of proposals up to `upto` whose new matches are still to be
+/// notified, oldest first.
+pub fn journal_to_notify(
+    conn: &mut AnyConnection,
+    upto: i64,
+    limit: i64,
+) -> StoreResult<Vec<JournalEntry>> {
+    let rows: Vec<JournalRow> = diesel::sql_query(format!(
+        "SELECT CAST(seq AS BIGINT) AS seq, subject, subject_id FROM match_journal \
+         WHERE notified = FALSE AND subject IN ('proposal', 'remote_proposal') AND seq <= $1 \
+         ORDER BY seq LIMIT {limit}"
+    ))
+    .bind::<BigInt, _>(upto)
+    .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| JournalEntry {
+            seq: r.seq,
+            changed: Changed::parse(&r.subject, r.subject_id),
+        })
+        .collect())
+}
+
+/// Records the notifications that the changes `seqs` called for and marks
+/// those changes notified, together (call inside one transaction); returns
+/// the notifications added.
+pub fn record_notified(
+    conn: &mut AnyConnection,
+    notes: &[MatchNotice],
+    seqs: &[i64],
+) -> StoreResult<usize> {
+    let added = add_notifications(conn, notes)?;
+    // Bounded batches of numbers: written into the statement.
+    for chunk in seqs.chunks(500) {
+        let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+        diesel::sql_query(format!(
+            "UPDATE match_journal SET notified = TRUE WHERE seq IN ({})",
+            list.join(",")
+        ))
+        .execute(conn)?;
+    }
+    Ok(added)
+}
+
+/// Forgets entries more than `keep` behind the latest, except changes of
+/// proposals not notified yet; a process further behind than that
+/// rebuilds instead.
 pub fn prune_journal(conn: &mut AnyConnection, keep: i64) -> StoreResult<usize> {
     let head = journal_head(conn)?;
-    Ok(fixed_sql("DELETE FROM match_journal WHERE seq <= $1")
-        .bind::<BigInt, _>(head - keep)
-        .execute(conn)?)
+    Ok(fixed_sql(
+        "DELETE FROM match_journal WHERE seq <= $1 \
+         AND (notified = TRUE OR subject NOT IN ('proposal', 'remote_proposal'))",
+    )
+    .bind::<BigInt, _>(head - keep)
+    .execute(conn)?)
 }
 
 #[derive(QueryableByName)]

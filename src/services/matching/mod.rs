@@ -21,7 +21,6 @@ mod sync;
 
 pub(in crate::services) use sync::Follow as JournalFollow;
 
-use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -45,9 +44,6 @@ const PER_PROPOSAL: usize = 50;
 pub struct Matching {
     index: Arc<RwLock<Index>>,
     follow: Mutex<sync::Follow>,
-    /// Changed proposals (key, coop key) whose new matches are still to be
-    /// notified.
-    to_notify: Mutex<VecDeque<(String, String)>>,
 }
 
 /// One match of one of the asking coop's proposals.

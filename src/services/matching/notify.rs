@@ -7,26 +7,27 @@ use std::collections::HashMap;
 use super::{blocking, key, poisoned, split_key, MatchNotification, NotificationPage};
 use super::{Services, PER_PROPOSAL};
 use crate::domain::limits::PAGE_SIZE_MAX;
-use crate::domain::matching::MatchNotice;
+use crate::domain::matching::{Changed, JournalEntry, MatchNotice};
 use crate::domain::time;
 use crate::infra::matching::{Index, MatchOptions};
 use crate::infra::store::matching as rows;
 use crate::services::paging;
 use crate::services::{new_id, ServiceError, ServiceResult, Viewer};
 
-/// Changed proposals whose new matches are looked for per journal pass;
-/// more wait for the next pass.
-const NOTIFY_PER_PASS: usize = 200;
-/// Changed proposals waiting to be looked at; past this, the oldest are
-/// dropped (with a warning), so a burst cannot grow memory without bound.
-const NOTIFY_BACKLOG: usize = 10_000;
+/// Changes of proposals read from the journal per batch.
+const NOTIFY_BATCH: i64 = 200;
+/// Batches per pass at most, so that a burst being notified does not hold
+/// up the index following the journal; the rest waits (stored) for the
+/// next pass.
+const NOTIFY_BATCHES_PER_PASS: usize = 25;
 
-/// The notifications the matches of `changed` (proposal key, coop key)
-/// call for: to each side whose threshold (by coop key) the score reaches.
-/// Only local coops and their own proposals are notified.
+/// The notifications the matches of `changed` (proposal keys) call for: to
+/// each side whose threshold (by coop key) the score reaches. Only local
+/// coops and their own proposals are notified; a proposal no longer in the
+/// index (closed, deleted) has none.
 fn notices(
     index: &Index,
-    changed: &[(String, String)],
+    changed: &[String],
     thresholds: &HashMap<String, f64>,
     opts: &MatchOptions,
     now: chrono::NaiveDateTime,
@@ -47,7 +48,10 @@ fn notices(
             read_at: None,
         });
     };
-    for (changed, coop) in changed {
+    for changed in changed {
+        let Some(coop) = index.coop_of(changed) else {
+            continue;
+        };
         for m in index.matches(changed, opts).unwrap_or_default() {
             let score = f64::from(m.score);
             if thresholds.get(&m.coop).is_some_and(|t| score >= *t) {
@@ -62,30 +66,64 @@ fn notices(
 }
 
 impl Services {
-    /// Records notifications for the new matches of proposals just created
-    /// or edited. Every process may do this for the same change; a pair is
-    /// recorded once.
-    pub(super) async fn notify_new_matches(
-        &self,
-        changed: Vec<(String, String)>,
-    ) -> ServiceResult<usize> {
-        let changed: Vec<(String, String)> = {
-            let mut queue = self.matching.to_notify.lock().map_err(poisoned)?;
-            queue.extend(changed);
-            if queue.len() > NOTIFY_BACKLOG {
-                let dropped = queue.len() - NOTIFY_BACKLOG;
-                queue.drain(..dropped);
-                tracing::warn!(
-                    dropped,
-                    "too many changes to look for new matches in; skipped the oldest"
-                );
+    /// Records notifications for the new matches of proposals created or
+    /// edited, working through the journal's changes not notified yet, in
+    /// batches, up to what this process's index has applied. Every process
+    /// may do this for the same change; a pair is recorded once, in the
+    /// same transaction that marks the change notified, so a crash or a
+    /// burst skips nothing. Returns the notifications added.
+    pub(super) async fn notify_new_matches(&self) -> ServiceResult<usize> {
+        let mut added = 0;
+        for _ in 0..NOTIFY_BATCHES_PER_PASS {
+            let upto = {
+                let follow = self.matching.follow.lock().map_err(poisoned)?;
+                if !follow.ready {
+                    return Ok(added);
+                }
+                follow.watermark()
+            };
+            let read = self
+                .db
+                .read(move |conn| rows::journal_to_notify(conn, upto, NOTIFY_BATCH))
+                .await?;
+            let full = read.len() as i64 == NOTIFY_BATCH;
+            // A change committed late (below the newest applied) waits
+            // until the index has it.
+            let entries: Vec<JournalEntry> = {
+                let follow = self.matching.follow.lock().map_err(poisoned)?;
+                read.into_iter()
+                    .filter(|e| follow.has_applied(e.seq))
+                    .collect()
+            };
+            if entries.is_empty() {
+                break;
             }
-            let n = queue.len().min(NOTIFY_PER_PASS);
-            queue.drain(..n).collect()
-        };
-        if changed.is_empty() {
-            return Ok(0);
+            let seqs: Vec<i64> = entries.iter().map(|e| e.seq).collect();
+            let mut changed: Vec<String> = entries
+                .iter()
+                .filter_map(|e| match e.changed.as_ref()? {
+                    Changed::Proposal(id) => Some(key(true, id)),
+                    Changed::RemoteProposal(id) => Some(key(false, id)),
+                    _ => None,
+                })
+                .collect();
+            changed.sort_unstable();
+            changed.dedup();
+            let notes = self.notices_for(changed).await?;
+            added += self
+                .db
+                .write(move |conn| rows::record_notified(conn, &notes, &seqs))
+                .await?;
+            if !full {
+                break;
+            }
         }
+        Ok(added)
+    }
+
+    /// The notifications the new matches of `changed` call for, by the
+    /// coops' thresholds of now.
+    async fn notices_for(&self, changed: Vec<String>) -> ServiceResult<Vec<MatchNotice>> {
         let thresholds: HashMap<String, f64> = self
             .db
             .read(rows::notify_thresholds)
@@ -93,8 +131,8 @@ impl Services {
             .into_iter()
             .map(|(coop, t)| (key(true, &coop), t))
             .collect();
-        if thresholds.is_empty() {
-            return Ok(0);
+        if thresholds.is_empty() || changed.is_empty() {
+            return Ok(Vec::new());
         }
         let index = self.matching.index.clone();
         let now = time::now();
@@ -103,18 +141,11 @@ impl Services {
             today: now.date(),
             pairing: false,
         };
-        let notes = blocking("match notifications", move || {
+        blocking("match notifications", move || {
             let index = index.read().map_err(poisoned)?;
             Ok(notices(&index, &changed, &thresholds, &opts, now))
         })
-        .await?;
-        if notes.is_empty() {
-            return Ok(0);
-        }
-        Ok(self
-            .db
-            .write(move |conn| rows::add_notifications(conn, &notes))
-            .await?)
+        .await
     }
 
     /// The signed-in coop's notifications of new matches, newest first;
@@ -281,13 +312,7 @@ mod tests {
             .into_iter()
             .map(|(k, t)| (k.to_string(), t))
             .collect();
-        let notes = notices(
-            &index,
-            &[("l:need".into(), "l:c1".into())],
-            &all,
-            &opts(),
-            time::now(),
-        );
+        let notes = notices(&index, &["l:need".into()], &all, &opts(), time::now());
         let mut pairs: Vec<(String, String, String)> = notes
             .iter()
             .map(|n| {
@@ -315,11 +340,71 @@ mod tests {
         let only_c2_high: HashMap<String, f64> = [("l:c2".to_string(), 5.0)].into_iter().collect();
         let notes = notices(
             &index,
-            &[("l:need".into(), "l:c1".into())],
+            &["l:need".into()],
             &only_c2_high,
             &opts(),
             time::now(),
         );
         assert!(notes.is_empty(), "{notes:?}");
+    }
+
+    /// A burst of changes larger than the old in-memory backlog (10,000),
+    /// with a restart before any was looked at: every match it brings is
+    /// still notified, once.
+    #[tokio::test]
+    async fn a_burst_across_a_restart_is_notified_in_full() {
+        use crate::domain::matching::MatchSettings;
+        use crate::services::testing;
+        const BURST: usize = 10_500;
+        const EVERY: usize = 500;
+        let (_dir, first) = testing::services().await;
+        let a = testing::coop(&first, "fiqus").await;
+        let b = testing::coop(&first, "cotech").await;
+        first
+            .set_match_settings(
+                &a,
+                MatchSettings {
+                    prefer_stage_pairing: false,
+                    notify_min_score: Some(0.0),
+                },
+            )
+            .await
+            .expect("settings");
+        let need = testing::need(&first, &a, "Rust developers for a web backend").await;
+        first.rebuild_matching().await.expect("build");
+        // Mostly offers that match nothing (one made-up word each), and
+        // every 500th, the first among them, one that answers the need.
+        let mut answers = Vec::new();
+        for i in 0..BURST {
+            if i % EVERY == 0 {
+                let title = format!("Rust developers for web backends, team {i}");
+                answers.push(testing::offer(&first, &b, &title).await);
+            } else {
+                testing::offer(&first, &b, &format!("zq{i:05}x")).await;
+            }
+        }
+        // Another process starts (or this one restarts) before any of it
+        // was looked at.
+        let second = crate::services::Services::new(first.db.clone(), first.urls.clone(), false);
+        drop(first);
+        second.rebuild_matching().await.expect("build");
+        let mut passes = 0;
+        while second.follow_matching().await.expect("follow") > 0
+            || second.notify_new_matches().await.expect("notify") > 0
+        {
+            passes += 1;
+            assert!(passes < 100, "the journal is worked off");
+        }
+        let page = second
+            .match_notifications(&a, false, None, Some(100))
+            .await
+            .expect("notifications");
+        let mut told: Vec<&str> = page.items.iter().map(|n| n.proposal.id.as_str()).collect();
+        told.sort_unstable();
+        answers.sort_unstable();
+        assert_eq!(told, answers);
+        assert!(page.items.iter().all(|n| n.for_proposal == need));
+        // Nothing is left to do, and doing it again adds nothing.
+        assert_eq!(second.notify_new_matches().await.expect("notify"), 0);
     }
 }

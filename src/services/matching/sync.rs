@@ -56,6 +56,17 @@ impl Follow {
             .collect()
     }
 
+    /// Whether entry `seq` is in the index: applied, or below the window
+    /// (where a late commit is too old to tell, as in [`Self::fresh`]).
+    pub(in crate::services) fn has_applied(&self, seq: i64) -> bool {
+        seq <= self.watermark && (seq <= self.watermark - LOOKBACK || self.applied.contains(&seq))
+    }
+
+    /// The newest journal entry applied.
+    pub(in crate::services) fn watermark(&self) -> i64 {
+        self.watermark
+    }
+
     /// Records `entries` as applied and forgets what fell below the window.
     pub(in crate::services) fn apply(&mut self, entries: &[JournalEntry]) {
         for e in entries {
@@ -211,7 +222,7 @@ impl Services {
         let fresh = self.matching.follow.lock().map_err(poisoned)?.fresh(read);
         if fresh.is_empty() {
             // Still work through changes waiting to be notified.
-            self.notify_new_matches(Vec::new()).await?;
+            self.notify_new_matches().await?;
             return Ok(0);
         }
         let wanted = Wanted::of(&fresh);
@@ -245,13 +256,6 @@ impl Services {
                 Ok::<_, StoreError>(out)
             })
             .await?;
-        let changed: Vec<(String, String)> = loaded
-            .iter()
-            .filter_map(|c| match c {
-                Change::Proposal(k, Some(doc)) => Some((k.clone(), doc.coop.clone())),
-                _ => None,
-            })
-            .collect();
         let index = self.matching.index.clone();
         blocking("matching update", move || {
             let mut index = index.write().map_err(poisoned)?;
@@ -271,7 +275,7 @@ impl Services {
         })
         .await?;
         self.matching.follow.lock().map_err(poisoned)?.apply(&fresh);
-        self.notify_new_matches(changed).await?;
+        self.notify_new_matches().await?;
         Ok(fresh.len())
     }
 
@@ -330,6 +334,20 @@ mod tests {
         assert_eq!(second.iter().map(|e| e.seq).collect::<Vec<_>>(), [102]);
         f.apply(&second);
         assert!(f.fresh(read).is_empty(), "nothing twice");
+    }
+
+    #[test]
+    fn a_change_is_in_the_index_once_applied_or_below_the_window() {
+        let mut f = Follow::from(LOOKBACK * 2);
+        let head = LOOKBACK * 2;
+        // Below the window: taken as built in.
+        assert!(f.has_applied(LOOKBACK));
+        // Inside it, only once applied (a late commit waits); above the
+        // newest applied, never.
+        assert!(!f.has_applied(head - 1));
+        f.apply(&[entry(head - 1, Changed::Proposal("p".into()))]);
+        assert!(f.has_applied(head - 1));
+        assert!(!f.has_applied(head + 1));
     }
 
     #[test]
