@@ -53,6 +53,9 @@ pub struct Remote {
     objects: Arc<Mutex<std::collections::HashMap<String, Value>>>,
     /// Fields added to actor documents, by actor name.
     extra: Arc<Mutex<std::collections::HashMap<String, Value>>>,
+    /// Actor documents served, and how long each answer is held back.
+    actor_gets: Arc<std::sync::atomic::AtomicUsize>,
+    actor_delay_ms: Arc<std::sync::atomic::AtomicU64>,
     gate: Gate,
     task: tokio::task::JoinHandle<()>,
 }
@@ -204,16 +207,22 @@ impl Remote {
         let domain = format!("{host}:{port}");
 
         let extra: Arc<Mutex<std::collections::HashMap<String, Value>>> = Arc::default();
+        let actor_gets: Arc<std::sync::atomic::AtomicUsize> = Arc::default();
+        let actor_delay_ms: Arc<std::sync::atomic::AtomicU64> = Arc::default();
         let (p, d, b, x) = (people.clone(), display.clone(), base.clone(), extra.clone());
-        let g = gate.clone();
+        let (g, gets, delay) = (gate.clone(), actor_gets.clone(), actor_delay_ms.clone());
         let actor = move |Path(name): Path<String>,
                           uri: axum::http::Uri,
                           headers: axum::http::HeaderMap| {
             let (p, d, b, x, g) = (p.clone(), d.clone(), b.clone(), x.clone(), g.clone());
+            let (gets, delay) = (gets.clone(), delay.clone());
             async move {
                 if let Err(why) = g.check("GET", &uri, &headers, None).await {
                     return not_signed(why);
                 }
+                gets.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let ms = delay.load(std::sync::atomic::Ordering::SeqCst);
+                tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
                 let Some(i) = p.iter().position(|x| x.name == name) else {
                     return StatusCode::NOT_FOUND.into_response();
                 };
@@ -309,9 +318,24 @@ impl Remote {
             got,
             objects,
             extra,
+            actor_gets,
+            actor_delay_ms,
             gate,
             task,
         }
+    }
+
+    /// How many times an actor document was served.
+    pub fn actor_gets(&self) -> usize {
+        self.actor_gets.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Holds back every actor document this long (a slow server).
+    pub fn slow_actors(&self, delay: std::time::Duration) {
+        self.actor_delay_ms.store(
+            delay.as_millis() as u64,
+            std::sync::atomic::Ordering::SeqCst,
+        );
     }
 
     /// Keys named under `public` (a test node's public origin) are fetched

@@ -731,3 +731,23 @@ async fn the_policy_is_applied_after_the_signature_and_told_only_to_the_signer()
     assert_eq!(page["items"], json!([]), "nothing kept");
     s.stop().await;
 }
+
+/// Sixteen activities signed by an actor the node has not seen, arriving
+/// together while its server is slow to answer: one fetch of the actor.
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_first_requests_of_one_actor_make_one_fetch() {
+    let s = TestServer::start().await;
+    s.coop("fiqus").await;
+    let remote = Remote::start(&["ana"]).await;
+    remote.slow_actors(Duration::from_millis(400));
+    let sends = (1..=16).map(|n| {
+        let follow = follow_of(&remote, "ana", n, "https://coops.test/actors/fiqus");
+        let (s, remote) = (&s, &remote);
+        async move { send_as(s, remote, "ana", "/actors/fiqus/inbox", &follow).await }
+    });
+    for (st, body) in futures_util::future::join_all(sends).await {
+        assert_eq!(st, StatusCode::ACCEPTED, "{body}");
+    }
+    assert_eq!(remote.actor_gets(), 1, "the actor was fetched once");
+    s.stop().await;
+}

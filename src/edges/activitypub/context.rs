@@ -11,10 +11,13 @@ use activitypub_federation::config::FederationConfig;
 use axum::extract::FromRef;
 use reqwest_middleware::ClientWithMiddleware;
 
+use crate::edges::activitypub::fetch::Fetched;
 use crate::edges::http::state::AppState;
 use crate::infra::config::Config;
 use crate::infra::outbound::client::{federation_config, http_client};
+use crate::infra::outbound::single_flight::SingleFlight;
 use crate::infra::outbound::Signer;
+use crate::services::remote::RemoteFailure;
 use crate::services::Services;
 
 #[derive(Clone)]
@@ -26,6 +29,9 @@ pub struct Context {
     /// The node actor's key id and private key, for fetches signed the
     /// RFC 9421 way (the library signs draft-cavage ones itself).
     pub node_key: Arc<(url::Url, String)>,
+    /// Documents being fetched from their origins, so that concurrent
+    /// askers share one fetch (fetch.rs).
+    pub fetches: Arc<SingleFlight<url::Url, Result<Fetched, RemoteFailure>>>,
 }
 
 impl Deref for Context {
@@ -54,6 +60,7 @@ pub async fn federation(
             services.urls.key_id(&signer.id),
             signer.private_key_pem.clone(),
         )),
+        fetches: Arc::default(),
         services,
     };
     federation_config(config, context, policy, Some(signer)).await

@@ -21,7 +21,7 @@ use crate::infra::wire::webfinger::ReceivedWebfinger;
 use crate::services::remote::RemoteFailure;
 
 /// What the origin says about a URL.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Fetched {
     /// It serves this document, whose `id` is the URL asked for.
     Live(Value),
@@ -149,8 +149,15 @@ async fn get(
     Ok(Answer::Body { content_type, body })
 }
 
-/// Fetches the ActivityPub document `url` from its origin, signed.
+/// Fetches the ActivityPub document `url` from its origin, signed; callers
+/// asking for the same URL while it is fetched share that one fetch.
 pub async fn from_origin(url: &Url, data: &Data<Context>) -> Result<Fetched, RemoteFailure> {
+    data.fetches
+        .run(url.clone(), || fetch_document(url, data))
+        .await
+}
+
+async fn fetch_document(url: &Url, data: &Data<Context>) -> Result<Fetched, RemoteFailure> {
     use RemoteFailure::Invalid;
     let (content_type, body) = match get(url, ACCEPT, true, data).await? {
         Answer::Missing(_) => return Ok(Fetched::Gone),
