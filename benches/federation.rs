@@ -266,8 +266,10 @@ async fn inbound(name: &str, db: TestDb, remote: &Remote, verify_ceiling: f64, h
         reqwest::Method::POST,
         "/proposals",
         &token,
-        Some(json!({"kind": "need", "category": "technical", "title": "Hosting for a coop",
-                    "tags": ["hosting"]})),
+        Some(
+            json!({"kind": "need", "category": "technical", "title": "Hosting for a coop",
+                    "tags": ["hosting"]}),
+        ),
     )
     .await;
     let notified = || async {

@@ -285,6 +285,12 @@ async fn a_need_on_alpha_and_an_offer_on_beta_match_on_both_nodes() {
             .any(|(code, text)| code == "text" && text.contains("loan")),
         "the shared meaning is named: {why:?}"
     );
+    // And which of their words means which of ours, as each wrote it.
+    assert!(
+        why.iter().any(|(code, text)| code == "meaning"
+            && text == "their \u{201c}Darlehen\u{201d} means your \u{201c}Préstamo\u{201d}"),
+        "the corresponding words are named: {why:?}"
+    );
 
     // Closed on beta: gone from alpha's matches too.
     let (st, body) = beta

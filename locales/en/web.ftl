@@ -147,6 +147,7 @@ reason-they-offer = they offer { $words }
 reason-they-need = they need { $words }
 reason-they-offer-in = they offer { $words } in { $language }
 reason-they-need-in = they need { $words } in { $language }
+reason-same-meaning = their “{ $theirs }” means your “{ $ours }”
 reason-tags = both tagged { $tags }
 reason-place = both in { $place }
 reason-remote-both = both can work remotely

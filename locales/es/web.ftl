@@ -147,6 +147,7 @@ reason-they-offer = ofrecen { $words }
 reason-they-need = necesitan { $words }
 reason-they-offer-in = ofrecen { $words } en { $language }
 reason-they-need-in = necesitan { $words } en { $language }
+reason-same-meaning = su «{ $theirs }» significa tu «{ $ours }»
 reason-tags = ambas etiquetadas { $tags }
 reason-place = ambas en { $place }
 reason-remote-both = ambas pueden trabajar a distancia

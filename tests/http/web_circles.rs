@@ -273,3 +273,38 @@ async fn an_offer_of_another_category_is_a_match_that_says_so() {
     );
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_match_in_two_languages_says_which_words_mean_the_same() {
+    let s = TestServer::start().await;
+    let a = s.coop("rosario").await;
+    let b = s.coop("leipzig").await;
+    let need = s
+        .publish(
+            &a,
+            json!({"kind": "need", "category": "financial",
+                   "title": "Préstamo para renovar las computadoras"}),
+        )
+        .await;
+    let id = need["id"].as_str().unwrap_or_default().to_string();
+    s.publish(
+        &b,
+        json!({"kind": "offer", "category": "financial", "title": "Darlehen für neue Rechner"}),
+    )
+    .await;
+    crate::matches::matches_when(&s, &a, &id, "the German offer", |m| m.len() == 1).await;
+
+    let mut browser = Browser::new(&s);
+    browser.sign_in("rosario@coops.test").await;
+    for (lang, said) in [
+        ("en", "<li>their “Darlehen” means your “Préstamo”</li>"),
+        ("es", "<li>su «Darlehen» significa tu «Préstamo»</li>"),
+    ] {
+        let page = browser
+            .get(&format!("/workspace/matches?lang={lang}"))
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains(said), "{lang}: {}", page.body);
+    }
+    s.stop().await;
+}

@@ -98,11 +98,16 @@ pub fn fold(word: &str) -> String {
         .collect()
 }
 
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+/// The words of a text as written.
+fn tokens(text: &str) -> impl Iterator<Item = &str> + '_ {
     text.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
         .flat_map(|w| w.split(['\'', '’']))
-        .map(|w| w.trim_matches('-').to_lowercase())
+        .map(|w| w.trim_matches('-'))
         .filter(|w| w.chars().count() >= 2 && !w.chars().all(|c| c.is_ascii_digit()))
+}
+
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    tokens(text).map(str::to_lowercase)
 }
 
 /// A language tag (or `*`) and its words for one concept.
@@ -240,6 +245,27 @@ impl Analyzer {
         Analyzed { language, terms }
     }
 
+    /// The words of `text` (as written) that stand for a concept of the
+    /// lexicon, with the concept's term (`~loan`), first one per concept:
+    /// what lets a reason say which words of two texts mean the same.
+    pub fn concept_words<'t>(
+        &self,
+        text: &'t str,
+        language: Option<Language>,
+    ) -> Vec<(String, &'t str)> {
+        let kit = language.and_then(|l| self.kits.get(&l));
+        let mut out: Vec<(String, &str)> = Vec::new();
+        for written in tokens(text) {
+            let Some((key, _)) = self.term(kit, &written.to_lowercase()) else {
+                continue;
+            };
+            if key.starts_with('~') && !out.iter().any(|(k, _)| *k == key) {
+                out.push((key, written));
+            }
+        }
+        out
+    }
+
     /// The term of one lower-case word, or `None` for a stop-word.
     fn term(&self, kit: Option<&LanguageKit>, word: &str) -> Option<(String, String)> {
         match kit {
@@ -357,6 +383,17 @@ mod tests {
         assert!(tag.from_tags_only && word.from_tags_only);
         assert!(term("#backend").from_tags_only);
         assert!(!term("backend").from_tags_only && !term("work").from_tags_only);
+    }
+
+    #[test]
+    fn concept_words_are_kept_as_written_once_per_concept() {
+        let a = Analyzer::new();
+        let got = a.concept_words("Darlehen für neue Rechner, Kredit", Some(Language::German));
+        assert_eq!(got.first(), Some(&("~loan".to_string(), "Darlehen")));
+        assert_eq!(got.iter().filter(|(k, _)| k == "~loan").count(), 1);
+        assert!(a
+            .concept_words("für neue", Some(Language::German))
+            .is_empty());
     }
 
     #[test]

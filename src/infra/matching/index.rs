@@ -9,7 +9,7 @@ use std::cell::RefCell;
 
 use chrono::NaiveDate;
 
-use super::analyze::{Analyzed, Analyzer, Text};
+use super::analyze::{fold, Analyzed, Analyzer, Text};
 use super::categories::{compatible, direct, opposite};
 use super::document::{CoopFacts, Document};
 use super::language::Language;
@@ -33,6 +33,8 @@ const RECIPROCAL_TEXT: f32 = 0.15;
 const RECIPROCAL_SCAN: usize = 64;
 /// Words named in a reason.
 const REASON_WORDS: usize = 3;
+/// Pairs of words that mean the same named per match at most.
+const REASON_PAIRS: usize = 2;
 
 #[derive(Debug, Clone)]
 pub struct MatchOptions {
@@ -582,7 +584,39 @@ impl Index {
         }
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.key.cmp(&b.key)));
         out.truncate(opts.limit);
+        self.say_same_meanings(q, &mut out);
         Some(out)
+    }
+
+    /// Adds to each match, after its `text` reason, which words of the two
+    /// titles mean the same though written differently ("Darlehen" and
+    /// "préstamo"). Only for the matches kept: it reads the titles again.
+    fn say_same_meanings(&self, q: &Entry, out: &mut [Match]) {
+        let ours = self.analyzer.concept_words(&q.title, q.language);
+        if ours.is_empty() {
+            return;
+        }
+        for m in out {
+            let Some(c) = self.by_key.get(m.key.as_str()).and_then(|&s| self.entry(s)) else {
+                continue;
+            };
+            let pairs = self
+                .analyzer
+                .concept_words(&c.title, c.language)
+                .into_iter()
+                .filter_map(|(key, theirs)| {
+                    let (_, our) = ours.iter().find(|(k, _)| *k == key)?;
+                    (fold(our) != fold(theirs)).then(|| score::same_meaning(theirs, our))
+                })
+                .take(REASON_PAIRS);
+            let at = m
+                .reasons
+                .iter()
+                .position(|r| r.code == "text")
+                .map_or(0, |i| i + 1);
+            let said: Vec<_> = pairs.collect();
+            m.reasons.splice(at..at, said);
+        }
     }
 
     fn side<'a>(&'a self, e: &'a Entry, coop: &'a Coop) -> Side<'a> {
@@ -932,6 +966,26 @@ mod tests {
             said.contains("hosting") && said.contains("backup"),
             "{said}"
         );
+        // Right after it, which of their words mean which of ours, as
+        // written; a word both write alike ("web") is not paired.
+        let meaning: Vec<&str> = m
+            .reasons
+            .iter()
+            .filter(|r| r.code == "meaning")
+            .map(|r| r.text.as_str())
+            .collect();
+        assert_eq!(m.reasons[1].code, "meaning");
+        assert_eq!(
+            meaning,
+            [
+                "their \u{201c}hosting\u{201d} means your \u{201c}alojamiento\u{201d}",
+                "their \u{201c}backups\u{201d} means your \u{201c}copias\u{201d}"
+            ]
+        );
+        // Seen from the other side, the other way round.
+        let back = &index.matches("offer", &opts()).expect("indexed")[0];
+        assert!(back.reasons.iter().any(|r| r.code == "meaning"
+            && r.text == "their \u{201c}alojamiento\u{201d} means your \u{201c}hosting\u{201d}"));
     }
 
     #[test]

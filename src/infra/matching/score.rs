@@ -69,7 +69,7 @@ impl Parts {
 /// reads, from the point of view of the coop the match is shown to.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Reason {
-    /// `text`, `tags`, `place`, `language`, `deadline`, `fresh`,
+    /// `text`, `meaning`, `tags`, `place`, `language`, `deadline`, `fresh`,
     /// `reciprocity`, `pairing` or `category`; and `in_return` (added by the services:
     /// what the other side asks or gives in return).
     pub code: &'static str,
@@ -299,6 +299,20 @@ pub fn score(
         parts,
         reasons,
     }
+}
+
+/// A word of their title that means a word of ours: the same concept in
+/// two languages, or two words for one thing.
+pub fn same_meaning(theirs: &str, ours: &str) -> Reason {
+    Reason::new(
+        "meaning",
+        "reason-same-meaning",
+        vec![
+            ("theirs", ReasonArg::Text(theirs.to_string())),
+            ("ours", ReasonArg::Text(ours.to_string())),
+        ],
+        format!("their \u{201c}{theirs}\u{201d} means your \u{201c}{ours}\u{201d}"),
+    )
 }
 
 /// "a", "a and b", "a, b and c".
