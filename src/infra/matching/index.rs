@@ -514,15 +514,11 @@ impl Index {
         candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let us_coop = &self.coops[q.coop as usize];
         let us = self.side(q, us_coop);
-        let tag_count = |e: &Entry| {
-            e.terms
-                .iter()
-                .filter(|t| self.vocabulary.is_tag(t.0))
-                .count()
-        };
-        let our_tags = tag_count(q);
+        let our_tags = self.tag_count(q);
         let mut reciprocal: HashMap<u32, Option<u32>> = HashMap::default();
-        let mut out: Vec<Match> = Vec::new();
+        // (score, slot, text similarity, reciprocal proposal) of each
+        // candidate scored; only the best are then put in words.
+        let mut kept: Vec<(f32, u32, f32, Option<u32>)> = Vec::new();
         let mut best: Vec<f32> = Vec::with_capacity(opts.limit + 1);
         for (text, c_slot) in candidates {
             if best.len() >= opts.limit
@@ -535,31 +531,12 @@ impl Index {
             let Some(c) = self.entry(c_slot) else {
                 continue;
             };
-            let them_coop = &self.coops[c.coop as usize];
-            let mut words: Vec<(f32, &str)> = Vec::new();
-            let mut tags: Vec<&str> = Vec::new();
-            for (t, wq, wc) in shared(&q.terms, &c.terms) {
-                let surface = &*self.vocabulary.surfaces[t as usize];
-                if self.vocabulary.is_tag(t) {
-                    tags.push(surface);
-                } else {
-                    words.push((wq * wc * self.idf(t).powi(2), surface));
-                }
-            }
-            words.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-            words.truncate(REASON_WORDS);
-            let mut evidence = Evidence {
-                text,
-                shared_words: words.into_iter().map(|w| w.1).collect(),
-                shared_tags: tags,
-                fewer_tags: our_tags.min(tag_count(c)),
-                reciprocal: None,
-                across: None,
+            let text = if direct(q.category, c.category) {
+                text
+            } else {
+                self.text_similarity(slot, c_slot)
             };
-            if !direct(q.category, c.category) {
-                evidence.across = Some(c.category);
-                evidence.text = self.text_similarity(slot, c_slot);
-            }
+            let mut evidence = self.evidence(q, c, text, our_tags, false);
             if !score::is_evidence(&evidence) {
                 continue;
             }
@@ -569,11 +546,26 @@ impl Index {
                 .entry(c.coop)
                 .or_insert_with(|| self.reciprocal(q, c.coop));
             evidence.reciprocal = back.and_then(|s| self.entry(s)).map(|e| &*e.title);
+            let them = self.side(c, &self.coops[c.coop as usize]);
+            let scored = score::score_only(&us, &them, &evidence, opts.today, opts.pairing);
+            let at = best.partition_point(|&b| b >= scored);
+            best.insert(at, scored);
+            best.truncate(opts.limit);
+            kept.push((scored, c_slot, text, back));
+        }
+        let key_of = |s: u32| self.entry(s).map_or("", |e| &*e.key);
+        kept.sort_by(|a, b| b.0.total_cmp(&a.0).then(key_of(a.1).cmp(key_of(b.1))));
+        kept.truncate(opts.limit);
+        let mut out: Vec<Match> = Vec::with_capacity(kept.len());
+        for (_, c_slot, text, back) in kept {
+            let Some(c) = self.entry(c_slot) else {
+                continue;
+            };
+            let them_coop = &self.coops[c.coop as usize];
+            let mut evidence = self.evidence(q, c, text, our_tags, true);
+            evidence.reciprocal = back.and_then(|s| self.entry(s)).map(|e| &*e.title);
             let them = self.side(c, them_coop);
             let scored = score::score(&us, &them, &evidence, opts.today, opts.pairing);
-            let at = best.partition_point(|&b| b >= scored.score);
-            best.insert(at, scored.score);
-            best.truncate(opts.limit);
             out.push(Match {
                 key: c.key.to_string(),
                 coop: them_coop.key.to_string(),
@@ -582,10 +574,48 @@ impl Index {
                 reasons: scored.reasons,
             });
         }
-        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.key.cmp(&b.key)));
-        out.truncate(opts.limit);
         self.say_same_meanings(q, &mut out);
         Some(out)
+    }
+
+    /// What `q` and `c` have in common, with a text similarity `text`
+    /// (already the texts' own across categories); the shared words, which
+    /// only reasons need, when `words`.
+    fn evidence<'a>(
+        &'a self,
+        q: &Entry,
+        c: &Entry,
+        text: f32,
+        our_tags: usize,
+        words: bool,
+    ) -> Evidence<'a> {
+        let mut shared_words: Vec<(f32, &str)> = Vec::new();
+        let mut tags: Vec<&str> = Vec::new();
+        for (t, wq, wc) in shared(&q.terms, &c.terms) {
+            let surface = &*self.vocabulary.surfaces[t as usize];
+            if self.vocabulary.is_tag(t) {
+                tags.push(surface);
+            } else if words {
+                shared_words.push((wq * wc * self.idf(t).powi(2), surface));
+            }
+        }
+        shared_words.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+        shared_words.truncate(REASON_WORDS);
+        Evidence {
+            text,
+            shared_words: shared_words.into_iter().map(|w| w.1).collect(),
+            shared_tags: tags,
+            fewer_tags: our_tags.min(self.tag_count(c)),
+            reciprocal: None,
+            across: (!direct(q.category, c.category)).then_some(c.category),
+        }
+    }
+
+    fn tag_count(&self, e: &Entry) -> usize {
+        e.terms
+            .iter()
+            .filter(|t| self.vocabulary.is_tag(t.0))
+            .count()
     }
 
     /// Adds to each match, after its `text` reason, which words of the two

@@ -189,116 +189,164 @@ pub fn score(
     today: NaiveDate,
     pairing: bool,
 ) -> Scored {
+    let mut said = Said {
+        explain: true,
+        reasons: Vec::new(),
+    };
+    let parts = score_parts(us, them, e, today, pairing, &mut said);
+    Scored {
+        score: parts.total(),
+        parts,
+        reasons: said.reasons,
+    }
+}
+
+/// The score alone, its reasons not put in words: for the many candidates
+/// of which only the best are kept (and then scored with [`score`]).
+pub fn score_only(
+    us: &Side<'_>,
+    them: &Side<'_>,
+    e: &Evidence<'_>,
+    today: NaiveDate,
+    pairing: bool,
+) -> f32 {
+    let mut quiet = Said {
+        explain: false,
+        reasons: Vec::new(),
+    };
+    score_parts(us, them, e, today, pairing, &mut quiet).total()
+}
+
+/// Reasons as scoring finds them, made only when they will be shown.
+struct Said {
+    explain: bool,
+    reasons: Vec<Reason>,
+}
+
+impl Said {
+    fn say(&mut self, reason: impl FnOnce() -> Reason) {
+        if self.explain {
+            self.reasons.push(reason());
+        }
+    }
+}
+
+fn score_parts(
+    us: &Side<'_>,
+    them: &Side<'_>,
+    e: &Evidence<'_>,
+    today: NaiveDate,
+    pairing: bool,
+    said: &mut Said,
+) -> Parts {
     let mut parts = Parts::default();
-    let mut reasons = Vec::new();
 
     let same_language = them
         .language
         .filter(|l| us.languages.contains(l) || us.language == Some(*l));
     parts.text = TEXT_WEIGHT * e.text.clamp(0.0, 1.0);
     if !e.shared_words.is_empty() {
-        let (verb, message, message_in) = match them.kind {
-            ProposalKind::Offer => ("they offer", "reason-they-offer", "reason-they-offer-in"),
-            ProposalKind::Need => ("they need", "reason-they-need", "reason-they-need-in"),
-        };
-        let mut text = format!("{verb} {}", list(&e.shared_words));
-        let mut args = vec![("words", words(&e.shared_words))];
-        if let Some(l) = same_language {
-            text.push_str(&format!(" in {}", l.name()));
-            args.push(("language", ReasonArg::Languages(vec![l.code()])));
-        }
-        let message = if same_language.is_some() {
-            message_in
-        } else {
-            message
-        };
-        reasons.push(Reason::new("text", message, args, text));
+        said.say(|| {
+            let (verb, message, message_in) = match them.kind {
+                ProposalKind::Offer => ("they offer", "reason-they-offer", "reason-they-offer-in"),
+                ProposalKind::Need => ("they need", "reason-they-need", "reason-they-need-in"),
+            };
+            let mut text = format!("{verb} {}", list(&e.shared_words));
+            let mut args = vec![("words", words(&e.shared_words))];
+            if let Some(l) = same_language {
+                text.push_str(&format!(" in {}", l.name()));
+                args.push(("language", ReasonArg::Languages(vec![l.code()])));
+            }
+            let message = if same_language.is_some() {
+                message_in
+            } else {
+                message
+            };
+            Reason::new("text", message, args, text)
+        });
     }
 
     if !e.shared_tags.is_empty() && e.fewer_tags > 0 {
         parts.tags = TAGS_WEIGHT * (e.shared_tags.len() as f32 / e.fewer_tags as f32).min(1.0);
-        reasons.push(Reason::new(
-            "tags",
-            "reason-tags",
-            vec![("tags", words(&e.shared_tags))],
-            format!("both tagged {}", list(&e.shared_tags)),
-        ));
+        said.say(|| {
+            Reason::new(
+                "tags",
+                "reason-tags",
+                vec![("tags", words(&e.shared_tags))],
+                format!("both tagged {}", list(&e.shared_tags)),
+            )
+        });
     }
 
-    let (place, why) = place(us, them);
-    parts.place = PLACE_WEIGHT * place;
-    reasons.extend(why);
-
-    let (language, why) = language(us, them, same_language);
-    parts.language = LANGUAGE_WEIGHT * language;
-    reasons.extend(why);
-
-    let (deadline, why) = deadline(them, today);
-    parts.deadline = DEADLINE_WEIGHT * deadline;
-    reasons.extend(why);
+    parts.place = PLACE_WEIGHT * place(us, them, said);
+    parts.language = LANGUAGE_WEIGHT * language(us, them, same_language, said);
+    parts.deadline = DEADLINE_WEIGHT * deadline(them, today, said);
 
     let age = (today - them.published.date()).num_days().max(0);
     parts.freshness =
         FRESHNESS_WEIGHT * 0.5f32.powf(age as f32 / FRESHNESS_HALF_LIFE_DAYS).max(0.1);
     if age <= 7 {
-        reasons.push(Reason::new(
-            "fresh",
-            "reason-fresh",
-            Vec::new(),
-            "published this week".into(),
-        ));
+        said.say(|| {
+            Reason::new(
+                "fresh",
+                "reason-fresh",
+                Vec::new(),
+                "published this week".into(),
+            )
+        });
     }
 
     if let Some(title) = e.reciprocal {
         parts.reciprocity = RECIPROCITY_WEIGHT;
-        let (message, text) = match us.kind {
-            ProposalKind::Need => (
-                "reason-you-also-offer",
-                format!("you also offer what they need: \u{201c}{title}\u{201d}"),
-            ),
-            ProposalKind::Offer => (
-                "reason-they-also-offer",
-                format!("they also offer what you need: \u{201c}{title}\u{201d}"),
-            ),
-        };
-        let args = vec![("title", ReasonArg::Text(title.to_string()))];
-        reasons.push(Reason::new("reciprocity", message, args, text));
+        said.say(|| {
+            let (message, text) = match us.kind {
+                ProposalKind::Need => (
+                    "reason-you-also-offer",
+                    format!("you also offer what they need: \u{201c}{title}\u{201d}"),
+                ),
+                ProposalKind::Offer => (
+                    "reason-they-also-offer",
+                    format!("they also offer what you need: \u{201c}{title}\u{201d}"),
+                ),
+            };
+            let args = vec![("title", ReasonArg::Text(title.to_string()))];
+            Reason::new("reciprocity", message, args, text)
+        });
     }
 
     if pairing {
         if let (Some(a), Some(b)) = (us.stage, them.stage) {
             if a != b {
                 parts.pairing = PAIRING_WEIGHT;
-                let (message, text) = match b {
-                    Stage::StartCoop => (
-                        "reason-pairing-start",
-                        "they are a start-coop and you are established",
-                    ),
-                    Stage::Established => (
-                        "reason-pairing-established",
-                        "they are an established coop and you are a start-coop",
-                    ),
-                };
-                reasons.push(Reason::new("pairing", message, Vec::new(), text.into()));
+                said.say(|| {
+                    let (message, text) = match b {
+                        Stage::StartCoop => (
+                            "reason-pairing-start",
+                            "they are a start-coop and you are established",
+                        ),
+                        Stage::Established => (
+                            "reason-pairing-established",
+                            "they are an established coop and you are a start-coop",
+                        ),
+                    };
+                    Reason::new("pairing", message, Vec::new(), text.into())
+                });
             }
         }
     }
 
     if let Some(category) = e.across {
         parts.category = -CATEGORY_PENALTY;
-        reasons.push(Reason::new(
-            "category",
-            "reason-other-category",
-            vec![("category", ReasonArg::Category(category.as_str()))],
-            format!("filed under {}, but about the same", category.as_str()),
-        ));
+        said.say(|| {
+            Reason::new(
+                "category",
+                "reason-other-category",
+                vec![("category", ReasonArg::Category(category.as_str()))],
+                format!("filed under {}, but about the same", category.as_str()),
+            )
+        });
     }
-
-    Scored {
-        score: parts.total(),
-        parts,
-        reasons,
-    }
+    parts
 }
 
 /// A word of their title that means a word of ours: the same concept in
@@ -329,113 +377,127 @@ fn locality(place: &str) -> String {
     fold(place.split(',').next().unwrap_or(place).trim())
 }
 
-fn place(us: &Side<'_>, them: &Side<'_>) -> (f32, Option<Reason>) {
+fn place(us: &Side<'_>, them: &Side<'_>, said: &mut Said) -> f32 {
     if let (Some(a), Some(b)) = (us.place, them.place) {
         if !locality(a).is_empty() && locality(a) == locality(b) {
-            let name = b.split(',').next().unwrap_or(b).trim().to_string();
-            let text = format!("both in {name}");
-            let args = vec![("place", ReasonArg::Text(name))];
-            return (1.0, Some(Reason::new("place", "reason-place", args, text)));
+            said.say(|| {
+                let name = b.split(',').next().unwrap_or(b).trim().to_string();
+                let text = format!("both in {name}");
+                let args = vec![("place", ReasonArg::Text(name))];
+                Reason::new("place", "reason-place", args, text)
+            });
+            return 1.0;
         }
     }
     match (us.remote, them.remote) {
         (Some(true), Some(true)) => {
-            return (
-                1.0,
-                Some(Reason::new(
+            said.say(|| {
+                Reason::new(
                     "place",
                     "reason-remote-both",
                     Vec::new(),
                     "both can work remotely".into(),
-                )),
-            )
+                )
+            });
+            return 1.0;
         }
         (_, Some(true)) => {
-            return (
-                0.9,
-                Some(Reason::new(
+            said.say(|| {
+                Reason::new(
                     "place",
                     "reason-remote-they",
                     Vec::new(),
                     "they can work remotely".into(),
-                )),
-            )
+                )
+            });
+            return 0.9;
         }
-        (Some(true), _) => return (0.9, None),
+        (Some(true), _) => return 0.9,
         _ => {}
     }
     match (us.country, them.country) {
-        (Some(a), Some(b)) if a.eq_ignore_ascii_case(b) => (
-            0.8,
-            Some(Reason::new(
-                "place",
-                "reason-country",
-                vec![("country", ReasonArg::Text(b.to_uppercase()))],
-                format!("both based in {}", b.to_uppercase()),
-            )),
-        ),
-        (Some(_), Some(_)) if us.remote == Some(false) || them.remote == Some(false) => (0.0, None),
-        (Some(_), Some(_)) => (0.2, None),
-        _ => (0.4, None),
+        (Some(a), Some(b)) if a.eq_ignore_ascii_case(b) => {
+            said.say(|| {
+                Reason::new(
+                    "place",
+                    "reason-country",
+                    vec![("country", ReasonArg::Text(b.to_uppercase()))],
+                    format!("both based in {}", b.to_uppercase()),
+                )
+            });
+            0.8
+        }
+        (Some(_), Some(_)) if us.remote == Some(false) || them.remote == Some(false) => 0.0,
+        (Some(_), Some(_)) => 0.2,
+        _ => 0.4,
     }
 }
 
-fn language(us: &Side<'_>, them: &Side<'_>, same: Option<Language>) -> (f32, Option<Reason>) {
-    let shared: Vec<Language> = us
-        .languages
-        .iter()
-        .copied()
-        .filter(|l| them.languages.contains(l))
-        .collect();
-    if !shared.is_empty() {
-        let names: Vec<&str> = shared.iter().map(|l| l.name()).collect();
-        return (
-            1.0,
-            Some(Reason::new(
+fn language(us: &Side<'_>, them: &Side<'_>, same: Option<Language>, said: &mut Said) -> f32 {
+    let shared = || {
+        us.languages
+            .iter()
+            .copied()
+            .filter(|l| them.languages.contains(l))
+    };
+    if shared().next().is_some() {
+        said.say(|| {
+            let names: Vec<&str> = shared().map(|l| l.name()).collect();
+            Reason::new(
                 "language",
                 "reason-languages",
                 vec![(
                     "languages",
-                    ReasonArg::Languages(shared.iter().map(|l| l.code()).collect()),
+                    ReasonArg::Languages(shared().map(|l| l.code()).collect()),
                 )],
                 format!("you both work in {}", list(&names)),
-            )),
-        );
+            )
+        });
+        return 1.0;
     }
     if same.is_some() {
-        return (1.0, None);
+        return 1.0;
     }
     if us.languages.is_empty() || them.languages.is_empty() {
-        (0.5, None)
+        0.5
     } else {
-        (0.0, None)
+        0.0
     }
 }
 
-fn deadline(them: &Side<'_>, today: NaiveDate) -> (f32, Option<Reason>) {
+fn deadline(them: &Side<'_>, today: NaiveDate, said: &mut Said) -> f32 {
     let Some(d) = them.deadline else {
-        return (1.0, None);
+        return 1.0;
     };
     let days = (d - today).num_days();
     let part = (days as f32 / COMFORTABLE_DAYS).clamp(0.3, 1.0);
-    let why = (days <= NEAR_DEADLINE_DAYS).then(|| {
-        Reason::new(
-            "deadline",
-            "reason-deadline",
-            vec![("days", ReasonArg::Count(days))],
-            match days {
-                0 => "their deadline is today".to_string(),
-                1 => "their deadline is tomorrow".to_string(),
-                n => format!("their deadline is in {n} days"),
-            },
-        )
-    });
-    (part, why)
+    if days <= NEAR_DEADLINE_DAYS {
+        said.say(|| {
+            Reason::new(
+                "deadline",
+                "reason-deadline",
+                vec![("days", ReasonArg::Count(days))],
+                match days {
+                    0 => "their deadline is today".to_string(),
+                    1 => "their deadline is tomorrow".to_string(),
+                    n => format!("their deadline is in {n} days"),
+                },
+            )
+        });
+    }
+    part
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn said() -> Said {
+        Said {
+            explain: true,
+            reasons: Vec::new(),
+        }
+    }
 
     fn side(kind: ProposalKind) -> Side<'static> {
         Side {
@@ -567,18 +629,22 @@ mod tests {
         let mut them = side(ProposalKind::Offer);
         us.place = Some("Rosario, AR");
         them.place = Some("rosario");
-        assert_eq!(place(&us, &them).0, 1.0);
+        assert_eq!(place(&us, &them, &mut said()), 1.0);
         them.place = Some("Córdoba, AR");
         them.remote = Some(true);
-        assert_eq!(place(&us, &them).0, 0.9);
+        assert_eq!(place(&us, &them, &mut said()), 0.9);
         them.remote = Some(false);
         us.country = Some("AR");
         them.country = Some("ar");
-        assert_eq!(place(&us, &them).0, 0.8);
+        assert_eq!(place(&us, &them, &mut said()), 0.8);
         them.country = Some("UY");
-        assert_eq!(place(&us, &them).0, 0.0);
+        assert_eq!(place(&us, &them, &mut said()), 0.0);
         assert_eq!(
-            place(&side(ProposalKind::Need), &side(ProposalKind::Offer)).0,
+            place(
+                &side(ProposalKind::Need),
+                &side(ProposalKind::Offer),
+                &mut said()
+            ),
             0.4
         );
     }
@@ -586,16 +652,16 @@ mod tests {
     #[test]
     fn near_deadlines_are_said_and_lower_the_part() {
         let mut them = side(ProposalKind::Offer);
-        assert_eq!(deadline(&them, today()).0, 1.0);
+        assert_eq!(deadline(&them, today(), &mut said()), 1.0);
         them.deadline = today().succ_opt();
-        let (part, why) = deadline(&them, today());
-        assert_eq!(part, 0.3);
-        assert_eq!(
-            why.map(|r| r.text).as_deref(),
-            Some("their deadline is tomorrow")
-        );
+        let mut why = said();
+        assert_eq!(deadline(&them, today(), &mut why), 0.3);
+        let texts: Vec<&str> = why.reasons.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(texts, ["their deadline is tomorrow"]);
         them.deadline = Some(today() + chrono::Days::new(60));
-        assert_eq!(deadline(&them, today()), (1.0, None));
+        let mut why = said();
+        assert_eq!(deadline(&them, today(), &mut why), 1.0);
+        assert!(why.reasons.is_empty());
     }
 
     #[test]
@@ -616,6 +682,33 @@ mod tests {
         let b = score(&us, &old, &e, today(), false);
         assert!(a.parts.freshness > b.parts.freshness);
         assert!(a.reasons.iter().any(|r| r.code == "fresh"));
+    }
+
+    #[test]
+    fn the_score_alone_is_the_score_put_in_words() {
+        let languages = [Language::Spanish];
+        let us = Side {
+            place: Some("Rosario"),
+            languages: &languages,
+            ..side(ProposalKind::Need)
+        };
+        let them = Side {
+            place: Some("Rosario"),
+            languages: &languages,
+            deadline: today().succ_opt(),
+            ..side(ProposalKind::Offer)
+        };
+        let e = Evidence {
+            text: 0.4,
+            shared_words: vec!["hosting"],
+            shared_tags: vec!["#rust"],
+            fewer_tags: 2,
+            reciprocal: Some("Accounting"),
+            across: Some(Category::Knowledge),
+        };
+        let full = score(&us, &them, &e, today(), true);
+        assert!(full.reasons.len() >= 5, "{full:?}");
+        assert_eq!(score_only(&us, &them, &e, today(), true), full.score);
     }
 
     #[test]
