@@ -189,10 +189,7 @@ pub fn score(
     today: NaiveDate,
     pairing: bool,
 ) -> Scored {
-    let mut said = Said {
-        explain: true,
-        reasons: Vec::new(),
-    };
+    let mut said = Said::new(true);
     let parts = score_parts(us, them, e, today, pairing, &mut said);
     Scored {
         score: parts.total(),
@@ -210,10 +207,7 @@ pub fn score_only(
     today: NaiveDate,
     pairing: bool,
 ) -> f32 {
-    let mut quiet = Said {
-        explain: false,
-        reasons: Vec::new(),
-    };
+    let mut quiet = Said::new(false);
     score_parts(us, them, e, today, pairing, &mut quiet).total()
 }
 
@@ -224,6 +218,13 @@ struct Said {
 }
 
 impl Said {
+    fn new(explain: bool) -> Said {
+        Said {
+            explain,
+            reasons: Vec::new(),
+        }
+    }
+
     fn say(&mut self, reason: impl FnOnce() -> Reason) {
         if self.explain {
             self.reasons.push(reason());
@@ -493,10 +494,7 @@ mod tests {
     use super::*;
 
     fn said() -> Said {
-        Said {
-            explain: true,
-            reasons: Vec::new(),
-        }
+        Said::new(true)
     }
 
     fn side(kind: ProposalKind) -> Side<'static> {

@@ -282,13 +282,16 @@ pub fn journal_after(
     ))
     .bind::<BigInt, _>(after)
     .load(conn)?;
-    Ok(rows
-        .into_iter()
+    Ok(entries(rows))
+}
+
+fn entries(rows: Vec<JournalRow>) -> Vec<JournalEntry> {
+    rows.into_iter()
         .map(|r| JournalEntry {
             seq: r.seq,
             changed: Changed::parse(&r.subject, r.subject_id),
         })
-        .collect())
+        .collect()
 }
 
 /// Changes of proposals up to `upto` whose new matches are still to be
@@ -305,13 +308,7 @@ pub fn journal_to_notify(
     ))
     .bind::<BigInt, _>(upto)
     .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| JournalEntry {
-            seq: r.seq,
-            changed: Changed::parse(&r.subject, r.subject_id),
-        })
-        .collect())
+    Ok(entries(rows))
 }
 
 /// Records the notifications that the changes `seqs` called for and marks
