@@ -45,17 +45,24 @@ macro_rules! follow_table {
             );
 
             /// Inserts the relation, or replaces the stored one between the same pair.
+            /// One statement, so that two requests storing the same pair at
+            /// once (on PostgreSQL, in two transactions) both succeed.
             pub fn upsert(conn: &mut AnyConnection, f: &Follow) -> StoreResult<()> {
-                diesel::delete($table::table.find((&f.coop_id, &f.actor_id))).execute(conn)?;
-                diesel::insert_into($table::table)
-                    .values((
-                        $table::coop_id.eq(&f.coop_id),
-                        $table::actor_id.eq(&f.actor_id),
-                        $table::follow_ap_id.eq(&f.follow_ap_id),
-                        $table::accepted.eq(f.accepted),
-                        $table::created_at.eq(f.created_at),
-                    ))
-                    .execute(conn)?;
+                use diesel::sql_types::{Bool, Text, Timestamp};
+                crate::infra::store::fixed_sql::fixed_sql(concat!(
+                    "INSERT INTO ",
+                    stringify!($table),
+                    " (coop_id, actor_id, follow_ap_id, accepted, created_at) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (coop_id, actor_id) DO UPDATE SET \
+                     follow_ap_id = excluded.follow_ap_id, accepted = excluded.accepted, \
+                     created_at = excluded.created_at"
+                ))
+                .bind::<Text, _>(&f.coop_id)
+                .bind::<Text, _>(&f.actor_id)
+                .bind::<Text, _>(&f.follow_ap_id)
+                .bind::<Bool, _>(f.accepted)
+                .bind::<Timestamp, _>(f.created_at)
+                .execute(conn)?;
                 Ok(())
             }
 
