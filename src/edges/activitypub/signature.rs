@@ -12,8 +12,6 @@ use std::time::{Duration, SystemTime};
 use activitypub_federation::config::Data;
 use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use base64::Engine as _;
-use rsa::pkcs8::DecodePublicKey;
-use rsa::{Pkcs1v15Sign, RsaPublicKey};
 use sha2::{Digest, Sha256};
 use url::Url;
 
@@ -23,6 +21,7 @@ use super::Context;
 use crate::domain::remote::RemoteActor;
 use crate::domain::urls::origin_of;
 use crate::edges::http::error::HttpError;
+use crate::infra::outbound::keys;
 use crate::infra::outbound::knocks::Standard;
 use crate::infra::outbound::rfc9421::{self, SignatureInput};
 use crate::services::remote::RemoteFailure;
@@ -298,28 +297,21 @@ pub fn verify_cavage(
     public_key_pem: &str,
 ) -> Result<(), HttpError> {
     let unverified = cavage_unverified(method, uri, headers)?;
-    let key = RsaPublicKey::from_public_key_pem(public_key_pem)
-        .map_err(|e| unsigned(format!("the signer's key cannot be read: {e}")))?;
-    let verified = unverified.verify(|signature, signing_string| {
-        base64::engine::general_purpose::STANDARD
-            .decode(signature)
-            .ok()
-            .is_some_and(|sig| {
-                key.verify(
-                    Pkcs1v15Sign::new::<Sha256>(),
-                    &Sha256::digest(signing_string.as_bytes()),
-                    &sig,
-                )
-                .is_ok()
-            })
+    let mut outcome = Err("the signature does not verify".to_string());
+    unverified.verify(|signature, signing_string| {
+        outcome = match base64::engine::general_purpose::STANDARD.decode(signature) {
+            Ok(sig) => keys::verify_rsa_sha256(public_key_pem, signing_string.as_bytes(), &sig),
+            Err(_) => Err("the signature is not base64".to_string()),
+        };
+        outcome.is_ok()
     });
-    if verified {
-        Ok(())
-    } else {
-        Err(unsigned(
-            "the signature does not verify with the signer's key".into(),
-        ))
-    }
+    outcome.map_err(|e| {
+        if e.starts_with("the key") {
+            unsigned(format!("the signer's key cannot be read: {e}"))
+        } else {
+            unsigned("the signature does not verify with the signer's key".into())
+        }
+    })
 }
 
 /// A `Digest` header with the body's SHA-256 (other algorithms listed

@@ -5,9 +5,9 @@
 //! read the headers and the keys.
 
 use base64::Engine as _;
-use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
-use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
-use rsa::signature::{SignatureEncoding, Signer, Verifier};
+use rsa::pkcs1v15::SigningKey;
+use rsa::pkcs8::DecodePrivateKey;
+use rsa::signature::{SignatureEncoding, Signer};
 use sfv::{BareItem, Dictionary, InnerList, Item, Key, ListEntry, ListSerializer, Parser};
 use sha2::{Digest, Sha256};
 use url::Url;
@@ -199,13 +199,7 @@ pub fn verify(
     public_key_pem: &str,
 ) -> Result<(), String> {
     let base = base(request, &input.components, &input.params)?;
-    let key = rsa::RsaPublicKey::from_public_key_pem(public_key_pem)
-        .map_err(|e| format!("the key cannot be read: {e}"))?;
-    let signature = Signature::try_from(input.signature.as_slice())
-        .map_err(|_| "the signature bytes are malformed".to_string())?;
-    VerifyingKey::<Sha256>::new(key)
-        .verify(base.as_bytes(), &signature)
-        .map_err(|_| "the signature does not verify".to_string())
+    super::keys::verify_rsa_sha256(public_key_pem, base.as_bytes(), &input.signature)
 }
 
 /// Signs a request: the `Signature-Input` and `Signature` values, over
