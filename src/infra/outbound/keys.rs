@@ -18,7 +18,7 @@ pub fn generate() -> Result<ActorKeys, String> {
 /// public key in PEM (SubjectPublicKeyInfo, as actors publish it).
 ///
 /// The key is read with the `rsa` crate, the signature checked with
-/// aws-lc-rs (already linked for TLS): its RSA is about five times faster,
+/// aws-lc-rs (already linked for TLS): its RSA is about nine times faster,
 /// and every inbox request pays for one check. Keys of 1,024 to 8,192 bits
 /// are taken, as before (a few old servers still use 1,024).
 pub fn verify_rsa_sha256(
