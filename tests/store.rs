@@ -524,3 +524,130 @@ async fn two_connections_storing_the_same_new_actor_both_succeed() {
         (first.id, "Ana B.".to_string())
     );
 }
+
+/// Each coop's home feed (migration 000026): filled on upgrade from the
+/// follows and received entries already stored, then kept by triggers as
+/// follows are accepted or end and entries arrive or go.
+#[tokio::test]
+async fn home_feeds_are_filled_on_upgrade_and_kept_by_triggers() {
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+
+    #[derive(QueryableByName, Debug, PartialEq)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        coop_id: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        entry_id: String,
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        post: bool,
+    }
+    async fn feed(db: &Db) -> Vec<(String, String, bool)> {
+        db.read(|conn| {
+            diesel::sql_query(
+                "SELECT coop_id, entry_id, post FROM home_feed ORDER BY coop_id, entry_id",
+            )
+            .load::<Row>(conn)
+            .map_err(StoreError::from)
+        })
+        .await
+        .expect("feed")
+        .into_iter()
+        .map(|r| (r.coop_id, r.entry_id, r.post))
+        .collect()
+    }
+    async fn run(db: &Db, sql: &'static str) {
+        db.write(move |conn| conn.batch_execute(sql).map_err(StoreError::from))
+            .await
+            .expect(sql);
+    }
+    let row = |c: &str, e: &str, post: bool| (c.to_string(), e.to_string(), post);
+
+    let test_db = TestDb::new();
+    let db = Db::connect(&test_db.url, 2).expect("connect");
+    db.migrate().expect("migrate");
+    // A database from before the feed, with follows and received entries.
+    assert!(db.revert_to("2026-12-07-000025").expect("revert") >= 1);
+    run(
+        &db,
+        "INSERT INTO coops (id, handle, display_name, about, about_html, languages, sectors, \
+         networks, public_contact, private_contact, created_at, updated_at, \
+         manually_approves_followers) VALUES \
+         ('c1', 'one', 'One', '', '', '[]', '[]', '[]', '{}', '{}', '2026-11-22 10:00:00', '2026-11-22 10:00:00', false), \
+         ('c2', 'two', 'Two', '', '', '[]', '[]', '[]', '{}', '{}', '2026-11-22 10:00:00', '2026-11-22 10:00:00', false);
+         INSERT INTO remote_actors (id, ap_id, kind, username, host, display_name, summary_html, \
+         inbox, public_key_pem, fetched_at) VALUES \
+         ('a1', 'https://x.example/a1', 'Group', 'a1', 'x.example', 'A1', '', 'https://x.example/i', 'k', '2026-11-22 10:00:00'), \
+         ('a2', 'https://x.example/a2', 'Group', 'a2', 'x.example', 'A2', '', 'https://x.example/i', 'k', '2026-11-22 10:00:00');
+         INSERT INTO following (coop_id, actor_id, follow_ap_id, accepted, created_at) VALUES \
+         ('c1', 'a1', 'f1', true, '2026-11-22 10:00:00'), \
+         ('c2', 'a1', 'f2', false, '2026-11-22 10:00:00'), \
+         ('c1', 'a2', 'f3', true, '2026-11-22 10:00:00');
+         INSERT INTO remote_proposals (id, ap_id, actor_id, kind, category, title, content_html, \
+         tags, published_at, updated_at, received_at) VALUES \
+         ('r1', 'https://x.example/r1', 'a1', 'need', 'technical', 'One', '', '[]', '2026-11-22 10:00:00', '2026-11-22 10:00:00', '2026-11-22 10:00:00'), \
+         ('r2', 'https://x.example/r2', 'a1', 'offer', 'technical', 'Two', '', '[]', '2026-11-22 10:00:00', '2026-11-22 10:00:00', '2026-11-22 10:00:00'), \
+         ('r3', 'https://x.example/r3', 'a2', 'offer', 'technical', 'Three', '', '[]', '2026-11-22 10:00:00', '2026-11-22 10:00:00', '2026-11-22 10:00:00');
+         INSERT INTO remote_posts (id, ap_id, actor_id, content_html, sensitive, visibility, \
+         published_at, updated_at, received_at) VALUES \
+         ('t1', 'https://x.example/t1', 'a1', '', false, 'public', '2026-11-22 10:00:00', '2026-11-22 10:00:00', '2026-11-22 10:00:00');",
+    )
+    .await;
+    assert!(db.migrate().expect("upgrade") >= 1);
+    assert_eq!(
+        feed(&db).await,
+        [
+            row("c1", "r1", false),
+            row("c1", "r2", false),
+            row("c1", "r3", false),
+            row("c1", "t1", true),
+        ],
+        "the accepted follows' entries; not the pending one's"
+    );
+
+    // Accepted, c2 gets what a1 already has; a new entry reaches both.
+    run(
+        &db,
+        "UPDATE following SET accepted = true WHERE coop_id = 'c2'",
+    )
+    .await;
+    run(
+        &db,
+        "INSERT INTO remote_proposals (id, ap_id, actor_id, kind, category, title, content_html, \
+         tags, published_at, updated_at, received_at) VALUES \
+         ('r4', 'https://x.example/r4', 'a1', 'need', 'human', 'Four', '', '[]', '2026-11-22 10:00:00', '2026-11-22 10:00:00', '2026-11-22 10:00:00')",
+    )
+    .await;
+    let c2 = |f: &[(String, String, bool)]| {
+        f.iter()
+            .filter(|r| r.0 == "c2")
+            .map(|r| r.1.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(c2(&feed(&db).await), ["r1", "r2", "r4", "t1"]);
+
+    // Deleted entries leave every feed; an ended follow takes its actor's
+    // entries from that coop's feed only; back to pending, the same.
+    run(
+        &db,
+        "DELETE FROM remote_proposals WHERE id = 'r1'; DELETE FROM remote_posts WHERE id = 't1';",
+    )
+    .await;
+    run(
+        &db,
+        "DELETE FROM following WHERE coop_id = 'c1' AND actor_id = 'a2'",
+    )
+    .await;
+    run(
+        &db,
+        "UPDATE following SET accepted = false WHERE coop_id = 'c2'",
+    )
+    .await;
+    assert_eq!(
+        feed(&db).await,
+        [row("c1", "r2", false), row("c1", "r4", false)]
+    );
+    // A coop deleted takes its feed with it (through its follows).
+    run(&db, "DELETE FROM coops WHERE id = 'c1'").await;
+    assert!(feed(&db).await.is_empty());
+}

@@ -107,78 +107,75 @@ fn paging_id(field: &str, id: Option<String>) -> ServiceResult<Option<String>> {
     }
 }
 
-/// Remote actors read once per page.
-#[derive(Default)]
-struct Actors(HashMap<String, RemoteActor>);
-
-impl Actors {
-    fn get(
-        &mut self,
-        conn: &mut AnyConnection,
-        id: &str,
-    ) -> Result<Option<RemoteActor>, StoreError> {
-        if let Some(a) = self.0.get(id) {
-            return Ok(Some(a.clone()));
-        }
-        let found = remote_actors::by_id(conn, id)?;
-        if let Some(a) = &found {
-            self.0.insert(a.id.clone(), a.clone());
-        }
-        Ok(found)
-    }
-}
-
-/// Posts by id, in the order given, with their authors (read once each).
+/// Posts by id, in the order given, with their authors: one query per
+/// table for the whole page (a query each took most of a page's time on
+/// PostgreSQL, where every query is a round trip). Entries gone since the
+/// page was read are left out.
 fn load(conn: &mut AnyConnection, entries: Vec<TimelineEntry>) -> Result<Vec<Post>, StoreError> {
-    let mut coops_by_id: HashMap<String, Coop> = HashMap::new();
-    let mut actors = Actors::default();
+    let ids = |kind: EntryKind| -> Vec<String> {
+        entries
+            .iter()
+            .filter(|e| e.kind == kind)
+            .map(|e| e.id.clone())
+            .collect()
+    };
+    let mut local: HashMap<String, Proposal> = proposals::by_ids(conn, &ids(EntryKind::Local))?
+        .into_iter()
+        .map(|p| (p.id.clone(), p))
+        .collect();
+    let mut remote: HashMap<String, RemoteProposal> =
+        remote_proposals::by_ids(conn, &ids(EntryKind::Remote))?
+            .into_iter()
+            .map(|p| (p.id.clone(), p))
+            .collect();
+    let mut plain: HashMap<String, RemotePost> = remote_posts::by_ids(conn, &ids(EntryKind::Post))?
+        .into_iter()
+        .map(|p| (p.id.clone(), p))
+        .collect();
+    let mut coop_ids: Vec<String> = local.values().map(|p| p.coop_id.clone()).collect();
+    coop_ids.sort_unstable();
+    coop_ids.dedup();
+    let coops_by_id: HashMap<String, Coop> = coops::by_ids(conn, &coop_ids)?
+        .into_iter()
+        .map(|c| (c.id.clone(), c))
+        .collect();
+    let mut actor_ids: Vec<String> = remote
+        .values()
+        .map(|p| p.actor_id.clone())
+        .chain(plain.values().map(|p| p.actor_id.clone()))
+        .collect();
+    actor_ids.sort_unstable();
+    actor_ids.dedup();
+    let actors: HashMap<String, RemoteActor> = remote_actors::by_ids(conn, &actor_ids)?
+        .into_iter()
+        .map(|a| (a.id.clone(), a))
+        .collect();
     let mut out = Vec::with_capacity(entries.len());
-    for e in entries {
-        match e.kind {
-            EntryKind::Local => {
-                let Some(p) = proposals::by_id(conn, &e.id)? else {
-                    continue;
-                };
-                let coop = match coops_by_id.get(&p.coop_id) {
-                    Some(c) => c.clone(),
-                    None => {
-                        let Some(c) = coops::by_id(conn, &p.coop_id)? else {
-                            continue;
-                        };
-                        coops_by_id.insert(c.id.clone(), c.clone());
-                        c
-                    }
-                };
-                out.push(Post::Local {
+    for e in &entries {
+        let post = match e.kind {
+            EntryKind::Local => local.remove(&e.id).and_then(|p| {
+                let coop = coops_by_id.get(&p.coop_id)?.clone();
+                Some(Post::Local {
                     proposal: Box::new(p),
                     coop: Box::new(coop),
-                });
-            }
-            EntryKind::Remote => {
-                let Some(p) = remote_proposals::by_id(conn, &e.id)? else {
-                    continue;
-                };
-                let Some(actor) = actors.get(conn, &p.actor_id)? else {
-                    continue;
-                };
-                out.push(Post::Remote {
+                })
+            }),
+            EntryKind::Remote => remote.remove(&e.id).and_then(|p| {
+                let actor = actors.get(&p.actor_id)?.clone();
+                Some(Post::Remote {
                     proposal: Box::new(p),
                     actor: Box::new(actor),
-                });
-            }
-            EntryKind::Post => {
-                let Some(p) = remote_posts::by_id(conn, &e.id)? else {
-                    continue;
-                };
-                let Some(actor) = actors.get(conn, &p.actor_id)? else {
-                    continue;
-                };
-                out.push(Post::Plain {
+                })
+            }),
+            EntryKind::Post => plain.remove(&e.id).and_then(|p| {
+                let actor = actors.get(&p.actor_id)?.clone();
+                Some(Post::Plain {
                     post: Box::new(p),
                     actor: Box::new(actor),
-                });
-            }
-        }
+                })
+            }),
+        };
+        out.extend(post);
     }
     Ok(out)
 }
@@ -388,8 +385,6 @@ impl Services {
                 })?;
                 f.local = true;
                 f.remote = true;
-                // Other posts have no kind, category or tags of ours.
-                f.posts = q.hashtag.is_none();
                 f.followed_by = Some(viewer.coop_id()?.to_string());
             }
             TimelineSource::Public { local, remote } => {

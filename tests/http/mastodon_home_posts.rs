@@ -5,9 +5,9 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::common::remote::{post_signed, Remote, Signing};
+use crate::common::remote::{post_signed, Remote, Signing, NODE_HOST};
 use crate::common::TestServer;
-use crate::inbox::follow_accepted;
+use crate::inbox::{follow_accepted, follow_remote, proposal_note, wait_received};
 use crate::mastodon_oauth::{app_token, send, Answer, Body};
 use crate::mastodon_streaming::{next_event, open};
 
@@ -262,5 +262,117 @@ async fn home_timelines_show_other_posts_of_followed_accounts_by_their_addressin
         .await;
     assert!(st.is_success(), "{st}");
     assert!(uris(&s, "/api/v1/timelines/home", &fiqus).await.is_empty());
+    s.stop().await;
+}
+
+/// Each coop's home feed is written as things arrive (docs/scaling.md):
+/// it must still follow that coop's own follows as they start and end,
+/// bring what was received before a follow, drop what is deleted, and hide
+/// a limited domain, without touching another coop's home.
+#[tokio::test(flavor = "multi_thread")]
+async fn each_home_timeline_follows_its_own_coops_follows_as_they_start_and_end() {
+    let s = TestServer::start().await;
+    let fiqus_native = s.coop("fiqus").await;
+    let tierra_native = s.coop("tierra").await;
+    let admin = s.admin().await;
+    let fiqus = app_token(&s, "fiqus", "read").await;
+    let tierra = app_token(&s, "tierra", "read").await;
+    let remote = Remote::start_node(&["ana"]).await;
+
+    // Only tierra follows ana when her offer and her toot arrive.
+    follow_accepted(&s, &tierra_native, &remote, "tierra").await;
+    deliver(
+        &s,
+        &remote,
+        "ana",
+        "Create",
+        "offer",
+        proposal_note(&remote, 1, "Nextcloud hosting"),
+    )
+    .await;
+    deliver(
+        &s,
+        &remote,
+        "ana",
+        "Create",
+        "toot",
+        toot(&remote, "ana", 2, json!([PUBLIC]), json!([])),
+    )
+    .await;
+    let both = [remote.object_url(2), remote.object_url(1)];
+    assert_eq!(uris(&s, "/api/v1/timelines/home", &tierra).await, both);
+    assert!(uris(&s, "/api/v1/timelines/home", &fiqus).await.is_empty());
+
+    // fiqus asks to follow her: nothing yet while it waits.
+    let (relation, _) = follow_remote(&s, &fiqus_native, &remote, "ana").await;
+    let (_, sent) = wait_received(&remote, "fiqus's Follow", |(_, a)| {
+        let by = a["actor"].as_str().unwrap_or_default();
+        a["type"] == "Follow" && by.ends_with("/actors/fiqus")
+    })
+    .await;
+    assert!(uris(&s, "/api/v1/timelines/home", &fiqus).await.is_empty());
+    // Accepted: what was already here shows, newest first.
+    deliver(&s, &remote, "ana", "Accept", "accept-fiqus", sent).await;
+    assert_eq!(uris(&s, "/api/v1/timelines/home", &fiqus).await, both);
+    let older = get(&s, "/api/v1/timelines/home?limit=1", Some(&fiqus)).await;
+    let newest_id = older.json()[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        uris(
+            &s,
+            &format!("/api/v1/timelines/home?max_id={newest_id}"),
+            &fiqus
+        )
+        .await,
+        [remote.object_url(1)]
+    );
+
+    // A limited domain leaves every home timeline, and comes back.
+    let (st, b) = s
+        .post(
+            "/admin/blocks",
+            &admin,
+            json!({"domain": NODE_HOST, "severity": "limit"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{b}");
+    assert!(uris(&s, "/api/v1/timelines/home", &fiqus).await.is_empty());
+    assert!(uris(&s, "/api/v1/timelines/home", &tierra).await.is_empty());
+    let lifted = s
+        .call(
+            Method::DELETE,
+            &format!("/admin/blocks/{NODE_HOST}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert!(lifted.0.is_success(), "{:?}", lifted.1);
+    assert_eq!(uris(&s, "/api/v1/timelines/home", &fiqus).await, both);
+
+    // Her offer withdrawn: gone from both.
+    deliver(
+        &s,
+        &remote,
+        "ana",
+        "Delete",
+        "delete-offer",
+        json!(remote.object_url(1)),
+    )
+    .await;
+    let only_toot = [remote.object_url(2)];
+    assert_eq!(uris(&s, "/api/v1/timelines/home", &fiqus).await, only_toot);
+    assert_eq!(uris(&s, "/api/v1/timelines/home", &tierra).await, only_toot);
+
+    // fiqus stops following her: tierra's home keeps her toot.
+    let (st, _) = s
+        .call(
+            Method::DELETE,
+            &format!("/follows/{}", relation["id"].as_str().unwrap()),
+            Some(&fiqus_native),
+            None,
+        )
+        .await;
+    assert!(st.is_success(), "{st}");
+    assert!(uris(&s, "/api/v1/timelines/home", &fiqus).await.is_empty());
+    assert_eq!(uris(&s, "/api/v1/timelines/home", &tierra).await, only_toot);
     s.stop().await;
 }

@@ -138,6 +138,21 @@ pub fn by_id(conn: &mut AnyConnection, id: &str) -> StoreResult<Option<Coop>> {
         .transpose()
 }
 
+/// The coops with these ids, in no particular order (those not
+/// found left out): one query for a page of them.
+pub fn by_ids(conn: &mut AnyConnection, ids: &[String]) -> StoreResult<Vec<Coop>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    coops::table
+        .filter(coops::id.eq_any(ids))
+        .select(CoopRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(CoopRow::into_domain)
+        .collect()
+}
+
 pub fn by_handle(conn: &mut AnyConnection, handle: &str) -> StoreResult<Option<Coop>> {
     coops::table
         .filter(coops::handle.eq(handle))

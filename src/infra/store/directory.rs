@@ -47,11 +47,14 @@ pub(super) fn listed_actor(sqlite: bool) -> String {
         "(EXISTS (SELECT 1 FROM following f WHERE f.actor_id = ra.id) \
          OR EXISTS (SELECT 1 FROM node_follows nf WHERE nf.domain = ra.host AND nf.accepted))"
     };
-    format!(
-        "({follows} AND NOT EXISTS (SELECT 1 FROM domain_blocks b WHERE b.severity = 'limit' \
-         AND (ra.host = b.domain OR (b.domain NOT LIKE '%:%' AND (ra.host LIKE '%.' || b.domain \
-         OR ra.host LIKE b.domain || ':%' OR ra.host LIKE '%.' || b.domain || ':%')))))"
-    )
+    format!("({follows} AND {})", not_limited())
+}
+
+/// The actor `ra` is not on a limited domain (nor a subdomain of one).
+pub(super) fn not_limited() -> &'static str {
+    "NOT EXISTS (SELECT 1 FROM domain_blocks b WHERE b.severity = 'limit' \
+     AND (ra.host = b.domain OR (b.domain NOT LIKE '%:%' AND (ra.host LIKE '%.' || b.domain \
+     OR ra.host LIKE b.domain || ':%' OR ra.host LIKE '%.' || b.domain || ':%'))))"
 }
 
 /// What a directory search asks for. Empty fields do not filter.

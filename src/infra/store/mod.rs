@@ -168,6 +168,13 @@ impl Db {
         migrations::run(&mut conn)
     }
 
+    /// Reverts the migrations newer than `version` (see
+    /// [`migrations::revert_to`]); `migrate` applies them again.
+    pub fn revert_to(&self, version: &str) -> StoreResult<usize> {
+        let mut conn = self.conn()?;
+        migrations::revert_to(&mut conn, version)
+    }
+
     fn conn(&self) -> StoreResult<diesel::r2d2::PooledConnection<AnyConnectionManager>> {
         self.pool
             .get()

@@ -140,6 +140,21 @@ pub fn by_id(conn: &mut AnyConnection, id: &str) -> StoreResult<Option<Proposal>
         .transpose()
 }
 
+/// The proposals with these ids, in no particular order (those not
+/// found left out): one query for a page of them.
+pub fn by_ids(conn: &mut AnyConnection, ids: &[String]) -> StoreResult<Vec<Proposal>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    proposals::table
+        .filter(proposals::id.eq_any(ids))
+        .select(ProposalRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(ProposalRow::into_domain)
+        .collect()
+}
+
 /// Removes a proposal and its tags (the foreign key cascades).
 pub fn delete(conn: &mut AnyConnection, id: &str) -> StoreResult<()> {
     // Tags first: SQLite only cascades when foreign_keys is on for this connection.

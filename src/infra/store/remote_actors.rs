@@ -101,6 +101,21 @@ pub fn by_id(conn: &mut AnyConnection, id: &str) -> StoreResult<Option<RemoteAct
         .transpose()
 }
 
+/// The remote actors with these ids, in no particular order (those not
+/// found left out): one query for a page of them.
+pub fn by_ids(conn: &mut AnyConnection, ids: &[String]) -> StoreResult<Vec<RemoteActor>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    remote_actors::table
+        .filter(remote_actors::id.eq_any(ids))
+        .select(Row::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(RemoteActor::try_from)
+        .collect()
+}
+
 /// Inserts the actor, or refreshes the stored one with the same `ap_id`
 /// (keeping its local id). Returns what is stored.
 pub fn upsert(conn: &mut AnyConnection, actor: &RemoteActor) -> StoreResult<RemoteActor> {

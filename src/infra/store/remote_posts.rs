@@ -57,6 +57,21 @@ pub fn by_id(conn: &mut AnyConnection, id: &str) -> StoreResult<Option<RemotePos
         .transpose()
 }
 
+/// The received posts with these ids, in no particular order (those not
+/// found left out): one query for a page of them.
+pub fn by_ids(conn: &mut AnyConnection, ids: &[String]) -> StoreResult<Vec<RemotePost>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    remote_posts::table
+        .filter(remote_posts::id.eq_any(ids))
+        .select(Row::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Row::into_domain)
+        .collect()
+}
+
 pub fn by_ap_id(conn: &mut AnyConnection, ap_id: &str) -> StoreResult<Option<RemotePost>> {
     remote_posts::table
         .filter(remote_posts::ap_id.eq(ap_id))

@@ -2,13 +2,14 @@
 //! remote, and in home timelines the other posts of followed accounts,
 //! newest first by id. Ids are UUIDv7 (time-ordered, compared as
 //! text), so `max_id`, `since_id` and `min_id` are plain range conditions
-//! on the primary keys, each side read through its own index and stopping
-//! at the page's end, then merged.
+//! on the primary keys (a home timeline's received side: on its feed's),
+//! each side read through its own index and stopping at the page's end,
+//! then merged.
 
 use diesel::prelude::*;
-use diesel::sql_types::Text;
+use diesel::sql_types::{Bool, Text};
 
-use super::directory::{listed_actor, Conditions};
+use super::directory::{listed_actor, not_limited, Conditions};
 use super::{AnyConnection, StoreResult};
 
 /// What a timeline shows. Empty fields do not filter.
@@ -23,10 +24,9 @@ pub struct TimelineFilter {
     pub coop_id: Option<String>,
     /// Remote side: only this actor's.
     pub actor_id: Option<String>,
-    /// Remote side: only actors this coop follows (accepted).
+    /// Remote side: this coop's home feed, the received needs, offers and
+    /// other posts of the actors it follows (accepted).
     pub followed_by: Option<String>,
-    /// Also the other posts of the actors `followed_by` follows.
-    pub posts: bool,
     pub kind: Option<String>,
     pub category: Option<String>,
     /// A normalised tag.
@@ -70,6 +70,14 @@ struct IdRow {
     id: String,
 }
 
+#[derive(QueryableByName)]
+struct FeedRow {
+    #[diesel(sql_type = Text)]
+    id: String,
+    #[diesel(sql_type = Bool)]
+    post: bool,
+}
+
 impl TimelineFilter {
     /// Reading upwards from `min_id` (ascending), else downwards.
     fn ascending(&self) -> bool {
@@ -107,110 +115,54 @@ fn read(
     .collect())
 }
 
-/// The remote side of a home timeline on PostgreSQL: the newest of each
-/// followed actor (one index walk each), then the newest of those. Walking
-/// all proposals newest first and keeping the followed ones reads past
-/// every unfollowed one (100 ms when the newest followed proposal sits
-/// 100,000 down); SQLite already plans the `IN` that way.
-fn followed_on_postgres(conn: &mut AnyConnection, f: &TimelineFilter) -> StoreResult<Vec<String>> {
-    let mut c = Conditions::new(conn);
-    c.eq("rp.kind", &f.kind);
-    c.eq("rp.category", &f.category);
-    if let Some(tag) = &f.tag {
-        c.and(
-            "EXISTS (SELECT 1 FROM remote_proposal_tags t WHERE t.proposal_id = rp.id AND t.tag = ?)",
-            vec![tag.clone()],
-        );
-    }
-    f.range(&mut c, "rp.id");
-    let inner = std::mem::take(&mut c.sql);
-    c.eq("f.coop_id", &f.followed_by);
-    let order = if f.ascending() { "ASC" } else { "DESC" };
-    let sql = format!(
-        "SELECT x.id AS id FROM following f \
-         CROSS JOIN LATERAL (SELECT rp.id FROM remote_proposals rp WHERE rp.actor_id = f.actor_id{inner} \
-         ORDER BY rp.id {order} LIMIT {limit}) x \
-         JOIN remote_actors ra ON ra.id = f.actor_id \
-         WHERE f.accepted{outer} AND {listed} ORDER BY x.id {order} LIMIT {limit}",
-        limit = f.limit,
-        outer = c.sql,
-        listed = listed_actor(false),
-    );
-    Ok(c.bound(sql)
-        .load::<IdRow>(conn)?
-        .into_iter()
-        .map(|r| r.id)
-        .collect())
-}
-
-/// Posts read down the ids before the home timeline falls back to the
-/// followed accounts' own posts.
-const POSTS_WINDOW: i64 = 1_000;
-
-/// The other posts of the accounts `coop` follows, for its home timeline.
-/// With `window`, only among that many newest posts (in the paging's
-/// direction): a walk down the ids that stops at the page's end, which is
-/// where a page usually is (0.2 ms where reading every followed post and
-/// sorting took 4 ms on SQLite at 30,000, and more on PostgreSQL). Without,
-/// all the followed accounts' posts through `(actor_id, id)`: the answer
-/// when they are few among the newest.
-fn followed_posts(
+/// The received side of a coop's home timeline: its feed (see the
+/// `home_feed` migration), one walk down `(coop_id, entry_id)` that stops
+/// at the page's end, however many accounts the coop follows. Actors on a
+/// limited domain are skipped as everywhere. With a kind, category or tag,
+/// only the proposals that have it (posts have none of ours).
+fn home_feed(
     conn: &mut AnyConnection,
     f: &TimelineFilter,
     coop: &str,
-    window: Option<i64>,
-) -> StoreResult<Vec<String>> {
+) -> StoreResult<Vec<TimelineEntry>> {
     let mut c = Conditions::new(conn);
-    let followed = "(SELECT f.actor_id FROM following f WHERE f.coop_id = ? AND f.accepted)";
-    let from = match window {
-        Some(window) => {
-            // The window's far end: the id `window` posts away (none: all).
-            let (order, op, beyond) = if f.ascending() {
-                ("ASC", "<=", "~")
-            } else {
-                ("DESC", ">=", "")
-            };
-            let mut bound = String::from("SELECT w.id FROM remote_posts w WHERE TRUE");
-            let mut values = Vec::new();
-            for (id, cmp) in [(&f.max_id, "<"), (&f.since_id, ">"), (&f.min_id, ">")] {
-                if let Some(id) = id {
-                    bound.push_str(&format!(" AND w.id {cmp} ?"));
-                    values.push(id.clone());
-                }
-            }
+    c.and("h.coop_id = ?", vec![coop.to_string()]);
+    let filtered = f.kind.is_some() || f.category.is_some() || f.tag.is_some();
+    let proposals = if filtered {
+        c.eq("rp.kind", &f.kind);
+        c.eq("rp.category", &f.category);
+        if let Some(tag) = &f.tag {
             c.and(
-                &format!(
-                    "rp.id {op} COALESCE(({bound} ORDER BY w.id {order} LIMIT 1 OFFSET {}), '{beyond}')",
-                    window - 1
-                ),
-                values,
+                "EXISTS (SELECT 1 FROM remote_proposal_tags t WHERE t.proposal_id = rp.id AND t.tag = ?)",
+                vec![tag.clone()],
             );
-            // Not through the actor index: walk the ids (SQLite would
-            // otherwise read every followed post and sort).
-            let actor = if c.sqlite {
-                "rp.actor_id || ''"
-            } else {
-                "rp.actor_id"
-            };
-            c.and(&format!("{actor} IN {followed}"), vec![coop.to_string()]);
-            format!(
-                "FROM remote_posts rp LEFT JOIN remote_actors ra ON ra.id = rp.actor_id WHERE {}",
-                listed_actor(c.sqlite)
-            )
         }
-        None => {
-            c.and(
-                &format!("rp.actor_id IN {followed}"),
-                vec![coop.to_string()],
-            );
-            format!(
-                "FROM remote_posts rp JOIN remote_actors ra ON ra.id = rp.actor_id WHERE {}",
-                listed_actor(c.sqlite)
-            )
-        }
+        " JOIN remote_proposals rp ON rp.id = h.entry_id"
+    } else {
+        ""
     };
-    f.range(&mut c, "rp.id");
-    read(conn, &c, &from, "rp.id", f)
+    f.range(&mut c, "h.entry_id");
+    let order = if f.ascending() { "ASC" } else { "DESC" };
+    let sql = format!(
+        "SELECT h.entry_id AS id, h.post AS post FROM home_feed h{proposals} \
+         JOIN remote_actors ra ON ra.id = h.actor_id WHERE {}{} \
+         ORDER BY h.entry_id {order} LIMIT {}",
+        not_limited(),
+        c.sql,
+        f.limit
+    );
+    Ok(c.bound(sql)
+        .load::<FeedRow>(conn)?
+        .into_iter()
+        .map(|r| {
+            let kind = if r.post {
+                EntryKind::Post
+            } else {
+                EntryKind::Remote
+            };
+            TimelineEntry::new(r.id, kind)
+        })
+        .collect())
 }
 
 /// Whether a remote actor's proposals are listed here (see `listed_actor`).
@@ -254,21 +206,11 @@ pub fn entries(conn: &mut AnyConnection, f: &TimelineFilter) -> StoreResult<Vec<
                 .map(|id| TimelineEntry::new(id, EntryKind::Local)),
         );
     }
-    if f.remote && f.followed_by.is_some() && !matches!(conn, AnyConnection::Sqlite(_)) {
-        let ids = followed_on_postgres(conn, f)?;
-        out.extend(
-            ids.into_iter()
-                .map(|id| TimelineEntry::new(id, EntryKind::Remote)),
-        );
+    if let (true, Some(coop)) = (f.remote, &f.followed_by) {
+        out.extend(home_feed(conn, f, coop)?);
     } else if f.remote {
         let mut c = Conditions::new(conn);
         c.eq("rp.actor_id", &f.actor_id);
-        if let Some(coop) = &f.followed_by {
-            c.and(
-                "rp.actor_id IN (SELECT f.actor_id FROM following f WHERE f.coop_id = ? AND f.accepted)",
-                vec![coop.clone()],
-            );
-        }
         c.eq("rp.kind", &f.kind);
         c.eq("rp.category", &f.category);
         if let Some(tag) = &f.tag {
@@ -305,16 +247,6 @@ pub fn entries(conn: &mut AnyConnection, f: &TimelineFilter) -> StoreResult<Vec<
         out.extend(
             ids.into_iter()
                 .map(|id| TimelineEntry::new(id, EntryKind::Remote)),
-        );
-    }
-    if let (true, Some(coop)) = (f.posts, &f.followed_by) {
-        let mut ids = followed_posts(conn, f, coop, Some(POSTS_WINDOW))?;
-        if (ids.len() as i64) < f.limit {
-            ids = followed_posts(conn, f, coop, None)?;
-        }
-        out.extend(
-            ids.into_iter()
-                .map(|id| TimelineEntry::new(id, EntryKind::Post)),
         );
     }
     if f.ascending() {

@@ -1,0 +1,9 @@
+DROP TRIGGER home_feed_follow_out;
+DROP TRIGGER home_feed_follow_pending;
+DROP TRIGGER home_feed_follow_accepted;
+DROP TRIGGER home_feed_follow_in;
+DROP TRIGGER home_feed_post_out;
+DROP TRIGGER home_feed_post_in;
+DROP TRIGGER home_feed_proposal_out;
+DROP TRIGGER home_feed_proposal_in;
+DROP TABLE home_feed;
