@@ -5,7 +5,8 @@
 //! servers in this one process. Figures:
 //! 1. inbound: signed `Create(Note)` activities accepted per second by the
 //!    inbox, draft-cavage then RFC 9421 signed, beside the raw RSA-2048
-//!    verify rate of the same crypto library;
+//!    verify rate of the same crypto library (and of OpenSSL's own
+//!    `openssl speed`, when that command is installed);
 //! 2. outbound: one proposal fanned out to 1,000 follower servers, time to
 //!    fully delivered and deliveries per second, beside the raw signing rate;
 //! 3. lag: publish on alpha to visible on beta, median and p95.
@@ -150,6 +151,23 @@ fn cores() -> usize {
         .unwrap_or(1)
 }
 
+/// RSA-2048 verifications per second of OpenSSL on every core, from its
+/// own benchmark (`openssl speed`, machine-readable), when the command is
+/// installed: the ceiling issue 23 compares the inbox with.
+fn openssl_verify_rate() -> Option<f64> {
+    let out = std::process::Command::new("openssl")
+        .args(["speed", "-seconds", "2", "-mr", "-multi"])
+        .arg(cores().to_string())
+        .arg("rsa2048")
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    // The summed line: `+F2:<count>:2048:<sign/s>:<verify/s>`.
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().rev().find(|l| l.starts_with("+F2:"))?;
+    line.split(':').nth(4)?.trim().parse().ok()
+}
+
 fn crypto_ceilings(remote: &Remote) -> (f64, f64) {
     let person = remote.person("ana");
     let private = rsa::RsaPrivateKey::from_pkcs8_pem(&person.private_key_pem).unwrap();
@@ -170,8 +188,12 @@ fn crypto_ceilings(remote: &Remote) -> (f64, f64) {
     let verify = rate(cores(), 10_000, move || {
         intercoop::infra::outbound::keys::verify_rsa_sha256(&pem, &m, &sig).unwrap();
     });
+    let openssl = openssl_verify_rate().map_or_else(
+        || "OpenSSL: its command was not found or not understood".to_string(),
+        |r| format!("{r:.0}/s with OpenSSL (`openssl speed rsa2048`)"),
+    );
     println!(
-        "  RSA-2048 verify on {} cores: {verify:.0}/s as the node does it (aws-lc-rs, key read from PEM), {rsa_crate:.0}/s with the rsa crate",
+        "  RSA-2048 verify on {} cores: {verify:.0}/s as the node does it (aws-lc-rs, key read from PEM), {rsa_crate:.0}/s with the rsa crate, {openssl}",
         cores()
     );
     let sign = rate(cores(), 100, move || {
