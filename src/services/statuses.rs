@@ -107,6 +107,17 @@ fn paging_id(field: &str, id: Option<String>) -> ServiceResult<Option<String>> {
     }
 }
 
+/// Rows by their id.
+fn keyed<T>(rows: Vec<T>, id: impl Fn(&T) -> &String) -> HashMap<String, T> {
+    rows.into_iter().map(|r| (id(&r).clone(), r)).collect()
+}
+
+/// Each id once.
+fn distinct<'a>(ids: impl Iterator<Item = &'a String>) -> Vec<String> {
+    let set: std::collections::BTreeSet<&String> = ids.collect();
+    set.into_iter().cloned().collect()
+}
+
 /// Posts by id, in the order given, with their authors: one query per
 /// table for the whole page (a query each took most of a page's time on
 /// PostgreSQL, where every query is a round trip). Entries gone since the
@@ -119,37 +130,23 @@ fn load(conn: &mut AnyConnection, entries: Vec<TimelineEntry>) -> Result<Vec<Pos
             .map(|e| e.id.clone())
             .collect()
     };
-    let mut local: HashMap<String, Proposal> = proposals::by_ids(conn, &ids(EntryKind::Local))?
-        .into_iter()
-        .map(|p| (p.id.clone(), p))
-        .collect();
-    let mut remote: HashMap<String, RemoteProposal> =
-        remote_proposals::by_ids(conn, &ids(EntryKind::Remote))?
-            .into_iter()
-            .map(|p| (p.id.clone(), p))
-            .collect();
-    let mut plain: HashMap<String, RemotePost> = remote_posts::by_ids(conn, &ids(EntryKind::Post))?
-        .into_iter()
-        .map(|p| (p.id.clone(), p))
-        .collect();
-    let mut coop_ids: Vec<String> = local.values().map(|p| p.coop_id.clone()).collect();
-    coop_ids.sort_unstable();
-    coop_ids.dedup();
-    let coops_by_id: HashMap<String, Coop> = coops::by_ids(conn, &coop_ids)?
-        .into_iter()
-        .map(|c| (c.id.clone(), c))
-        .collect();
-    let mut actor_ids: Vec<String> = remote
-        .values()
-        .map(|p| p.actor_id.clone())
-        .chain(plain.values().map(|p| p.actor_id.clone()))
-        .collect();
-    actor_ids.sort_unstable();
-    actor_ids.dedup();
-    let actors: HashMap<String, RemoteActor> = remote_actors::by_ids(conn, &actor_ids)?
-        .into_iter()
-        .map(|a| (a.id.clone(), a))
-        .collect();
+    let mut local = keyed(proposals::by_ids(conn, &ids(EntryKind::Local))?, |p| &p.id);
+    let mut remote = keyed(
+        remote_proposals::by_ids(conn, &ids(EntryKind::Remote))?,
+        |p| &p.id,
+    );
+    let mut plain = keyed(remote_posts::by_ids(conn, &ids(EntryKind::Post))?, |p| {
+        &p.id
+    });
+    let coop_ids = distinct(local.values().map(|p| &p.coop_id));
+    let coops_by_id = keyed(coops::by_ids(conn, &coop_ids)?, |c| &c.id);
+    let actor_ids = distinct(
+        remote
+            .values()
+            .map(|p| &p.actor_id)
+            .chain(plain.values().map(|p| &p.actor_id)),
+    );
+    let actors = keyed(remote_actors::by_ids(conn, &actor_ids)?, |a| &a.id);
     let mut out = Vec::with_capacity(entries.len());
     for e in &entries {
         let post = match e.kind {
