@@ -235,6 +235,30 @@ pub fn country_code(code: &str) -> Option<String> {
 }
 
 /// A BCP 47 tag in its usual case (`pt-BR`), or None if it is not one.
+/// A list of language tags, normalised and without repeats, as a profile
+/// or a gathering gives them.
+pub fn language_list(values: &[String]) -> Checked<Vec<String>> {
+    if values.len() > limits::LANGUAGES_MAX {
+        return Err(ValidationError::new(
+            "languages",
+            format!("must have at most {} entries", limits::LANGUAGES_MAX),
+        ));
+    }
+    let mut languages: Vec<String> = Vec::new();
+    for l in values {
+        let tag = language_tag(l).ok_or_else(|| {
+            ValidationError::new(
+                "languages",
+                format!("'{l}' is not a language tag such as es, en or pt-BR"),
+            )
+        })?;
+        if !languages.contains(&tag) {
+            languages.push(tag);
+        }
+    }
+    Ok(languages)
+}
+
 pub fn language_tag(tag: &str) -> Option<String> {
     let mut parts = tag.trim().split('-');
     let primary = parts.next()?.to_ascii_lowercase();
@@ -328,24 +352,7 @@ impl CoopProfile {
                 ))
             }
         };
-        if self.languages.len() > limits::LANGUAGES_MAX {
-            return Err(ValidationError::new(
-                "languages",
-                format!("must have at most {} entries", limits::LANGUAGES_MAX),
-            ));
-        }
-        let mut languages: Vec<String> = Vec::new();
-        for l in &self.languages {
-            let tag = language_tag(l).ok_or_else(|| {
-                ValidationError::new(
-                    "languages",
-                    format!("'{l}' is not a language tag such as es, en or pt-BR"),
-                )
-            })?;
-            if !languages.contains(&tag) {
-                languages.push(tag);
-            }
-        }
+        let languages = language_list(&self.languages)?;
         if let Some(n) = self.member_count {
             if !(1..=limits::MEMBER_COUNT_MAX).contains(&n) {
                 return Err(ValidationError::new(

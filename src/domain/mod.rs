@@ -5,6 +5,7 @@ pub mod actor;
 pub mod blocklist;
 pub mod coop;
 pub mod directory;
+pub mod gathering;
 pub mod identicon;
 pub mod introduction;
 pub mod limits;

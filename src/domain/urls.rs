@@ -169,6 +169,21 @@ impl Urls {
         self.url(&format!("/proposals/{id}/activity"))
     }
 
+    /// A gathering's page (and, later, its `Event` id).
+    pub fn gathering(&self, id: &str) -> Url {
+        self.url(&format!("/gatherings/{id}"))
+    }
+
+    /// A gathering as an iCalendar file.
+    pub fn gathering_calendar(&self, id: &str) -> Url {
+        self.url(&format!("/gatherings/{id}/calendar.ics"))
+    }
+
+    /// Every gathering of the node as an iCalendar feed.
+    pub fn gatherings_calendar(&self) -> Url {
+        self.url("/gatherings/calendar.ics")
+    }
+
     /// The id of an introduction's `Offer` (not served: introductions are
     /// private to the two coops).
     pub fn introduction(&self, id: &str) -> Url {

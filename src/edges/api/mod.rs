@@ -7,6 +7,7 @@ mod coop;
 mod coops;
 mod directory;
 mod follows;
+mod gatherings;
 mod health;
 mod introductions;
 mod matches;
@@ -73,6 +74,17 @@ pub fn router() -> Router<AppState> {
         .route("/introductions/{id}/accept", post(introductions::accept))
         .route("/introductions/{id}/decline", post(introductions::decline))
         .route("/directory/coops", get(directory::coops))
+        .route(
+            "/gatherings",
+            get(gatherings::list).post(gatherings::create),
+        )
+        .route("/gatherings/{id}", get(gatherings::get))
+        .route("/gatherings/{id}/join", post(gatherings::join))
+        .route("/gatherings/{id}/leave", post(gatherings::leave))
+        .route(
+            "/gatherings/{id}/registration",
+            axum::routing::put(gatherings::registration),
+        )
         .route(
             "/admin/nodes",
             get(admin::nodes::list_nodes).post(admin::nodes::follow_node),

@@ -6,7 +6,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    admin, auth, coop, coops, directory, follows, health, introductions, matches, proposals,
+    admin, auth, coop, coops, directory, follows, gatherings, health, introductions, matches,
+    proposals,
 };
 
 struct BearerAuth;
@@ -38,6 +39,8 @@ impl Modify for BearerAuth {
         matches::circles, matches::notifications, matches::mark_read,
         introductions::create, introductions::list, introductions::get,
         introductions::accept, introductions::decline,
+        gatherings::create, gatherings::list, gatherings::get, gatherings::join,
+        gatherings::leave, gatherings::registration,
         admin::nodes::list_nodes, admin::nodes::follow_node, admin::nodes::unfollow_node,
         admin::nodes::approve_node, admin::nodes::remove_follower_node,
         admin::policy::get_policy, admin::policy::put_policy,
@@ -58,6 +61,7 @@ impl Modify for BearerAuth {
         (name = "directory", description = "Every coop and open proposal this node knows, local and federated"),
         (name = "matches", description = "Needs and offers that answer the signed-in coop's, with scores and reasons"),
         (name = "introductions", description = "Asking to be introduced to the coop behind a need or offer; accepting shares both coops' private contact details"),
+        (name = "gatherings", description = "The monthly inter-coop call: planning it, registering coops with their delegates; public to read, and as iCalendar at /gatherings/{id}/calendar.ics"),
         (name = "admin", description = "Node administration: local coops, other nodes, the federation policy (mode, blocks, allows, block lists), the record of admin actions"),
         (name = "node", description = "The node itself"),
     )

@@ -234,6 +234,10 @@ mod tests {
                 include_str!("../../../locales/en/oauth.ftl"),
                 include_str!("../../../locales/es/oauth.ftl"),
             ),
+            (
+                include_str!("../../../locales/en/gatherings.ftl"),
+                include_str!("../../../locales/es/gatherings.ftl"),
+            ),
         ] {
             let (en, es) = (keys(en), keys(es));
             assert!(en.len() > 20, "{en:?}");

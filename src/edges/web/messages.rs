@@ -13,6 +13,36 @@ use crate::edges::http::lang::Lang;
 /// A message's shape, its catalogue message, and the names of its numbers.
 const KNOWN: &[(&str, &str, &[&str])] = &[
     ("must not be empty", "msg-empty", &[]),
+    ("must not be in the past", "msg-not-past", &[]),
+    ("must be after the start", "msg-after-start", &[]),
+    ("must be a date", "msg-a-date", &[]),
+    ("must be a date and time", "msg-a-date-time", &[]),
+    (
+        "a gathering lasts at most {} hours",
+        "msg-gathering-hours",
+        &["max"],
+    ),
+    (
+        "must be a time zone name such as America/Argentina/Buenos_Aires or Europe/Madrid",
+        "msg-time-zone",
+        &[],
+    ),
+    (
+        "does not exist or happens twice in that time zone (a daylight-saving change): pick another time",
+        "msg-time-skipped",
+        &[],
+    ),
+    (
+        "registration for this gathering is closed",
+        "msg-gathering-closed",
+        &[],
+    ),
+    (
+        "your coop is already registered for this gathering",
+        "msg-gathering-registered",
+        &[],
+    ),
+    ("this gathering is over", "msg-gathering-over", &[]),
     (
         "must be at most {} characters",
         "msg-at-most-chars",

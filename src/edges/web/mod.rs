@@ -13,6 +13,7 @@ mod coops;
 mod directory;
 mod feeds;
 mod form;
+mod gatherings;
 mod landing;
 mod language;
 mod listing;
@@ -39,6 +40,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/", get(landing::show))
         .route("/directory", get(directory::show))
         .route("/coops", get(coops::show))
+        .route("/gatherings", get(gatherings::list))
+        .route("/gatherings/calendar.ics", get(gatherings::node_calendar))
+        .route("/gatherings/{id}", get(gatherings::show))
+        .route("/gatherings/{id}/calendar.ics", get(gatherings::calendar))
         .route("/assets/intercoop.css", get(assets::stylesheet))
         .route("/feed.atom", get(feeds::node))
         .route("/actors/{handle}/feed.atom", get(feeds::coop))

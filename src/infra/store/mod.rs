@@ -19,6 +19,7 @@ pub mod deliveries;
 pub mod directory;
 mod fixed_sql;
 pub mod follows;
+pub mod gatherings;
 mod group_commit;
 pub mod introductions;
 mod json;

@@ -374,6 +374,36 @@ diesel::joinable!(node_follows -> remote_actors (actor_id));
 diesel::joinable!(node_followers -> remote_actors (actor_id));
 diesel::joinable!(oauth_tokens -> oauth_apps (app_id));
 diesel::joinable!(oauth_codes -> oauth_apps (app_id));
+diesel::table! {
+    gatherings (id) {
+        id -> Text,
+        organiser_coop_id -> Nullable<Text>,
+        title -> Text,
+        description -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        time_zone -> Text,
+        call_url -> Nullable<Text>,
+        languages -> Text,
+        recurrence -> Nullable<Text>,
+        contributions_until -> Nullable<Timestamp>,
+        facilitators -> Text,
+        note_taker_coop_id -> Nullable<Text>,
+        registration_open -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    gathering_participants (gathering_id, coop_id) {
+        gathering_id -> Text,
+        coop_id -> Text,
+        delegate -> Text,
+        joined_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     coops,
     introductions,
@@ -403,7 +433,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     oauth_tokens,
     notifications,
     markers,
-    account_pictures
+    account_pictures,
+    gatherings,
+    gathering_participants
 );
 
 diesel::table! {

@@ -1,8 +1,10 @@
-//! What goes over ActivityPub, as plain serde types. Conversions from domain
+//! What goes over the wire to other software: ActivityPub as plain serde
+//! types, and gatherings as iCalendar. Conversions from domain
 //! types live beside each type; nothing here touches the database.
 
 pub mod activity;
 pub mod actor;
+pub mod calendar;
 pub mod collection;
 pub mod context;
 #[cfg(test)]

@@ -1,12 +1,13 @@
 //! A coop's workspace: the pages a signed-in member uses to keep the
 //! coop's profile, publish and close needs and offers, see matches, ask
 //! for and answer introductions, follow coops on other nodes, and read
-//! its notifications. Every
+//! its notifications, and plan and register for gatherings. Every
 //! page needs a [`Session`](super::session::Session); every form that
 //! changes something is a [`Posted`](super::session::Posted) form.
 
 mod circles;
 mod follows;
+mod gatherings;
 mod introductions;
 mod matches;
 mod notifications;
@@ -42,6 +43,15 @@ pub fn router() -> Router<AppState> {
         .route(
             "/workspace/introductions/{id}/answer",
             post(introductions::answer),
+        )
+        .route("/workspace/gatherings", post(gatherings::create))
+        .route("/workspace/gatherings/new", get(gatherings::new_form))
+        .route("/workspace/gatherings/{id}", get(gatherings::show))
+        .route("/workspace/gatherings/{id}/join", post(gatherings::join))
+        .route("/workspace/gatherings/{id}/leave", post(gatherings::leave))
+        .route(
+            "/workspace/gatherings/{id}/registration",
+            post(gatherings::registration),
         )
         .route("/workspace/notifications", get(notifications::show))
         .route("/workspace/notifications/clear", post(notifications::clear))

@@ -1,0 +1,2 @@
+DROP TABLE gathering_participants;
+DROP TABLE gatherings;

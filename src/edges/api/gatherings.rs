@@ -1,0 +1,339 @@
+//! Gatherings: plan the monthly call, list and read them (public),
+//! register the signed-in coop with its delegate or withdraw, and, as a
+//! facilitator, open or close registration.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::domain::gathering::{utc, Gathering, GatheringInput};
+use crate::edges::http::error::{ErrorBody, HttpResult};
+use crate::edges::http::extract::{ApiJson, ApiQuery, Auth};
+use crate::edges::http::state::AppState;
+use crate::services::gatherings::{CoopRef, GatheringEntry, GatheringPlan, GatheringSummary};
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GatheringRequest {
+    /// 1 to 200 characters.
+    pub title: String,
+    /// Plain text, up to 10,000 characters.
+    #[serde(default)]
+    pub description: String,
+    /// RFC 3339 with its UTC offset, e.g. `2027-01-14T15:00:00-03:00`; a
+    /// time without one is refused. Not in the past, within three years.
+    pub starts_at: String,
+    /// After `starts_at`, at most 24 hours later.
+    pub ends_at: String,
+    /// IANA name, e.g. `America/Argentina/Buenos_Aires`: the zone the
+    /// gathering is held and repeated in.
+    pub time_zone: String,
+    /// The call's link (http or https).
+    pub call_url: Option<String>,
+    /// Language tags of the call, e.g. `["es", "en"]`.
+    #[serde(default)]
+    pub languages: Vec<String>,
+    /// A monthly RFC 5545 rule, e.g. `FREQ=MONTHLY;BYDAY=2TH`.
+    pub recurrence: Option<String>,
+    /// RFC 3339: until when coops may contribute ahead of the call; not
+    /// after the end.
+    pub contributions_until: Option<String>,
+    /// Handles of this node's coops that facilitate (at most 5); default:
+    /// your coop.
+    #[serde(default)]
+    pub facilitators: Vec<String>,
+    /// Handle of this node's coop that keeps the notes; default: your coop.
+    pub note_taker: Option<String>,
+}
+
+/// A coop of this node named by a gathering.
+#[derive(Serialize, ToSchema)]
+pub struct GatheringCoopView {
+    pub handle: String,
+    pub name: String,
+    pub url: String,
+}
+
+impl From<CoopRef> for GatheringCoopView {
+    fn from(c: CoopRef) -> Self {
+        GatheringCoopView {
+            handle: c.handle,
+            name: c.name,
+            url: c.url,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ParticipantView {
+    pub coop: GatheringCoopView,
+    /// Who speaks for the coop.
+    pub delegate: String,
+    pub joined_at: DateTime<Utc>,
+}
+
+/// What every view of a gathering says.
+#[derive(Serialize, ToSchema)]
+pub struct GatheringFields {
+    pub id: String,
+    /// Its page.
+    pub url: String,
+    /// It as an iCalendar file.
+    pub calendar_url: String,
+    pub title: String,
+    pub description: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub time_zone: String,
+    /// `starts_at` in `time_zone`, as RFC 3339.
+    pub starts_at_local: DateTime<FixedOffset>,
+    pub call_url: Option<String>,
+    pub languages: Vec<String>,
+    pub recurrence: Option<String>,
+    /// The next three starts of a recurring gathering, in its zone.
+    pub next_occurrences: Vec<DateTime<FixedOffset>>,
+    pub contributions_until: Option<DateTime<Utc>>,
+    /// Null when the node organises it.
+    pub organiser: Option<GatheringCoopView>,
+    pub registration_open: bool,
+    /// Whether it is over.
+    pub past: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn fields(
+    g: Gathering,
+    organiser: Option<CoopRef>,
+    url: String,
+    past: bool,
+    calendar_url: String,
+) -> GatheringFields {
+    let zone = g.zone();
+    let local = |t| utc(t).with_timezone(&zone).fixed_offset();
+    let next_occurrences = g
+        .occurrences(3)
+        .into_iter()
+        .map(|d| d.fixed_offset())
+        .collect();
+    let d = g.draft;
+    GatheringFields {
+        id: g.id,
+        url,
+        calendar_url,
+        title: d.title,
+        description: d.description,
+        starts_at: utc(d.starts_at),
+        ends_at: utc(d.ends_at),
+        starts_at_local: local(d.starts_at),
+        time_zone: d.time_zone,
+        call_url: d.call_url,
+        languages: d.languages,
+        recurrence: d.recurrence,
+        next_occurrences,
+        contributions_until: d.contributions_until.map(utc),
+        organiser: organiser.map(Into::into),
+        registration_open: g.registration_open,
+        past,
+        created_at: utc(g.created_at),
+        updated_at: utc(g.updated_at),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GatheringView {
+    #[serde(flatten)]
+    pub gathering: GatheringFields,
+    pub facilitators: Vec<GatheringCoopView>,
+    pub note_taker: Option<GatheringCoopView>,
+    /// In the order they registered: the speaking order.
+    pub participants: Vec<ParticipantView>,
+}
+
+impl From<GatheringEntry> for GatheringView {
+    fn from(e: GatheringEntry) -> Self {
+        GatheringView {
+            gathering: fields(e.gathering, e.organiser, e.url, e.past, e.calendar_url),
+            facilitators: e.facilitators.into_iter().map(Into::into).collect(),
+            note_taker: e.note_taker.map(Into::into),
+            participants: e
+                .participants
+                .into_iter()
+                .map(|p| ParticipantView {
+                    coop: p.coop.into(),
+                    delegate: p.delegate,
+                    joined_at: utc(p.joined_at),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GatheringListItem {
+    #[serde(flatten)]
+    pub gathering: GatheringFields,
+    pub participant_count: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GatheringPage {
+    pub items: Vec<GatheringListItem>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct GatheringListParams {
+    /// `upcoming` (default: not over yet, soonest first) or `past`
+    /// (latest first).
+    pub when: Option<String>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// 1 to 100, default 20.
+    pub limit: Option<i64>,
+}
+
+/// Plan a gathering: your coop organises it, and facilitates and keeps the
+/// notes unless other coops of this node are named.
+#[utoipa::path(post, path = "/gatherings", tag = "gatherings", security(("bearer" = [])), request_body = GatheringRequest,
+    responses((status = 201, body = GatheringView), (status = 401, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "A time without a zone, an end before the start, a start in the past, an unknown zone or coop, a rule that is not monthly")))]
+pub async fn create(
+    State(state): State<AppState>,
+    Auth(viewer, _): Auth,
+    ApiJson(body): ApiJson<GatheringRequest>,
+) -> HttpResult<(StatusCode, Json<GatheringView>)> {
+    let plan = GatheringPlan {
+        input: GatheringInput {
+            title: body.title,
+            description: body.description,
+            starts_at: body.starts_at,
+            ends_at: body.ends_at,
+            time_zone: body.time_zone,
+            call_url: body.call_url,
+            languages: body.languages,
+            recurrence: body.recurrence,
+            contributions_until: body.contributions_until,
+        },
+        facilitators: body.facilitators,
+        note_taker: body.note_taker,
+    };
+    let entry = state.services.plan_gathering(&viewer, plan).await?;
+    Ok((StatusCode::CREATED, Json(entry.into())))
+}
+
+/// The node's gatherings: upcoming (default) or past. Public.
+#[utoipa::path(get, path = "/gatherings", tag = "gatherings", params(GatheringListParams),
+    responses((status = 200, body = GatheringPage), (status = 422, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<GatheringListParams>,
+) -> HttpResult<Json<GatheringPage>> {
+    let past = match params.when.as_deref() {
+        None | Some("upcoming") => false,
+        Some("past") => true,
+        Some(_) => {
+            return Err(
+                crate::services::ServiceError::invalid("when", "must be upcoming or past").into(),
+            )
+        }
+    };
+    let page = state
+        .services
+        .gatherings(past, params.cursor, params.limit)
+        .await?;
+    Ok(Json(GatheringPage {
+        items: page.items.into_iter().map(list_item).collect(),
+        next_cursor: page.next_cursor,
+    }))
+}
+
+fn list_item(s: GatheringSummary) -> GatheringListItem {
+    GatheringListItem {
+        participant_count: s.participant_count,
+        gathering: fields(s.gathering, s.organiser, s.url, s.past, s.calendar_url),
+    }
+}
+
+/// One gathering, with its roles and the coops registered. Public.
+#[utoipa::path(get, path = "/gatherings/{id}", tag = "gatherings", params(("id" = String, Path)),
+    responses((status = 200, body = GatheringView), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> HttpResult<Json<GatheringView>> {
+    Ok(Json(state.services.gathering(&id).await?.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JoinRequest {
+    /// Who will speak for your coop; 1 to 100 characters.
+    pub delegate: String,
+}
+
+/// Register your coop for a gathering, naming its delegate.
+#[utoipa::path(post, path = "/gatherings/{id}/join", tag = "gatherings", security(("bearer" = [])), params(("id" = String, Path)), request_body = JoinRequest,
+    responses((status = 200, body = GatheringView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "Already registered, registration closed, the gathering over or full"),
+        (status = 422, body = ErrorBody, description = "No delegate")))]
+pub async fn join(
+    State(state): State<AppState>,
+    Auth(viewer, _): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<JoinRequest>,
+) -> HttpResult<Json<GatheringView>> {
+    Ok(Json(
+        state
+            .services
+            .join_gathering(&viewer, &id, &body.delegate)
+            .await?
+            .into(),
+    ))
+}
+
+/// Withdraw your coop's registration.
+#[utoipa::path(post, path = "/gatherings/{id}/leave", tag = "gatherings", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = GatheringView), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "No such gathering, or your coop is not registered"),
+        (status = 409, body = ErrorBody, description = "The gathering is over")))]
+pub async fn leave(
+    State(state): State<AppState>,
+    Auth(viewer, _): Auth,
+    Path(id): Path<String>,
+) -> HttpResult<Json<GatheringView>> {
+    Ok(Json(
+        state.services.leave_gathering(&viewer, &id).await?.into(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationRequest {
+    pub open: bool,
+}
+
+/// Open or close registration (facilitators only).
+#[utoipa::path(put, path = "/gatherings/{id}/registration", tag = "gatherings", security(("bearer" = [])), params(("id" = String, Path)), request_body = RegistrationRequest,
+    responses((status = 200, body = GatheringView), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "Your coop does not facilitate it"),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "The gathering is over")))]
+pub async fn registration(
+    State(state): State<AppState>,
+    Auth(viewer, _): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RegistrationRequest>,
+) -> HttpResult<Json<GatheringView>> {
+    Ok(Json(
+        state
+            .services
+            .set_gathering_registration(&viewer, &id, body.open)
+            .await?
+            .into(),
+    ))
+}

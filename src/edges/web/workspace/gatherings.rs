@@ -1,0 +1,321 @@
+//! Gatherings from a coop's side: planning one (the form reads times in
+//! the zone chosen beside them), and on a gathering's page registering
+//! with a delegate, withdrawing, and, for facilitators, opening or closing
+//! registration.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::super::form::{refused, FormError};
+use super::super::gatherings::GatheringFacts;
+use super::super::session::{Posted, Session};
+use super::super::views::Frame;
+use crate::domain::gathering::{local_in_zone, time_zone, GatheringInput};
+use crate::edges::http::error::HttpResult;
+use crate::edges::http::state::AppState;
+use crate::services::gatherings::GatheringPlan;
+use crate::services::ServiceError;
+
+/// The planning form as typed, shown again unchanged when refused.
+#[derive(Deserialize, Clone)]
+pub struct PlanForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+    /// `YYYY-MM-DD` and `HH:MM`, as date and time inputs send them.
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    start: String,
+    #[serde(default)]
+    end: String,
+    #[serde(default)]
+    time_zone: String,
+    #[serde(default)]
+    call_url: String,
+    /// Separated by commas or spaces.
+    #[serde(default)]
+    languages: String,
+    /// A checkbox: repeat on the same weekday of each month.
+    #[serde(default)]
+    monthly: Option<String>,
+    /// Handles, separated by commas or spaces.
+    #[serde(default)]
+    facilitators: String,
+    #[serde(default)]
+    note_taker: String,
+}
+
+impl Default for PlanForm {
+    fn default() -> Self {
+        PlanForm {
+            title: String::new(),
+            description: String::new(),
+            date: String::new(),
+            start: "15:00".into(),
+            end: "16:30".into(),
+            time_zone: "UTC".into(),
+            call_url: String::new(),
+            languages: String::new(),
+            monthly: None,
+            facilitators: String::new(),
+            note_taker: String::new(),
+        }
+    }
+}
+
+fn words(s: &str) -> Vec<String> {
+    s.split([',', ' '])
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// "The second Thursday" of the date's month, as an RFC 5545 rule.
+fn same_weekday_monthly(date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let nth = (date.day() - 1) / 7 + 1;
+    let day = match date.weekday() {
+        chrono::Weekday::Mon => "MO",
+        chrono::Weekday::Tue => "TU",
+        chrono::Weekday::Wed => "WE",
+        chrono::Weekday::Thu => "TH",
+        chrono::Weekday::Fri => "FR",
+        chrono::Weekday::Sat => "SA",
+        chrono::Weekday::Sun => "SU",
+    };
+    // A fifth weekday is not in every month: say "the last" instead.
+    let nth = if nth >= 5 { -1 } else { nth as i32 };
+    format!("FREQ=MONTHLY;BYDAY={nth}{day}")
+}
+
+impl PlanForm {
+    /// The form as the API's input: wall-clock times in the chosen zone.
+    fn input(&self) -> Result<GatheringPlan, ServiceError> {
+        let zone = time_zone(&self.time_zone)?;
+        let date = self.date.trim();
+        let at = |field: &str, time: &str| {
+            local_in_zone(field, &format!("{date}T{}", time.trim()), zone)
+        };
+        let day = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+            .map_err(|_| ServiceError::invalid("date", "must be a date"))?;
+        let starts_at = at("start", &self.start)?;
+        let ends_at = at("end", &self.end)?;
+        let optional = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        Ok(GatheringPlan {
+            input: GatheringInput {
+                title: self.title.clone(),
+                description: self.description.clone(),
+                starts_at,
+                ends_at,
+                time_zone: self.time_zone.clone(),
+                call_url: optional(&self.call_url),
+                languages: words(&self.languages),
+                recurrence: self.monthly.is_some().then(|| same_weekday_monthly(day)),
+                contributions_until: None,
+            },
+            facilitators: words(&self.facilitators),
+            note_taker: optional(&self.note_taker),
+        })
+    }
+}
+
+/// The service names the API's fields; the form has a day and two times.
+fn on_form(e: ServiceError) -> ServiceError {
+    match e {
+        ServiceError::Invalid(mut v) => {
+            v.field = match v.field.as_str() {
+                "starts_at" => "start".into(),
+                "ends_at" => "end".into(),
+                other => other.into(),
+            };
+            ServiceError::Invalid(v)
+        }
+        other => other,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "web/workspace/gathering_new.html")]
+struct PlanPage {
+    frame: Frame,
+    section: &'static str,
+    form: PlanForm,
+    error: FormError,
+}
+
+impl PlanPage {
+    fn shown(&self) -> &'static [&'static str] {
+        &[
+            "title",
+            "description",
+            "date",
+            "start",
+            "end",
+            "time_zone",
+            "call_url",
+            "languages",
+            "facilitators",
+            "note_taker",
+        ]
+    }
+}
+
+pub async fn new_form(State(state): State<AppState>, session: Session) -> HttpResult<Response> {
+    let page = PlanPage {
+        frame: Frame::signed_in(&state, &session, "/workspace/gatherings/new"),
+        section: "gatherings",
+        form: PlanForm::default(),
+        error: FormError::default(),
+    };
+    Ok(session.page(StatusCode::OK, &page))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Posted { session, form }: Posted<PlanForm>,
+) -> HttpResult<Response> {
+    let planned = match form.input() {
+        Ok(plan) => state.services.plan_gathering(&session.viewer, plan).await,
+        Err(e) => Err(e),
+    };
+    match planned.map_err(on_form).map_err(refused) {
+        Ok(e) => {
+            Ok(Redirect::to(&format!("/workspace/gatherings/{}", e.gathering.id)).into_response())
+        }
+        Err(Ok((status, error))) => {
+            let page = PlanPage {
+                frame: Frame::signed_in(&state, &session, "/workspace/gatherings/new"),
+                section: "gatherings",
+                form,
+                error,
+            };
+            Ok(session.page(status, &page))
+        }
+        Err(Err(e)) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "web/workspace/gathering.html")]
+struct GatheringPage {
+    frame: Frame,
+    section: &'static str,
+    g: GatheringFacts,
+    /// The delegate the viewer's coop named, when registered.
+    registered_as: Option<String>,
+    facilitator: bool,
+    delegate: String,
+    error: FormError,
+}
+
+impl GatheringPage {
+    fn shown(&self) -> &'static [&'static str] {
+        &["delegate"]
+    }
+}
+
+async fn gathering_page(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    delegate: String,
+    error: FormError,
+) -> HttpResult<GatheringPage> {
+    let e = state.services.gathering(id).await?;
+    let coop = session.viewer.user.coop_id.clone().unwrap_or_default();
+    Ok(GatheringPage {
+        frame: Frame::signed_in(state, session, &format!("/workspace/gatherings/{id}")),
+        section: "gatherings",
+        registered_as: e.registration_of(&coop).map(|p| p.delegate.clone()),
+        facilitator: e.gathering.is_facilitator(&coop),
+        g: GatheringFacts::of(&e, &session.tr, &state.config.node_name),
+        delegate,
+        error,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    session: Session,
+) -> HttpResult<Response> {
+    let page = gathering_page(&state, &session, &id, String::new(), FormError::default()).await?;
+    Ok(session.page(StatusCode::OK, &page))
+}
+
+#[derive(Deserialize)]
+pub struct JoinForm {
+    #[serde(default)]
+    delegate: String,
+}
+
+pub async fn join(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Posted { session, form }: Posted<JoinForm>,
+) -> HttpResult<Response> {
+    let joined = state
+        .services
+        .join_gathering(&session.viewer, &id, &form.delegate)
+        .await;
+    answer(&state, &session, &id, joined.map(|_| ()), form.delegate).await
+}
+
+/// Back to the gathering's page, or the page again with the refusal.
+async fn answer(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    done: Result<(), ServiceError>,
+    delegate: String,
+) -> HttpResult<Response> {
+    match done.map_err(refused) {
+        Ok(()) => Ok(Redirect::to(&format!("/workspace/gatherings/{id}")).into_response()),
+        Err(Ok((status, error))) => {
+            let page = gathering_page(state, session, id, delegate, error).await?;
+            Ok(session.page(status, &page))
+        }
+        Err(Err(e)) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+pub async fn leave(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Posted { session, .. }: Posted<Empty>,
+) -> HttpResult<Response> {
+    let left = state.services.leave_gathering(&session.viewer, &id).await;
+    answer(&state, &session, &id, left.map(|_| ()), String::new()).await
+}
+
+#[derive(Deserialize)]
+pub struct RegistrationForm {
+    /// `open` or `close`.
+    registration: String,
+}
+
+pub async fn registration(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Posted { session, form }: Posted<RegistrationForm>,
+) -> HttpResult<Response> {
+    let open = match form.registration.as_str() {
+        "open" => true,
+        "close" => false,
+        _ => return Err(ServiceError::invalid("registration", "must be open or close").into()),
+    };
+    let set = state
+        .services
+        .set_gathering_registration(&session.viewer, &id, open)
+        .await;
+    answer(&state, &session, &id, set.map(|_| ()), String::new()).await
+}

@@ -1,0 +1,242 @@
+//! The `gatherings` and `gathering_participants` tables.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::json::{from_text, to_text};
+use super::schema::{gathering_participants, gatherings};
+use super::{AnyConnection, StoreResult};
+use crate::domain::gathering::{Gathering, GatheringDraft, Participant};
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = gatherings)]
+struct Row {
+    id: String,
+    organiser_coop_id: Option<String>,
+    title: String,
+    description: String,
+    starts_at: NaiveDateTime,
+    ends_at: NaiveDateTime,
+    time_zone: String,
+    call_url: Option<String>,
+    languages: String,
+    recurrence: Option<String>,
+    contributions_until: Option<NaiveDateTime>,
+    facilitators: String,
+    note_taker_coop_id: Option<String>,
+    registration_open: bool,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl Row {
+    fn from_domain(g: &Gathering) -> Row {
+        let d = &g.draft;
+        Row {
+            id: g.id.clone(),
+            organiser_coop_id: g.organiser_coop_id.clone(),
+            title: d.title.clone(),
+            description: d.description.clone(),
+            starts_at: d.starts_at,
+            ends_at: d.ends_at,
+            time_zone: d.time_zone.clone(),
+            call_url: d.call_url.clone(),
+            languages: to_text(&d.languages),
+            recurrence: d.recurrence.clone(),
+            contributions_until: d.contributions_until,
+            facilitators: to_text(&g.facilitators),
+            note_taker_coop_id: g.note_taker.clone(),
+            registration_open: g.registration_open,
+            created_at: g.created_at,
+            updated_at: g.updated_at,
+        }
+    }
+
+    fn into_domain(self) -> StoreResult<Gathering> {
+        Ok(Gathering {
+            draft: GatheringDraft {
+                languages: from_text("gatherings.languages", &self.id, &self.languages)?,
+                title: self.title,
+                description: self.description,
+                starts_at: self.starts_at,
+                ends_at: self.ends_at,
+                time_zone: self.time_zone,
+                call_url: self.call_url,
+                recurrence: self.recurrence,
+                contributions_until: self.contributions_until,
+            },
+            facilitators: from_text("gatherings.facilitators", &self.id, &self.facilitators)?,
+            id: self.id,
+            organiser_coop_id: self.organiser_coop_id,
+            note_taker: self.note_taker_coop_id,
+            registration_open: self.registration_open,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+pub fn insert(conn: &mut AnyConnection, g: &Gathering) -> StoreResult<()> {
+    diesel::insert_into(gatherings::table)
+        .values(Row::from_domain(g))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn by_id(conn: &mut AnyConnection, id: &str) -> StoreResult<Option<Gathering>> {
+    gatherings::table
+        .find(id)
+        .select(Row::as_select())
+        .get_result(conn)
+        .optional()?
+        .map(Row::into_domain)
+        .transpose()
+}
+
+/// Opens or closes registration; false when there is no such gathering.
+pub fn set_registration(
+    conn: &mut AnyConnection,
+    id: &str,
+    open: bool,
+    at: NaiveDateTime,
+) -> StoreResult<bool> {
+    let n = diesel::update(gatherings::table.find(id))
+        .set((
+            gatherings::registration_open.eq(open),
+            gatherings::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Gatherings not over at `now`, soonest first (`past`: over, latest
+/// first), after the gathering `cursor`, `limit` at most.
+pub fn list(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    past: bool,
+    cursor: Option<&str>,
+    limit: i64,
+) -> StoreResult<Vec<Gathering>> {
+    let mut query = gatherings::table.into_boxed();
+    query = if past {
+        query
+            .filter(gatherings::ends_at.le(now))
+            .order((gatherings::starts_at.desc(), gatherings::id.desc()))
+    } else {
+        query
+            .filter(gatherings::ends_at.gt(now))
+            .order((gatherings::starts_at.asc(), gatherings::id.asc()))
+    };
+    if let Some(cursor) = cursor {
+        let at: Option<NaiveDateTime> = gatherings::table
+            .find(cursor)
+            .select(gatherings::starts_at)
+            .get_result(conn)
+            .optional()?;
+        // A cursor whose gathering is gone ends the list.
+        let Some(at) = at else {
+            return Ok(Vec::new());
+        };
+        let id = cursor.to_string();
+        query = if past {
+            query.filter(
+                gatherings::starts_at
+                    .lt(at)
+                    .or(gatherings::starts_at.eq(at).and(gatherings::id.lt(id))),
+            )
+        } else {
+            query.filter(
+                gatherings::starts_at
+                    .gt(at)
+                    .or(gatherings::starts_at.eq(at).and(gatherings::id.gt(id))),
+            )
+        };
+    }
+    query
+        .limit(limit)
+        .select(Row::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Row::into_domain)
+        .collect()
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = gathering_participants)]
+struct ParticipantRow {
+    gathering_id: String,
+    coop_id: String,
+    delegate: String,
+    joined_at: NaiveDateTime,
+}
+
+impl From<ParticipantRow> for Participant {
+    fn from(r: ParticipantRow) -> Self {
+        Participant {
+            gathering_id: r.gathering_id,
+            coop_id: r.coop_id,
+            delegate: r.delegate,
+            joined_at: r.joined_at,
+        }
+    }
+}
+
+pub fn add_participant(conn: &mut AnyConnection, p: &Participant) -> StoreResult<()> {
+    diesel::insert_into(gathering_participants::table)
+        .values(ParticipantRow {
+            gathering_id: p.gathering_id.clone(),
+            coop_id: p.coop_id.clone(),
+            delegate: p.delegate.clone(),
+            joined_at: p.joined_at,
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+/// False when the coop was not registered.
+pub fn remove_participant(
+    conn: &mut AnyConnection,
+    gathering_id: &str,
+    coop_id: &str,
+) -> StoreResult<bool> {
+    let n = diesel::delete(gathering_participants::table.find((gathering_id, coop_id)))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn participant(
+    conn: &mut AnyConnection,
+    gathering_id: &str,
+    coop_id: &str,
+) -> StoreResult<Option<Participant>> {
+    Ok(gathering_participants::table
+        .find((gathering_id, coop_id))
+        .select(ParticipantRow::as_select())
+        .get_result(conn)
+        .optional()?
+        .map(Into::into))
+}
+
+/// A gathering's participants in the order they registered (the speaking
+/// order of the rounds).
+pub fn participants(conn: &mut AnyConnection, gathering_id: &str) -> StoreResult<Vec<Participant>> {
+    Ok(gathering_participants::table
+        .filter(gathering_participants::gathering_id.eq(gathering_id))
+        .order((
+            gathering_participants::joined_at.asc(),
+            gathering_participants::coop_id.asc(),
+        ))
+        .select(ParticipantRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+pub fn participant_count(conn: &mut AnyConnection, gathering_id: &str) -> StoreResult<i64> {
+    Ok(gathering_participants::table
+        .filter(gathering_participants::gathering_id.eq(gathering_id))
+        .count()
+        .get_result(conn)?)
+}

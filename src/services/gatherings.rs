@@ -1,0 +1,529 @@
+//! Gatherings: a coop plans the monthly call, names its facilitators and
+//! note-taker among the node's coops, and coops register for it, each
+//! naming its delegate. Gatherings are public: anyone may read them and
+//! add them to a calendar.
+
+use std::collections::HashMap;
+
+use super::paging::{self, Cursor, Page};
+use super::{new_id, ServiceError, ServiceResult, Services, Viewer};
+use crate::domain::coop::Coop;
+use crate::domain::gathering::{self as rules, Gathering, GatheringInput, Participant};
+use crate::domain::time;
+use crate::domain::urls::Urls;
+use crate::infra::store::{coops, gatherings, AnyConnection};
+use crate::infra::wire::calendar::{self, CalendarEvent};
+
+/// A coop of this node as a gathering names it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoopRef {
+    pub id: String,
+    pub handle: String,
+    pub name: String,
+    /// Its page.
+    pub url: String,
+}
+
+impl CoopRef {
+    fn of(coop: &Coop, urls: &Urls) -> CoopRef {
+        CoopRef {
+            id: coop.id.clone(),
+            handle: coop.handle.clone(),
+            name: coop.profile.display_name.clone(),
+            url: urls.actor(&coop.handle).to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ParticipantEntry {
+    pub coop: CoopRef,
+    pub delegate: String,
+    pub joined_at: chrono::NaiveDateTime,
+}
+
+/// A gathering with the coops it names, as anyone may see it.
+#[derive(Debug, Clone)]
+pub struct GatheringEntry {
+    pub gathering: Gathering,
+    /// `None` when the node organises it.
+    pub organiser: Option<CoopRef>,
+    pub facilitators: Vec<CoopRef>,
+    pub note_taker: Option<CoopRef>,
+    /// In the order they registered: the speaking order.
+    pub participants: Vec<ParticipantEntry>,
+    pub url: String,
+    pub calendar_url: String,
+    /// Whether it is over.
+    pub past: bool,
+}
+
+impl GatheringEntry {
+    /// The viewer's coop's registration, if any.
+    pub fn registration_of(&self, coop_id: &str) -> Option<&ParticipantEntry> {
+        self.participants.iter().find(|p| p.coop.id == coop_id)
+    }
+}
+
+/// A gathering in a list: without its participants, with their number.
+#[derive(Debug, Clone)]
+pub struct GatheringSummary {
+    pub gathering: Gathering,
+    pub organiser: Option<CoopRef>,
+    pub participant_count: i64,
+    pub url: String,
+    pub calendar_url: String,
+    pub past: bool,
+}
+
+/// What a coop sends to plan a gathering: its fields, and the roles by
+/// handle (both default to the organising coop).
+#[derive(Debug, Clone, Default)]
+pub struct GatheringPlan {
+    pub input: GatheringInput,
+    pub facilitators: Vec<String>,
+    pub note_taker: Option<String>,
+}
+
+fn not_found() -> ServiceError {
+    ServiceError::NotFound("no gathering with that id".into())
+}
+
+fn load(conn: &mut AnyConnection, id: &str) -> ServiceResult<Gathering> {
+    gatherings::by_id(conn, id)?.ok_or_else(not_found)
+}
+
+/// The coops of this node behind `ids`, by id.
+fn coops_by_id(conn: &mut AnyConnection, ids: Vec<String>) -> ServiceResult<HashMap<String, Coop>> {
+    Ok(coops::by_ids(conn, &ids)?
+        .into_iter()
+        .map(|c| (c.id.clone(), c))
+        .collect())
+}
+
+fn entry(conn: &mut AnyConnection, urls: &Urls, g: Gathering) -> ServiceResult<GatheringEntry> {
+    let participants = gatherings::participants(conn, &g.id)?;
+    let mut ids: Vec<String> = participants.iter().map(|p| p.coop_id.clone()).collect();
+    ids.extend(g.facilitators.iter().cloned());
+    ids.extend(g.organiser_coop_id.iter().cloned());
+    ids.extend(g.note_taker.iter().cloned());
+    ids.sort();
+    ids.dedup();
+    let found = coops_by_id(conn, ids)?;
+    let named = |id: &String| found.get(id).map(|c| CoopRef::of(c, urls));
+    Ok(GatheringEntry {
+        organiser: g.organiser_coop_id.as_ref().and_then(named),
+        facilitators: g.facilitators.iter().filter_map(named).collect(),
+        note_taker: g.note_taker.as_ref().and_then(named),
+        participants: participants
+            .into_iter()
+            .filter_map(|p| {
+                Some(ParticipantEntry {
+                    coop: named(&p.coop_id)?,
+                    delegate: p.delegate,
+                    joined_at: p.joined_at,
+                })
+            })
+            .collect(),
+        url: urls.gathering(&g.id).to_string(),
+        calendar_url: urls.gathering_calendar(&g.id).to_string(),
+        past: g.is_past(time::now()),
+        gathering: g,
+    })
+}
+
+/// The organising coops of `list`, by id.
+fn organisers(
+    conn: &mut AnyConnection,
+    list: &[Gathering],
+) -> ServiceResult<HashMap<String, Coop>> {
+    coops_by_id(
+        conn,
+        list.iter()
+            .filter_map(|g| g.organiser_coop_id.clone())
+            .collect(),
+    )
+}
+
+/// The local coops named by `handles` (ids), or which handle is unknown.
+fn roles(conn: &mut AnyConnection, field: &str, handles: &[String]) -> ServiceResult<Vec<String>> {
+    let mut ids = Vec::new();
+    for handle in handles {
+        let handle = handle.trim().trim_start_matches('@');
+        let coop = coops::by_handle(conn, handle)?.ok_or_else(|| {
+            ServiceError::invalid(field, format!("no coop @{handle} on this node"))
+        })?;
+        if !ids.contains(&coop.id) {
+            ids.push(coop.id);
+        }
+    }
+    Ok(ids)
+}
+
+fn open_for_change(g: &Gathering) -> ServiceResult<()> {
+    if g.is_past(time::now()) {
+        return Err(ServiceError::Conflict("this gathering is over".into()));
+    }
+    Ok(())
+}
+
+/// Says who organises a gathering, in the reader's language ("Organised
+/// by …"), given the coop's name or the node's.
+pub type OrganisedBy<'a> = &'a (dyn Fn(&str) -> String + Sync);
+
+impl Services {
+    /// The viewer's coop plans a gathering; it is the organiser, and the
+    /// facilitator and note-taker unless others are named.
+    pub async fn plan_gathering(
+        &self,
+        viewer: &Viewer,
+        plan: GatheringPlan,
+    ) -> ServiceResult<GatheringEntry> {
+        let coop_id = viewer.coop_id()?.to_string();
+        let now = time::now();
+        let draft = plan.input.validated(now)?;
+        if plan.facilitators.len() > rules::FACILITATORS_MAX {
+            return Err(ServiceError::invalid(
+                "facilitators",
+                format!("name at most {} coops", rules::FACILITATORS_MAX),
+            ));
+        }
+        let urls = self.urls.clone();
+        self.db
+            .write(move |conn| {
+                let mut facilitators = roles(conn, "facilitators", &plan.facilitators)?;
+                if facilitators.is_empty() {
+                    facilitators.push(coop_id.clone());
+                }
+                let note_taker = match plan.note_taker.as_deref().map(str::trim) {
+                    None | Some("") => coop_id.clone(),
+                    Some(handle) => {
+                        let named = roles(conn, "note_taker", &[handle.to_string()])?;
+                        named.into_iter().next().unwrap_or_else(|| coop_id.clone())
+                    }
+                };
+                let g = Gathering {
+                    id: new_id(),
+                    organiser_coop_id: Some(coop_id),
+                    draft,
+                    facilitators,
+                    note_taker: Some(note_taker),
+                    registration_open: true,
+                    created_at: now,
+                    updated_at: now,
+                };
+                gatherings::insert(conn, &g)?;
+                entry(conn, &urls, g)
+            })
+            .await
+    }
+
+    pub async fn gathering(&self, id: &str) -> ServiceResult<GatheringEntry> {
+        let (urls, id) = (self.urls.clone(), id.to_string());
+        self.db
+            .read(move |conn| {
+                let g = load(conn, &id)?;
+                entry(conn, &urls, g)
+            })
+            .await
+    }
+
+    /// Gatherings not over yet, soonest first; or (`past`) those over,
+    /// latest first.
+    pub async fn gatherings(
+        &self,
+        past: bool,
+        cursor: Option<String>,
+        limit: Option<i64>,
+    ) -> ServiceResult<Page<GatheringSummary>> {
+        let page = Cursor::new(limit)?;
+        let cursor = paging::cursor(cursor)?;
+        let fetch = page.fetch();
+        let urls = self.urls.clone();
+        let items = self
+            .db
+            .read(move |conn| {
+                let now = time::now();
+                let list = gatherings::list(conn, now, past, cursor.as_deref(), fetch)?;
+                let organisers = organisers(conn, &list)?;
+                list.into_iter()
+                    .map(|g| {
+                        Ok(GatheringSummary {
+                            organiser: g
+                                .organiser_coop_id
+                                .as_ref()
+                                .and_then(|id| organisers.get(id))
+                                .map(|c| CoopRef::of(c, &urls)),
+                            participant_count: gatherings::participant_count(conn, &g.id)?,
+                            url: urls.gathering(&g.id).to_string(),
+                            calendar_url: urls.gathering_calendar(&g.id).to_string(),
+                            past: g.is_past(now),
+                            gathering: g,
+                        })
+                    })
+                    .collect::<ServiceResult<Vec<_>>>()
+            })
+            .await?;
+        Ok(page.cut(items, |s| s.gathering.id.clone()))
+    }
+
+    /// Loads gathering `id` in one write, lets `change` act on it for the
+    /// viewer's coop, and answers the gathering as it is afterwards.
+    async fn change_gathering<F>(
+        &self,
+        viewer: &Viewer,
+        id: &str,
+        change: F,
+    ) -> ServiceResult<GatheringEntry>
+    where
+        F: FnOnce(&mut AnyConnection, String, &mut Gathering) -> ServiceResult<()> + Send + 'static,
+    {
+        let coop_id = viewer.coop_id()?.to_string();
+        let (urls, id) = (self.urls.clone(), id.to_string());
+        self.db
+            .write(move |conn| {
+                let mut g = load(conn, &id)?;
+                change(conn, coop_id, &mut g)?;
+                entry(conn, &urls, g)
+            })
+            .await
+    }
+
+    /// The viewer's coop registers for a gathering, naming its delegate.
+    pub async fn join_gathering(
+        &self,
+        viewer: &Viewer,
+        id: &str,
+        delegate: &str,
+    ) -> ServiceResult<GatheringEntry> {
+        let delegate = rules::delegate(delegate)?;
+        self.change_gathering(viewer, id, move |conn, coop_id, g| {
+            open_for_change(g)?;
+            if !g.registration_open {
+                return Err(ServiceError::Conflict(
+                    "registration for this gathering is closed".into(),
+                ));
+            }
+            if gatherings::participant(conn, &g.id, &coop_id)?.is_some() {
+                return Err(ServiceError::Conflict(
+                    "your coop is already registered for this gathering".into(),
+                ));
+            }
+            if gatherings::participant_count(conn, &g.id)? >= rules::PARTICIPANTS_MAX {
+                return Err(ServiceError::Conflict(format!(
+                    "this gathering is full ({} coops)",
+                    rules::PARTICIPANTS_MAX
+                )));
+            }
+            let joined = Participant {
+                gathering_id: g.id.clone(),
+                coop_id,
+                delegate,
+                joined_at: time::now(),
+            };
+            Ok(gatherings::add_participant(conn, &joined)?)
+        })
+        .await
+    }
+
+    /// The viewer's coop withdraws its registration.
+    pub async fn leave_gathering(
+        &self,
+        viewer: &Viewer,
+        id: &str,
+    ) -> ServiceResult<GatheringEntry> {
+        self.change_gathering(viewer, id, |conn, coop_id, g| {
+            open_for_change(g)?;
+            if !gatherings::remove_participant(conn, &g.id, &coop_id)? {
+                return Err(ServiceError::NotFound(
+                    "your coop is not registered for this gathering".into(),
+                ));
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// A facilitator opens or closes registration.
+    pub async fn set_gathering_registration(
+        &self,
+        viewer: &Viewer,
+        id: &str,
+        open: bool,
+    ) -> ServiceResult<GatheringEntry> {
+        self.change_gathering(viewer, id, move |conn, coop_id, g| {
+            if !g.is_facilitator(&coop_id) {
+                return Err(ServiceError::Forbidden(
+                    "only the gathering's facilitators can open or close registration".into(),
+                ));
+            }
+            open_for_change(g)?;
+            let now = time::now();
+            gatherings::set_registration(conn, &g.id, open, now)?;
+            g.registration_open = open;
+            g.updated_at = now;
+            Ok(())
+        })
+        .await
+    }
+
+    /// One gathering as an iCalendar file.
+    pub async fn gathering_calendar(
+        &self,
+        id: &str,
+        node: &str,
+        organised_by: OrganisedBy<'_>,
+    ) -> ServiceResult<String> {
+        let e = self.gathering(id).await?;
+        let organiser = organised_by(e.organiser.as_ref().map_or(node, |c| c.name.as_str()));
+        Ok(calendar::calendar(
+            &e.gathering.draft.title,
+            &[calendar_event(&e.gathering, &e.url, &organiser)],
+        ))
+    }
+
+    /// The node's gatherings, not over yet, as an iCalendar feed (the
+    /// first [`GATHERINGS_FEED_MAX`] by start).
+    pub async fn gatherings_calendar(
+        &self,
+        node: &str,
+        organised_by: OrganisedBy<'_>,
+    ) -> ServiceResult<String> {
+        let urls = self.urls.clone();
+        let listed = self
+            .db
+            .read(move |conn| {
+                let list = gatherings::list(conn, time::now(), false, None, GATHERINGS_FEED_MAX)?;
+                let organisers = organisers(conn, &list)?;
+                Ok::<_, ServiceError>(
+                    list.into_iter()
+                        .map(|g| {
+                            let name = g
+                                .organiser_coop_id
+                                .as_ref()
+                                .and_then(|id| organisers.get(id))
+                                .map(|c| c.profile.display_name.clone());
+                            let url = urls.gathering(&g.id).to_string();
+                            (g, name, url)
+                        })
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .await?;
+        let lines: Vec<String> = listed
+            .iter()
+            .map(|(_, name, _)| organised_by(name.as_deref().unwrap_or(node)))
+            .collect();
+        let events: Vec<CalendarEvent<'_>> = listed
+            .iter()
+            .zip(&lines)
+            .map(|((g, _, url), line)| calendar_event(g, url, line))
+            .collect();
+        Ok(calendar::calendar(&format!("{node}: gatherings"), &events))
+    }
+}
+
+/// Gatherings in the node's calendar feed.
+pub const GATHERINGS_FEED_MAX: i64 = 200;
+
+fn calendar_event<'a>(g: &'a Gathering, url: &'a str, organiser: &'a str) -> CalendarEvent<'a> {
+    let d = &g.draft;
+    CalendarEvent {
+        uid: url,
+        title: &d.title,
+        description: &d.description,
+        starts_at: d.starts_at,
+        ends_at: d.ends_at,
+        time_zone: &d.time_zone,
+        recurrence: d.recurrence.as_deref(),
+        url,
+        call_url: d.call_url.as_deref(),
+        organiser,
+        updated_at: g.updated_at,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::domain::gathering::GatheringDraft;
+    use crate::services::testing;
+
+    /// A gathering as the store would hold one planned earlier, at `hours`
+    /// from now (negative: over).
+    async fn stored(services: &Services, organiser: &Viewer, hours: i64) -> String {
+        let now = time::now();
+        let at = now + chrono::Duration::hours(hours);
+        let g = Gathering {
+            id: new_id(),
+            organiser_coop_id: organiser.user.coop_id.clone(),
+            draft: GatheringDraft {
+                title: "Call".into(),
+                description: String::new(),
+                starts_at: at,
+                ends_at: at + chrono::Duration::hours(1),
+                time_zone: "UTC".into(),
+                call_url: None,
+                languages: vec![],
+                recurrence: None,
+                contributions_until: None,
+            },
+            facilitators: organiser.user.coop_id.clone().into_iter().collect(),
+            note_taker: None,
+            registration_open: true,
+            created_at: now,
+            updated_at: now,
+        };
+        let id = g.id.clone();
+        services
+            .db
+            .write(move |conn| gatherings::insert(conn, &g))
+            .await
+            .unwrap();
+        id
+    }
+
+    #[tokio::test]
+    async fn a_gathering_that_is_over_takes_no_registration_and_lists_as_past() {
+        let (_dir, services) = testing::services().await;
+        let fiqus = testing::coop(&services, "fiqus").await;
+        let cotech = testing::coop(&services, "cotech").await;
+        let over = stored(&services, &fiqus, -3).await;
+        let soon = stored(&services, &fiqus, 2).await;
+        let later = stored(&services, &fiqus, 48).await;
+
+        let joined = services.join_gathering(&cotech, &over, "Ana").await;
+        assert!(
+            matches!(&joined, Err(ServiceError::Conflict(m)) if m.contains("over")),
+            "{joined:?}"
+        );
+        let closing = services
+            .set_gathering_registration(&fiqus, &over, false)
+            .await;
+        assert!(
+            matches!(closing, Err(ServiceError::Conflict(_))),
+            "{closing:?}"
+        );
+        assert!(services
+            .gathering(&over)
+            .await
+            .unwrap()
+            .participants
+            .is_empty());
+
+        // Upcoming soonest first, paged by cursor; past on their own.
+        let first = services.gatherings(false, None, Some(1)).await.unwrap();
+        assert_eq!(first.items[0].gathering.id, soon);
+        let next = services
+            .gatherings(false, first.next_cursor.clone(), Some(1))
+            .await
+            .unwrap();
+        assert_eq!(next.items[0].gathering.id, later);
+        assert_eq!(next.next_cursor, None);
+        let past = services.gatherings(true, None, None).await.unwrap();
+        let ids: Vec<_> = past.items.iter().map(|s| s.gathering.id.clone()).collect();
+        assert_eq!(ids, vec![over]);
+        assert!(past.items[0].past);
+    }
+}

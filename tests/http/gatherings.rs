@@ -1,0 +1,451 @@
+//! Gatherings through the API and the pages: planning one (times with
+//! their zone, roles by handle), registering coops with their delegates in
+//! speaking order, closing registration as a facilitator, and the
+//! iCalendar files read back by an independent parser (the `ical` crate).
+//! Every refusal changes nothing.
+
+use chrono::{Duration, Utc};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::common::{assert_error, TestServer};
+use crate::web_client::Browser;
+
+/// A day ten days from now, as `YYYY-MM-DD`.
+fn day_ahead() -> String {
+    (Utc::now() + Duration::days(10))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+fn plan(day: &str) -> Value {
+    json!({
+        "title": "Monthly inter-coop call",
+        "description": "Three rounds: about, needs, offers.",
+        "starts_at": format!("{day}T15:00:00-03:00"),
+        "ends_at": format!("{day}T16:30:00-03:00"),
+        "time_zone": "America/Argentina/Buenos_Aires",
+        "call_url": "https://meet.example/coops",
+        "languages": ["es", "en"],
+        "recurrence": "FREQ=MONTHLY;BYDAY=2TH",
+        "facilitators": ["fiqus", "@cotech"],
+        "note_taker": "third",
+    })
+}
+
+async fn listed(s: &TestServer, query: &str) -> Vec<Value> {
+    let (st, body) = s.get(&format!("/gatherings{query}"), None).await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    body["items"].as_array().expect("items").clone()
+}
+
+fn handles(v: &Value) -> Vec<String> {
+    v.as_array()
+        .expect("list")
+        .iter()
+        .map(|c| {
+            c["handle"]
+                .as_str()
+                .or(c["coop"]["handle"].as_str())
+                .expect("handle")
+                .to_string()
+        })
+        .collect()
+}
+
+async fn calendar(
+    s: &TestServer,
+    path: &str,
+) -> (String, ical::parser::ical::component::IcalCalendar) {
+    let resp = reqwest::get(format!("{}{path}", s.origin()))
+        .await
+        .expect("get");
+    assert_eq!(resp.status(), StatusCode::OK);
+    let kind = resp.headers()["content-type"]
+        .to_str()
+        .expect("type")
+        .to_string();
+    let body = resp.text().await.expect("body");
+    let mut parser = ical::IcalParser::new(std::io::BufReader::new(body.as_bytes()));
+    let cal = parser.next().expect("a calendar").expect("parsed");
+    assert!(parser.next().is_none(), "one calendar");
+    (kind, cal)
+}
+
+fn property(
+    event: &ical::parser::ical::component::IcalEvent,
+    name: &str,
+) -> (Option<String>, Vec<(String, Vec<String>)>) {
+    let p = event
+        .properties
+        .iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| panic!("no {name} in {:?}", event.properties));
+    (p.value.clone(), p.params.clone().unwrap_or_default())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_gathering_is_planned_joined_in_speaking_order_and_closed_by_its_facilitator() {
+    let s = TestServer::start().await;
+    let (fiqus, cotech, third) = (
+        s.coop("fiqus").await,
+        s.coop("cotech").await,
+        s.coop("third").await,
+    );
+    let day = day_ahead();
+
+    // Bad plans: each refused naming its field, and nothing is planned.
+    let refusals: Vec<(Value, &str, &str)> = vec![
+        (
+            json!({"starts_at": format!("{day}T15:00:00")}),
+            "starts_at",
+            "has no time zone",
+        ),
+        (
+            json!({"ends_at": format!("{day}T14:00:00-03:00")}),
+            "ends_at",
+            "must be after the start",
+        ),
+        (
+            json!({"time_zone": "Mars/Olympus"}),
+            "time_zone",
+            "time zone name",
+        ),
+        (
+            json!({"recurrence": "FREQ=WEEKLY"}),
+            "recurrence",
+            "monthly",
+        ),
+        (
+            json!({"facilitators": ["nobody"]}),
+            "facilitators",
+            "no coop @nobody",
+        ),
+        (
+            json!({"note_taker": "nobody"}),
+            "note_taker",
+            "no coop @nobody",
+        ),
+        (
+            json!({"starts_at": "2020-01-01T15:00:00Z", "ends_at": "2020-01-01T16:00:00Z"}),
+            "starts_at",
+            "past",
+        ),
+    ];
+    for (change, field, says) in refusals {
+        let mut body = plan(&day);
+        for (k, v) in change.as_object().expect("object") {
+            body[k] = v.clone();
+        }
+        let (st, answer) = s.post("/gatherings", &fiqus, body).await;
+        let message = assert_error(
+            st,
+            &answer,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        );
+        assert!(
+            message.starts_with(field) && message.contains(says),
+            "{field}: {message}"
+        );
+    }
+    let mut unknown = plan(&day);
+    unknown["colour"] = json!("red");
+    let (st, _) = s.post("/gatherings", &fiqus, unknown).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    let (st, _) = s
+        .call(Method::POST, "/gatherings", None, Some(plan(&day)))
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert!(listed(&s, "").await.is_empty());
+
+    // Planned: times in UTC and in its zone, roles by handle.
+    let (st, g) = s.post("/gatherings", &fiqus, plan(&day)).await;
+    assert_eq!(st, StatusCode::CREATED, "{g}");
+    let id = g["id"].as_str().expect("id").to_string();
+    assert_eq!(g["starts_at"], json!(format!("{day}T18:00:00Z")));
+    assert_eq!(g["starts_at_local"], json!(format!("{day}T15:00:00-03:00")));
+    assert_eq!(g["time_zone"], "America/Argentina/Buenos_Aires");
+    assert_eq!(g["recurrence"], "FREQ=MONTHLY;BYDAY=2TH");
+    assert_eq!(g["next_occurrences"].as_array().map(Vec::len), Some(3));
+    assert_eq!(g["organiser"]["handle"], "fiqus");
+    assert_eq!(handles(&g["facilitators"]), ["fiqus", "cotech"]);
+    assert_eq!(g["note_taker"]["handle"], "third");
+    assert_eq!(g["registration_open"], true);
+    assert_eq!(
+        g["url"],
+        json!(format!("https://coops.test/gatherings/{id}"))
+    );
+
+    // Coops register with their delegates, in speaking order.
+    let (st, body) = s
+        .post(
+            &format!("/gatherings/{id}/join"),
+            &third,
+            json!({"delegate": " "}),
+        )
+        .await;
+    assert_error(
+        st,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    let (st, body) = s
+        .post(
+            &format!("/gatherings/{id}/join"),
+            &cotech,
+            json!({"delegate": "Ana"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    let (st, body) = s
+        .post(
+            &format!("/gatherings/{id}/join"),
+            &cotech,
+            json!({"delegate": "Ana"}),
+        )
+        .await;
+    assert_error(st, &body, StatusCode::CONFLICT, "conflict");
+    let (st, body) = s
+        .post(
+            &format!("/gatherings/{id}/join"),
+            &third,
+            json!({"delegate": "Bea"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    assert_eq!(handles(&body["participants"]), ["cotech", "third"]);
+    assert_eq!(body["participants"][0]["delegate"], "Ana");
+    let (st, body) = s
+        .post(
+            "/gatherings/no-such-id/join",
+            &third,
+            json!({"delegate": "Bea"}),
+        )
+        .await;
+    assert_error(st, &body, StatusCode::NOT_FOUND, "not_found");
+
+    // Public: the list counts them, the gathering names them.
+    let items = listed(&s, "").await;
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["participant_count"], 2);
+    assert!(listed(&s, "?when=past").await.is_empty());
+    let (st, body) = s.get("/gatherings?when=soon", None).await;
+    assert_error(
+        st,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    let (st, body) = s.get("/gatherings?cursor=garbage", None).await;
+    assert_error(
+        st,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+
+    // Only a facilitator closes registration; then nobody joins.
+    let registration = format!("/gatherings/{id}/registration");
+    let (st, body) = s
+        .call(
+            Method::PUT,
+            &registration,
+            Some(&third),
+            Some(json!({"open": false})),
+        )
+        .await;
+    assert_error(st, &body, StatusCode::FORBIDDEN, "forbidden");
+    let (_, body) = s.get(&format!("/gatherings/{id}"), None).await;
+    assert_eq!(body["registration_open"], true);
+    let (st, body) = s
+        .call(
+            Method::PUT,
+            &registration,
+            Some(&cotech),
+            Some(json!({"open": false})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    assert_eq!(body["registration_open"], false);
+    let (st, body) = s
+        .post(
+            &format!("/gatherings/{id}/join"),
+            &fiqus,
+            json!({"delegate": "Carla"}),
+        )
+        .await;
+    let message = assert_error(st, &body, StatusCode::CONFLICT, "conflict");
+    assert!(message.contains("closed"), "{message}");
+
+    // Withdrawing, once.
+    let (st, body) = s
+        .post(&format!("/gatherings/{id}/leave"), &third, json!({}))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    assert_eq!(handles(&body["participants"]), ["cotech"]);
+    let (st, body) = s
+        .post(&format!("/gatherings/{id}/leave"), &third, json!({}))
+        .await;
+    assert_error(st, &body, StatusCode::NOT_FOUND, "not_found");
+
+    // The gathering and the node's feed as iCalendar, read by another parser.
+    let (kind, cal) = calendar(&s, &format!("/gatherings/{id}/calendar.ics")).await;
+    assert!(kind.starts_with("text/calendar"), "{kind}");
+    assert_eq!(cal.events.len(), 1);
+    let event = &cal.events[0];
+    assert_eq!(
+        property(event, "SUMMARY").0.as_deref(),
+        Some("Monthly inter-coop call")
+    );
+    let compact = day.replace('-', "");
+    let (start, params) = property(event, "DTSTART");
+    assert_eq!(start, Some(format!("{compact}T150000")));
+    assert!(
+        params.contains(&("TZID".into(), vec!["America/Argentina/Buenos_Aires".into()])),
+        "{params:?}"
+    );
+    assert_eq!(
+        property(event, "RRULE").0.as_deref(),
+        Some("FREQ=MONTHLY;BYDAY=2TH")
+    );
+    assert_eq!(
+        property(event, "UID").0,
+        Some(format!("https://coops.test/gatherings/{id}"))
+    );
+    let (description, _) = property(event, "DESCRIPTION");
+    assert!(description
+        .unwrap_or_default()
+        .contains("https://meet.example/coops"));
+    let (_, feed) = calendar(&s, "/gatherings/calendar.ics").await;
+    assert_eq!(feed.events.len(), 1);
+    let resp = reqwest::get(format!("{}/gatherings/nope/calendar.ics", s.origin()))
+        .await
+        .expect("get");
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_member_plans_a_gathering_and_another_coop_registers_through_the_pages() {
+    let s = TestServer::start().await;
+    s.coop("fiqus").await;
+    s.coop("cotech").await;
+    let day = day_ahead();
+    let mut b = Browser::new(&s);
+    let csrf = b.sign_in("fiqus@coops.test").await;
+    let form = b.get("/workspace/gatherings/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("name=\"time_zone\""), "{}", form.body);
+
+    // A zone nobody has: the form again, the error next to its field.
+    let fields = |zone: &'static str| {
+        vec![
+            ("title", "Llamada de enero"),
+            ("description", "Tres rondas."),
+            ("start", "17:00"),
+            ("end", "18:00"),
+            ("time_zone", zone),
+            ("languages", "es, ca"),
+            ("monthly", "yes"),
+        ]
+    };
+    let mut bad = fields("Europe/Atlantis");
+    bad.push(("date", &day));
+    bad.push(("csrf", &csrf));
+    let refused = b.post("/workspace/gatherings", &bad).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("id=\"time_zone-error\""),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("Llamada de enero"),
+        "the form keeps what was typed"
+    );
+    assert!(listed(&s, "").await.is_empty());
+
+    let mut good = fields("Europe/Madrid");
+    good.push(("date", &day));
+    good.push(("csrf", &csrf));
+    let planned = b.post("/workspace/gatherings", &good).await;
+    assert_eq!(planned.status, StatusCode::SEE_OTHER, "{}", planned.body);
+    let id = planned
+        .location
+        .trim_start_matches("/workspace/gatherings/")
+        .to_string();
+    let items = listed(&s, "").await;
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["time_zone"], "Europe/Madrid");
+    assert!(items[0]["starts_at_local"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("T17:00:00+0"));
+    assert!(items[0]["recurrence"]
+        .as_str()
+        .unwrap_or_default()
+        .starts_with("FREQ=MONTHLY;BYDAY="));
+
+    // Another coop registers from the gathering's page, in Spanish.
+    let mut other = Browser::new(&s);
+    let csrf = other.sign_in("cotech@coops.test").await;
+    let page = other
+        .get(&format!("/workspace/gatherings/{id}?lang=es"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Inscribirse"), "{}", page.body);
+    let empty = other
+        .post(
+            &format!("/workspace/gatherings/{id}/join"),
+            &[("delegate", ""), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        empty.body.contains("id=\"delegate-error\""),
+        "{}",
+        empty.body
+    );
+    let joined = other
+        .post(
+            &format!("/workspace/gatherings/{id}/join"),
+            &[("delegate", "Ana Pérez"), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(joined.status, StatusCode::SEE_OTHER, "{}", joined.body);
+    let page = other.get(&format!("/workspace/gatherings/{id}")).await;
+    assert!(
+        page.body.contains("Retirar la inscripción")
+            || page.body.contains("Withdraw the registration"),
+        "{}",
+        page.body
+    );
+
+    // The public pages show it to anyone, in either language.
+    let mut visitor = Browser::new(&s);
+    let list = visitor.get("/gatherings?lang=es").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(
+        list.body.contains("Encuentros") && list.body.contains("Llamada de enero"),
+        "{}",
+        list.body
+    );
+    assert!(
+        list.body.contains("1 cooperativa inscrita"),
+        "{}",
+        list.body
+    );
+    let shown = visitor.get(&format!("/gatherings/{id}?lang=en")).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert!(
+        shown.body.contains("Ana Pérez") && shown.body.contains("(Europe/Madrid)"),
+        "{}",
+        shown.body
+    );
+    assert!(shown
+        .body
+        .contains(&format!("/gatherings/{id}/calendar.ics")));
+    let missing = visitor.get("/gatherings/no-such-id").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
