@@ -9,7 +9,7 @@
 // Then a member's work across two nodes: sign in, edit the profile with a
 // preview, publish a need, see it match the other node's offer, ask for an
 // introduction; the other coop's member accepts on the other node; both
-// see contacts.
+// see contacts. A member plans a gathering and registers the coop.
 //
 // Environment: BASE (the node's public URL), RESOLVE ("host=ip,..."),
 // COOP_PATH, PROPOSAL_PATH, REMOTE_TITLE (an offer received from the other
@@ -310,6 +310,53 @@ step("the member who asked sees the other coop's contacts");
   await page.goto(BASE + "/workspace");
   if (!page.url().includes("/sign-in")) throw new Error("still signed in after signing out");
   await giver.context.close();
+}
+
+step("a member plans a monthly gathering (an unknown time zone refused next to its field), registers the coop with its delegate; the gathering's pages in both languages and widths");
+{
+  const planner = await member(BASE, env("EMAIL"), "en", "desktop");
+  const { page } = planner;
+  await page.click("nav.desk >> text=Gatherings");
+  await looksRight(page, "the form to plan a gathering", "desktop");
+  const day = new Date(Date.now() + 10 * 86400000).toISOString().slice(0, 10);
+  await page.fill("#title", "Monthly inter-coop call");
+  await page.fill("#description", "Three rounds: what each coop is about, the help it needs, the help it offers.");
+  await page.fill("#date", day);
+  await page.fill("#start", "15:00");
+  await page.fill("#end", "16:30");
+  await page.fill("#time_zone", "America/Atlantis");
+  await page.fill("#languages", "es, en");
+  await page.check("input[name=monthly]");
+  const plan = "form[action='/workspace/gatherings'] button[type=submit]";
+  await page.click(plan);
+  if (!(await page.isVisible("#time_zone-error"))) throw new Error("an unknown time zone was not refused next to its field");
+  if ((await page.inputValue("#title")) !== "Monthly inter-coop call") throw new Error("the refused form lost what was typed");
+  await looksRight(page, "the refused plan", "desktop");
+  await page.fill("#time_zone", "America/Argentina/Buenos_Aires");
+  await page.click(plan);
+  if (!/\/workspace\/gatherings\/[0-9a-f-]+$/.test(page.url())) throw new Error(`not planned: ${page.url()}`);
+  const id = page.url().split("/").pop();
+  await looksRight(page, "a gathering in the workspace", "desktop");
+  await page.fill("#delegate", "Ana Giver");
+  await page.click("form[action$='/join'] button[type=submit]");
+  if (!(await page.textContent("body")).includes("Ana Giver speaks for it")) throw new Error("the registration is not shown");
+  await looksRight(page, "a gathering the coop registered for", "desktop");
+  await page.screenshot({ path: `${shots}/workspace-gathering-en-desktop.png`, fullPage: true });
+  await page.setViewportSize(WIDTHS.phone);
+  await page.goto(`${BASE}/workspace/gatherings/${id}?lang=es`);
+  await looksRight(page, "a gathering in the workspace, in Spanish", "phone");
+  await page.goto(`${BASE}/workspace/gatherings/new`);
+  await looksRight(page, "the form to plan a gathering, in Spanish", "phone");
+  await page.screenshot({ path: `${shots}/workspace-gathering-new-es-phone.png`, fullPage: true });
+  await planner.context.close();
+  for (const lang of ["en", "es"]) {
+    for (const size of ["phone", "desktop"]) {
+      const shoot = lang === "en" ? size === "desktop" : size === "phone";
+      await check("/gatherings", lang, size, shoot ? "gatherings" : null, { text: "Monthly inter-coop call" });
+      await check(`/gatherings/${id}`, lang, size, shoot ? "gathering" : null, { text: "Ana Giver" });
+    }
+  }
+  await check("/gatherings/no-such-id", "en", "phone", null, { status: 404 });
 }
 
 step("an admin signs in, follows the other node from the desk, sees it accepted; every desk page checked");

@@ -8,7 +8,10 @@
 //! giver's member signs in on alpha, edits the profile (with a preview),
 //! publishes a need, sees it match beta's offer, asks for an introduction;
 //! beta's member signs in on beta (in Spanish, on a phone) and accepts;
-//! both see the other's contacts. Last, alpha's admin signs in, follows
+//! both see the other's contacts. Then giver's member plans a monthly
+//! gathering (an unknown time zone refused in place first) and registers
+//! the coop with its delegate; the gathering's pages are checked in both
+//! languages and widths. Last, alpha's admin signs in, follows
 //! beta from the admin desk and sees it accepted; every desk page is
 //! checked at both widths. Screenshots go to `federation-tests/browser/out`
 //! (or `INTERCOOP_SCREENSHOTS_DIR`; `docs/screenshots/` holds a set).

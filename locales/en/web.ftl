@@ -76,6 +76,7 @@ month-11 = November
 month-12 = December
 date = { $month } { $day }, { $year }
 date-time = { $date }, { $time } UTC
+date-time-wall = { $date }, { $time }
 
 ## Profile fields
 field-website = Website

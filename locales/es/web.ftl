@@ -76,6 +76,7 @@ month-11 = noviembre
 month-12 = diciembre
 date = { $day } de { $month } de { $year }
 date-time = { $date }, { $time } UTC
+date-time-wall = { $date }, { $time }
 
 ## Datos del perfil
 field-website = Sitio web

@@ -164,8 +164,18 @@ impl Tr {
 
     /// A day and the time of day (UTC, to the minute).
     pub fn date_time(&self, at: NaiveDateTime) -> String {
+        self.day_and_time("date-time", at)
+    }
+
+    /// A day and the time of day on a wall clock whose zone the page names
+    /// beside it.
+    pub fn wall_clock(&self, at: NaiveDateTime) -> String {
+        self.day_and_time("date-time-wall", at)
+    }
+
+    fn day_and_time(&self, key: &str, at: NaiveDateTime) -> String {
         self.with(
-            "date-time",
+            key,
             &[
                 ("date", FluentValue::from(self.date(at))),
                 ("time", FluentValue::from(at.format("%H:%M").to_string())),

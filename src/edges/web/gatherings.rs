@@ -41,15 +41,15 @@ impl When {
         let end_text = if end.date() == start.date() {
             end.format("%H:%M").to_string()
         } else {
-            tr.date_time(end)
+            tr.wall_clock(end)
         };
         let utc_text = if g.draft.starts_at.date() == start.date() {
             g.draft.starts_at.format("%H:%M UTC").to_string()
         } else {
-            format!("{} UTC", tr.date_time(g.draft.starts_at))
+            tr.date_time(g.draft.starts_at)
         };
         When {
-            local: format!("{}–{end_text}", tr.date_time(start)),
+            local: format!("{}–{end_text}", tr.wall_clock(start)),
             zone: g.draft.time_zone.clone(),
             utc: utc_text,
             machine: utc(g.draft.starts_at).to_rfc3339(),
@@ -57,7 +57,7 @@ impl When {
                 .occurrences(4)
                 .into_iter()
                 .skip(1)
-                .map(|d| tr.date_time(d.naive_local()))
+                .map(|d| tr.wall_clock(d.naive_local()))
                 .collect(),
         }
     }
@@ -176,10 +176,7 @@ impl GatheringFacts {
             organiser_href: e.organiser.as_ref().map(|c| c.url.clone()),
             facilitators: e.facilitators.iter().map(named).collect(),
             note_taker: e.note_taker.as_ref().map(named),
-            contributions_until: g
-                .draft
-                .contributions_until
-                .map(|t| format!("{} UTC", tr.date_time(t))),
+            contributions_until: g.draft.contributions_until.map(|t| tr.date_time(t)),
             calendar_url: e.calendar_url.clone(),
             past: e.past,
             open: g.registration_open && !e.past,
