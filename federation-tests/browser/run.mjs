@@ -312,7 +312,7 @@ step("the member who asked sees the other coop's contacts");
   await giver.context.close();
 }
 
-step("a member plans a monthly gathering (an unknown time zone refused next to its field), registers the coop with its delegate; the gathering's pages in both languages and widths");
+step("a member plans a monthly gathering (an unknown time zone refused next to its field), registers the coop with its delegate and brings its need to the rounds; the gathering's pages in both languages and widths");
 {
   const planner = await member(BASE, env("EMAIL"), "en", "desktop");
   const { page } = planner;
@@ -341,6 +341,11 @@ step("a member plans a monthly gathering (an unknown time zone refused next to i
   await page.click("form[action$='/join'] button[type=submit]");
   if (!(await page.textContent("body")).includes("Ana Giver speaks for it")) throw new Error("the registration is not shown");
   await looksRight(page, "a gathering the coop registered for", "desktop");
+  // The contribution to the rounds: about (prefilled from the profile) and the need.
+  if (!(await page.inputValue("#about")).includes("community radio")) throw new Error("the contribution is not prefilled from the profile");
+  await page.check("label:has-text('Hosting for our community radio') input");
+  await page.click("form[action$='/contribution'] button[type=submit]");
+  if (!(await page.textContent("ol.rounds")).includes("Hosting for our community radio")) throw new Error("the need brought is not in the rounds");
   await page.screenshot({ path: `${shots}/workspace-gathering-en-desktop.png`, fullPage: true });
   await page.setViewportSize(WIDTHS.phone);
   await page.goto(`${BASE}/workspace/gatherings/${id}?lang=es`);
@@ -353,7 +358,7 @@ step("a member plans a monthly gathering (an unknown time zone refused next to i
     for (const size of ["phone", "desktop"]) {
       const shoot = lang === "en" ? size === "desktop" : size === "phone";
       await check("/gatherings", lang, size, shoot ? "gatherings" : null, { text: "Monthly inter-coop call" });
-      await check(`/gatherings/${id}`, lang, size, shoot ? "gathering" : null, { text: "Ana Giver" });
+      await check(`/gatherings/${id}`, lang, size, shoot ? "gathering" : null, { text: "Hosting for our community radio" });
     }
   }
   await check("/gatherings/no-such-id", "en", "phone", null, { status: 404 });

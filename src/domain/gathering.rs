@@ -115,7 +115,16 @@ pub struct Participant {
     /// Who speaks for the coop in the call.
     pub delegate: String,
     pub joined_at: NaiveDateTime,
+    /// Its contribution to the rounds: what the coop is about …
+    pub about: String,
+    /// … and the needs and offers it brings (ids of its proposals).
+    pub proposals: Vec<String>,
+    /// When it last contributed, ahead of the call or during it.
+    pub contributed_at: Option<NaiveDateTime>,
 }
+
+/// Proposals one coop may bring to a gathering.
+pub const CONTRIBUTED_PROPOSALS_MAX: usize = 20;
 
 fn rule_set(
     rule: &str,

@@ -9,9 +9,10 @@ use super::paging::{self, Cursor, Page};
 use super::{new_id, ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::coop::Coop;
 use crate::domain::gathering::{self as rules, Gathering, GatheringInput, Participant};
-use crate::domain::time;
+use crate::domain::proposal::{Proposal, ProposalKind, ProposalStatus};
 use crate::domain::urls::Urls;
-use crate::infra::store::{coops, gatherings, AnyConnection};
+use crate::domain::{limits, time, validate};
+use crate::infra::store::{coops, gatherings, proposals, AnyConnection};
 use crate::infra::wire::calendar::{self, CalendarEvent};
 
 /// A coop of this node as a gathering names it.
@@ -40,6 +41,20 @@ pub struct ParticipantEntry {
     pub coop: CoopRef,
     pub delegate: String,
     pub joined_at: chrono::NaiveDateTime,
+    /// What the coop is about, as it contributed it (empty until then).
+    pub about: String,
+    /// The needs and the offers it brings, still open, in its order.
+    pub needs: Vec<Brought>,
+    pub offers: Vec<Brought>,
+    pub contributed_at: Option<chrono::NaiveDateTime>,
+}
+
+/// A need or offer a coop brings to a gathering.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Brought {
+    pub id: String,
+    pub title: String,
+    pub url: String,
 }
 
 /// A gathering with the coops it names, as anyone may see it.
@@ -103,6 +118,28 @@ fn coops_by_id(conn: &mut AnyConnection, ids: Vec<String>) -> ServiceResult<Hash
 
 fn entry(conn: &mut AnyConnection, urls: &Urls, g: Gathering) -> ServiceResult<GatheringEntry> {
     let participants = gatherings::participants(conn, &g.id)?;
+    let brought_ids: Vec<String> = participants
+        .iter()
+        .flat_map(|p| p.proposals.clone())
+        .collect();
+    let brought: HashMap<String, Proposal> = proposals::by_ids(conn, &brought_ids)?
+        .into_iter()
+        .filter(|p| p.status == ProposalStatus::Open)
+        .map(|p| (p.id.clone(), p))
+        .collect();
+    // What one participant brings of one kind: its own, still open.
+    let of_kind = |p: &Participant, kind: ProposalKind| -> Vec<Brought> {
+        p.proposals
+            .iter()
+            .filter_map(|id| brought.get(id))
+            .filter(|b| b.coop_id == p.coop_id && b.draft.kind == kind)
+            .map(|b| Brought {
+                id: b.id.clone(),
+                title: b.draft.title.clone(),
+                url: urls.proposal(&b.id).to_string(),
+            })
+            .collect()
+    };
     let mut ids: Vec<String> = participants.iter().map(|p| p.coop_id.clone()).collect();
     ids.extend(g.facilitators.iter().cloned());
     ids.extend(g.organiser_coop_id.iter().cloned());
@@ -120,8 +157,12 @@ fn entry(conn: &mut AnyConnection, urls: &Urls, g: Gathering) -> ServiceResult<G
             .filter_map(|p| {
                 Some(ParticipantEntry {
                     coop: named(&p.coop_id)?,
+                    needs: of_kind(&p, ProposalKind::Need),
+                    offers: of_kind(&p, ProposalKind::Offer),
                     delegate: p.delegate,
                     joined_at: p.joined_at,
+                    about: p.about,
+                    contributed_at: p.contributed_at,
                 })
             })
             .collect(),
@@ -320,6 +361,9 @@ impl Services {
                 coop_id,
                 delegate,
                 joined_at: time::now(),
+                about: String::new(),
+                proposals: Vec::new(),
+                contributed_at: None,
             };
             Ok(gatherings::add_participant(conn, &joined)?)
         })
@@ -362,6 +406,68 @@ impl Services {
             gatherings::set_registration(conn, &g.id, open, now)?;
             g.registration_open = open;
             g.updated_at = now;
+            Ok(())
+        })
+        .await
+    }
+
+    /// A participant's contribution to the rounds: what the coop is about
+    /// (its profile's "about" when `None`) and the needs and offers it
+    /// brings, its own open proposals. Until the deadline for
+    /// contributions, and during the call; not once it is over.
+    pub async fn contribute_to_gathering(
+        &self,
+        viewer: &Viewer,
+        id: &str,
+        about: Option<String>,
+        brought: Vec<String>,
+    ) -> ServiceResult<GatheringEntry> {
+        let about = about
+            .map(|a| validate::text("about", &a, limits::ABOUT_MAX))
+            .transpose()?;
+        if brought.len() > rules::CONTRIBUTED_PROPOSALS_MAX {
+            return Err(ServiceError::invalid(
+                "proposals",
+                format!(
+                    "bring at most {} needs and offers",
+                    rules::CONTRIBUTED_PROPOSALS_MAX
+                ),
+            ));
+        }
+        self.change_gathering(viewer, id, move |conn, coop_id, g| {
+            let now = time::now();
+            open_for_change(g)?;
+            if g.draft.contributions_until.is_some_and(|until| until < now) {
+                return Err(ServiceError::Conflict(
+                    "contributions to this gathering are closed".into(),
+                ));
+            }
+            if gatherings::participant(conn, &g.id, &coop_id)?.is_none() {
+                return Err(ServiceError::Forbidden(
+                    "only coops registered for this gathering contribute to it".into(),
+                ));
+            }
+            let mut ids: Vec<String> = Vec::new();
+            for wanted in &brought {
+                let own = proposals::by_id(conn, wanted)?
+                    .filter(|p| p.coop_id == coop_id && p.status == ProposalStatus::Open);
+                if own.is_none() {
+                    return Err(ServiceError::invalid(
+                        "proposals",
+                        format!("{wanted} is not an open need or offer of your coop"),
+                    ));
+                }
+                if !ids.contains(wanted) {
+                    ids.push(wanted.clone());
+                }
+            }
+            let about = match about {
+                Some(a) => a,
+                None => coops::by_id(conn, &coop_id)?
+                    .map(|c| c.profile.about)
+                    .unwrap_or_default(),
+            };
+            gatherings::contribute(conn, &g.id, &coop_id, &about, &ids, now)?;
             Ok(())
         })
         .await
@@ -453,6 +559,16 @@ mod tests {
     /// A gathering as the store would hold one planned earlier, at `hours`
     /// from now (negative: over).
     async fn stored(services: &Services, organiser: &Viewer, hours: i64) -> String {
+        stored_until(services, organiser, hours, None).await
+    }
+
+    /// The same, taking contributions until `until` hours from now.
+    async fn stored_until(
+        services: &Services,
+        organiser: &Viewer,
+        hours: i64,
+        until: Option<i64>,
+    ) -> String {
         let now = time::now();
         let at = now + chrono::Duration::hours(hours);
         let g = Gathering {
@@ -467,7 +583,7 @@ mod tests {
                 call_url: None,
                 languages: vec![],
                 recurrence: None,
-                contributions_until: None,
+                contributions_until: until.map(|h| now + chrono::Duration::hours(h)),
             },
             facilitators: organiser.user.coop_id.clone().into_iter().collect(),
             note_taker: None,
@@ -525,5 +641,32 @@ mod tests {
         let ids: Vec<_> = past.items.iter().map(|s| s.gathering.id.clone()).collect();
         assert_eq!(ids, vec![over]);
         assert!(past.items[0].past);
+    }
+
+    #[tokio::test]
+    async fn contributions_close_at_their_deadline_and_with_the_gathering() {
+        let (_dir, services) = testing::services().await;
+        let fiqus = testing::coop(&services, "fiqus").await;
+        let need = testing::need(&services, &fiqus, "Hosting").await;
+        let closed = stored_until(&services, &fiqus, 2, Some(-1)).await;
+        let open = stored_until(&services, &fiqus, 2, Some(1)).await;
+        for id in [&closed, &open] {
+            services.join_gathering(&fiqus, id, "Ana").await.unwrap();
+        }
+        let late = services
+            .contribute_to_gathering(&fiqus, &closed, None, vec![need.clone()])
+            .await;
+        assert!(
+            matches!(&late, Err(ServiceError::Conflict(m)) if m.contains("closed")),
+            "{late:?}"
+        );
+        let kept = services.gathering(&closed).await.unwrap();
+        assert_eq!(kept.participants[0].contributed_at, None);
+        let e = services
+            .contribute_to_gathering(&fiqus, &open, Some("Software".into()), vec![need])
+            .await
+            .unwrap();
+        assert_eq!(e.participants[0].about, "Software");
+        assert_eq!(e.participants[0].needs[0].title, "Hosting");
     }
 }

@@ -449,3 +449,181 @@ async fn a_member_plans_a_gathering_and_another_coop_registers_through_the_pages
     let missing = visitor.get("/gatherings/no-such-id").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn participants_bring_what_they_are_about_and_their_own_open_needs_and_offers_to_the_rounds()
+{
+    let s = TestServer::start().await;
+    let (fiqus, cotech) = (s.coop("fiqus").await, s.coop("cotech").await);
+    let (st, body) = s
+        .patch(
+            "/coop",
+            &cotech,
+            json!({"about": "A network of tech coops in the UK."}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    let id_of = |v: &Value| v["id"].as_str().expect("id").to_string();
+    let need = id_of(
+        &s.publish(
+            &cotech,
+            json!({"kind": "need", "category": "financial", "title": "A loan for laptops"}),
+        )
+        .await,
+    );
+    let offer = id_of(
+        &s.publish(
+            &cotech,
+            json!({"kind": "offer", "category": "technical", "title": "Rust training"}),
+        )
+        .await,
+    );
+    let theirs = id_of(
+        &s.publish(
+            &fiqus,
+            json!({"kind": "offer", "category": "technical", "title": "Elixir training"}),
+        )
+        .await,
+    );
+    let mut planned = plan(&day_ahead());
+    planned["facilitators"] = json!([]);
+    planned["note_taker"] = Value::Null;
+    let (_, g) = s.post("/gatherings", &fiqus, planned).await;
+    let id = g["id"].as_str().expect("id").to_string();
+    let contribution = format!("/gatherings/{id}/contribution");
+
+    // Only a registered coop contributes, and only its own open proposals.
+    let (st, body) = s
+        .call(
+            Method::PUT,
+            &contribution,
+            Some(&cotech),
+            Some(json!({"proposals": [need]})),
+        )
+        .await;
+    assert_error(st, &body, StatusCode::FORBIDDEN, "forbidden");
+    s.post(
+        &format!("/gatherings/{id}/join"),
+        &cotech,
+        json!({"delegate": "Ana"}),
+    )
+    .await;
+    let (st, body) = s
+        .call(
+            Method::PUT,
+            &contribution,
+            Some(&cotech),
+            Some(json!({"proposals": [need, theirs]})),
+        )
+        .await;
+    let message = assert_error(
+        st,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert!(message.contains(&theirs), "{message}");
+    let (st, body) = s
+        .call(
+            Method::PUT,
+            &contribution,
+            Some(&cotech),
+            Some(json!({"about": "bad\u{0000}text"})),
+        )
+        .await;
+    assert_error(
+        st,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    let (_, g) = s.get(&format!("/gatherings/{id}"), None).await;
+    assert_eq!(g["participants"][0]["about"], "");
+    assert_eq!(g["participants"][0]["contributed_at"], Value::Null);
+
+    // Without an "about", the profile's; the needs and offers by kind.
+    let (st, g) = s
+        .call(
+            Method::PUT,
+            &contribution,
+            Some(&cotech),
+            Some(json!({"proposals": [offer, need, need]})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{g}");
+    let p = &g["participants"][0];
+    assert_eq!(p["about"], "A network of tech coops in the UK.");
+    assert_eq!(p["needs"][0]["title"], "A loan for laptops");
+    assert_eq!(p["needs"].as_array().map(Vec::len), Some(1));
+    assert_eq!(p["offers"][0]["title"], "Rust training");
+    assert!(p["contributed_at"].is_string());
+
+    // A proposal closed since leaves the rounds.
+    let (st, _) = s
+        .patch(
+            &format!("/proposals/{offer}"),
+            &cotech,
+            json!({"status": "closed"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, g) = s.get(&format!("/gatherings/{id}"), None).await;
+    assert_eq!(g["participants"][0]["offers"], json!([]));
+    assert_eq!(g["participants"][0]["needs"][0]["id"], json!(need));
+
+    // Through the page: the form prefilled with what was sent, then changed.
+    let mut b = Browser::new(&s);
+    let csrf = b.sign_in("cotech@coops.test").await;
+    let page = b.get(&format!("/workspace/gatherings/{id}")).await;
+    assert!(
+        page.body
+            .contains("A network of tech coops in the UK.</textarea>"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(&format!("value=\"{need}\" checked")),
+        "{}",
+        page.body
+    );
+    let sent = b
+        .post(
+            &format!("/workspace/gatherings/{id}/contribution"),
+            &[
+                ("about", "Tech coops, UK-wide."),
+                ("proposals", &theirs),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        sent.body.contains("id=\"proposals-error\""),
+        "{}",
+        sent.body
+    );
+    assert!(
+        sent.body.contains("Tech coops, UK-wide.</textarea>"),
+        "the form keeps what was typed"
+    );
+    let sent = b
+        .post(
+            &format!("/workspace/gatherings/{id}/contribution"),
+            &[
+                ("about", "Tech coops, UK-wide."),
+                ("proposals", &need),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let public = Browser::new(&s)
+        .get(&format!("/gatherings/{id}?lang=es"))
+        .await;
+    assert!(
+        public.body.contains("Tech coops, UK-wide.") && public.body.contains("A loan for laptops"),
+        "{}",
+        public.body
+    );
+    assert!(public.body.contains("Necesidades"), "{}", public.body);
+}

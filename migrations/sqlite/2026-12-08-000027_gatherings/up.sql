@@ -24,12 +24,17 @@ CREATE TABLE gatherings (
 );
 CREATE INDEX gatherings_by_start ON gatherings (starts_at, id);
 
--- Coops registered for a gathering, each with its delegate.
+-- Coops registered for a gathering, each with its delegate and what it
+-- brings to the three rounds: what it is about, and its needs and offers.
 CREATE TABLE gathering_participants (
     gathering_id TEXT NOT NULL REFERENCES gatherings(id) ON DELETE CASCADE,
     coop_id TEXT NOT NULL REFERENCES coops(id) ON DELETE CASCADE,
     delegate TEXT NOT NULL,
     joined_at TIMESTAMP NOT NULL,
+    about TEXT NOT NULL,
+    -- JSON list of the coop's proposal ids
+    proposals TEXT NOT NULL,
+    contributed_at TIMESTAMP,
     PRIMARY KEY (gathering_id, coop_id)
 );
 CREATE INDEX gathering_participants_by_coop ON gathering_participants (coop_id);

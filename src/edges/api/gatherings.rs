@@ -13,7 +13,9 @@ use crate::domain::gathering::{utc, Gathering, GatheringInput};
 use crate::edges::http::error::{ErrorBody, HttpResult};
 use crate::edges::http::extract::{ApiJson, ApiQuery, Auth};
 use crate::edges::http::state::AppState;
-use crate::services::gatherings::{CoopRef, GatheringEntry, GatheringPlan, GatheringSummary};
+use crate::services::gatherings::{
+    Brought, CoopRef, GatheringEntry, GatheringPlan, GatheringSummary,
+};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -67,12 +69,37 @@ impl From<CoopRef> for GatheringCoopView {
     }
 }
 
+/// A need or offer a coop brings to the rounds.
+#[derive(Serialize, ToSchema)]
+pub struct BroughtView {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+}
+
+impl From<Brought> for BroughtView {
+    fn from(b: Brought) -> Self {
+        BroughtView {
+            id: b.id,
+            title: b.title,
+            url: b.url,
+        }
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct ParticipantView {
     pub coop: GatheringCoopView,
     /// Who speaks for the coop.
     pub delegate: String,
     pub joined_at: DateTime<Utc>,
+    /// First round: what the coop is about (empty until it contributes).
+    pub about: String,
+    /// Second round: the needs it brings, still open.
+    pub needs: Vec<BroughtView>,
+    /// Third round: the offers it brings, still open.
+    pub offers: Vec<BroughtView>,
+    pub contributed_at: Option<DateTime<Utc>>,
 }
 
 /// What every view of a gathering says.
@@ -166,6 +193,10 @@ impl From<GatheringEntry> for GatheringView {
                     coop: p.coop.into(),
                     delegate: p.delegate,
                     joined_at: utc(p.joined_at),
+                    about: p.about,
+                    needs: p.needs.into_iter().map(Into::into).collect(),
+                    offers: p.offers.into_iter().map(Into::into).collect(),
+                    contributed_at: p.contributed_at.map(utc),
                 })
                 .collect(),
         }
@@ -333,6 +364,40 @@ pub async fn registration(
         state
             .services
             .set_gathering_registration(&viewer, &id, body.open)
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContributionRequest {
+    /// What your coop is about, Markdown up to 5,000 characters; your
+    /// profile's "about" when left out.
+    pub about: Option<String>,
+    /// Ids of your coop's open needs and offers to bring (at most 20).
+    #[serde(default)]
+    pub proposals: Vec<String>,
+}
+
+/// Your coop's contribution to the three rounds, ahead of the call or
+/// during it; sending it again replaces it.
+#[utoipa::path(put, path = "/gatherings/{id}/contribution", tag = "gatherings", security(("bearer" = [])), params(("id" = String, Path)), request_body = ContributionRequest,
+    responses((status = 200, body = GatheringView), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "Your coop is not registered"),
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "Past the deadline for contributions, or the gathering is over"),
+        (status = 422, body = ErrorBody, description = "A proposal that is not an open one of your coop, or a bad text")))]
+pub async fn contribute(
+    State(state): State<AppState>,
+    Auth(viewer, _): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ContributionRequest>,
+) -> HttpResult<Json<GatheringView>> {
+    Ok(Json(
+        state
+            .services
+            .contribute_to_gathering(&viewer, &id, body.about, body.proposals)
             .await?
             .into(),
     ))

@@ -82,6 +82,10 @@ pub fn router() -> Router<AppState> {
         .route("/gatherings/{id}/join", post(gatherings::join))
         .route("/gatherings/{id}/leave", post(gatherings::leave))
         .route(
+            "/gatherings/{id}/contribution",
+            axum::routing::put(gatherings::contribute),
+        )
+        .route(
             "/gatherings/{id}/registration",
             axum::routing::put(gatherings::registration),
         )

@@ -40,7 +40,7 @@ impl Modify for BearerAuth {
         introductions::create, introductions::list, introductions::get,
         introductions::accept, introductions::decline,
         gatherings::create, gatherings::list, gatherings::get, gatherings::join,
-        gatherings::leave, gatherings::registration,
+        gatherings::leave, gatherings::registration, gatherings::contribute,
         admin::nodes::list_nodes, admin::nodes::follow_node, admin::nodes::unfollow_node,
         admin::nodes::approve_node, admin::nodes::remove_follower_node,
         admin::policy::get_policy, admin::policy::put_policy,

@@ -18,7 +18,7 @@ use crate::edges::http::i18n::Tr;
 use crate::edges::http::lang::Lang;
 use crate::edges::http::page::{html, Policy};
 use crate::edges::http::state::AppState;
-use crate::services::gatherings::{GatheringEntry, GatheringSummary};
+use crate::services::gatherings::{Brought, GatheringEntry, GatheringSummary};
 
 /// When a gathering happens, as a page says it: in its own zone, and in UTC.
 pub struct When {
@@ -154,8 +154,19 @@ pub struct GatheringFacts {
     pub calendar_url: String,
     pub past: bool,
     pub open: bool,
-    /// Coop name, its page, delegate: in speaking order.
-    pub participants: Vec<(String, String, String)>,
+    /// In speaking order.
+    pub participants: Vec<Speaker>,
+}
+
+/// A coop in the rounds: who speaks, what it is about, what it brings.
+pub struct Speaker {
+    pub name: String,
+    pub href: String,
+    pub delegate: String,
+    /// What the coop is about, Markdown made safe HTML.
+    pub about_html: String,
+    pub needs: Vec<(String, String)>,
+    pub offers: Vec<(String, String)>,
 }
 
 impl GatheringFacts {
@@ -183,7 +194,21 @@ impl GatheringFacts {
             participants: e
                 .participants
                 .iter()
-                .map(|p| (p.coop.name.clone(), p.coop.url.clone(), p.delegate.clone()))
+                .map(|p| {
+                    let links = |list: &[Brought]| -> Vec<(String, String)> {
+                        list.iter()
+                            .map(|b| (b.title.clone(), b.url.clone()))
+                            .collect()
+                    };
+                    Speaker {
+                        name: p.coop.name.clone(),
+                        href: p.coop.url.clone(),
+                        delegate: p.delegate.clone(),
+                        about_html: crate::domain::text::markdown_to_safe_html(&p.about),
+                        needs: links(&p.needs),
+                        offers: links(&p.offers),
+                    }
+                })
                 .collect(),
         }
     }

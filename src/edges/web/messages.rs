@@ -44,6 +44,11 @@ const KNOWN: &[(&str, &str, &[&str])] = &[
     ),
     ("this gathering is over", "msg-gathering-over", &[]),
     (
+        "contributions to this gathering are closed",
+        "msg-contributions-closed",
+        &[],
+    ),
+    (
         "must be at most {} characters",
         "msg-at-most-chars",
         &["max"],

@@ -169,16 +169,23 @@ struct ParticipantRow {
     coop_id: String,
     delegate: String,
     joined_at: NaiveDateTime,
+    about: String,
+    proposals: String,
+    contributed_at: Option<NaiveDateTime>,
 }
 
-impl From<ParticipantRow> for Participant {
-    fn from(r: ParticipantRow) -> Self {
-        Participant {
-            gathering_id: r.gathering_id,
-            coop_id: r.coop_id,
-            delegate: r.delegate,
-            joined_at: r.joined_at,
-        }
+impl ParticipantRow {
+    fn into_domain(self) -> StoreResult<Participant> {
+        let row = format!("{}/{}", self.gathering_id, self.coop_id);
+        Ok(Participant {
+            proposals: from_text("gathering_participants.proposals", &row, &self.proposals)?,
+            gathering_id: self.gathering_id,
+            coop_id: self.coop_id,
+            delegate: self.delegate,
+            joined_at: self.joined_at,
+            about: self.about,
+            contributed_at: self.contributed_at,
+        })
     }
 }
 
@@ -189,9 +196,31 @@ pub fn add_participant(conn: &mut AnyConnection, p: &Participant) -> StoreResult
             coop_id: p.coop_id.clone(),
             delegate: p.delegate.clone(),
             joined_at: p.joined_at,
+            about: p.about.clone(),
+            proposals: to_text(&p.proposals),
+            contributed_at: p.contributed_at,
         })
         .execute(conn)?;
     Ok(())
+}
+
+/// Records a participant's contribution; false when it is not registered.
+pub fn contribute(
+    conn: &mut AnyConnection,
+    gathering_id: &str,
+    coop_id: &str,
+    about: &str,
+    proposals: &[String],
+    at: NaiveDateTime,
+) -> StoreResult<bool> {
+    let n = diesel::update(gathering_participants::table.find((gathering_id, coop_id)))
+        .set((
+            gathering_participants::about.eq(about),
+            gathering_participants::proposals.eq(to_text(&proposals)),
+            gathering_participants::contributed_at.eq(Some(at)),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
 }
 
 /// False when the coop was not registered.
@@ -210,18 +239,19 @@ pub fn participant(
     gathering_id: &str,
     coop_id: &str,
 ) -> StoreResult<Option<Participant>> {
-    Ok(gathering_participants::table
+    gathering_participants::table
         .find((gathering_id, coop_id))
         .select(ParticipantRow::as_select())
         .get_result(conn)
         .optional()?
-        .map(Into::into))
+        .map(ParticipantRow::into_domain)
+        .transpose()
 }
 
 /// A gathering's participants in the order they registered (the speaking
 /// order of the rounds).
 pub fn participants(conn: &mut AnyConnection, gathering_id: &str) -> StoreResult<Vec<Participant>> {
-    Ok(gathering_participants::table
+    gathering_participants::table
         .filter(gathering_participants::gathering_id.eq(gathering_id))
         .order((
             gathering_participants::joined_at.asc(),
@@ -230,8 +260,8 @@ pub fn participants(conn: &mut AnyConnection, gathering_id: &str) -> StoreResult
         .select(ParticipantRow::as_select())
         .load(conn)?
         .into_iter()
-        .map(Into::into)
-        .collect())
+        .map(ParticipantRow::into_domain)
+        .collect()
 }
 
 pub fn participant_count(conn: &mut AnyConnection, gathering_id: &str) -> StoreResult<i64> {

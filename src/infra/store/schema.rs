@@ -401,6 +401,9 @@ diesel::table! {
         coop_id -> Text,
         delegate -> Text,
         joined_at -> Timestamp,
+        about -> Text,
+        proposals -> Text,
+        contributed_at -> Nullable<Timestamp>,
     }
 }
 

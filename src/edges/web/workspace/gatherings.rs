@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::super::form::{refused, FormError};
 use super::super::gatherings::GatheringFacts;
 use super::super::session::{Posted, Session};
-use super::super::views::Frame;
+use super::super::views::{kind_key, Frame};
 use crate::domain::gathering::{local_in_zone, time_zone, GatheringInput};
 use crate::edges::http::error::HttpResult;
 use crate::edges::http::state::AppState;
@@ -211,13 +211,104 @@ struct GatheringPage {
     registered_as: Option<String>,
     facilitator: bool,
     delegate: String,
+    /// The viewer's coop's contribution, while it may contribute.
+    contribution: Option<Contribution>,
     error: FormError,
 }
 
 impl GatheringPage {
     fn shown(&self) -> &'static [&'static str] {
-        &["delegate"]
+        &["delegate", "about", "proposals"]
     }
+}
+
+/// The contribution form: what the coop is about, and its open needs and
+/// offers to tick.
+pub struct Contribution {
+    pub about: String,
+    /// Id, kind label, title, ticked.
+    pub choices: Vec<(String, String, String, bool)>,
+    /// When it last contributed.
+    pub saved: Option<String>,
+}
+
+/// What the form sends: `about`, and `proposals` once per ticked box.
+type ContributionForm = Vec<(String, String)>;
+
+async fn contribution(
+    state: &AppState,
+    session: &Session,
+    e: &crate::services::gatherings::GatheringEntry,
+    typed: Option<&ContributionForm>,
+) -> HttpResult<Option<Contribution>> {
+    let coop = session.viewer.user.coop_id.clone().unwrap_or_default();
+    let Some(mine) = e.registration_of(&coop) else {
+        return Ok(None);
+    };
+    if e.past {
+        return Ok(None);
+    }
+    let filter = crate::domain::proposal::ProposalFilter {
+        status: Some(crate::domain::proposal::ProposalStatus::Open),
+        ..Default::default()
+    };
+    let own = state
+        .services
+        .list_proposals(
+            Some(&session.viewer),
+            crate::services::proposals::ProposalQuery {
+                filter,
+                mine: true,
+                limit: Some(100),
+                ..Default::default()
+            },
+        )
+        .await?
+        .items;
+    let brought: Vec<&str> = match typed {
+        Some(form) => form
+            .iter()
+            .filter(|(k, _)| k == "proposals")
+            .map(|(_, v)| v.as_str())
+            .collect(),
+        None => mine
+            .needs
+            .iter()
+            .chain(&mine.offers)
+            .map(|b| b.id.as_str())
+            .collect(),
+    };
+    let about = match typed {
+        Some(form) => field(form, "about"),
+        None if mine.contributed_at.is_some() => mine.about.clone(),
+        None => {
+            state
+                .services
+                .own_coop(&session.viewer)
+                .await?
+                .profile
+                .about
+        }
+    };
+    Ok(Some(Contribution {
+        about,
+        choices: own
+            .into_iter()
+            .map(|(p, _)| {
+                let ticked = brought.contains(&p.id.as_str());
+                let kind = session.tr.t(&format!("kind-{}", kind_key(p.draft.kind)));
+                (p.id, kind, p.draft.title, ticked)
+            })
+            .collect(),
+        saved: mine.contributed_at.map(|t| session.tr.date_time(t)),
+    }))
+}
+
+fn field(form: &ContributionForm, name: &str) -> String {
+    form.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
 }
 
 async fn gathering_page(
@@ -225,11 +316,13 @@ async fn gathering_page(
     session: &Session,
     id: &str,
     delegate: String,
+    typed: Option<&ContributionForm>,
     error: FormError,
 ) -> HttpResult<GatheringPage> {
     let e = state.services.gathering(id).await?;
     let coop = session.viewer.user.coop_id.clone().unwrap_or_default();
     Ok(GatheringPage {
+        contribution: contribution(state, session, &e, typed).await?,
         frame: Frame::signed_in(state, session, &format!("/workspace/gatherings/{id}")),
         section: "gatherings",
         registered_as: e.registration_of(&coop).map(|p| p.delegate.clone()),
@@ -245,7 +338,15 @@ pub async fn show(
     Path(id): Path<String>,
     session: Session,
 ) -> HttpResult<Response> {
-    let page = gathering_page(&state, &session, &id, String::new(), FormError::default()).await?;
+    let page = gathering_page(
+        &state,
+        &session,
+        &id,
+        String::new(),
+        None,
+        FormError::default(),
+    )
+    .await?;
     Ok(session.page(StatusCode::OK, &page))
 }
 
@@ -264,7 +365,15 @@ pub async fn join(
         .services
         .join_gathering(&session.viewer, &id, &form.delegate)
         .await;
-    answer(&state, &session, &id, joined.map(|_| ()), form.delegate).await
+    answer(
+        &state,
+        &session,
+        &id,
+        joined.map(|_| ()),
+        form.delegate,
+        None,
+    )
+    .await
 }
 
 /// Back to the gathering's page, or the page again with the refusal.
@@ -274,11 +383,12 @@ async fn answer(
     id: &str,
     done: Result<(), ServiceError>,
     delegate: String,
+    typed: Option<&ContributionForm>,
 ) -> HttpResult<Response> {
     match done.map_err(refused) {
         Ok(()) => Ok(Redirect::to(&format!("/workspace/gatherings/{id}")).into_response()),
         Err(Ok((status, error))) => {
-            let page = gathering_page(state, session, id, delegate, error).await?;
+            let page = gathering_page(state, session, id, delegate, typed, error).await?;
             Ok(session.page(status, &page))
         }
         Err(Err(e)) => Err(e),
@@ -294,7 +404,7 @@ pub async fn leave(
     Posted { session, .. }: Posted<Empty>,
 ) -> HttpResult<Response> {
     let left = state.services.leave_gathering(&session.viewer, &id).await;
-    answer(&state, &session, &id, left.map(|_| ()), String::new()).await
+    answer(&state, &session, &id, left.map(|_| ()), String::new(), None).await
 }
 
 #[derive(Deserialize)]
@@ -317,5 +427,30 @@ pub async fn registration(
         .services
         .set_gathering_registration(&session.viewer, &id, open)
         .await;
-    answer(&state, &session, &id, set.map(|_| ()), String::new()).await
+    answer(&state, &session, &id, set.map(|_| ()), String::new(), None).await
+}
+
+pub async fn contribute(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Posted { session, form }: Posted<ContributionForm>,
+) -> HttpResult<Response> {
+    let brought: Vec<String> = form
+        .iter()
+        .filter(|(k, _)| k == "proposals")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let done = state
+        .services
+        .contribute_to_gathering(&session.viewer, &id, Some(field(&form, "about")), brought)
+        .await;
+    answer(
+        &state,
+        &session,
+        &id,
+        done.map(|_| ()),
+        String::new(),
+        Some(&form),
+    )
+    .await
 }
