@@ -75,3 +75,7 @@ gathering-contribution-publish = Publish a new need or offer
 gathering-contribution-send = Save the contribution
 gathering-contribution-saved = Contributed { $date }.
 msg-contributions-closed = contributions to this gathering are closed
+gathering-board = Synergy points to weigh
+gathering-board-hint = The needs coops brought that offers brought by other coops answer, best first, with the reasons matching gives.
+gathering-board-none = No need brought so far is answered by an offer brought by another coop.
+gathering-board-later = Matching is still being prepared after a restart: reload this page in a few seconds.

@@ -75,3 +75,7 @@ gathering-contribution-publish = Publicar una nueva necesidad u oferta
 gathering-contribution-send = Guardar el aporte
 gathering-contribution-saved = Aportado el { $date }.
 msg-contributions-closed = los aportes a este encuentro están cerrados
+gathering-board = Puntos de sinergia para considerar
+gathering-board-hint = Las necesidades que trajeron las cooperativas y que responden ofertas traídas por otras, de mejor a peor, con los motivos que da el emparejamiento.
+gathering-board-none = Ninguna necesidad traída hasta ahora tiene respuesta en una oferta traída por otra cooperativa.
+gathering-board-later = El emparejamiento todavía se está preparando tras un reinicio: recarga esta página en unos segundos.

@@ -12,6 +12,7 @@ use crate::domain::gathering::{self as rules, Gathering, GatheringInput, Partici
 use crate::domain::proposal::{Proposal, ProposalKind, ProposalStatus};
 use crate::domain::urls::Urls;
 use crate::domain::{limits, time, validate};
+use crate::infra::matching::score::Reason;
 use crate::infra::store::{coops, gatherings, proposals, AnyConnection};
 use crate::infra::wire::calendar::{self, CalendarEvent};
 
@@ -473,6 +474,55 @@ impl Services {
         .await
     }
 
+    /// The facilitator's board: which needs brought to the gathering the
+    /// offers brought by other participants answer, best first, with the
+    /// matching engine's scores and reasons (at most [`BOARD_MAX`]).
+    pub async fn gathering_board(
+        &self,
+        viewer: &Viewer,
+        id: &str,
+    ) -> ServiceResult<Vec<SynergyCandidate>> {
+        let coop_id = viewer.coop_id()?.to_string();
+        let e = self.gathering(id).await?;
+        if !e.gathering.is_facilitator(&coop_id) {
+            return Err(ServiceError::Forbidden(
+                "only the gathering's facilitators see its board".into(),
+            ));
+        }
+        let mut needs = HashMap::new();
+        let mut offers = HashMap::new();
+        for p in &e.participants {
+            for b in &p.needs {
+                needs.insert(b.id.clone(), (b.clone(), p.coop.clone()));
+            }
+            for b in &p.offers {
+                offers.insert(b.id.clone(), (b.clone(), p.coop.clone()));
+            }
+        }
+        let found = self
+            .pairings_among(
+                needs.keys().cloned().collect(),
+                offers.keys().cloned().collect(),
+            )
+            .await?;
+        Ok(found
+            .into_iter()
+            .filter_map(|f| {
+                let (need, need_coop) = needs.get(&f.need)?.clone();
+                let (offer, offer_coop) = offers.get(&f.offer)?.clone();
+                Some(SynergyCandidate {
+                    need,
+                    need_coop,
+                    offer,
+                    offer_coop,
+                    score: f.score,
+                    reasons: f.reasons,
+                })
+            })
+            .take(BOARD_MAX)
+            .collect())
+    }
+
     /// One gathering as an iCalendar file.
     pub async fn gathering_calendar(
         &self,
@@ -527,6 +577,21 @@ impl Services {
             .collect();
         Ok(calendar::calendar(&format!("{node}: gatherings"), &events))
     }
+}
+
+/// Pairs on a facilitator's board.
+pub const BOARD_MAX: usize = 200;
+
+/// A need brought to a gathering and an offer another participant brought
+/// that answers it: a synergy point for the facilitator to weigh.
+#[derive(Debug, Clone)]
+pub struct SynergyCandidate {
+    pub need: Brought,
+    pub need_coop: CoopRef,
+    pub offer: Brought,
+    pub offer_coop: CoopRef,
+    pub score: f32,
+    pub reasons: Vec<Reason>,
 }
 
 /// Gatherings in the node's calendar feed.

@@ -627,3 +627,94 @@ async fn participants_bring_what_they_are_about_and_their_own_open_needs_and_off
     );
     assert!(public.body.contains("Necesidades"), "{}", public.body);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_facilitators_board_pairs_the_needs_and_offers_brought_with_reasons() {
+    let s = TestServer::start().await;
+    let (fiqus, cotech, radio) = (
+        s.coop("fiqus").await,
+        s.coop("cotech").await,
+        s.coop("radio").await,
+    );
+    let id_of = |v: &Value| v["id"].as_str().expect("id").to_string();
+    let need = id_of(&s.publish(&radio, json!({"kind": "need", "category": "technical", "title": "Web hosting for our community radio", "tags": ["hosting"]})).await);
+    let offer = id_of(&s.publish(&cotech, json!({"kind": "offer", "category": "technical", "title": "Web hosting on renewable energy", "tags": ["hosting"]})).await);
+    // Answers the need too, but is not brought to the gathering.
+    let left_home = id_of(&s.publish(&fiqus, json!({"kind": "offer", "category": "technical", "title": "Web hosting for radios", "tags": ["hosting"]})).await);
+    let mut planned = plan(&day_ahead());
+    planned["facilitators"] = json!(["fiqus"]);
+    planned["note_taker"] = Value::Null;
+    let (_, g) = s.post("/gatherings", &fiqus, planned).await;
+    let id = g["id"].as_str().expect("id").to_string();
+    for (token, brought) in [(&radio, &need), (&cotech, &offer)] {
+        s.post(
+            &format!("/gatherings/{id}/join"),
+            token,
+            json!({"delegate": "Ana"}),
+        )
+        .await;
+        let (st, body) = s
+            .call(
+                Method::PUT,
+                &format!("/gatherings/{id}/contribution"),
+                Some(token),
+                Some(json!({"proposals": [brought]})),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{body}");
+    }
+
+    // Only facilitators see the board.
+    let (st, body) = s
+        .get(&format!("/gatherings/{id}/board"), Some(&radio))
+        .await;
+    assert_error(st, &body, StatusCode::FORBIDDEN, "forbidden");
+    let items =
+        federation_tests::eventually("the board", std::time::Duration::from_secs(30), || async {
+            let (st, body) = s
+                .get(&format!("/gatherings/{id}/board"), Some(&fiqus))
+                .await;
+            if st == StatusCode::SERVICE_UNAVAILABLE {
+                return None;
+            }
+            assert_eq!(st, StatusCode::OK, "{body}");
+            let items = body["items"].as_array().cloned().unwrap_or_default();
+            (!items.is_empty()).then_some(items)
+        })
+        .await;
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0]["need"]["id"], json!(need));
+    assert_eq!(items[0]["need_coop"]["handle"], "radio");
+    assert_eq!(items[0]["offer"]["id"], json!(offer));
+    assert_eq!(items[0]["offer_coop"]["handle"], "cotech");
+    assert!(items[0]["score"].as_f64().unwrap_or_default() > 0.0);
+    let codes: Vec<&str> = items[0]["reasons"]
+        .as_array()
+        .expect("reasons")
+        .iter()
+        .filter_map(|r| r["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"text"), "{codes:?}");
+    assert!(!items.iter().any(|i| i["offer"]["id"] == json!(left_home)));
+
+    // The facilitator's page shows the pair with its reasons, in Spanish.
+    let mut b = Browser::new(&s);
+    b.sign_in("fiqus@coops.test").await;
+    let page = b.get(&format!("/workspace/gatherings/{id}?lang=es")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Puntos de sinergia"), "{}", page.body);
+    assert!(
+        page.body.contains("Web hosting on renewable energy")
+            && page.body.contains("class=\"reasons\""),
+        "{}",
+        page.body
+    );
+    let mut other = Browser::new(&s);
+    other.sign_in("radio@coops.test").await;
+    let page = other.get(&format!("/workspace/gatherings/{id}")).await;
+    assert!(
+        !page.body.contains("Synergy points to weigh"),
+        "{}",
+        page.body
+    );
+}

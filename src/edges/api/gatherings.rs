@@ -402,3 +402,48 @@ pub async fn contribute(
             .into(),
     ))
 }
+
+/// A need and an offer brought to the gathering that answer each other.
+#[derive(Serialize, ToSchema)]
+pub struct SynergyView {
+    pub need: BroughtView,
+    pub need_coop: GatheringCoopView,
+    pub offer: BroughtView,
+    pub offer_coop: GatheringCoopView,
+    /// As matches score them.
+    pub score: f32,
+    /// Why, as matches explain it.
+    pub reasons: Vec<crate::infra::matching::score::Reason>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BoardView {
+    pub items: Vec<SynergyView>,
+}
+
+/// The facilitator's board: which needs brought to the gathering the
+/// offers other participants brought answer, best first (at most 200).
+#[utoipa::path(get, path = "/gatherings/{id}/board", tag = "gatherings", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = BoardView), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "Your coop does not facilitate it"),
+        (status = 404, body = ErrorBody), (status = 503, body = ErrorBody, description = "The matching index is still being built")))]
+pub async fn board(
+    State(state): State<AppState>,
+    Auth(viewer, _): Auth,
+    Path(id): Path<String>,
+) -> HttpResult<Json<BoardView>> {
+    let found = state.services.gathering_board(&viewer, &id).await?;
+    Ok(Json(BoardView {
+        items: found
+            .into_iter()
+            .map(|c| SynergyView {
+                need: c.need.into(),
+                need_coop: c.need_coop.into(),
+                offer: c.offer.into(),
+                offer_coop: c.offer_coop.into(),
+                score: c.score,
+                reasons: c.reasons,
+            })
+            .collect(),
+    }))
+}

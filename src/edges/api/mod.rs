@@ -81,6 +81,7 @@ pub fn router() -> Router<AppState> {
         .route("/gatherings/{id}", get(gatherings::get))
         .route("/gatherings/{id}/join", post(gatherings::join))
         .route("/gatherings/{id}/leave", post(gatherings::leave))
+        .route("/gatherings/{id}/board", get(gatherings::board))
         .route(
             "/gatherings/{id}/contribution",
             axum::routing::put(gatherings::contribute),

@@ -506,7 +506,47 @@ impl Index {
     pub fn matches(&self, key: &str, opts: &MatchOptions) -> Option<Vec<Match>> {
         let &slot = self.by_key.get(key)?;
         let q = self.entry(slot)?;
-        let mut candidates = self.candidates(slot, q, opts.today);
+        let candidates = self.candidates(slot, q, opts.today);
+        Some(self.rank(slot, q, candidates, opts))
+    }
+
+    /// Which of `others` answer `key`, best first, scored and explained as
+    /// [`Index::matches`] would, whether or not they are among the best of
+    /// the whole index (a facilitator's board weighs a few known
+    /// proposals). `None` when `key` is not indexed; keys not indexed, of
+    /// the same kind or coop, or past their deadline are left out.
+    pub fn matches_among(
+        &self,
+        key: &str,
+        others: &[String],
+        opts: &MatchOptions,
+    ) -> Option<Vec<Match>> {
+        let &slot = self.by_key.get(key)?;
+        let q = self.entry(slot)?;
+        let candidates = others
+            .iter()
+            .filter_map(|k| self.by_key.get(k.as_str()).copied())
+            .filter(|&s| {
+                self.entry(s).is_some_and(|e| {
+                    e.kind == opposite(q.kind)
+                        && e.coop != q.coop
+                        && e.deadline.is_none_or(|d| d >= opts.today)
+                })
+            })
+            .map(|s| (self.similarity(slot, s), s))
+            .collect();
+        Some(self.rank(slot, q, candidates, opts))
+    }
+
+    /// The best `opts.limit` of `candidates` (text similarity, slot) as
+    /// answers to the entry `q` at `slot`, with their reasons.
+    fn rank(
+        &self,
+        slot: u32,
+        q: &Entry,
+        mut candidates: Vec<(f32, u32)>,
+        opts: &MatchOptions,
+    ) -> Vec<Match> {
         // Best text first: once even the best score a candidate's text
         // allows cannot reach the last of the `limit` best so far, no later
         // one can either, and the rest are not scored (the result is the
@@ -575,7 +615,7 @@ impl Index {
             });
         }
         self.say_same_meanings(q, &mut out);
-        Some(out)
+        out
     }
 
     /// What `q` and `c` have in common, with a text similarity `text`
@@ -843,6 +883,37 @@ mod tests {
             today: day(22),
             pairing: false,
         }
+    }
+
+    #[test]
+    fn matches_among_scores_the_given_offers_even_below_the_best_of_the_index() {
+        let mut index = Index::new();
+        let tech = Category::Technical;
+        index.upsert(&doc("l:need", "radio", ProposalKind::Need, tech, "Web hosting for a radio"));
+        for i in 0..12 {
+            let title = "Web hosting for a community radio station";
+            index.upsert(&doc(&format!("l:o{i}"), &format!("c{i}"), ProposalKind::Offer, tech, title));
+        }
+        index.upsert(&doc("l:far", "cotech", ProposalKind::Offer, tech, "Hosting servers"));
+        index.upsert(&doc("l:mine", "radio", ProposalKind::Offer, tech, "Web hosting for a radio"));
+        index.upsert(&doc("l:other", "x", ProposalKind::Need, tech, "Web hosting for a radio"));
+        index.renormalize();
+        let top = opts();
+        assert!(!keys(&index, "l:need").contains(&"l:far".to_string()));
+        let among = |others: &[&str]| -> Vec<String> {
+            let others: Vec<String> = others.iter().map(|k| k.to_string()).collect();
+            index
+                .matches_among("l:need", &others, &top)
+                .expect("indexed")
+                .into_iter()
+                .map(|m| m.key)
+                .collect()
+        };
+        // Scored though ten better ones fill the index's own list.
+        assert_eq!(among(&["l:far", "l:o3"]), vec!["l:o3", "l:far"]);
+        // Its own coop's, a need and an unknown key are never answers.
+        assert!(among(&["l:mine", "l:other", "l:nothing"]).is_empty());
+        assert!(index.matches_among("l:unknown", &[], &top).is_none());
     }
 
     fn keys(index: &Index, key: &str) -> Vec<String> {

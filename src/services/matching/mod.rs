@@ -11,14 +11,17 @@
 //! - `sync.rs`: building the index and following the journal;
 //! - `notify.rs`: notifications of new matches;
 //! - `settings.rs`: what each coop asks of matching;
-//! - `queries.rs`: a proposal's matches, a coop's matches, circles.
+//! - `queries.rs`: a proposal's matches, a coop's matches, circles;
+//! - `among.rs`: matches among a few known proposals (a gathering's board).
 
+mod among;
 mod notify;
 mod pairs;
 mod queries;
 mod settings;
 mod sync;
 
+pub use among::Pairing;
 pub(in crate::services) use sync::Follow as JournalFollow;
 
 use std::sync::{Arc, Mutex, RwLock};

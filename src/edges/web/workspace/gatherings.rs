@@ -13,6 +13,7 @@ use super::super::form::{refused, FormError};
 use super::super::gatherings::GatheringFacts;
 use super::super::session::{Posted, Session};
 use super::super::views::{kind_key, Frame};
+use super::matches::say_reason;
 use crate::domain::gathering::{local_in_zone, time_zone, GatheringInput};
 use crate::edges::http::error::HttpResult;
 use crate::edges::http::state::AppState;
@@ -213,6 +214,9 @@ struct GatheringPage {
     delegate: String,
     /// The viewer's coop's contribution, while it may contribute.
     contribution: Option<Contribution>,
+    /// For facilitators: the synergy points to weigh (`None` while
+    /// matching is being prepared).
+    board: Option<Vec<BoardPair>>,
     error: FormError,
 }
 
@@ -230,6 +234,44 @@ pub struct Contribution {
     pub choices: Vec<(String, String, String, bool)>,
     /// When it last contributed.
     pub saved: Option<String>,
+}
+
+/// A pair on the facilitator's board, as the page says it.
+pub struct BoardPair {
+    pub need: (String, String),
+    pub need_coop: String,
+    pub offer: (String, String),
+    pub offer_coop: String,
+    pub reasons: Vec<String>,
+}
+
+/// The board, or `None` while matching is still being prepared (the rest
+/// of the page works meanwhile).
+async fn board(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+) -> HttpResult<Option<Vec<BoardPair>>> {
+    let found = match state.services.gathering_board(&session.viewer, id).await {
+        Err(ServiceError::Unavailable(_)) => return Ok(None),
+        other => other?,
+    };
+    Ok(Some(
+        found
+            .into_iter()
+            .map(|c| BoardPair {
+                need: (c.need.title, c.need.url),
+                need_coop: c.need_coop.name,
+                offer: (c.offer.title, c.offer.url),
+                offer_coop: c.offer_coop.name,
+                reasons: c
+                    .reasons
+                    .iter()
+                    .map(|r| say_reason(&session.tr, r))
+                    .collect(),
+            })
+            .collect(),
+    ))
 }
 
 /// What the form sends: `about`, and `proposals` once per ticked box.
@@ -321,8 +363,14 @@ async fn gathering_page(
 ) -> HttpResult<GatheringPage> {
     let e = state.services.gathering(id).await?;
     let coop = session.viewer.user.coop_id.clone().unwrap_or_default();
+    let facilitates = e.gathering.is_facilitator(&coop);
     Ok(GatheringPage {
         contribution: contribution(state, session, &e, typed).await?,
+        board: if facilitates {
+            board(state, session, id).await?
+        } else {
+            Some(Vec::new())
+        },
         frame: Frame::signed_in(state, session, &format!("/workspace/gatherings/{id}")),
         section: "gatherings",
         registered_as: e.registration_of(&coop).map(|p| p.delegate.clone()),

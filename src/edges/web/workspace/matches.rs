@@ -64,7 +64,7 @@ impl MatchItem {
 }
 
 /// A match's reason in the page's language.
-fn say_reason(tr: &Tr, reason: &Reason) -> String {
+pub(super) fn say_reason(tr: &Tr, reason: &Reason) -> String {
     let args: Vec<(&'static str, FluentValue<'static>)> = reason
         .args
         .iter()
