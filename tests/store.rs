@@ -285,6 +285,9 @@ async fn one_open_introduction_per_asker_and_proposal_and_a_decline_forgets_cont
         }),
         created_at: intercoop::domain::time::now(),
         answered_at: None,
+        gathering_id: None,
+        from_accepted: true,
+        to_accepted: false,
     };
     let (i1, i2) = (intro("i1"), intro("i2"));
     let (twice, declined, stored, again) = db

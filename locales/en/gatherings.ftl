@@ -79,3 +79,7 @@ gathering-board = Synergy points to weigh
 gathering-board-hint = The needs coops brought that offers brought by other coops answer, best first, with the reasons matching gives.
 gathering-board-none = No need brought so far is answered by an offer brought by another coop.
 gathering-board-later = Matching is still being prepared after a restart: reload this page in a few seconds.
+gathering-synergy-confirm = Confirm the synergy point
+gathering-synergy-dismiss = Dismiss
+gathering-synergy-confirmed = Confirmed: both coops were asked to accept an introduction
+gathering-synergy-dismissed = Dismissed

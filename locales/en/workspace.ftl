@@ -92,6 +92,7 @@ notice-follow = { $who } follows your coop
 notice-follow_request = { $who } asks to follow your coop
 notice-match = New match: { $who }
 notice-introduction_request = { $who } asks for an introduction
+notice-introduction_proposed = A gathering’s facilitator proposes introducing your coop to { $who }
 notice-introduction_answer = { $who } answered your introduction
 
 ## Follows

@@ -79,3 +79,7 @@ gathering-board = Puntos de sinergia para considerar
 gathering-board-hint = Las necesidades que trajeron las cooperativas y que responden ofertas traídas por otras, de mejor a peor, con los motivos que da el emparejamiento.
 gathering-board-none = Ninguna necesidad traída hasta ahora tiene respuesta en una oferta traída por otra cooperativa.
 gathering-board-later = El emparejamiento todavía se está preparando tras un reinicio: recarga esta página en unos segundos.
+gathering-synergy-confirm = Confirmar el punto de sinergia
+gathering-synergy-dismiss = Descartar
+gathering-synergy-confirmed = Confirmado: se pidió a ambas cooperativas que acepten una presentación
+gathering-synergy-dismissed = Descartado

@@ -92,6 +92,7 @@ notice-follow = { $who } sigue a tu cooperativa
 notice-follow_request = { $who } pide seguir a tu cooperativa
 notice-match = Nueva coincidencia: { $who }
 notice-introduction_request = { $who } pide una presentación
+notice-introduction_proposed = La facilitación de un encuentro propone presentar tu cooperativa a { $who }
 notice-introduction_answer = { $who } respondió a tu presentación
 
 ## Seguimientos

@@ -5,7 +5,7 @@
 //! and a note-taker. Coops register for it, each naming its delegate.
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::coop::language_list;
 use super::limits;
@@ -121,6 +121,36 @@ pub struct Participant {
     pub proposals: Vec<String>,
     /// When it last contributed, ahead of the call or during it.
     pub contributed_at: Option<NaiveDateTime>,
+}
+
+crate::domain::proposal::string_enum!(
+    /// A facilitator's decision on a pair of the board.
+    SynergyState { Confirmed => "confirmed", Dismissed => "dismissed" }
+);
+
+/// A facilitator's decision on a need and an offer brought to a gathering.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Synergy {
+    pub gathering_id: String,
+    pub need_id: String,
+    pub offer_id: String,
+    pub state: SynergyState,
+    /// The introduction a confirmation opened.
+    pub introduction_id: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: NaiveDateTime,
+}
+
+/// A facilitator's `confirm` or `dismiss`, as a yes or no.
+pub fn confirms(decision: &str) -> Checked<bool> {
+    match decision {
+        "confirm" => Ok(true),
+        "dismiss" => Ok(false),
+        _ => Err(ValidationError::new(
+            "decision",
+            "must be confirm or dismiss",
+        )),
+    }
 }
 
 /// Proposals one coop may bring to a gathering.

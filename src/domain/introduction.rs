@@ -60,6 +60,29 @@ pub struct Introduction {
     pub contacts: Option<ContactDetails>,
     pub created_at: NaiveDateTime,
     pub answered_at: Option<NaiveDateTime>,
+    /// Set when a gathering's facilitator opened it (a confirmed synergy
+    /// point): then both coops accept, and it is accepted once both have.
+    pub gathering_id: Option<String>,
+    /// Whether the asking side accepted: at once when it asked itself.
+    pub from_accepted: bool,
+    /// Whether the asked side accepted.
+    pub to_accepted: bool,
+}
+
+impl Introduction {
+    /// Whether `coop_id` (a coop of this node) may still accept or
+    /// decline: the asked coop of a pending introduction, or either coop of
+    /// one a facilitator opened that it has not accepted yet.
+    pub fn awaits(&self, coop_id: &str) -> bool {
+        if self.state != IntroductionState::Pending {
+            return false;
+        }
+        let asked = self.to.local_id() == Some(coop_id) && !self.to_accepted;
+        let asker = self.gathering_id.is_some()
+            && self.from.local_id() == Some(coop_id)
+            && !self.from_accepted;
+        asked || asker
+    }
 }
 
 /// Which introductions of a coop to list: those it asked for, or those

@@ -5,15 +5,20 @@
 
 use std::collections::HashMap;
 
+use super::notifications::notify;
 use super::paging::{self, Cursor, Page};
 use super::{new_id, ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::coop::Coop;
-use crate::domain::gathering::{self as rules, Gathering, GatheringInput, Participant};
+use crate::domain::gathering::{
+    self as rules, Gathering, GatheringInput, Participant, Synergy, SynergyState,
+};
+use crate::domain::introduction::{Introduction, IntroductionState, Party};
+use crate::domain::notification::NotificationKind;
 use crate::domain::proposal::{Proposal, ProposalKind, ProposalStatus};
 use crate::domain::urls::Urls;
 use crate::domain::{limits, time, validate};
 use crate::infra::matching::score::Reason;
-use crate::infra::store::{coops, gatherings, proposals, AnyConnection};
+use crate::infra::store::{coops, gatherings, introductions, proposals, AnyConnection};
 use crate::infra::wire::calendar::{self, CalendarEvent};
 
 /// A coop of this node as a gathering names it.
@@ -505,11 +510,20 @@ impl Services {
                 offers.keys().cloned().collect(),
             )
             .await?;
+        let gathering_id = e.gathering.id.clone();
+        let decided: HashMap<(String, String), Synergy> = self
+            .db
+            .read(move |conn| gatherings::synergies(conn, &gathering_id))
+            .await?
+            .into_iter()
+            .map(|s| ((s.need_id.clone(), s.offer_id.clone()), s))
+            .collect();
         Ok(found
             .into_iter()
             .filter_map(|f| {
                 let (need, need_coop) = needs.get(&f.need)?.clone();
                 let (offer, offer_coop) = offers.get(&f.offer)?.clone();
+                let decision = decided.get(&(f.need.clone(), f.offer.clone())).cloned();
                 Some(SynergyCandidate {
                     need,
                     need_coop,
@@ -517,10 +531,75 @@ impl Services {
                     offer_coop,
                     score: f.score,
                     reasons: f.reasons,
+                    decision,
                 })
             })
             .take(BOARD_MAX)
             .collect())
+    }
+
+    /// A facilitator confirms a pair of the board as a synergy point, which
+    /// opens an introduction between the two coops that both accept (or
+    /// links the one they already have), and tells both; or dismisses it.
+    pub async fn decide_synergy(
+        &self,
+        viewer: &Viewer,
+        id: &str,
+        need: &str,
+        offer: &str,
+        confirm: bool,
+    ) -> ServiceResult<SynergyCandidate> {
+        let coop_id = viewer.coop_id()?.to_string();
+        let mut pair = self
+            .gathering_board(viewer, id)
+            .await?
+            .into_iter()
+            .find(|c| c.need.id == need && c.offer.id == offer)
+            .ok_or_else(|| {
+                ServiceError::invalid(
+                    "offer",
+                    "that need and offer are not a match among what this gathering's coops brought",
+                )
+            })?;
+        let (urls, id, p) = (self.urls.clone(), id.to_string(), pair.clone());
+        let decision = self
+            .db
+            .write(move |conn| {
+                let g = load(conn, &id)?;
+                let taken = gatherings::synergies(conn, &g.id)?
+                    .into_iter()
+                    .find(|s| s.need_id == p.need.id && s.offer_id == p.offer.id);
+                if let Some(s) = taken {
+                    return Err(ServiceError::Conflict(format!(
+                        "this synergy point was already {}",
+                        s.state.as_str()
+                    )));
+                }
+                let now = time::now();
+                let introduction_id = if confirm {
+                    Some(open_introduction(conn, &urls, &g, &p, &coop_id, now)?)
+                } else {
+                    None
+                };
+                let decision = Synergy {
+                    gathering_id: g.id.clone(),
+                    need_id: p.need.id.clone(),
+                    offer_id: p.offer.id.clone(),
+                    state: if confirm {
+                        SynergyState::Confirmed
+                    } else {
+                        SynergyState::Dismissed
+                    },
+                    introduction_id,
+                    decided_by: Some(coop_id),
+                    decided_at: now,
+                };
+                gatherings::add_synergy(conn, &decision)?;
+                Ok(decision)
+            })
+            .await?;
+        pair.decision = Some(decision);
+        Ok(pair)
     }
 
     /// One gathering as an iCalendar file.
@@ -592,6 +671,62 @@ pub struct SynergyCandidate {
     pub offer_coop: CoopRef,
     pub score: f32,
     pub reasons: Vec<Reason>,
+    /// The facilitators' decision, once taken.
+    pub decision: Option<Synergy>,
+}
+
+/// The introduction a confirmed synergy point opens between the coop of
+/// the need and the coop of the offer (both of this node), both told; or
+/// the one they already have about that offer. Its id.
+fn open_introduction(
+    conn: &mut AnyConnection,
+    urls: &Urls,
+    g: &Gathering,
+    p: &SynergyCandidate,
+    facilitator: &str,
+    now: chrono::NaiveDateTime,
+) -> ServiceResult<String> {
+    let from = Party::Local(p.need_coop.id.clone());
+    let offer_ap_id = urls.proposal(&p.offer.id).to_string();
+    if let Some(open) = introductions::open_between(conn, &from, &offer_ap_id)? {
+        return Ok(open.id);
+    }
+    let by = coops::by_id(conn, facilitator)?
+        .map(|c| c.profile.display_name)
+        .unwrap_or_default();
+    let id = new_id();
+    let intro = Introduction {
+        ap_id: urls.introduction(&id).to_string(),
+        id,
+        from,
+        to: Party::Local(p.offer_coop.id.clone()),
+        proposal_ap_id: offer_ap_id,
+        proposal_id: Some(p.offer.id.clone()),
+        proposal_kind: ProposalKind::Offer,
+        proposal_title: p.offer.title.clone(),
+        message: format!(
+            "A synergy point of the gathering “{}”, confirmed by {by}: the need “{}” and the offer “{}”. Accept to share your contact details with each other.",
+            g.draft.title, p.need.title, p.offer.title
+        ),
+        state: IntroductionState::Pending,
+        contacts: None,
+        created_at: now,
+        answered_at: None,
+        gathering_id: Some(g.id.clone()),
+        from_accepted: false,
+        to_accepted: false,
+    };
+    introductions::insert(conn, &intro)?;
+    for coop in [&p.need_coop.id, &p.offer_coop.id] {
+        notify(
+            conn,
+            coop,
+            NotificationKind::IntroductionRequest,
+            None,
+            Some(&intro.id),
+        )?;
+    }
+    Ok(intro.id)
 }
 
 /// Gatherings in the node's calendar feed.

@@ -49,6 +49,8 @@ pub struct IntroductionEntry {
     pub proposal_url: String,
     /// The other coop's private contact details: only once accepted.
     pub contacts: Option<ContactDetails>,
+    /// Whether the viewer's coop may still accept or decline it.
+    pub can_answer: bool,
 }
 
 fn my_coop(conn: &mut AnyConnection, coop_id: &str) -> ServiceResult<Coop> {
@@ -145,6 +147,7 @@ fn entry(
             .unwrap_or_else(|| i.proposal_ap_id.clone()),
     };
     Ok(IntroductionEntry {
+        can_answer: i.awaits(coop_id),
         introduction: i,
         direction,
         other,
@@ -214,6 +217,48 @@ fn visible(conn: &mut AnyConnection, coop_id: &str, id: &str) -> ServiceResult<I
     introductions::by_id(conn, id)?
         .filter(|i| i.from.local_id() == Some(coop_id) || i.to.local_id() == Some(coop_id))
         .ok_or_else(|| ServiceError::NotFound("no introduction with that id".into()))
+}
+
+/// `me` answers an introduction a facilitator opened, where both coops
+/// are of this node and both accept: accepted once the second does;
+/// declined by either. The other coop is told.
+fn answer_both_sided(
+    conn: &mut AnyConnection,
+    me: &Coop,
+    intro: &mut Introduction,
+    accept: bool,
+    now: chrono::NaiveDateTime,
+) -> ServiceResult<()> {
+    let asker = intro.from.local_id() == Some(me.id.as_str());
+    let other = if asker { &intro.to } else { &intro.from };
+    let other = other.local_id().map(str::to_string);
+    if accept {
+        own_contacts(me)?;
+        let both = if asker {
+            intro.to_accepted
+        } else {
+            intro.from_accepted
+        };
+        introductions::accept_side(conn, &intro.id, asker, both, now)?;
+        if asker {
+            intro.from_accepted = true;
+        } else {
+            intro.to_accepted = true;
+        }
+        if both {
+            intro.state = IntroductionState::Accepted;
+            intro.answered_at = Some(now);
+        }
+    } else {
+        introductions::answer(conn, &intro.id, IntroductionState::Declined, None, now)?;
+        intro.state = IntroductionState::Declined;
+        intro.answered_at = Some(now);
+    }
+    if let Some(other) = other {
+        let kind = NotificationKind::IntroductionAnswer;
+        notify(conn, &other, kind, None, Some(&intro.id))?;
+    }
+    Ok(())
 }
 
 /// What an introduction would be about, shown before asking.
@@ -304,6 +349,9 @@ impl Services {
                     contacts: None,
                     created_at: now,
                     answered_at: None,
+                    gathering_id: None,
+                    from_accepted: true,
+                    to_accepted: false,
                 };
                 introductions::insert(conn, &intro)?;
                 if let Party::Local(asked) = &intro.to {
@@ -408,7 +456,9 @@ impl Services {
             .db
             .write(move |conn| {
                 let mut intro = visible(conn, &coop_id, &id)?;
-                if intro.to.local_id() != Some(coop_id.as_str()) {
+                // One a facilitator opened waits for both coops.
+                let both_sided = intro.gathering_id.is_some();
+                if !both_sided && intro.to.local_id() != Some(coop_id.as_str()) {
                     return Err(ServiceError::Forbidden(
                         "only the coop that was asked can answer an introduction".into(),
                     ));
@@ -419,7 +469,17 @@ impl Services {
                         intro.state.as_str()
                     )));
                 }
+                if !intro.awaits(&coop_id) {
+                    return Err(ServiceError::Conflict(
+                        "your coop already accepted; the other coop has not yet".into(),
+                    ));
+                }
                 let me = my_coop(conn, &coop_id)?;
+                if both_sided {
+                    let now = time::now();
+                    answer_both_sided(conn, &me, &mut intro, accept, now)?;
+                    return Ok::<_, ServiceError>((entry(conn, &urls, &coop_id, intro)?, 0));
+                }
                 let mine = if accept {
                     Some(own_contacts(&me)?)
                 } else {
@@ -537,6 +597,9 @@ impl Services {
                     contacts: offer.contacts,
                     created_at: time::now(),
                     answered_at: None,
+                    gathering_id: None,
+                    from_accepted: true,
+                    to_accepted: false,
                 },
             )?;
             let kind = NotificationKind::IntroductionRequest;

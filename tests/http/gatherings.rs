@@ -717,4 +717,121 @@ async fn the_facilitators_board_pairs_the_needs_and_offers_brought_with_reasons(
         "{}",
         page.body
     );
+
+    // Confirming: facilitators only, pairs of the board only, once.
+    let synergies = format!("/gatherings/{id}/synergies");
+    let pair = |decision: &str| json!({"need": need, "offer": offer, "decision": decision});
+    let (st, body) = s.post(&synergies, &radio, pair("confirm")).await;
+    assert_error(st, &body, StatusCode::FORBIDDEN, "forbidden");
+    let (st, body) = s
+        .post(
+            &synergies,
+            &fiqus,
+            json!({"need": need, "offer": left_home, "decision": "confirm"}),
+        )
+        .await;
+    assert_error(
+        st,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    let (st, body) = s.post(&synergies, &fiqus, pair("maybe")).await;
+    assert_error(
+        st,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    let (_, listed) = s.get("/introductions?direction=sent", Some(&radio)).await;
+    assert_eq!(listed["items"], json!([]), "nothing opened by the refusals");
+    for (token, email) in [
+        (&radio, "radio@contact.example"),
+        (&cotech, "cotech@contact.example"),
+    ] {
+        let (st, body) = s
+            .patch("/coop", token, json!({"private_contact": {"email": email}}))
+            .await;
+        assert_eq!(st, StatusCode::OK, "{body}");
+    }
+    let (st, decided) = s.post(&synergies, &fiqus, pair("confirm")).await;
+    assert_eq!(st, StatusCode::OK, "{decided}");
+    assert_eq!(decided["state"], "confirmed");
+    let intro = decided["introduction_id"]
+        .as_str()
+        .expect("an introduction")
+        .to_string();
+    let (st, body) = s.post(&synergies, &fiqus, pair("dismiss")).await;
+    assert_error(st, &body, StatusCode::CONFLICT, "conflict");
+
+    // Both coops are told and both accept; contacts only once both have.
+    let (_, listed) = s.get("/introductions?direction=sent", Some(&radio)).await;
+    let asked = listed["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(asked.len(), 1, "{listed}");
+    assert_eq!(asked[0]["id"], json!(intro));
+    assert_eq!(asked[0]["gathering_id"], json!(id));
+    assert_eq!(asked[0]["can_answer"], true);
+    assert_eq!(asked[0]["contacts"], Value::Null);
+    let told = other.get("/workspace/notifications?lang=en").await;
+    assert!(
+        told.body
+            .contains("proposes introducing your coop to Coop cotech"),
+        "{}",
+        told.body
+    );
+    let mut offering = Browser::new(&s);
+    offering.sign_in("cotech@coops.test").await;
+    let told = offering.get("/workspace/notifications?lang=en").await;
+    assert!(
+        told.body
+            .contains("proposes introducing your coop to Coop radio"),
+        "{}",
+        told.body
+    );
+    let (st, body) = s
+        .post(
+            &format!("/introductions/{intro}/accept"),
+            &cotech,
+            json!({}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    assert_eq!(body["state"], "pending");
+    assert_eq!(body["contacts"], Value::Null);
+    assert_eq!(body["can_answer"], false);
+    let (st, body) = s
+        .post(
+            &format!("/introductions/{intro}/accept"),
+            &cotech,
+            json!({}),
+        )
+        .await;
+    assert_error(st, &body, StatusCode::CONFLICT, "conflict");
+    let (st, body) = s
+        .post(&format!("/introductions/{intro}/accept"), &fiqus, json!({}))
+        .await;
+    assert_error(st, &body, StatusCode::NOT_FOUND, "not_found");
+    let (st, body) = s
+        .post(&format!("/introductions/{intro}/accept"), &radio, json!({}))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    assert_eq!(body["state"], "accepted");
+    assert_eq!(body["contacts"]["email"], "cotech@contact.example");
+    let (_, body) = s
+        .get(&format!("/introductions/{intro}"), Some(&cotech))
+        .await;
+    assert_eq!(body["state"], "accepted");
+    assert_eq!(body["contacts"]["email"], "radio@contact.example");
+
+    // The board says what was decided.
+    let (_, board) = s
+        .get(&format!("/gatherings/{id}/board"), Some(&fiqus))
+        .await;
+    assert_eq!(board["items"][0]["state"], "confirmed");
+    let page = b.get(&format!("/workspace/gatherings/{id}")).await;
+    assert!(
+        page.body.contains("Confirmado: se pidió a ambas"),
+        "{}",
+        page.body
+    );
 }

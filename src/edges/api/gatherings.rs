@@ -414,6 +414,25 @@ pub struct SynergyView {
     pub score: f32,
     /// Why, as matches explain it.
     pub reasons: Vec<crate::infra::matching::score::Reason>,
+    /// The facilitators' decision: null until taken.
+    pub state: Option<crate::domain::gathering::SynergyState>,
+    /// The introduction a confirmation opened (both coops accept it).
+    pub introduction_id: Option<String>,
+}
+
+impl From<crate::services::gatherings::SynergyCandidate> for SynergyView {
+    fn from(c: crate::services::gatherings::SynergyCandidate) -> Self {
+        SynergyView {
+            need: c.need.into(),
+            need_coop: c.need_coop.into(),
+            offer: c.offer.into(),
+            offer_coop: c.offer_coop.into(),
+            score: c.score,
+            reasons: c.reasons,
+            state: c.decision.as_ref().map(|d| d.state),
+            introduction_id: c.decision.and_then(|d| d.introduction_id),
+        }
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -434,16 +453,41 @@ pub async fn board(
 ) -> HttpResult<Json<BoardView>> {
     let found = state.services.gathering_board(&viewer, &id).await?;
     Ok(Json(BoardView {
-        items: found
-            .into_iter()
-            .map(|c| SynergyView {
-                need: c.need.into(),
-                need_coop: c.need_coop.into(),
-                offer: c.offer.into(),
-                offer_coop: c.offer_coop.into(),
-                score: c.score,
-                reasons: c.reasons,
-            })
-            .collect(),
+        items: found.into_iter().map(Into::into).collect(),
     }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SynergyRequest {
+    /// The need's id, as the board gives it.
+    pub need: String,
+    /// The offer's id, as the board gives it.
+    pub offer: String,
+    /// `confirm` or `dismiss`.
+    pub decision: String,
+}
+
+/// Confirm a pair of the board as a synergy point (facilitators only): an
+/// introduction opens between the two coops, both are told, and their
+/// contacts are shared once both accept. Or dismiss it.
+#[utoipa::path(post, path = "/gatherings/{id}/synergies", tag = "gatherings", security(("bearer" = [])), params(("id" = String, Path)), request_body = SynergyRequest,
+    responses((status = 200, body = SynergyView), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "Your coop does not facilitate it"),
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "Already confirmed or dismissed"),
+        (status = 422, body = ErrorBody, description = "Not a pair of the board, or a decision other than confirm or dismiss")))]
+pub async fn decide(
+    State(state): State<AppState>,
+    Auth(viewer, _): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<SynergyRequest>,
+) -> HttpResult<Json<SynergyView>> {
+    let confirm = crate::domain::gathering::confirms(&body.decision)
+        .map_err(crate::services::ServiceError::from)?;
+    let decided = state
+        .services
+        .decide_synergy(&viewer, &id, &body.need, &body.offer, confirm)
+        .await?;
+    Ok(Json(decided.into()))
 }

@@ -71,6 +71,11 @@ pub struct IntroductionView {
     pub contacts: Option<ContactDetails>,
     pub created_at: DateTime<Utc>,
     pub answered_at: Option<DateTime<Utc>>,
+    /// Set when a gathering's facilitator opened it (a confirmed synergy
+    /// point): then both coops accept, and it is accepted once both have.
+    pub gathering_id: Option<String>,
+    /// Whether the signed-in coop may still accept or decline it.
+    pub can_answer: bool,
 }
 
 fn utc(t: NaiveDateTime) -> DateTime<Utc> {
@@ -104,6 +109,8 @@ impl From<IntroductionEntry> for IntroductionView {
             contacts: e.contacts,
             created_at: utc(i.created_at),
             answered_at: i.answered_at.map(utc),
+            gathering_id: i.gathering_id,
+            can_answer: e.can_answer,
         }
     }
 }

@@ -82,6 +82,7 @@ pub fn router() -> Router<AppState> {
         .route("/gatherings/{id}/join", post(gatherings::join))
         .route("/gatherings/{id}/leave", post(gatherings::leave))
         .route("/gatherings/{id}/board", get(gatherings::board))
+        .route("/gatherings/{id}/synergies", post(gatherings::decide))
         .route(
             "/gatherings/{id}/contribution",
             axum::routing::put(gatherings::contribute),

@@ -889,14 +889,44 @@ mod tests {
     fn matches_among_scores_the_given_offers_even_below_the_best_of_the_index() {
         let mut index = Index::new();
         let tech = Category::Technical;
-        index.upsert(&doc("l:need", "radio", ProposalKind::Need, tech, "Web hosting for a radio"));
+        index.upsert(&doc(
+            "l:need",
+            "radio",
+            ProposalKind::Need,
+            tech,
+            "Web hosting for a radio",
+        ));
         for i in 0..12 {
             let title = "Web hosting for a community radio station";
-            index.upsert(&doc(&format!("l:o{i}"), &format!("c{i}"), ProposalKind::Offer, tech, title));
+            index.upsert(&doc(
+                &format!("l:o{i}"),
+                &format!("c{i}"),
+                ProposalKind::Offer,
+                tech,
+                title,
+            ));
         }
-        index.upsert(&doc("l:far", "cotech", ProposalKind::Offer, tech, "Hosting servers"));
-        index.upsert(&doc("l:mine", "radio", ProposalKind::Offer, tech, "Web hosting for a radio"));
-        index.upsert(&doc("l:other", "x", ProposalKind::Need, tech, "Web hosting for a radio"));
+        index.upsert(&doc(
+            "l:far",
+            "cotech",
+            ProposalKind::Offer,
+            tech,
+            "Hosting servers",
+        ));
+        index.upsert(&doc(
+            "l:mine",
+            "radio",
+            ProposalKind::Offer,
+            tech,
+            "Web hosting for a radio",
+        ));
+        index.upsert(&doc(
+            "l:other",
+            "x",
+            ProposalKind::Need,
+            tech,
+            "Web hosting for a radio",
+        ));
         index.renormalize();
         let top = opts();
         assert!(!keys(&index, "l:need").contains(&"l:far".to_string()));

@@ -3,10 +3,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::corrupt;
 use super::json::{from_text, to_text};
-use super::schema::{gathering_participants, gatherings};
+use super::schema::{gathering_participants, gathering_synergies, gatherings};
 use super::{AnyConnection, StoreResult};
-use crate::domain::gathering::{Gathering, GatheringDraft, Participant};
+use crate::domain::gathering::{Gathering, GatheringDraft, Participant, Synergy, SynergyState};
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = gatherings)]
@@ -269,4 +270,55 @@ pub fn participant_count(conn: &mut AnyConnection, gathering_id: &str) -> StoreR
         .filter(gathering_participants::gathering_id.eq(gathering_id))
         .count()
         .get_result(conn)?)
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = gathering_synergies)]
+struct SynergyRow {
+    gathering_id: String,
+    need_id: String,
+    offer_id: String,
+    state: String,
+    introduction_id: Option<String>,
+    decided_by_coop_id: Option<String>,
+    decided_at: NaiveDateTime,
+}
+
+pub fn add_synergy(conn: &mut AnyConnection, s: &Synergy) -> StoreResult<()> {
+    diesel::insert_into(gathering_synergies::table)
+        .values(SynergyRow {
+            gathering_id: s.gathering_id.clone(),
+            need_id: s.need_id.clone(),
+            offer_id: s.offer_id.clone(),
+            state: s.state.as_str().to_string(),
+            introduction_id: s.introduction_id.clone(),
+            decided_by_coop_id: s.decided_by.clone(),
+            decided_at: s.decided_at,
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The facilitators' decisions on a gathering's board.
+pub fn synergies(conn: &mut AnyConnection, gathering_id: &str) -> StoreResult<Vec<Synergy>> {
+    gathering_synergies::table
+        .filter(gathering_synergies::gathering_id.eq(gathering_id))
+        .order(gathering_synergies::decided_at.asc())
+        .select(SynergyRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|r| {
+            let state = SynergyState::parse(&r.state)
+                .ok_or_else(|| corrupt("gathering_synergies.state", &r.need_id, &r.state))?;
+            Ok(Synergy {
+                gathering_id: r.gathering_id,
+                need_id: r.need_id,
+                offer_id: r.offer_id,
+                state,
+                introduction_id: r.introduction_id,
+                decided_by: r.decided_by_coop_id,
+                decided_at: r.decided_at,
+            })
+        })
+        .collect()
 }

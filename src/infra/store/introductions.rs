@@ -28,6 +28,9 @@ struct Row {
     contacts: Option<String>,
     created_at: NaiveDateTime,
     answered_at: Option<NaiveDateTime>,
+    gathering_id: Option<String>,
+    from_accepted: bool,
+    to_accepted: bool,
 }
 
 fn party(
@@ -65,6 +68,9 @@ impl Row {
             contacts: i.contacts.as_ref().map(to_text),
             created_at: i.created_at,
             answered_at: i.answered_at,
+            gathering_id: i.gathering_id.clone(),
+            from_accepted: i.from_accepted,
+            to_accepted: i.to_accepted,
         }
     }
 
@@ -95,6 +101,9 @@ impl Row {
             message: self.message,
             created_at: self.created_at,
             answered_at: self.answered_at,
+            gathering_id: self.gathering_id,
+            from_accepted: self.from_accepted,
+            to_accepted: self.to_accepted,
         })
     }
 }
@@ -166,6 +175,7 @@ pub fn answer(
         introductions::state.eq(state.as_str()),
         introductions::contacts.eq(contacts.map(to_text)),
         introductions::answered_at.eq(Some(at)),
+        introductions::to_accepted.eq(state == IntroductionState::Accepted),
     ))
     .execute(conn)?;
     Ok(n == 1)
@@ -200,4 +210,36 @@ pub fn of_coop(
         .into_iter()
         .map(Row::into_domain)
         .collect()
+}
+
+/// One side of an introduction a facilitator opened accepts (`asker`: the
+/// asking side); it becomes accepted once both have. Only a pending one
+/// changes: false when it was not.
+pub fn accept_side(
+    conn: &mut AnyConnection,
+    id: &str,
+    asker: bool,
+    both: bool,
+    at: NaiveDateTime,
+) -> StoreResult<bool> {
+    let pending = introductions::table
+        .find(id)
+        .filter(introductions::state.eq(IntroductionState::Pending.as_str()));
+    let n = match (asker, both) {
+        (true, false) => diesel::update(pending)
+            .set(introductions::from_accepted.eq(true))
+            .execute(conn)?,
+        (false, false) => diesel::update(pending)
+            .set(introductions::to_accepted.eq(true))
+            .execute(conn)?,
+        (_, true) => diesel::update(pending)
+            .set((
+                introductions::from_accepted.eq(true),
+                introductions::to_accepted.eq(true),
+                introductions::state.eq(IntroductionState::Accepted.as_str()),
+                introductions::answered_at.eq(Some(at)),
+            ))
+            .execute(conn)?,
+    };
+    Ok(n == 1)
 }

@@ -292,6 +292,9 @@ diesel::table! {
         contacts -> Nullable<Text>,
         created_at -> Timestamp,
         answered_at -> Nullable<Timestamp>,
+        gathering_id -> Nullable<Text>,
+        from_accepted -> Bool,
+        to_accepted -> Bool,
     }
 }
 
@@ -407,6 +410,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    gathering_synergies (gathering_id, need_id, offer_id) {
+        gathering_id -> Text,
+        need_id -> Text,
+        offer_id -> Text,
+        state -> Text,
+        introduction_id -> Nullable<Text>,
+        decided_by_coop_id -> Nullable<Text>,
+        decided_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     coops,
     introductions,
@@ -438,7 +453,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     markers,
     account_pictures,
     gatherings,
-    gathering_participants
+    gathering_participants,
+    gathering_synergies
 );
 
 diesel::table! {

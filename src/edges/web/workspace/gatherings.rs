@@ -238,6 +238,10 @@ pub struct Contribution {
 
 /// A pair on the facilitator's board, as the page says it.
 pub struct BoardPair {
+    pub need_id: String,
+    pub offer_id: String,
+    /// `confirmed` or `dismissed` once decided.
+    pub state: Option<&'static str>,
     pub need: (String, String),
     pub need_coop: String,
     pub offer: (String, String),
@@ -260,6 +264,9 @@ async fn board(
         found
             .into_iter()
             .map(|c| BoardPair {
+                need_id: c.need.id.clone(),
+                offer_id: c.offer.id.clone(),
+                state: c.decision.as_ref().map(|d| d.state.as_str()),
                 need: (c.need.title, c.need.url),
                 need_coop: c.need_coop.name,
                 offer: (c.offer.title, c.offer.url),
@@ -501,4 +508,28 @@ pub async fn contribute(
         Some(&form),
     )
     .await
+}
+
+#[derive(Deserialize)]
+pub struct SynergyForm {
+    need: String,
+    offer: String,
+    /// `confirm` or `dismiss`.
+    decision: String,
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Posted { session, form }: Posted<SynergyForm>,
+) -> HttpResult<Response> {
+    let done = match crate::domain::gathering::confirms(&form.decision) {
+        Ok(confirm) => state
+            .services
+            .decide_synergy(&session.viewer, &id, &form.need, &form.offer, confirm)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e.into()),
+    };
+    answer(&state, &session, &id, done, String::new(), None).await
 }

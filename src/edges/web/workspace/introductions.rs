@@ -12,7 +12,7 @@ use super::super::form::{refused, FormError};
 use super::super::session::{Posted, Session};
 use super::super::views::{kind_key, Frame};
 use crate::domain::coop::ContactDetails;
-use crate::domain::introduction::{Direction, IntroductionState};
+use crate::domain::introduction::Direction;
 use crate::edges::http::error::HttpResult;
 use crate::edges::http::i18n::Tr;
 use crate::edges::http::state::AppState;
@@ -41,7 +41,7 @@ impl IntroItem {
         let i = e.introduction;
         let state = i.state.as_str();
         IntroItem {
-            can_answer: e.direction == Direction::Received && i.state == IntroductionState::Pending,
+            can_answer: e.can_answer,
             id: i.id,
             coop: e.other.name,
             account: e.other.account,

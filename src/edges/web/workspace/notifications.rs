@@ -3,6 +3,8 @@
 //! and answered), each linking to where to act; dismissing one or all.
 
 use askama::Template;
+
+use crate::domain::notification::NotificationKind;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -40,6 +42,17 @@ impl NoticeRow {
                 m.proposal.title.clone(),
                 format!("/workspace/proposals/{}", m.for_proposal),
             ),
+            // A facilitator opened it: nobody asked.
+            About::Introduction(e)
+                if e.introduction.gathering_id.is_some()
+                    && n.kind == NotificationKind::IntroductionRequest =>
+            {
+                (
+                    "introduction_proposed",
+                    e.other.name.clone(),
+                    "/workspace/introductions".to_string(),
+                )
+            }
             About::Introduction(e) => (
                 n.kind.as_str(),
                 e.other.name.clone(),
