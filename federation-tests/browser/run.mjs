@@ -312,7 +312,7 @@ step("the member who asked sees the other coop's contacts");
   await giver.context.close();
 }
 
-step("a member plans a monthly gathering (an unknown time zone refused next to its field), registers the coop with its delegate and brings its need to the rounds; the gathering's pages in both languages and widths");
+step("a member plans a monthly gathering (an unknown time zone refused next to its field), registers the coop with its delegate, brings its need to the rounds and publishes the notes; the gathering's pages in both languages and widths");
 {
   const planner = await member(BASE, env("EMAIL"), "en", "desktop");
   const { page } = planner;
@@ -346,6 +346,11 @@ step("a member plans a monthly gathering (an unknown time zone refused next to i
   await page.check("label:has-text('Hosting for our community radio') input");
   await page.click("form[action$='/contribution'] button[type=submit]");
   if (!(await page.textContent("ol.rounds")).includes("Hosting for our community radio")) throw new Error("the need brought is not in the rounds");
+  // The note-taker (the coop that planned it) publishes the notes.
+  await page.fill("#notes-text", "We met and **listened**.");
+  await page.click("form[action$='/notes'] button[value=yes]");
+  if (!(await page.textContent("body")).includes("Conclusions")) throw new Error("the published notes are not shown");
+  await looksRight(page, "a gathering with its notes published", "desktop");
   await page.screenshot({ path: `${shots}/workspace-gathering-en-desktop.png`, fullPage: true });
   await page.setViewportSize(WIDTHS.phone);
   await page.goto(`${BASE}/workspace/gatherings/${id}?lang=es`);

@@ -68,6 +68,9 @@ pub struct Gathering {
     pub note_taker: Option<String>,
     /// Whether coops may still register.
     pub registration_open: bool,
+    /// The note-taker's notes (Markdown): public once published.
+    pub notes: String,
+    pub notes_published_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -428,6 +431,8 @@ mod tests {
             facilitators: vec![],
             note_taker: None,
             registration_open: true,
+            notes: String::new(),
+            notes_published_at: None,
             created_at: now(),
             updated_at: now(),
         };

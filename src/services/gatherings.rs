@@ -77,9 +77,25 @@ pub struct GatheringEntry {
     pub calendar_url: String,
     /// Whether it is over.
     pub past: bool,
+    /// The synergy points facilitators confirmed, in the order they did.
+    pub synergy_points: Vec<SynergyPoint>,
+}
+
+/// A confirmed synergy point, as the conclusions name it.
+#[derive(Debug, Clone)]
+pub struct SynergyPoint {
+    pub need: Brought,
+    pub need_coop: CoopRef,
+    pub offer: Brought,
+    pub offer_coop: CoopRef,
 }
 
 impl GatheringEntry {
+    /// Whether `coop_id` keeps the notes.
+    pub fn keeps_notes(&self, coop_id: &str) -> bool {
+        self.gathering.note_taker.as_deref() == Some(coop_id)
+    }
+
     /// The viewer's coop's registration, if any.
     pub fn registration_of(&self, coop_id: &str) -> Option<&ParticipantEntry> {
         self.participants.iter().find(|p| p.coop.id == coop_id)
@@ -124,6 +140,19 @@ fn coops_by_id(conn: &mut AnyConnection, ids: Vec<String>) -> ServiceResult<Hash
 
 fn entry(conn: &mut AnyConnection, urls: &Urls, g: Gathering) -> ServiceResult<GatheringEntry> {
     let participants = gatherings::participants(conn, &g.id)?;
+    let confirmed: Vec<Synergy> = gatherings::synergies(conn, &g.id)?
+        .into_iter()
+        .filter(|s| s.state == SynergyState::Confirmed)
+        .collect();
+    let paired: Vec<String> = confirmed
+        .iter()
+        .flat_map(|s| [s.need_id.clone(), s.offer_id.clone()])
+        .collect();
+    // Whatever became of them since: the conclusions name them as they were.
+    let paired: HashMap<String, Proposal> = proposals::by_ids(conn, &paired)?
+        .into_iter()
+        .map(|p| (p.id.clone(), p))
+        .collect();
     let brought_ids: Vec<String> = participants
         .iter()
         .flat_map(|p| p.proposals.clone())
@@ -150,11 +179,35 @@ fn entry(conn: &mut AnyConnection, urls: &Urls, g: Gathering) -> ServiceResult<G
     ids.extend(g.facilitators.iter().cloned());
     ids.extend(g.organiser_coop_id.iter().cloned());
     ids.extend(g.note_taker.iter().cloned());
+    ids.extend(paired.values().map(|p| p.coop_id.clone()));
     ids.sort();
     ids.dedup();
     let found = coops_by_id(conn, ids)?;
     let named = |id: &String| found.get(id).map(|c| CoopRef::of(c, urls));
+    let side = |id: &String| -> Option<(Brought, CoopRef)> {
+        let p = paired.get(id)?;
+        let brought = Brought {
+            id: p.id.clone(),
+            title: p.draft.title.clone(),
+            url: urls.proposal(&p.id).to_string(),
+        };
+        Some((brought, named(&p.coop_id)?))
+    };
+    let synergy_points = confirmed
+        .iter()
+        .filter_map(|s| {
+            let (need, need_coop) = side(&s.need_id)?;
+            let (offer, offer_coop) = side(&s.offer_id)?;
+            Some(SynergyPoint {
+                need,
+                need_coop,
+                offer,
+                offer_coop,
+            })
+        })
+        .collect();
     Ok(GatheringEntry {
+        synergy_points,
         organiser: g.organiser_coop_id.as_ref().and_then(named),
         facilitators: g.facilitators.iter().filter_map(named).collect(),
         note_taker: g.note_taker.as_ref().and_then(named),
@@ -256,6 +309,8 @@ impl Services {
                     facilitators,
                     note_taker: Some(note_taker),
                     registration_open: true,
+                    notes: String::new(),
+                    notes_published_at: None,
                     created_at: now,
                     updated_at: now,
                 };
@@ -602,6 +657,36 @@ impl Services {
         Ok(pair)
     }
 
+    /// The note-taker keeps the notes (Markdown), during the call or
+    /// after it; publishing makes them public with the conclusions (who
+    /// came, the confirmed synergy points). Once published they stay so;
+    /// later edits show at once.
+    pub async fn write_gathering_notes(
+        &self,
+        viewer: &Viewer,
+        id: &str,
+        notes: &str,
+        publish: bool,
+    ) -> ServiceResult<GatheringEntry> {
+        let notes = validate::text("notes", notes, limits::DESCRIPTION_MAX)?;
+        self.change_gathering(viewer, id, move |conn, coop_id, g| {
+            if g.note_taker.as_deref() != Some(coop_id.as_str()) {
+                return Err(ServiceError::Forbidden(
+                    "only the gathering's note-taker writes its notes".into(),
+                ));
+            }
+            let now = time::now();
+            gatherings::set_notes(conn, &g.id, &notes, publish, now)?;
+            g.notes = notes;
+            g.updated_at = now;
+            if publish {
+                g.notes_published_at = Some(now);
+            }
+            Ok(())
+        })
+        .await
+    }
+
     /// One gathering as an iCalendar file.
     pub async fn gathering_calendar(
         &self,
@@ -788,6 +873,8 @@ mod tests {
             facilitators: organiser.user.coop_id.clone().into_iter().collect(),
             note_taker: None,
             registration_open: true,
+            notes: String::new(),
+            notes_published_at: None,
             created_at: now,
             updated_at: now,
         };

@@ -699,7 +699,7 @@ async fn the_facilitators_board_pairs_the_needs_and_offers_brought_with_reasons(
 
     // The facilitator's page shows the pair with its reasons, in Spanish.
     let mut b = Browser::new(&s);
-    b.sign_in("fiqus@coops.test").await;
+    let csrf = b.sign_in("fiqus@coops.test").await;
     let page = b.get(&format!("/workspace/gatherings/{id}?lang=es")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Puntos de sinergia"), "{}", page.body);
@@ -833,5 +833,92 @@ async fn the_facilitators_board_pairs_the_needs_and_offers_brought_with_reasons(
         page.body.contains("Confirmado: se pidió a ambas"),
         "{}",
         page.body
+    );
+
+    // The note-taker's notes: a draft only it and facilitators read, then
+    // published with the conclusions.
+    let notes = format!("/gatherings/{id}/notes");
+    let (st, body) = s
+        .call(
+            Method::PUT,
+            &notes,
+            Some(&radio),
+            Some(json!({"notes": "Hi"})),
+        )
+        .await;
+    assert_error(st, &body, StatusCode::FORBIDDEN, "forbidden");
+    let (st, body) = s
+        .call(
+            Method::PUT,
+            &notes,
+            Some(&fiqus),
+            Some(json!({"notes": "We met **three** coops."})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    assert_eq!(body["published_at"], Value::Null);
+    let (_, g) = s.get(&format!("/gatherings/{id}"), None).await;
+    assert_eq!(g["conclusions"], Value::Null);
+    let (st, body) = s.get(&notes, Some(&radio)).await;
+    assert_error(st, &body, StatusCode::FORBIDDEN, "forbidden");
+    let (st, body) = s.get(&notes, Some(&fiqus)).await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    assert_eq!(body["notes"], "We met **three** coops.");
+    let refused = b
+        .post(
+            &format!("/workspace/gatherings/{id}/notes"),
+            &[
+                ("notes", "bad\u{1b}[31m"),
+                ("publish", "yes"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("id=\"notes-text-error\""),
+        "{}",
+        refused.body
+    );
+    let (_, g) = s.get(&format!("/gatherings/{id}"), None).await;
+    assert_eq!(
+        g["conclusions"],
+        Value::Null,
+        "a refused publication changes nothing"
+    );
+    let published = b
+        .post(
+            &format!("/workspace/gatherings/{id}/notes"),
+            &[
+                ("notes", "We met **three** coops."),
+                ("publish", "yes"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(
+        published.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        published.body
+    );
+    let (_, g) = s.get(&format!("/gatherings/{id}"), None).await;
+    assert_eq!(g["conclusions"]["notes"], "We met **three** coops.");
+    assert_eq!(
+        g["conclusions"]["synergy_points"][0]["need"]["id"],
+        json!(need)
+    );
+    assert_eq!(
+        g["conclusions"]["synergy_points"][0]["offer_coop"]["handle"],
+        "cotech"
+    );
+    let public = Browser::new(&s)
+        .get(&format!("/gatherings/{id}?lang=en"))
+        .await;
+    assert!(
+        public.body.contains("Conclusions")
+            && public.body.contains("We met <strong>three</strong> coops."),
+        "{}",
+        public.body
     );
 }

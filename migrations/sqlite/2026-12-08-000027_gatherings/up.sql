@@ -19,6 +19,9 @@ CREATE TABLE gatherings (
     facilitators TEXT NOT NULL,
     note_taker_coop_id TEXT REFERENCES coops(id) ON DELETE SET NULL,
     registration_open BOOLEAN NOT NULL,
+    -- the note-taker's Markdown, public once published
+    notes TEXT NOT NULL,
+    notes_published_at TIMESTAMP,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL
 );

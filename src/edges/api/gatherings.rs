@@ -176,13 +176,59 @@ pub struct GatheringView {
     pub gathering: GatheringFields,
     pub facilitators: Vec<GatheringCoopView>,
     pub note_taker: Option<GatheringCoopView>,
-    /// In the order they registered: the speaking order.
+    /// In the order they registered: the speaking order (and the
+    /// attendance, once the notes are published).
     pub participants: Vec<ParticipantView>,
+    /// Null until the note-taker publishes the notes.
+    pub conclusions: Option<ConclusionsView>,
+}
+
+/// What a gathering concluded: published by its note-taker.
+#[derive(Serialize, ToSchema)]
+pub struct ConclusionsView {
+    /// Markdown.
+    pub notes: String,
+    pub published_at: DateTime<Utc>,
+    /// The synergy points facilitators confirmed.
+    pub synergy_points: Vec<SynergyPointView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SynergyPointView {
+    pub need: BroughtView,
+    pub need_coop: GatheringCoopView,
+    pub offer: BroughtView,
+    pub offer_coop: GatheringCoopView,
+}
+
+/// The notes as their note-taker (or a facilitator) reads them, published
+/// or not.
+#[derive(Serialize, ToSchema)]
+pub struct NotesView {
+    /// Markdown.
+    pub notes: String,
+    /// Null while a draft.
+    pub published_at: Option<DateTime<Utc>>,
 }
 
 impl From<GatheringEntry> for GatheringView {
     fn from(e: GatheringEntry) -> Self {
+        let conclusions = e.gathering.notes_published_at.map(|at| ConclusionsView {
+            notes: e.gathering.notes.clone(),
+            published_at: utc(at),
+            synergy_points: e
+                .synergy_points
+                .into_iter()
+                .map(|p| SynergyPointView {
+                    need: p.need.into(),
+                    need_coop: p.need_coop.into(),
+                    offer: p.offer.into(),
+                    offer_coop: p.offer_coop.into(),
+                })
+                .collect(),
+        });
         GatheringView {
+            conclusions,
             gathering: fields(e.gathering, e.organiser, e.url, e.past, e.calendar_url),
             facilitators: e.facilitators.into_iter().map(Into::into).collect(),
             note_taker: e.note_taker.map(Into::into),
@@ -490,4 +536,61 @@ pub async fn decide(
         .decide_synergy(&viewer, &id, &body.need, &body.offer, confirm)
         .await?;
     Ok(Json(decided.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotesRequest {
+    /// Markdown, up to 10,000 characters.
+    pub notes: String,
+    /// Publish them (with the attendance and the confirmed synergy
+    /// points); once published they stay so. Default false: a draft.
+    #[serde(default)]
+    pub publish: bool,
+}
+
+/// Write the notes (the note-taker only), as a draft or published.
+#[utoipa::path(put, path = "/gatherings/{id}/notes", tag = "gatherings", security(("bearer" = [])), params(("id" = String, Path)), request_body = NotesRequest,
+    responses((status = 200, body = NotesView), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "Your coop is not the note-taker"),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn write_notes(
+    State(state): State<AppState>,
+    Auth(viewer, _): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NotesRequest>,
+) -> HttpResult<Json<NotesView>> {
+    let e = state
+        .services
+        .write_gathering_notes(&viewer, &id, &body.notes, body.publish)
+        .await?;
+    Ok(Json(NotesView {
+        notes: e.gathering.notes,
+        published_at: e.gathering.notes_published_at.map(utc),
+    }))
+}
+
+/// The notes, draft or published: the note-taker's and facilitators'
+/// (others read published notes in the gathering's `conclusions`).
+#[utoipa::path(get, path = "/gatherings/{id}/notes", tag = "gatherings", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = NotesView), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "Neither the note-taker nor a facilitator"),
+        (status = 404, body = ErrorBody)))]
+pub async fn read_notes(
+    State(state): State<AppState>,
+    Auth(viewer, _): Auth,
+    Path(id): Path<String>,
+) -> HttpResult<Json<NotesView>> {
+    let coop = viewer.coop_id()?.to_string();
+    let e = state.services.gathering(&id).await?;
+    if !e.keeps_notes(&coop) && !e.gathering.is_facilitator(&coop) {
+        return Err(crate::services::ServiceError::Forbidden(
+            "only the note-taker and facilitators read the notes before they are published".into(),
+        )
+        .into());
+    }
+    Ok(Json(NotesView {
+        notes: e.gathering.notes,
+        published_at: e.gathering.notes_published_at.map(utc),
+    }))
 }

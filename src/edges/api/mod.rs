@@ -84,6 +84,10 @@ pub fn router() -> Router<AppState> {
         .route("/gatherings/{id}/board", get(gatherings::board))
         .route("/gatherings/{id}/synergies", post(gatherings::decide))
         .route(
+            "/gatherings/{id}/notes",
+            get(gatherings::read_notes).put(gatherings::write_notes),
+        )
+        .route(
             "/gatherings/{id}/contribution",
             axum::routing::put(gatherings::contribute),
         )

@@ -156,7 +156,21 @@ pub struct GatheringFacts {
     pub open: bool,
     /// In speaking order.
     pub participants: Vec<Speaker>,
+    /// Once the note-taker published them: the notes as safe HTML, when,
+    /// and the confirmed synergy points (need, its coop, offer, its coop;
+    /// title and page of each proposal).
+    pub conclusions: Option<Conclusions>,
 }
+
+pub struct Conclusions {
+    pub notes_html: String,
+    pub published: String,
+    pub points: Vec<Point>,
+}
+
+/// A confirmed synergy point: (title, page) and coop of the need, then of
+/// the offer.
+pub type Point = ((String, String), String, (String, String), String);
 
 /// A coop in the rounds: who speaks, what it is about, what it brings.
 pub struct Speaker {
@@ -191,6 +205,22 @@ impl GatheringFacts {
             calendar_url: e.calendar_url.clone(),
             past: e.past,
             open: g.registration_open && !e.past,
+            conclusions: g.notes_published_at.map(|at| Conclusions {
+                notes_html: crate::domain::text::markdown_to_safe_html(&g.notes),
+                published: tr.date(at),
+                points: e
+                    .synergy_points
+                    .iter()
+                    .map(|p| {
+                        (
+                            (p.need.title.clone(), p.need.url.clone()),
+                            p.need_coop.name.clone(),
+                            (p.offer.title.clone(), p.offer.url.clone()),
+                            p.offer_coop.name.clone(),
+                        )
+                    })
+                    .collect(),
+            }),
             participants: e
                 .participants
                 .iter()

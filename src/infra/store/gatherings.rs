@@ -26,6 +26,8 @@ struct Row {
     facilitators: String,
     note_taker_coop_id: Option<String>,
     registration_open: bool,
+    notes: String,
+    notes_published_at: Option<NaiveDateTime>,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
 }
@@ -48,6 +50,8 @@ impl Row {
             facilitators: to_text(&g.facilitators),
             note_taker_coop_id: g.note_taker.clone(),
             registration_open: g.registration_open,
+            notes: g.notes.clone(),
+            notes_published_at: g.notes_published_at,
             created_at: g.created_at,
             updated_at: g.updated_at,
         }
@@ -71,6 +75,8 @@ impl Row {
             organiser_coop_id: self.organiser_coop_id,
             note_taker: self.note_taker_coop_id,
             registration_open: self.registration_open,
+            notes: self.notes,
+            notes_published_at: self.notes_published_at,
             created_at: self.created_at,
             updated_at: self.updated_at,
         })
@@ -108,6 +114,32 @@ pub fn set_registration(
         ))
         .execute(conn)?;
     Ok(n == 1)
+}
+
+/// Keeps the notes, and publishes them when `publish` (they stay
+/// published once they are).
+pub fn set_notes(
+    conn: &mut AnyConnection,
+    id: &str,
+    notes: &str,
+    publish: bool,
+    at: NaiveDateTime,
+) -> StoreResult<()> {
+    let target = gatherings::table.find(id);
+    if publish {
+        diesel::update(target)
+            .set((
+                gatherings::notes.eq(notes),
+                gatherings::notes_published_at.eq(Some(at)),
+                gatherings::updated_at.eq(at),
+            ))
+            .execute(conn)?;
+    } else {
+        diesel::update(target)
+            .set((gatherings::notes.eq(notes), gatherings::updated_at.eq(at)))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// Gatherings not over at `now`, soonest first (`past`: over, latest

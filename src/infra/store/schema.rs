@@ -393,6 +393,8 @@ diesel::table! {
         facilitators -> Text,
         note_taker_coop_id -> Nullable<Text>,
         registration_open -> Bool,
+        notes -> Text,
+        notes_published_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }

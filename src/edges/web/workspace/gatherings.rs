@@ -217,12 +217,14 @@ struct GatheringPage {
     /// For facilitators: the synergy points to weigh (`None` while
     /// matching is being prepared).
     board: Option<Vec<BoardPair>>,
+    /// For the note-taker: the notes as kept, and whether published.
+    notes: Option<(String, bool)>,
     error: FormError,
 }
 
 impl GatheringPage {
     fn shown(&self) -> &'static [&'static str] {
-        &["delegate", "about", "proposals"]
+        &["delegate", "about", "proposals", "notes"]
     }
 }
 
@@ -281,7 +283,8 @@ async fn board(
     ))
 }
 
-/// What the form sends: `about`, and `proposals` once per ticked box.
+/// What a form of several values under one name sends (the contribution:
+/// `about`, and `proposals` once per ticked box), as pairs.
 type ContributionForm = Vec<(String, String)>;
 
 async fn contribution(
@@ -371,7 +374,14 @@ async fn gathering_page(
     let e = state.services.gathering(id).await?;
     let coop = session.viewer.user.coop_id.clone().unwrap_or_default();
     let facilitates = e.gathering.is_facilitator(&coop);
+    let notes = e.keeps_notes(&coop).then(|| {
+        let kept = typed
+            .filter(|form| form.iter().any(|(k, _)| k == "notes"))
+            .map_or_else(|| e.gathering.notes.clone(), |form| field(form, "notes"));
+        (kept, e.gathering.notes_published_at.is_some())
+    });
     Ok(GatheringPage {
+        notes,
         contribution: contribution(state, session, &e, typed).await?,
         board: if facilitates {
             board(state, session, id).await?
@@ -532,4 +542,18 @@ pub async fn decide(
         Err(e) => Err(e.into()),
     };
     answer(&state, &session, &id, done, String::new(), None).await
+}
+
+pub async fn write_notes(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Posted { session, form }: Posted<ContributionForm>,
+) -> HttpResult<Response> {
+    let publish = field(&form, "publish") == "yes";
+    let done = state
+        .services
+        .write_gathering_notes(&session.viewer, &id, &field(&form, "notes"), publish)
+        .await
+        .map(|_| ());
+    answer(&state, &session, &id, done, String::new(), Some(&form)).await
 }

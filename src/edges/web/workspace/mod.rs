@@ -50,6 +50,10 @@ pub fn router() -> Router<AppState> {
         .route("/workspace/gatherings/{id}/join", post(gatherings::join))
         .route("/workspace/gatherings/{id}/leave", post(gatherings::leave))
         .route(
+            "/workspace/gatherings/{id}/notes",
+            post(gatherings::write_notes),
+        )
+        .route(
             "/workspace/gatherings/{id}/synergies",
             post(gatherings::decide),
         )
