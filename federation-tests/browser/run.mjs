@@ -312,7 +312,7 @@ step("the member who asked sees the other coop's contacts");
   await giver.context.close();
 }
 
-step("a member plans a monthly gathering (an unknown time zone refused next to its field), registers the coop with its delegate, brings its need to the rounds and publishes the notes; the gathering's pages in both languages and widths");
+step("a member plans a monthly gathering (an unknown time zone refused next to its field), registers the coop with its delegate, brings its need to the rounds, publishes the notes and runs the live call; the gathering's pages in both languages and widths");
 {
   const planner = await member(BASE, env("EMAIL"), "en", "desktop");
   const { page } = planner;
@@ -351,6 +351,24 @@ step("a member plans a monthly gathering (an unknown time zone refused next to i
   await page.click("form[action$='/notes'] button[value=yes]");
   if (!(await page.textContent("body")).includes("Conclusions")) throw new Error("the published notes are not shown");
   await looksRight(page, "a gathering with its notes published", "desktop");
+  // The live call: the facilitator starts the first round; the call page
+  // (which reloads itself, no script) shows whose turn it is.
+  await page.click("form[action$='/live'] button[value='start:about']");
+  if (!(await page.textContent("body")).includes("Now: About, Ana Giver")) throw new Error("the round did not start");
+  await page.goto(`${BASE}/gatherings/${id}/live`);
+  if (!(await page.textContent(".speaker")).includes("Ana Giver")) throw new Error("the call page does not show the speaker");
+  await looksRight(page, "the live call page", "desktop");
+  await page.screenshot({ path: `${shots}/gathering-live-en-desktop.png`, fullPage: true });
+  await page.setViewportSize(WIDTHS.phone);
+  await page.goto(`${BASE}/gatherings/${id}/live?lang=es`);
+  await looksRight(page, "the live call page in Spanish", "phone");
+  await page.screenshot({ path: `${shots}/gathering-live-es-phone.png`, fullPage: true });
+  // Following by itself is the visitor's choice (a reload nobody asked for fails WCAG 2.2.1).
+  await page.click("a[href$='/live?follow=1']");
+  if (!(await page.locator("meta[http-equiv=refresh]").count())) throw new Error("following the call does not reload the page");
+  await page.setViewportSize(WIDTHS.desktop);
+  await page.goto(`${BASE}/workspace/gatherings/${id}?lang=en`);
+  await page.click("form[action$='/live'] button[value=stop]");
   await page.screenshot({ path: `${shots}/workspace-gathering-en-desktop.png`, fullPage: true });
   await page.setViewportSize(WIDTHS.phone);
   await page.goto(`${BASE}/workspace/gatherings/${id}?lang=es`);

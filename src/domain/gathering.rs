@@ -71,6 +71,10 @@ pub struct Gathering {
     /// The note-taker's notes (Markdown): public once published.
     pub notes: String,
     pub notes_published_at: Option<NaiveDateTime>,
+    /// The call as its facilitators run it, while they do.
+    pub live: Option<Live>,
+    /// How long each delegate speaks, in seconds.
+    pub turn_seconds: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -142,6 +146,67 @@ pub struct Synergy {
     pub introduction_id: Option<String>,
     pub decided_by: Option<String>,
     pub decided_at: NaiveDateTime,
+}
+
+crate::domain::proposal::string_enum!(
+    /// The three rounds of the call, in their order.
+    Round { About => "about", Needs => "needs", Offers => "offers" }
+);
+
+impl Round {
+    /// The round after this one, if any.
+    pub fn next(self) -> Option<Round> {
+        match self {
+            Round::About => Some(Round::Needs),
+            Round::Needs => Some(Round::Offers),
+            Round::Offers => None,
+        }
+    }
+}
+
+/// Where the live call stands: a round, whose turn (a place in the
+/// speaking order), and since when.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Live {
+    pub round: Round,
+    pub turn: i32,
+    pub since: NaiveDateTime,
+}
+
+/// What a facilitator may set a turn to, in seconds: one to three minutes.
+pub const TURN_SECONDS: std::ops::RangeInclusive<i32> = 60..=180;
+pub const TURN_SECONDS_DEFAULT: i32 = 120;
+
+/// A turn's length as a facilitator sets it.
+pub fn turn_seconds(value: i32) -> Checked<i32> {
+    if TURN_SECONDS.contains(&value) {
+        Ok(value)
+    } else {
+        Err(ValidationError::new(
+            "seconds",
+            "a turn lasts 60 to 180 seconds",
+        ))
+    }
+}
+
+impl Live {
+    /// The next turn among `speakers`: the next delegate, else the next
+    /// round's first, else `None` when the last round is over.
+    pub fn next(self, speakers: usize, now: NaiveDateTime) -> Option<Live> {
+        let turn = self.turn + 1;
+        if (turn as usize) < speakers {
+            return Some(Live {
+                turn,
+                since: now,
+                ..self
+            });
+        }
+        self.round.next().map(|round| Live {
+            round,
+            turn: 0,
+            since: now,
+        })
+    }
 }
 
 /// A facilitator's `confirm` or `dismiss`, as a yes or no.
@@ -433,6 +498,8 @@ mod tests {
             registration_open: true,
             notes: String::new(),
             notes_published_at: None,
+            live: None,
+            turn_seconds: TURN_SECONDS_DEFAULT,
             created_at: now(),
             updated_at: now(),
         };
@@ -451,6 +518,27 @@ mod tests {
             ]
         );
         Ok(())
+    }
+
+    #[test]
+    fn turns_go_down_the_speaking_order_then_to_the_next_round_and_end() {
+        let start = Live {
+            round: Round::About,
+            turn: 0,
+            since: now(),
+        };
+        let second = start.next(2, now());
+        assert_eq!(second.map(|l| (l.round, l.turn)), Some((Round::About, 1)));
+        let needs = second.and_then(|l| l.next(2, now()));
+        assert_eq!(needs.map(|l| (l.round, l.turn)), Some((Round::Needs, 0)));
+        let last = Live {
+            round: Round::Offers,
+            turn: 1,
+            since: now(),
+        };
+        assert_eq!(last.next(2, now()), None);
+        assert!(turn_seconds(59).is_err() && turn_seconds(181).is_err());
+        assert_eq!(turn_seconds(90), Ok(90));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::paging::{self, Cursor, Page};
 use super::{new_id, ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::coop::Coop;
 use crate::domain::gathering::{
-    self as rules, Gathering, GatheringInput, Participant, Synergy, SynergyState,
+    self as rules, Gathering, GatheringInput, Participant, Round, Synergy, SynergyState,
 };
 use crate::domain::introduction::{Introduction, IntroductionState, Party};
 use crate::domain::notification::NotificationKind;
@@ -267,6 +267,45 @@ fn open_for_change(g: &Gathering) -> ServiceResult<()> {
     Ok(())
 }
 
+/// What a facilitator does to the live call.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CallStep {
+    /// Start a round with the first delegate in the speaking order.
+    Start(Round),
+    /// The next delegate, or the next round's first.
+    Next,
+    /// Stop the call.
+    Stop,
+    /// Set how long each turn lasts.
+    Seconds(i32),
+}
+
+/// A step as the API and the pages name it: `start` with a `round`,
+/// `next`, `stop`, or `seconds` with a number.
+pub fn call_step(
+    action: &str,
+    round: Option<&str>,
+    seconds: Option<i32>,
+) -> ServiceResult<CallStep> {
+    match action {
+        "start" => {
+            let round = round.and_then(Round::parse).ok_or_else(|| {
+                ServiceError::invalid("round", format!("must be {}", Round::choices()))
+            })?;
+            Ok(CallStep::Start(round))
+        }
+        "next" => Ok(CallStep::Next),
+        "stop" => Ok(CallStep::Stop),
+        "seconds" => Ok(CallStep::Seconds(seconds.ok_or_else(|| {
+            ServiceError::invalid("seconds", "a turn lasts 60 to 180 seconds")
+        })?)),
+        _ => Err(ServiceError::invalid(
+            "action",
+            "must be start, next, stop or seconds",
+        )),
+    }
+}
+
 /// Says who organises a gathering, in the reader's language ("Organised
 /// by …"), given the coop's name or the node's.
 pub type OrganisedBy<'a> = &'a (dyn Fn(&str) -> String + Sync);
@@ -311,6 +350,8 @@ impl Services {
                     registration_open: true,
                     notes: String::new(),
                     notes_published_at: None,
+                    live: None,
+                    turn_seconds: rules::TURN_SECONDS_DEFAULT,
                     created_at: now,
                     updated_at: now,
                 };
@@ -687,6 +728,56 @@ impl Services {
         .await
     }
 
+    /// A facilitator runs the live call: starts a round, passes the turn
+    /// down the speaking order (and on to the next round), stops it, or
+    /// sets a turn's length. Everyone's call page follows.
+    pub async fn run_call(
+        &self,
+        viewer: &Viewer,
+        id: &str,
+        step: CallStep,
+    ) -> ServiceResult<GatheringEntry> {
+        if let CallStep::Seconds(n) = step {
+            rules::turn_seconds(n)?;
+        }
+        self.change_gathering(viewer, id, move |conn, coop_id, g| {
+            if !g.is_facilitator(&coop_id) {
+                return Err(ServiceError::Forbidden(
+                    "only the gathering's facilitators run the call".into(),
+                ));
+            }
+            open_for_change(g)?;
+            let now = time::now();
+            let speakers = gatherings::participant_count(conn, &g.id)? as usize;
+            match step {
+                CallStep::Start(round) => {
+                    if speakers == 0 {
+                        return Err(ServiceError::Conflict(
+                            "no coop is registered yet: nobody to give the turn to".into(),
+                        ));
+                    }
+                    g.live = Some(rules::Live {
+                        round,
+                        turn: 0,
+                        since: now,
+                    });
+                }
+                CallStep::Next => {
+                    let live = g.live.ok_or_else(|| {
+                        ServiceError::Conflict("the call is not running: start a round".into())
+                    })?;
+                    g.live = live.next(speakers, now);
+                }
+                CallStep::Stop => g.live = None,
+                CallStep::Seconds(n) => g.turn_seconds = n,
+            }
+            gatherings::set_live(conn, &g.id, g.live, g.turn_seconds, now)?;
+            g.updated_at = now;
+            Ok(())
+        })
+        .await
+    }
+
     /// One gathering as an iCalendar file.
     pub async fn gathering_calendar(
         &self,
@@ -875,6 +966,8 @@ mod tests {
             registration_open: true,
             notes: String::new(),
             notes_published_at: None,
+            live: None,
+            turn_seconds: rules::TURN_SECONDS_DEFAULT,
             created_at: now,
             updated_at: now,
         };

@@ -922,3 +922,152 @@ async fn the_facilitators_board_pairs_the_needs_and_offers_brought_with_reasons(
         public.body
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn facilitators_run_the_live_call_turn_by_turn_and_every_page_follows() {
+    let s = TestServer::start().await;
+    let (fiqus, cotech, third) = (
+        s.coop("fiqus").await,
+        s.coop("cotech").await,
+        s.coop("third").await,
+    );
+    let mut planned = plan(&day_ahead());
+    planned["facilitators"] = json!(["fiqus"]);
+    let (_, g) = s.post("/gatherings", &fiqus, planned).await;
+    let id = g["id"].as_str().expect("id").to_string();
+    let live = format!("/gatherings/{id}/live");
+
+    let (st, body) = s
+        .post(&live, &fiqus, json!({"action": "start", "round": "about"}))
+        .await;
+    let message = assert_error(st, &body, StatusCode::CONFLICT, "conflict");
+    assert!(message.contains("no coop is registered"), "{message}");
+    for (token, delegate) in [(&cotech, "Ana"), (&third, "Bea")] {
+        s.post(
+            &format!("/gatherings/{id}/join"),
+            token,
+            json!({"delegate": delegate}),
+        )
+        .await;
+    }
+    let (st, body) = s
+        .post(&live, &third, json!({"action": "start", "round": "about"}))
+        .await;
+    assert_error(st, &body, StatusCode::FORBIDDEN, "forbidden");
+    let (st, body) = s.post(&live, &fiqus, json!({"action": "next"})).await;
+    assert_error(st, &body, StatusCode::CONFLICT, "conflict");
+    for bad in [
+        json!({"action": "start", "round": "party"}),
+        json!({"action": "seconds", "seconds": 30}),
+        json!({"action": "seconds", "seconds": 600}),
+        json!({"action": "dance"}),
+    ] {
+        let (st, body) = s.post(&live, &fiqus, bad.clone()).await;
+        assert_error(
+            st,
+            &body,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        );
+    }
+    let (_, g) = s.get(&format!("/gatherings/{id}"), None).await;
+    assert_eq!(
+        (g["live"].clone(), g["turn_seconds"].clone()),
+        (Value::Null, json!(120)),
+        "refusals change nothing"
+    );
+
+    let (st, g) = s
+        .post(&live, &fiqus, json!({"action": "seconds", "seconds": 90}))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{g}");
+    assert_eq!(g["turn_seconds"], 90);
+    let (_, g) = s
+        .post(&live, &fiqus, json!({"action": "start", "round": "about"}))
+        .await;
+    assert_eq!(g["live"]["round"], "about");
+    assert_eq!(g["live"]["delegate"], "Ana");
+    assert_eq!(g["live"]["speaker"]["handle"], "cotech");
+
+    // Everyone's page: the turn, the time left, the order.
+    let page = Browser::new(&s)
+        .get(&format!("/gatherings/{id}/live?lang=en"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    // It reloads itself only when asked to (WCAG 2.2.1).
+    assert!(
+        !page.body.contains("http-equiv=\"refresh\""),
+        "{}",
+        page.body
+    );
+    let following = Browser::new(&s)
+        .get(&format!("/gatherings/{id}/live?follow=1"))
+        .await;
+    assert!(
+        following
+            .body
+            .contains("<meta http-equiv=\"refresh\" content=\"5\">"),
+        "{}",
+        following.body
+    );
+    assert!(page.body.contains("<strong>Ana</strong>"), "{}", page.body);
+    assert!(page.body.contains("<progress max=\"90\""), "{}", page.body);
+    assert!(
+        page.body
+            .contains("<li class=\"now\" aria-current=\"step\">Ana"),
+        "{}",
+        page.body
+    );
+
+    // Down the order, on through the rounds, and over.
+    let mut seen = Vec::new();
+    for _ in 0..5 {
+        let (st, g) = s.post(&live, &fiqus, json!({"action": "next"})).await;
+        assert_eq!(st, StatusCode::OK, "{g}");
+        seen.push(format!(
+            "{} {}",
+            g["live"]["round"].as_str().unwrap_or_default(),
+            g["live"]["delegate"].as_str().unwrap_or_default()
+        ));
+    }
+    assert_eq!(
+        seen,
+        [
+            "about Bea",
+            "needs Ana",
+            "needs Bea",
+            "offers Ana",
+            "offers Bea"
+        ]
+    );
+    let (_, g) = s.post(&live, &fiqus, json!({"action": "next"})).await;
+    assert_eq!(g["live"], Value::Null);
+    let page = Browser::new(&s)
+        .get(&format!("/gatherings/{id}/live?lang=es"))
+        .await;
+    assert!(
+        page.body.contains("La llamada no está en curso"),
+        "{}",
+        page.body
+    );
+
+    // The facilitator's page runs it too.
+    let mut b = Browser::new(&s);
+    let csrf = b.sign_in("fiqus@coops.test").await;
+    let started = b
+        .post(
+            &format!("/workspace/gatherings/{id}/live"),
+            &[("action", "start:offers"), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let page = b.get(&format!("/workspace/gatherings/{id}?lang=en")).await;
+    assert!(page.body.contains("Now: Offers, Ana"), "{}", page.body);
+    let refused = b
+        .post(
+            &format!("/workspace/gatherings/{id}/live"),
+            &[("action", "seconds"), ("seconds", "5"), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -14,7 +14,7 @@ use crate::edges::http::error::{ErrorBody, HttpResult};
 use crate::edges::http::extract::{ApiJson, ApiQuery, Auth};
 use crate::edges::http::state::AppState;
 use crate::services::gatherings::{
-    Brought, CoopRef, GatheringEntry, GatheringPlan, GatheringSummary,
+    call_step, Brought, CoopRef, GatheringEntry, GatheringPlan, GatheringSummary,
 };
 
 #[derive(Deserialize, ToSchema)]
@@ -181,6 +181,23 @@ pub struct GatheringView {
     pub participants: Vec<ParticipantView>,
     /// Null until the note-taker publishes the notes.
     pub conclusions: Option<ConclusionsView>,
+    /// The live call while facilitators run it; null otherwise.
+    pub live: Option<LiveView>,
+    /// How long each delegate speaks, in seconds (60 to 180).
+    pub turn_seconds: i32,
+}
+
+/// Where the live call stands.
+#[derive(Serialize, ToSchema)]
+pub struct LiveView {
+    pub round: crate::domain::gathering::Round,
+    /// The place in the speaking order (from 0).
+    pub turn: i32,
+    /// Whose turn it is (null if that coop withdrew meanwhile).
+    pub speaker: Option<GatheringCoopView>,
+    pub delegate: Option<String>,
+    /// When the turn began; it ends `turn_seconds` later.
+    pub since: DateTime<Utc>,
 }
 
 /// What a gathering concluded: published by its note-taker.
@@ -227,8 +244,21 @@ impl From<GatheringEntry> for GatheringView {
                 })
                 .collect(),
         });
+        let live = e.gathering.live.map(|l| {
+            let speaker = e.participants.get(l.turn as usize);
+            LiveView {
+                round: l.round,
+                turn: l.turn,
+                speaker: speaker.map(|p| p.coop.clone().into()),
+                delegate: speaker.map(|p| p.delegate.clone()),
+                since: utc(l.since),
+            }
+        });
+        let turn_seconds = e.gathering.turn_seconds;
         GatheringView {
             conclusions,
+            live,
+            turn_seconds,
             gathering: fields(e.gathering, e.organiser, e.url, e.past, e.calendar_url),
             facilitators: e.facilitators.into_iter().map(Into::into).collect(),
             note_taker: e.note_taker.map(Into::into),
@@ -593,4 +623,35 @@ pub async fn read_notes(
         notes: e.gathering.notes,
         published_at: e.gathering.notes_published_at.map(utc),
     }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LiveRequest {
+    /// `start` (a `round`), `next`, `stop`, or `seconds` (set `seconds`).
+    pub action: String,
+    /// For `start`: `about`, `needs` or `offers`.
+    pub round: Option<String>,
+    /// For `seconds`: 60 to 180.
+    pub seconds: Option<i32>,
+}
+
+/// Run the live call (facilitators only): start a round, pass the turn,
+/// stop, or set how long each turn lasts. Everyone's call page follows.
+#[utoipa::path(post, path = "/gatherings/{id}/live", tag = "gatherings", security(("bearer" = [])), params(("id" = String, Path)), request_body = LiveRequest,
+    responses((status = 200, body = GatheringView), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "Your coop does not facilitate it"),
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "Nobody registered, the call not started, or the gathering over"),
+        (status = 422, body = ErrorBody, description = "An unknown action or round, or a turn outside 60 to 180 seconds")))]
+pub async fn live(
+    State(state): State<AppState>,
+    Auth(viewer, _): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<LiveRequest>,
+) -> HttpResult<Json<GatheringView>> {
+    let step = call_step(&body.action, body.round.as_deref(), body.seconds)?;
+    Ok(Json(
+        state.services.run_call(&viewer, &id, step).await?.into(),
+    ))
 }

@@ -83,6 +83,7 @@ pub fn router() -> Router<AppState> {
         .route("/gatherings/{id}/leave", post(gatherings::leave))
         .route("/gatherings/{id}/board", get(gatherings::board))
         .route("/gatherings/{id}/synergies", post(gatherings::decide))
+        .route("/gatherings/{id}/live", post(gatherings::live))
         .route(
             "/gatherings/{id}/notes",
             get(gatherings::read_notes).put(gatherings::write_notes),

@@ -42,6 +42,7 @@ impl Modify for BearerAuth {
         gatherings::create, gatherings::list, gatherings::get, gatherings::join,
         gatherings::leave, gatherings::registration, gatherings::contribute,
         gatherings::board, gatherings::decide, gatherings::write_notes, gatherings::read_notes,
+        gatherings::live,
         admin::nodes::list_nodes, admin::nodes::follow_node, admin::nodes::unfollow_node,
         admin::nodes::approve_node, admin::nodes::remove_follower_node,
         admin::policy::get_policy, admin::policy::put_policy,

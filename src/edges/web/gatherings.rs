@@ -304,3 +304,132 @@ pub async fn node_calendar(State(state): State<AppState>) -> HttpResult<Response
         .await?;
     Ok(ics(body, "gatherings.ics"))
 }
+
+/// The live call as everyone's page shows it.
+pub struct LiveShown {
+    pub round: String,
+    pub speaker: Option<(String, String)>,
+    /// "1:23"
+    pub left: String,
+    pub elapsed: i64,
+    pub seconds: i64,
+    pub over_time: bool,
+    /// What the speaker brings to this round.
+    pub about_html: String,
+    pub brought: Vec<(String, String)>,
+    /// Coop, delegate, and `done`, `now` or `next`.
+    pub order: Vec<(String, String, &'static str)>,
+}
+
+#[derive(Template)]
+#[template(path = "web/gatherings/live.html")]
+struct LivePage {
+    frame: Frame,
+    id: String,
+    title: String,
+    live: Option<LiveShown>,
+    /// Seconds before the page reloads itself, when the visitor asked it
+    /// to follow the call (a reload nobody asked for is a barrier: WCAG
+    /// 2.2.1).
+    refresh: Option<u32>,
+    /// The refresh it would use.
+    every: u32,
+}
+
+#[derive(Deserialize, Default)]
+pub struct LiveParams {
+    lang: Option<String>,
+    /// `1`: reload by itself to follow the call.
+    follow: Option<String>,
+}
+
+/// `/gatherings/{id}/live`: the round, whose turn it is and the time left,
+/// and the speaking order. With `?follow=1` it reloads itself every few
+/// seconds (no script), so a delegate's page follows the facilitator's.
+pub async fn live(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(params): Query<LiveParams>,
+) -> HttpResult<Response> {
+    let param = LangParam {
+        lang: params.lang.clone(),
+    };
+    let tr = choose(&param, &headers);
+    let e = state.services.gathering(&id).await?;
+    let g = &e.gathering;
+    let live = g.live.map(|l| {
+        let current = e.participants.get(l.turn as usize);
+        let seconds = i64::from(g.turn_seconds);
+        let elapsed = (crate::domain::time::now() - l.since).num_seconds().max(0);
+        let left = (seconds - elapsed).max(0);
+        let (about_html, brought) = match (current, l.round) {
+            (Some(p), crate::domain::gathering::Round::About) => (
+                crate::domain::text::markdown_to_safe_html(&p.about),
+                Vec::new(),
+            ),
+            (Some(p), round) => {
+                let list = if round == crate::domain::gathering::Round::Needs {
+                    &p.needs
+                } else {
+                    &p.offers
+                };
+                (
+                    String::new(),
+                    list.iter()
+                        .map(|b| (b.title.clone(), b.url.clone()))
+                        .collect(),
+                )
+            }
+            (None, _) => (String::new(), Vec::new()),
+        };
+        LiveShown {
+            round: tr.t(&format!("gathering-round-{}", l.round.as_str())),
+            speaker: current.map(|p| (p.coop.name.clone(), p.delegate.clone())),
+            left: format!("{}:{:02}", left / 60, left % 60),
+            elapsed: elapsed.min(seconds),
+            seconds,
+            over_time: elapsed > seconds,
+            about_html,
+            brought,
+            order: e
+                .participants
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let at = i as i32;
+                    let state = if at < l.turn {
+                        "done"
+                    } else if at == l.turn {
+                        "now"
+                    } else {
+                        "next"
+                    };
+                    (p.coop.name.clone(), p.delegate.clone(), state)
+                })
+                .collect(),
+        }
+    });
+    let mut view = LivePage {
+        frame: Frame::new(
+            &state,
+            tr.clone(),
+            &format!("/gatherings/{id}/live"),
+            &headers,
+        ),
+        id: g.id.clone(),
+        title: g.draft.title.clone(),
+        every: if live.is_some() { 5 } else { 30 },
+        refresh: None,
+        live,
+    };
+    if params.follow.as_deref() == Some("1") {
+        view.refresh = Some(view.every);
+    }
+    let mut response = html(StatusCode::OK, &view, Policy::Strict);
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    remember(&mut response, &param, &tr);
+    Ok(response)
+}

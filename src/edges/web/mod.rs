@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/gatherings/calendar.ics", get(gatherings::node_calendar))
         .route("/gatherings/{id}", get(gatherings::show))
         .route("/gatherings/{id}/calendar.ics", get(gatherings::calendar))
+        .route("/gatherings/{id}/live", get(gatherings::live))
         .route("/assets/intercoop.css", get(assets::stylesheet))
         .route("/feed.atom", get(feeds::node))
         .route("/actors/{handle}/feed.atom", get(feeds::coop))

@@ -7,7 +7,9 @@ use super::corrupt;
 use super::json::{from_text, to_text};
 use super::schema::{gathering_participants, gathering_synergies, gatherings};
 use super::{AnyConnection, StoreResult};
-use crate::domain::gathering::{Gathering, GatheringDraft, Participant, Synergy, SynergyState};
+use crate::domain::gathering::{
+    Gathering, GatheringDraft, Live, Participant, Round, Synergy, SynergyState,
+};
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = gatherings)]
@@ -28,6 +30,10 @@ struct Row {
     registration_open: bool,
     notes: String,
     notes_published_at: Option<NaiveDateTime>,
+    live_round: Option<String>,
+    live_turn: Option<i32>,
+    live_since: Option<NaiveDateTime>,
+    turn_seconds: i32,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
 }
@@ -52,13 +58,28 @@ impl Row {
             registration_open: g.registration_open,
             notes: g.notes.clone(),
             notes_published_at: g.notes_published_at,
+            live_round: g.live.map(|l| l.round.as_str().to_string()),
+            live_turn: g.live.map(|l| l.turn),
+            live_since: g.live.map(|l| l.since),
+            turn_seconds: g.turn_seconds,
             created_at: g.created_at,
             updated_at: g.updated_at,
         }
     }
 
     fn into_domain(self) -> StoreResult<Gathering> {
+        let live = match (self.live_round.as_deref(), self.live_turn, self.live_since) {
+            (Some(round), Some(turn), Some(since)) => Some(Live {
+                round: Round::parse(round)
+                    .ok_or_else(|| corrupt("gatherings.live_round", &self.id, round))?,
+                turn,
+                since,
+            }),
+            _ => None,
+        };
         Ok(Gathering {
+            live,
+            turn_seconds: self.turn_seconds,
             draft: GatheringDraft {
                 languages: from_text("gatherings.languages", &self.id, &self.languages)?,
                 title: self.title,
@@ -139,6 +160,26 @@ pub fn set_notes(
             .set((gatherings::notes.eq(notes), gatherings::updated_at.eq(at)))
             .execute(conn)?;
     }
+    Ok(())
+}
+
+/// Where the live call stands (`None`: not running) and a turn's length.
+pub fn set_live(
+    conn: &mut AnyConnection,
+    id: &str,
+    live: Option<Live>,
+    turn_seconds: i32,
+    at: NaiveDateTime,
+) -> StoreResult<()> {
+    diesel::update(gatherings::table.find(id))
+        .set((
+            gatherings::live_round.eq(live.map(|l| l.round.as_str().to_string())),
+            gatherings::live_turn.eq(live.map(|l| l.turn)),
+            gatherings::live_since.eq(live.map(|l| l.since)),
+            gatherings::turn_seconds.eq(turn_seconds),
+            gatherings::updated_at.eq(at),
+        ))
+        .execute(conn)?;
     Ok(())
 }
 

@@ -395,6 +395,10 @@ diesel::table! {
         registration_open -> Bool,
         notes -> Text,
         notes_published_at -> Nullable<Timestamp>,
+        live_round -> Nullable<Text>,
+        live_turn -> Nullable<Integer>,
+        live_since -> Nullable<Timestamp>,
+        turn_seconds -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }

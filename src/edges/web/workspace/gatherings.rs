@@ -219,6 +219,9 @@ struct GatheringPage {
     board: Option<Vec<BoardPair>>,
     /// For the note-taker: the notes as kept, and whether published.
     notes: Option<(String, bool)>,
+    /// The call now (round and speaker), and a turn's length in seconds.
+    live_now: Option<String>,
+    turn_seconds: i32,
     error: FormError,
 }
 
@@ -380,7 +383,23 @@ async fn gathering_page(
             .map_or_else(|| e.gathering.notes.clone(), |form| field(form, "notes"));
         (kept, e.gathering.notes_published_at.is_some())
     });
+    let live_now = e.gathering.live.map(|l| {
+        let round = session
+            .tr
+            .t(&format!("gathering-round-{}", l.round.as_str()));
+        let who = e
+            .participants
+            .get(l.turn as usize)
+            .map(|p| p.delegate.clone())
+            .unwrap_or_default();
+        session.tr.args(
+            "gathering-live-now",
+            &[("round", round.as_str()), ("who", who.as_str())],
+        )
+    });
     Ok(GatheringPage {
+        live_now,
+        turn_seconds: e.gathering.turn_seconds,
         notes,
         contribution: contribution(state, session, &e, typed).await?,
         board: if facilitates {
@@ -556,4 +575,36 @@ pub async fn write_notes(
         .await
         .map(|_| ());
     answer(&state, &session, &id, done, String::new(), Some(&form)).await
+}
+
+#[derive(Deserialize)]
+pub struct LiveForm {
+    /// `start`, `next`, `stop` or `seconds`.
+    action: String,
+    #[serde(default)]
+    round: Option<String>,
+    #[serde(default)]
+    seconds: Option<String>,
+}
+
+pub async fn live(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Posted { session, form }: Posted<LiveForm>,
+) -> HttpResult<Response> {
+    // A "start about" button sends its round in its own value.
+    let (action, round) = match form.action.split_once(':') {
+        Some((action, round)) => (action.to_string(), Some(round.to_string())),
+        None => (form.action.clone(), form.round.clone()),
+    };
+    let seconds = form.seconds.as_deref().and_then(|s| s.trim().parse().ok());
+    let done = match crate::services::gatherings::call_step(&action, round.as_deref(), seconds) {
+        Ok(step) => state
+            .services
+            .run_call(&session.viewer, &id, step)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    answer(&state, &session, &id, done, String::new(), None).await
 }

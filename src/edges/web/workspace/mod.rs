@@ -49,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .route("/workspace/gatherings/{id}", get(gatherings::show))
         .route("/workspace/gatherings/{id}/join", post(gatherings::join))
         .route("/workspace/gatherings/{id}/leave", post(gatherings::leave))
+        .route("/workspace/gatherings/{id}/live", post(gatherings::live))
         .route(
             "/workspace/gatherings/{id}/notes",
             post(gatherings::write_notes),
