@@ -389,6 +389,8 @@ impl Services {
                 let now = time::now();
                 let list = gatherings::list(conn, now, past, cursor.as_deref(), fetch)?;
                 let organisers = organisers(conn, &list)?;
+                let ids: Vec<String> = list.iter().map(|g| g.id.clone()).collect();
+                let counts = gatherings::participant_counts(conn, &ids)?;
                 list.into_iter()
                     .map(|g| {
                         Ok(GatheringSummary {
@@ -397,7 +399,7 @@ impl Services {
                                 .as_ref()
                                 .and_then(|id| organisers.get(id))
                                 .map(|c| CoopRef::of(c, &urls)),
-                            participant_count: gatherings::participant_count(conn, &g.id)?,
+                            participant_count: counts.get(&g.id).copied().unwrap_or(0),
                             url: urls.gathering(&g.id).to_string(),
                             calendar_url: urls.gathering_calendar(&g.id).to_string(),
                             past: g.is_past(now),
@@ -583,8 +585,17 @@ impl Services {
         viewer: &Viewer,
         id: &str,
     ) -> ServiceResult<Vec<SynergyCandidate>> {
-        let coop_id = viewer.coop_id()?.to_string();
         let e = self.gathering(id).await?;
+        self.board_of(viewer, &e).await
+    }
+
+    /// The board of a gathering already read (see [`Self::gathering_board`]).
+    pub async fn board_of(
+        &self,
+        viewer: &Viewer,
+        e: &GatheringEntry,
+    ) -> ServiceResult<Vec<SynergyCandidate>> {
+        let coop_id = viewer.coop_id()?.to_string();
         if !e.gathering.is_facilitator(&coop_id) {
             return Err(ServiceError::Forbidden(
                 "only the gathering's facilitators see its board".into(),

@@ -338,6 +338,23 @@ pub fn participants(conn: &mut AnyConnection, gathering_id: &str) -> StoreResult
         .collect()
 }
 
+/// How many coops registered for each of `ids`, in one query (absent:
+/// none).
+pub fn participant_counts(
+    conn: &mut AnyConnection,
+    ids: &[String],
+) -> StoreResult<std::collections::HashMap<String, i64>> {
+    let rows: Vec<(String, i64)> = gathering_participants::table
+        .filter(gathering_participants::gathering_id.eq_any(ids))
+        .group_by(gathering_participants::gathering_id)
+        .select((
+            gathering_participants::gathering_id,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
 pub fn participant_count(conn: &mut AnyConnection, gathering_id: &str) -> StoreResult<i64> {
     Ok(gathering_participants::table
         .filter(gathering_participants::gathering_id.eq(gathering_id))

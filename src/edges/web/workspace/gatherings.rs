@@ -259,9 +259,9 @@ pub struct BoardPair {
 async fn board(
     state: &AppState,
     session: &Session,
-    id: &str,
+    e: &crate::services::gatherings::GatheringEntry,
 ) -> HttpResult<Option<Vec<BoardPair>>> {
-    let found = match state.services.gathering_board(&session.viewer, id).await {
+    let found = match state.services.board_of(&session.viewer, e).await {
         Err(ServiceError::Unavailable(_)) => return Ok(None),
         other => other?,
     };
@@ -403,7 +403,7 @@ async fn gathering_page(
         notes,
         contribution: contribution(state, session, &e, typed).await?,
         board: if facilitates {
-            board(state, session, id).await?
+            board(state, session, &e).await?
         } else {
             Some(Vec::new())
         },
