@@ -32,10 +32,14 @@ import {
   Create,
   Delete,
   Endpoints,
+  Event,
   Follow,
+  Join,
+  Leave,
   MemoryKvStore,
   Note,
   Person,
+  Reject,
   Undo,
   Update,
   createFederation,
@@ -111,6 +115,8 @@ const specById = new Map();
 const followers = new Map();
 /** Ids of the Follows the peer sent, by the followed actor's id. */
 const sentFollows = new Map();
+/** The Joins the peer sent and to whom, by the Event's id. */
+const sentJoins = new Map();
 
 const federation = createFederation({
   kv: new MemoryKvStore(),
@@ -138,10 +144,17 @@ federation
 function record(kind) {
   return async (ctx, activity) => {
     const id = activity.id?.href ?? null;
+    // What Fedify's vocabulary made of an embedded object (an `Event` ...).
+    let objectClass = null;
+    if (kind === "Create" || kind === "Update") {
+      const object = await activity.getObject(ctx);
+      objectClass = object?.constructor?.name ?? null;
+    }
     received.push({
       type: kind,
       id,
       actor: activity.actorId?.href ?? null,
+      objectClass,
       raw: id ? (rawById.get(id) ?? null) : null,
       spec: id ? (specById.get(id) ?? null) : null,
     });
@@ -170,6 +183,7 @@ federation
   .setInboxListeners("/users/{identifier}/inbox", "/inbox")
   .on(Follow, record("Follow"))
   .on(Accept, record("Accept"))
+  .on(Reject, record("Reject"))
   .on(Create, record("Create"))
   .on(Update, record("Update"))
   .on(Delete, record("Delete"))
@@ -220,6 +234,43 @@ async function control(request, ctx) {
         icon: icon?.url?.href ?? null,
         iconType: icon?.mediaType ?? null,
       });
+    }
+    case "POST /control/join": {
+      // Fetches the gathering by URL and reads it with Fedify's vocabulary,
+      // then joins it as Mobilizon's participants do: a Join of the Event,
+      // sent to its organiser.
+      const documentLoader = await ctx.getDocumentLoader(sender);
+      const event = await ctx.lookupObject(body.event, { documentLoader });
+      if (!(event instanceof Event)) {
+        return json(422, { error: `not an Event: ${event?.constructor?.name ?? "nothing"}` });
+      }
+      const organiser = await event.getAttribution({ documentLoader });
+      if (organiser == null || organiser.id == null) return json(422, { error: "no organiser" });
+      const join = new Join({ id: activityId(), actor: me, object: event.id });
+      await ctx.sendActivity(sender, organiser, join);
+      sentJoins.set(event.id.href, { organiser });
+      const url = event.url;
+      return json(200, {
+        join: join.id.href,
+        type: event.constructor.name,
+        name: event.name?.toString() ?? null,
+        startTime: event.startTime?.toString() ?? null,
+        endTime: event.endTime?.toString() ?? null,
+        url: url?.href?.href ?? url?.href ?? null,
+        organiser: organiser.id.href,
+        organiserType: organiser.constructor.name,
+      });
+    }
+    case "POST /control/leave": {
+      const sent = sentJoins.get(body.event);
+      if (!sent) return json(404, { error: "not joined" });
+      await ctx.sendActivity(
+        sender,
+        sent.organiser,
+        new Leave({ id: activityId(), actor: me, object: new URL(body.event) }),
+      );
+      sentJoins.delete(body.event);
+      return json(200, {});
     }
     case "POST /control/unfollow": {
       const sent = sentFollows.get(body.actor);

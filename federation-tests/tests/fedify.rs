@@ -251,6 +251,8 @@ async fn interop(spec: Spec) {
     peer.wait_for("Delete", |a| a["raw"]["object"]["id"] == note_id.as_str())
         .await;
 
+    gathering(&alpha, &tierra, &tierra_actor, &peer).await;
+
     // The coop follows Fedify back; Fedify's signed Accept is taken.
     let requested = follow(&alpha, &tierra, &peer.account()).await;
     assert_eq!(requested["type"], "Person");
@@ -403,5 +405,66 @@ async fn interop(spec: Spec) {
         WAIT,
         |p| accounts(p).is_empty(),
     )
+    .await;
+}
+
+/// A gathering reaches Fedify as a `Create` of an `Event` its vocabulary
+/// reads; Fedify fetches it by URL, joins it with a `Join` our `Accept`
+/// answers, is listed among the participants, and leaves with `Leave`.
+async fn gathering(alpha: &Node, tierra: &str, tierra_actor: &str, peer: &Peer) {
+    let day = (chrono::Utc::now() + chrono::Duration::days(10)).format("%Y-%m-%d");
+    let (st, g) = alpha
+        .post_as(
+            tierra,
+            "/gatherings",
+            json!({
+                "title": "Monthly inter-coop call",
+                "description": "Three rounds: about, needs, offers.",
+                "starts_at": format!("{day}T15:00:00+01:00"),
+                "ends_at": format!("{day}T16:30:00+01:00"),
+                "time_zone": "Europe/Madrid",
+                "call_url": "https://meet.example/coops",
+                "languages": ["es"],
+            }),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{g}");
+    let id = g["id"].as_str().expect("id");
+    let event = format!("{}/gatherings/{id}", alpha.public_url());
+    let created = peer
+        .wait_for("Create", |a| a["raw"]["object"]["id"] == event.as_str())
+        .await;
+    assert_eq!(created["objectClass"], "Event", "{created}");
+    assert_eq!(created["actor"], tierra_actor);
+
+    let joined = peer.control("join", json!({ "event": event })).await;
+    assert_eq!(joined["type"], "Event");
+    assert_eq!(joined["name"], "Monthly inter-coop call");
+    assert!(
+        joined["startTime"]
+            .as_str()
+            .is_some_and(|t| t.starts_with(&format!("{day}T14:00:00"))),
+        "Fedify reads the start as an instant (15:00 in Madrid in winter is 14:00 UTC): {joined}"
+    );
+    assert_eq!(joined["organiser"], tierra_actor);
+    assert_eq!(joined["organiserType"], "Organization");
+    let accept = peer
+        .wait_for("Accept", |a| a["raw"]["object"]["id"] == joined["join"])
+        .await;
+    assert_eq!(accept["actor"], tierra_actor);
+    assert_eq!(accept["raw"]["object"]["type"], "Join");
+    let (st, listed) = alpha.get(&format!("/gatherings/{id}")).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(listed["participants"][0]["coop"]["handle"], peer.account());
+    assert_eq!(listed["participants"][0]["coop"]["remote"], true);
+
+    peer.control("leave", json!({ "event": event })).await;
+    eventually("the Leave arrives", WAIT, || async {
+        let (_, g) = alpha.get(&format!("/gatherings/{id}")).await;
+        g["participants"]
+            .as_array()
+            .is_some_and(|p| p.is_empty())
+            .then_some(())
+    })
     .await;
 }

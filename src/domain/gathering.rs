@@ -130,6 +130,19 @@ pub struct Participant {
     pub contributed_at: Option<NaiveDateTime>,
 }
 
+/// An actor of another server registered for a gathering by an
+/// ActivityPub `Join` (a coop on another node, a Mobilizon account ...).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteParticipant {
+    pub gathering_id: String,
+    /// Its `remote_actors` id.
+    pub actor_id: String,
+    /// The `Join` it sent: our `Accept` names it, its `Undo` ends it.
+    pub join_ap_id: String,
+    pub delegate: String,
+    pub joined_at: NaiveDateTime,
+}
+
 crate::domain::proposal::string_enum!(
     /// A facilitator's decision on a pair of the board.
     SynergyState { Confirmed => "confirmed", Dismissed => "dismissed" }

@@ -169,9 +169,16 @@ impl Urls {
         self.url(&format!("/proposals/{id}/activity"))
     }
 
-    /// A gathering's page (and, later, its `Event` id).
+    /// A gathering's page, and its `Event` id.
     pub fn gathering(&self, id: &str) -> Url {
         self.url(&format!("/gatherings/{id}"))
+    }
+
+    /// The local gathering id of one of our gathering URLs, if it is one.
+    pub fn gathering_of(&self, url: &Url) -> Option<String> {
+        let prefix = format!("{}/gatherings/", self.base);
+        let rest = url.as_str().strip_prefix(&prefix)?;
+        (!rest.is_empty() && !rest.contains(['/', '#', '?', '.'])).then(|| rest.to_string())
     }
 
     /// A gathering as an iCalendar file.
@@ -286,6 +293,16 @@ mod tests {
         assert_eq!(urls.proposal_of(&urls.proposal_create("9")), None);
         assert_eq!(
             urls.proposal_of(&url("http://alpha.test:8001/proposals/")),
+            None
+        );
+        assert_eq!(
+            urls.gathering_of(&urls.gathering("g1")).as_deref(),
+            Some("g1")
+        );
+        assert_eq!(urls.gathering_of(&urls.gathering_calendar("g1")), None);
+        assert_eq!(urls.gathering_of(&urls.gatherings_calendar()), None);
+        assert_eq!(
+            urls.gathering_of(&url("http://other.test:8001/gatherings/g1")),
             None
         );
     }

@@ -15,20 +15,27 @@ use crate::domain::gathering::{
 use crate::domain::introduction::{Introduction, IntroductionState, Party};
 use crate::domain::notification::NotificationKind;
 use crate::domain::proposal::{Proposal, ProposalKind, ProposalStatus};
+use crate::domain::remote::RemoteActor;
 use crate::domain::urls::Urls;
 use crate::domain::{limits, time, validate};
 use crate::infra::matching::score::Reason;
-use crate::infra::store::{coops, gatherings, introductions, proposals, AnyConnection};
+use crate::infra::store::{
+    coops, gatherings, introductions, proposals, remote_actors, AnyConnection,
+};
 use crate::infra::wire::calendar::{self, CalendarEvent};
 
-/// A coop of this node as a gathering names it.
+/// A coop as a gathering names it: one of this node's, or (a participant
+/// only) an actor of another server.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CoopRef {
+    /// Its `coops` id, or its `remote_actors` id when `remote`.
     pub id: String,
+    /// Its handle here, or `user@host` when `remote`.
     pub handle: String,
     pub name: String,
     /// Its page.
     pub url: String,
+    pub remote: bool,
 }
 
 impl CoopRef {
@@ -38,6 +45,21 @@ impl CoopRef {
             handle: coop.handle.clone(),
             name: coop.profile.display_name.clone(),
             url: urls.actor(&coop.handle).to_string(),
+            remote: false,
+        }
+    }
+
+    fn of_remote(actor: &RemoteActor) -> CoopRef {
+        CoopRef {
+            id: actor.id.clone(),
+            handle: actor.address(),
+            name: if actor.display_name.trim().is_empty() {
+                actor.username.clone()
+            } else {
+                actor.display_name.clone()
+            },
+            url: actor.url.clone().unwrap_or_else(|| actor.ap_id.clone()),
+            remote: true,
         }
     }
 }
@@ -98,7 +120,9 @@ impl GatheringEntry {
 
     /// The viewer's coop's registration, if any.
     pub fn registration_of(&self, coop_id: &str) -> Option<&ParticipantEntry> {
-        self.participants.iter().find(|p| p.coop.id == coop_id)
+        self.participants
+            .iter()
+            .find(|p| !p.coop.remote && p.coop.id == coop_id)
     }
 }
 
@@ -206,30 +230,62 @@ fn entry(conn: &mut AnyConnection, urls: &Urls, g: Gathering) -> ServiceResult<G
             })
         })
         .collect();
+    let mut participants: Vec<ParticipantEntry> = participants
+        .into_iter()
+        .filter_map(|p| {
+            Some(ParticipantEntry {
+                coop: named(&p.coop_id)?,
+                needs: of_kind(&p, ProposalKind::Need),
+                offers: of_kind(&p, ProposalKind::Offer),
+                delegate: p.delegate,
+                joined_at: p.joined_at,
+                about: p.about,
+                contributed_at: p.contributed_at,
+            })
+        })
+        .collect();
+    participants.extend(remote_entries(conn, &g.id)?);
+    // One speaking order, by when each registered, wherever it is.
+    participants.sort_by(|a, b| {
+        a.joined_at
+            .cmp(&b.joined_at)
+            .then(a.coop.id.cmp(&b.coop.id))
+    });
     Ok(GatheringEntry {
         synergy_points,
         organiser: g.organiser_coop_id.as_ref().and_then(named),
         facilitators: g.facilitators.iter().filter_map(named).collect(),
         note_taker: g.note_taker.as_ref().and_then(named),
-        participants: participants
-            .into_iter()
-            .filter_map(|p| {
-                Some(ParticipantEntry {
-                    coop: named(&p.coop_id)?,
-                    needs: of_kind(&p, ProposalKind::Need),
-                    offers: of_kind(&p, ProposalKind::Offer),
-                    delegate: p.delegate,
-                    joined_at: p.joined_at,
-                    about: p.about,
-                    contributed_at: p.contributed_at,
-                })
-            })
-            .collect(),
+        participants,
         url: urls.gathering(&g.id).to_string(),
         calendar_url: urls.gathering_calendar(&g.id).to_string(),
         past: g.is_past(time::now()),
         gathering: g,
     })
+}
+
+/// The actors of other servers registered for a gathering, as entries.
+fn remote_entries(conn: &mut AnyConnection, id: &str) -> ServiceResult<Vec<ParticipantEntry>> {
+    let joined = gatherings::remote_participants(conn, id)?;
+    let ids: Vec<String> = joined.iter().map(|p| p.actor_id.clone()).collect();
+    let actors: HashMap<String, RemoteActor> = remote_actors::by_ids(conn, &ids)?
+        .into_iter()
+        .map(|a| (a.id.clone(), a))
+        .collect();
+    Ok(joined
+        .into_iter()
+        .filter_map(|p| {
+            Some(ParticipantEntry {
+                coop: CoopRef::of_remote(actors.get(&p.actor_id)?),
+                delegate: p.delegate,
+                joined_at: p.joined_at,
+                about: String::new(),
+                needs: Vec::new(),
+                offers: Vec::new(),
+                contributed_at: None,
+            })
+        })
+        .collect())
 }
 
 /// The organising coops of `list`, by id.
@@ -328,7 +384,8 @@ impl Services {
             ));
         }
         let urls = self.urls.clone();
-        self.db
+        let (planned, queued) = self
+            .db
             .write(move |conn| {
                 let mut facilitators = roles(conn, "facilitators", &plan.facilitators)?;
                 if facilitators.is_empty() {
@@ -356,9 +413,12 @@ impl Services {
                     updated_at: now,
                 };
                 gatherings::insert(conn, &g)?;
-                entry(conn, &urls, g)
+                let queued = super::gathering_events::announce(conn, &urls, &g, "Create")?;
+                Ok::<_, ServiceError>((entry(conn, &urls, g)?, queued))
             })
-            .await
+            .await?;
+        self.wake_delivery(queued);
+        Ok(planned)
     }
 
     pub async fn gathering(&self, id: &str) -> ServiceResult<GatheringEntry> {
@@ -413,7 +473,8 @@ impl Services {
     }
 
     /// Loads gathering `id` in one write, lets `change` act on it for the
-    /// viewer's coop, and answers the gathering as it is afterwards.
+    /// viewer's coop (answering how many deliveries it queued), and answers
+    /// the gathering as it is afterwards.
     async fn change_gathering<F>(
         &self,
         viewer: &Viewer,
@@ -421,17 +482,22 @@ impl Services {
         change: F,
     ) -> ServiceResult<GatheringEntry>
     where
-        F: FnOnce(&mut AnyConnection, String, &mut Gathering) -> ServiceResult<()> + Send + 'static,
+        F: FnOnce(&mut AnyConnection, String, &mut Gathering) -> ServiceResult<usize>
+            + Send
+            + 'static,
     {
         let coop_id = viewer.coop_id()?.to_string();
         let (urls, id) = (self.urls.clone(), id.to_string());
-        self.db
+        let (entry, queued) = self
+            .db
             .write(move |conn| {
                 let mut g = load(conn, &id)?;
-                change(conn, coop_id, &mut g)?;
-                entry(conn, &urls, g)
+                let queued = change(conn, coop_id, &mut g)?;
+                Ok::<_, ServiceError>((entry(conn, &urls, g)?, queued))
             })
-            .await
+            .await?;
+        self.wake_delivery(queued);
+        Ok(entry)
     }
 
     /// The viewer's coop registers for a gathering, naming its delegate.
@@ -469,7 +535,8 @@ impl Services {
                 proposals: Vec::new(),
                 contributed_at: None,
             };
-            Ok(gatherings::add_participant(conn, &joined)?)
+            gatherings::add_participant(conn, &joined)?;
+            Ok(0)
         })
         .await
     }
@@ -487,7 +554,7 @@ impl Services {
                     "your coop is not registered for this gathering".into(),
                 ));
             }
-            Ok(())
+            Ok(0)
         })
         .await
     }
@@ -499,6 +566,7 @@ impl Services {
         id: &str,
         open: bool,
     ) -> ServiceResult<GatheringEntry> {
+        let urls = self.urls.clone();
         self.change_gathering(viewer, id, move |conn, coop_id, g| {
             if !g.is_facilitator(&coop_id) {
                 return Err(ServiceError::Forbidden(
@@ -510,7 +578,8 @@ impl Services {
             gatherings::set_registration(conn, &g.id, open, now)?;
             g.registration_open = open;
             g.updated_at = now;
-            Ok(())
+            // Followers' copies show whether it still takes registrations.
+            super::gathering_events::announce(conn, &urls, g, "Update")
         })
         .await
     }
@@ -572,7 +641,7 @@ impl Services {
                     .unwrap_or_default(),
             };
             gatherings::contribute(conn, &g.id, &coop_id, &about, &ids, now)?;
-            Ok(())
+            Ok(0)
         })
         .await
     }
@@ -734,7 +803,7 @@ impl Services {
             if publish {
                 g.notes_published_at = Some(now);
             }
-            Ok(())
+            Ok(0)
         })
         .await
     }
@@ -784,7 +853,7 @@ impl Services {
             }
             gatherings::set_live(conn, &g.id, g.live, g.turn_seconds, now)?;
             g.updated_at = now;
-            Ok(())
+            Ok(0)
         })
         .await
     }

@@ -9,6 +9,7 @@ pub mod coops;
 pub mod directory;
 pub mod follows;
 mod fresh;
+mod gathering_events;
 pub mod gatherings;
 pub mod inbox;
 pub mod introductions;

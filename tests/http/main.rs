@@ -21,6 +21,7 @@ mod delivery;
 mod directory;
 mod edges;
 mod federation;
+mod gathering_federation;
 mod gatherings;
 mod hostile_input;
 mod inbox;

@@ -1,5 +1,5 @@
 //! Federation edge: discovery (WebFinger, NodeInfo) and the ActivityPub
-//! documents of the node, its coops and their proposals.
+//! documents of the node, its coops, their proposals and gatherings.
 
 mod actors;
 mod authorized_fetch;
@@ -39,6 +39,7 @@ pub fn router<S>(state: ApState) -> Router<S> {
         .route("/actors/{handle}/following", get(actors::following))
         .route("/proposals/{id}", get(objects::proposal))
         .route("/proposals/{id}/activity", get(objects::proposal_create))
+        .route("/gatherings/{id}", get(objects::gathering))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             authorized_fetch::guard,

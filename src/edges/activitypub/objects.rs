@@ -1,5 +1,5 @@
-//! Proposals as ActivityPub objects: open ones as Notes, closed ones as
-//! Tombstones with 410 Gone.
+//! Proposals and gatherings as ActivityPub objects: open proposals as
+//! Notes, closed ones as Tombstones with 410 Gone; gatherings as Events.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -40,4 +40,11 @@ pub async fn proposal_create(
     Path(id): Path<String>,
 ) -> HttpResult<Response> {
     serve(state, id, true).await
+}
+
+pub async fn gathering(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> HttpResult<Response> {
+    Ok(activity_json(&state.services.gathering_event(&id).await?))
 }

@@ -51,12 +51,15 @@ pub struct GatheringRequest {
     pub note_taker: Option<String>,
 }
 
-/// A coop of this node named by a gathering.
+/// A coop named by a gathering: one of this node's, or a participant on
+/// another server that joined over ActivityPub.
 #[derive(Serialize, ToSchema)]
 pub struct GatheringCoopView {
+    /// Its handle here, or `user@host` when `remote`.
     pub handle: String,
     pub name: String,
     pub url: String,
+    pub remote: bool,
 }
 
 impl From<CoopRef> for GatheringCoopView {
@@ -65,6 +68,7 @@ impl From<CoopRef> for GatheringCoopView {
             handle: c.handle,
             name: c.name,
             url: c.url,
+            remote: c.remote,
         }
     }
 }

@@ -176,6 +176,8 @@ pub type Point = ((String, String), String, (String, String), String);
 pub struct Speaker {
     pub name: String,
     pub href: String,
+    /// `name@server` of a participant on another server.
+    pub address: Option<String>,
     pub delegate: String,
     /// What the coop is about, Markdown made safe HTML.
     pub about_html: String,
@@ -233,6 +235,7 @@ impl GatheringFacts {
                     Speaker {
                         name: p.coop.name.clone(),
                         href: p.coop.url.clone(),
+                        address: p.coop.remote.then(|| p.coop.handle.clone()),
                         delegate: p.delegate.clone(),
                         about_html: crate::domain::text::markdown_to_safe_html(&p.about),
                         needs: links(&p.needs),
@@ -251,20 +254,22 @@ struct ShowPage {
     g: GatheringFacts,
 }
 
+/// A gathering's page. Its URL is also the gathering's ActivityPub
+/// `Event`: `negotiate.rs` sends browsers here, and servers to the Event.
 pub async fn show(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    Query(param): Query<LangParam>,
+    state: &AppState,
+    id: &str,
+    headers: &HeaderMap,
+    param: &LangParam,
 ) -> HttpResult<Response> {
-    let tr = choose(&param, &headers);
-    let e = state.services.gathering(&id).await?;
+    let tr = choose(param, headers);
+    let e = state.services.gathering(id).await?;
     let view = ShowPage {
-        frame: Frame::new(&state, tr.clone(), &format!("/gatherings/{id}"), &headers),
+        frame: Frame::new(state, tr.clone(), &format!("/gatherings/{id}"), headers),
         g: GatheringFacts::of(&e, &tr, &state.config.node_name),
     };
     let mut response = html(StatusCode::OK, &view, Policy::Strict);
-    remember(&mut response, &param, &tr);
+    remember(&mut response, param, &tr);
     Ok(response)
 }
 

@@ -42,7 +42,6 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/coops", get(coops::show))
         .route("/gatherings", get(gatherings::list))
         .route("/gatherings/calendar.ics", get(gatherings::node_calendar))
-        .route("/gatherings/{id}", get(gatherings::show))
         .route("/gatherings/{id}/calendar.ics", get(gatherings::calendar))
         .route("/gatherings/{id}/live", get(gatherings::live))
         .route("/assets/intercoop.css", get(assets::stylesheet))

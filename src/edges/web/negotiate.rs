@@ -1,9 +1,9 @@
-//! One URL, two readers: a coop's actor and a proposal's Note are served as
-//! ActivityPub JSON to servers and as pages to browsers, so "open original
-//! page" in a Mastodon app and a link shared anywhere both work. Applied
-//! around every route by the app; it answers only GETs of those two routes
-//! whose `Accept` asks for HTML (and not for ActivityPub), and marks both
-//! answers `Vary: Accept` for caches.
+//! One URL, two readers: a coop's actor, a proposal's Note and a
+//! gathering's Event are served as ActivityPub JSON to servers and as pages
+//! to browsers, so "open original page" in a Mastodon app and a link shared
+//! anywhere both work. Applied around every route by the app; it answers
+//! only GETs of those routes whose `Accept` asks for HTML (and not for
+//! ActivityPub), and marks every answer of them `Vary: Accept` for caches.
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method};
@@ -15,6 +15,7 @@ use crate::edges::http::state::AppState;
 
 const COOP: &str = "/actors/{handle}";
 const PROPOSAL: &str = "/proposals/{id}";
+const GATHERING: &str = "/gatherings/{id}";
 
 /// Whether the reader wants a page: HTML asked for, ActivityPub not.
 pub fn wants_html(headers: &HeaderMap) -> bool {
@@ -35,7 +36,10 @@ pub async fn pages(State(state): State<AppState>, request: Request, next: Next) 
         .extensions()
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_string());
-    let page_route = matches!(matched.as_deref(), Some(COOP) | Some(PROPOSAL));
+    let page_route = matches!(
+        matched.as_deref(),
+        Some(COOP) | Some(PROPOSAL) | Some(GATHERING)
+    );
     if !page_route {
         return next.run(request).await;
     }
@@ -53,10 +57,10 @@ pub async fn pages(State(state): State<AppState>, request: Request, next: Next) 
             .unwrap_or_default();
         let headers = request.headers().clone();
         let path = request.uri().path().to_string();
-        let shown = if matched.as_deref() == Some(COOP) {
-            super::coop::show(&state, &key, &headers, &param).await
-        } else {
-            super::proposal::show(&state, &key, &headers, &param).await
+        let shown = match matched.as_deref() {
+            Some(COOP) => super::coop::show(&state, &key, &headers, &param).await,
+            Some(GATHERING) => super::gatherings::show(&state, &key, &headers, &param).await,
+            _ => super::proposal::show(&state, &key, &headers, &param).await,
         };
         let tr = super::language::choose(&param, &headers);
         let mut response = match shown {

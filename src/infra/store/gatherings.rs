@@ -1,14 +1,17 @@
-//! The `gatherings` and `gathering_participants` tables.
+//! The `gatherings` table and those of its participants (local coops, and
+//! actors of other servers) and synergy points.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::corrupt;
 use super::json::{from_text, to_text};
-use super::schema::{gathering_participants, gathering_synergies, gatherings};
+use super::schema::{
+    gathering_participants, gathering_remote_participants, gathering_synergies, gatherings,
+};
 use super::{AnyConnection, StoreResult};
 use crate::domain::gathering::{
-    Gathering, GatheringDraft, Live, Participant, Round, Synergy, SynergyState,
+    Gathering, GatheringDraft, Live, Participant, RemoteParticipant, Round, Synergy, SynergyState,
 };
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -338,13 +341,13 @@ pub fn participants(conn: &mut AnyConnection, gathering_id: &str) -> StoreResult
         .collect()
 }
 
-/// How many coops registered for each of `ids`, in one query (absent:
-/// none).
+/// How many coops and remote actors registered for each of `ids`, in two
+/// grouped queries (absent: none).
 pub fn participant_counts(
     conn: &mut AnyConnection,
     ids: &[String],
 ) -> StoreResult<std::collections::HashMap<String, i64>> {
-    let rows: Vec<(String, i64)> = gathering_participants::table
+    let local: Vec<(String, i64)> = gathering_participants::table
         .filter(gathering_participants::gathering_id.eq_any(ids))
         .group_by(gathering_participants::gathering_id)
         .select((
@@ -352,14 +355,122 @@ pub fn participant_counts(
             diesel::dsl::count_star(),
         ))
         .load(conn)?;
-    Ok(rows.into_iter().collect())
+    let remote: Vec<(String, i64)> = gathering_remote_participants::table
+        .filter(gathering_remote_participants::gathering_id.eq_any(ids))
+        .group_by(gathering_remote_participants::gathering_id)
+        .select((
+            gathering_remote_participants::gathering_id,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)?;
+    let mut counts = std::collections::HashMap::new();
+    for (id, n) in local.into_iter().chain(remote) {
+        *counts.entry(id).or_insert(0) += n;
+    }
+    Ok(counts)
 }
 
+/// Everyone registered: local coops and remote actors.
 pub fn participant_count(conn: &mut AnyConnection, gathering_id: &str) -> StoreResult<i64> {
-    Ok(gathering_participants::table
+    let local: i64 = gathering_participants::table
         .filter(gathering_participants::gathering_id.eq(gathering_id))
         .count()
-        .get_result(conn)?)
+        .get_result(conn)?;
+    let remote: i64 = gathering_remote_participants::table
+        .filter(gathering_remote_participants::gathering_id.eq(gathering_id))
+        .count()
+        .get_result(conn)?;
+    Ok(local + remote)
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = gathering_remote_participants)]
+struct RemoteParticipantRow {
+    gathering_id: String,
+    actor_id: String,
+    join_ap_id: String,
+    delegate: String,
+    joined_at: NaiveDateTime,
+}
+
+impl From<RemoteParticipantRow> for RemoteParticipant {
+    fn from(r: RemoteParticipantRow) -> Self {
+        RemoteParticipant {
+            gathering_id: r.gathering_id,
+            actor_id: r.actor_id,
+            join_ap_id: r.join_ap_id,
+            delegate: r.delegate,
+            joined_at: r.joined_at,
+        }
+    }
+}
+
+pub fn add_remote_participant(conn: &mut AnyConnection, p: &RemoteParticipant) -> StoreResult<()> {
+    diesel::insert_into(gathering_remote_participants::table)
+        .values(RemoteParticipantRow {
+            gathering_id: p.gathering_id.clone(),
+            actor_id: p.actor_id.clone(),
+            join_ap_id: p.join_ap_id.clone(),
+            delegate: p.delegate.clone(),
+            joined_at: p.joined_at,
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn remote_participant(
+    conn: &mut AnyConnection,
+    gathering_id: &str,
+    actor_id: &str,
+) -> StoreResult<Option<RemoteParticipant>> {
+    Ok(gathering_remote_participants::table
+        .find((gathering_id, actor_id))
+        .select(RemoteParticipantRow::as_select())
+        .get_result(conn)
+        .optional()?
+        .map(RemoteParticipant::from))
+}
+
+/// The registration made by the `Join` with this id, if it stands.
+pub fn remote_participant_by_join(
+    conn: &mut AnyConnection,
+    join_ap_id: &str,
+) -> StoreResult<Option<RemoteParticipant>> {
+    Ok(gathering_remote_participants::table
+        .filter(gathering_remote_participants::join_ap_id.eq(join_ap_id))
+        .select(RemoteParticipantRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(RemoteParticipant::from))
+}
+
+/// False when the actor was not registered.
+pub fn remove_remote_participant(
+    conn: &mut AnyConnection,
+    gathering_id: &str,
+    actor_id: &str,
+) -> StoreResult<bool> {
+    let n = diesel::delete(gathering_remote_participants::table.find((gathering_id, actor_id)))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// A gathering's remote participants in the order they joined.
+pub fn remote_participants(
+    conn: &mut AnyConnection,
+    gathering_id: &str,
+) -> StoreResult<Vec<RemoteParticipant>> {
+    Ok(gathering_remote_participants::table
+        .filter(gathering_remote_participants::gathering_id.eq(gathering_id))
+        .order((
+            gathering_remote_participants::joined_at.asc(),
+            gathering_remote_participants::actor_id.asc(),
+        ))
+        .select(RemoteParticipantRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(RemoteParticipant::from)
+        .collect())
 }
 
 #[derive(Queryable, Selectable, Insertable)]

@@ -417,6 +417,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    gathering_remote_participants (gathering_id, actor_id) {
+        gathering_id -> Text,
+        actor_id -> Text,
+        join_ap_id -> Text,
+        delegate -> Text,
+        joined_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     gathering_synergies (gathering_id, need_id, offer_id) {
         gathering_id -> Text,
         need_id -> Text,
@@ -460,6 +470,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     account_pictures,
     gatherings,
     gathering_participants,
+    gathering_remote_participants,
     gathering_synergies
 );
 

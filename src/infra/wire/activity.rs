@@ -169,6 +169,9 @@ pub struct IncomingActivity {
     /// Contact details, on an introduction's `Offer` or `Accept`.
     #[serde(default, rename = "contactPoint")]
     pub contact_point: Value,
+    /// Who speaks for the joining coop, on a gathering's `Join`.
+    #[serde(default)]
+    pub delegate: Value,
 }
 
 /// The id of an object that may be given as a URL or embedded.

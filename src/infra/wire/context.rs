@@ -91,6 +91,33 @@ pub fn introduction() -> Value {
     ])
 }
 
+/// Gatherings: an ActivityStreams `Event` with the terms Mobilizon uses
+/// for events and participation (schema.org, its `mz:` namespace, and
+/// iCalendar's status), plus Intercoop's `delegate` on a `Join`.
+pub fn event() -> Value {
+    json!([
+        ACTIVITYSTREAMS,
+        {
+            "sc": "http://schema.org#",
+            "mz": "https://joinmobilizon.org/ns#",
+            "pt": "https://joinpeertube.org/ns#",
+            "ical": "http://www.w3.org/2002/12/cal/ical#",
+            "intercoop": "https://w3id.org/intercoop/ns#",
+            "timezone": {"@id": "mz:timezone", "@type": "sc:Text"},
+            "isOnline": {"@id": "mz:isOnline", "@type": "sc:Boolean"},
+            "joinMode": {"@id": "mz:joinMode", "@type": "mz:joinModeType"},
+            "participantCount": {"@id": "mz:participantCount", "@type": "sc:Integer"},
+            "maximumAttendeeCapacity": "sc:maximumAttendeeCapacity",
+            "remainingAttendeeCapacity": "sc:remainingAttendeeCapacity",
+            "anonymousParticipationEnabled": {"@id": "mz:anonymousParticipationEnabled", "@type": "sc:Boolean"},
+            "commentsEnabled": {"@id": "pt:commentsEnabled", "@type": "sc:Boolean"},
+            "inLanguage": "sc:inLanguage",
+            "participationMessage": {"@id": "mz:participationMessage", "@type": "sc:Text"},
+            "delegate": "intercoop:delegate"
+        }
+    ])
+}
+
 /// Collections and tombstones need only ActivityStreams.
 pub fn plain() -> Value {
     Value::String(ACTIVITYSTREAMS.to_string())

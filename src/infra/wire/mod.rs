@@ -7,6 +7,7 @@ pub mod actor;
 pub mod calendar;
 pub mod collection;
 pub mod context;
+pub mod event;
 #[cfg(test)]
 mod interop_tests;
 pub mod introduction;

@@ -102,7 +102,24 @@ impl Activity for Incoming {
                         .await?
                 }
             },
+            "Join" => {
+                let delegate = a.delegate.as_str().map(str::to_string);
+                services
+                    .receive_join(&a.id, &actor, &object_url(&a)?, delegate)
+                    .await?
+            }
+            "Leave" => {
+                services
+                    .receive_leave(&a.id, &actor, Some(object_url(&a)?), None)
+                    .await?
+            }
             "Undo" => match object_type(&a.object) {
+                Some("Join") => {
+                    let event = a.object.get("object").and_then(object_id);
+                    services
+                        .receive_leave(&a.id, &actor, event, Some(object_url(&a)?))
+                        .await?
+                }
                 Some("Follow") | None => {
                     let (follow, embedded) = referenced_follow(&a.object).ok_or_else(|| {
                         ServiceError::invalid("object", "must be the Follow or its id")

@@ -1,0 +1,1 @@
+DROP TABLE gathering_remote_participants;
