@@ -312,7 +312,7 @@ step("the member who asked sees the other coop's contacts");
   await giver.context.close();
 }
 
-step("a member plans a monthly gathering (an unknown time zone refused next to its field), registers the coop with its delegate, brings its need to the rounds, publishes the notes and runs the live call; the gathering's pages in both languages and widths");
+step("a member plans a monthly gathering (an unknown time zone refused next to its field), registers the coop with its delegate, brings its need to the rounds, publishes the notes and runs the live call; the other node's coop registers for it by its address and contributes; the gathering's pages in both languages and widths");
 {
   const planner = await member(BASE, env("EMAIL"), "en", "desktop");
   const { page } = planner;
@@ -376,6 +376,26 @@ step("a member plans a monthly gathering (an unknown time zone refused next to i
   await page.goto(`${BASE}/workspace/gatherings/new`);
   await looksRight(page, "the form to plan a gathering, in Spanish", "phone");
   await page.screenshot({ path: `${shots}/workspace-gathering-new-es-phone.png`, fullPage: true });
+
+  // The other node's coop, in Spanish on a phone, registers for it by its
+  // address, is accepted over ActivityPub, and brings what it is about.
+  const guest = await member(OTHER, env("OTHER_EMAIL"), "es", "phone");
+  const away = guest.page;
+  await away.goto(`${OTHER}/workspace/remote-gatherings`);
+  await looksRight(away, "the gatherings on other servers, in Spanish", "phone");
+  await away.fill("#url", `${BASE}/gatherings/${id}`);
+  await away.fill("#delegate", "Lucía");
+  await away.click("form[action='/workspace/remote-gatherings'] button[type=submit]");
+  await away.waitForURL(/\/workspace\/remote-gatherings\/[0-9a-f-]+$/);
+  const awayUrl = away.url();
+  await until(away, awayUrl, "Aceptada", "the organiser's Accept at the other node");
+  await away.fill("#about", "Una cooperativa de Rosario.");
+  await away.click("form[action$='/contribution'] button[type=submit]");
+  await away.waitForURL(awayUrl);
+  await looksRight(away, "a gathering on another server, accepted, in Spanish", "phone");
+  await away.screenshot({ path: `${shots}/workspace-remote-gathering-es-phone.png`, fullPage: true });
+  await guest.context.close();
+  await until(page, `${BASE}/gatherings/${id}?lang=en`, "Una cooperativa de Rosario.", "the contribution at the organiser's node");
   await planner.context.close();
   for (const lang of ["en", "es"]) {
     for (const size of ["phone", "desktop"]) {

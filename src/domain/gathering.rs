@@ -141,6 +141,12 @@ pub struct RemoteParticipant {
     pub join_ap_id: String,
     pub delegate: String,
     pub joined_at: NaiveDateTime,
+    /// Its contribution to the rounds, as received: what it is about
+    /// (sanitised HTML) …
+    pub about_html: String,
+    /// … and the needs and offers it brings (`remote_proposals` ids).
+    pub proposals: Vec<String>,
+    pub contributed_at: Option<NaiveDateTime>,
 }
 
 crate::domain::proposal::string_enum!(

@@ -49,3 +49,6 @@ pub const BLOCKLIST_BYTES_MAX: usize = 2 * 1024 * 1024;
 pub const BACKFILL_PAGES_MAX: i64 = 5_000;
 /// How long one backfill walk may take from its start, retries included.
 pub const BACKFILL_DURATION_MAX_SECS: i64 = 6 * 60 * 60;
+
+/// The most gatherings of other servers a coop's list shows (soonest first).
+pub const REMOTE_GATHERINGS_LISTED: i64 = 200;

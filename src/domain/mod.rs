@@ -20,6 +20,7 @@ pub mod post_grammar;
 pub mod proposal;
 pub mod proposal_note;
 pub mod remote;
+pub mod remote_gathering;
 pub mod session;
 pub mod text;
 pub mod time;

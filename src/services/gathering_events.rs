@@ -6,17 +6,22 @@
 
 use url::Url;
 
-use super::inbox::{once, Received};
+use super::gatherings::GatheringEntry;
+use super::inbox::{check_own_note, once, Received};
 use super::outbox;
-use super::{ServiceError, ServiceResult, Services};
+use super::{new_id, ServiceError, ServiceResult, Services};
 use crate::domain::gathering::{self as rules, Gathering, RemoteParticipant};
 use crate::domain::remote::RemoteActor;
-use crate::domain::time;
+use crate::domain::text::{escape_html, markdown_to_safe_html, sanitize_html};
 use crate::domain::urls::Urls;
+use crate::domain::{limits, time};
 use crate::infra::delivery::{self, NODE_SIGNER};
-use crate::infra::store::{coops, gatherings, AnyConnection};
+use crate::infra::store::remote_proposals::{self, Saved};
+use crate::infra::store::{coops, gatherings, remote_actors, AnyConnection};
 use crate::infra::wire::activity;
-use crate::infra::wire::event::{self, EventFacts, GatheringEvent};
+use crate::infra::wire::event::{self, EventFacts, GatheringEvent, NotesNote};
+use crate::infra::wire::received_proposal::{NotAProposal, ReceivedNote};
+use crate::infra::wire::PUBLIC;
 
 /// Who speaks for a gathering on the wire: its organising coop, or the node.
 struct Organiser {
@@ -98,6 +103,76 @@ pub(super) fn announce(
         Some((coop_id, handle)) => outbox::to_followers(conn, urls, coop_id, handle, &value)?,
         None => outbox::to_follower_nodes(conn, urls, &value)?,
     })
+}
+
+/// Queues `Create` (first published) or `Update` of a gathering's
+/// conclusions (the notes, attendance and synergy points) to the inboxes
+/// of its participants on other servers.
+pub(super) fn send_notes(
+    conn: &mut AnyConnection,
+    urls: &Urls,
+    e: &GatheringEntry,
+    kind: &'static str,
+) -> ServiceResult<usize> {
+    let g = &e.gathering;
+    let remote = gatherings::remote_participants(conn, &g.id)?;
+    if remote.is_empty() {
+        return Ok(0);
+    }
+    let ids: Vec<String> = remote.iter().map(|p| p.actor_id.clone()).collect();
+    let actors = remote_actors::by_ids(conn, &ids)?;
+    let who = organiser(conn, urls, g)?;
+    let event_id = urls.gathering(&g.id);
+    let mut content = markdown_to_safe_html(&g.notes);
+    let names: Vec<String> = e
+        .participants
+        .iter()
+        .map(|p| escape_html(&format!("{} ({})", p.coop.name, p.delegate)))
+        .collect();
+    content.push_str(&format!("<p>Attendance: {}</p>", names.join(", ")));
+    if !e.synergy_points.is_empty() {
+        content.push_str("<p>Synergy points:</p><ul>");
+        for s in &e.synergy_points {
+            content.push_str(&format!(
+                "<li>{} – {}: {} – {}</li>",
+                escape_html(&s.need_coop.name),
+                escape_html(&s.need.title),
+                escape_html(&s.offer_coop.name),
+                escape_html(&s.offer.title),
+            ));
+        }
+        content.push_str("</ul>");
+    }
+    let mut note_id = event_id.clone();
+    note_id.set_fragment(Some("notes"));
+    let note = NotesNote {
+        id: note_id,
+        kind: "Note",
+        name: format!("Notes: {}", g.draft.title),
+        attributed_to: who.actor.clone(),
+        in_reply_to: event_id.clone(),
+        context: event_id.clone(),
+        content,
+        media_type: "text/html",
+        url: event_id,
+        to: vec![PUBLIC.to_string()],
+        cc: actors.iter().map(|a| a.ap_id.clone()).collect(),
+        published: rules::utc(g.notes_published_at.unwrap_or(g.updated_at)),
+    };
+    let what = if kind == "Create" { "create" } else { "update" };
+    let activity = event::notes(kind, urls.activity_of(&note.id, what), note);
+    let mut inboxes: Vec<Url> = actors
+        .iter()
+        .filter_map(|a| Url::parse(a.delivery_inbox()).ok())
+        .collect();
+    inboxes.sort();
+    inboxes.dedup();
+    Ok(delivery::enqueue(
+        conn,
+        &who.signer,
+        &activity.to_value(),
+        &inboxes,
+    )?)
 }
 
 /// Queues the `Accept` or `Reject` of a `Join` to the joiner's inbox.
@@ -202,6 +277,9 @@ impl Services {
                     join_ap_id: join_id.to_string(),
                     delegate: delegate_of(delegate.as_deref(), &actor),
                     joined_at: time::now(),
+                    about_html: String::new(),
+                    proposals: Vec::new(),
+                    contributed_at: None,
                 },
             )?;
             let queued = answer(conn, &urls, &g, "Accept", join, &actor)?;
@@ -237,6 +315,85 @@ impl Services {
                 )),
                 None => Ok((Received::Ignored("not registered".into()), 0)),
             }
+        })
+        .await
+    }
+}
+
+impl Services {
+    /// A registered participant's contribution to the rounds of one of our
+    /// gatherings: a Note in reply to its Event, whose content says what
+    /// the participant is about and whose attachments are its needs and
+    /// offers (its own, on its origin), kept as received proposals while it
+    /// takes part. Until the deadline for contributions; not once it is over.
+    pub async fn receive_contribution(
+        &self,
+        activity_id: &Url,
+        actor: &RemoteActor,
+        event: &Url,
+        note: ReceivedNote,
+    ) -> ServiceResult<Received> {
+        let Some(gathering_id) = self.urls.gathering_of(event) else {
+            return Ok(Received::Ignored(format!(
+                "{event} is not a gathering here"
+            )));
+        };
+        check_own_note(actor, &note)?;
+        let content = note.content.clone().unwrap_or_default();
+        if content.len() > limits::REMOTE_CONTENT_MAX {
+            return Err(ServiceError::invalid("object.content", "is too long"));
+        }
+        let attached = match &note.attachment {
+            serde_json::Value::Array(items) => items.clone(),
+            serde_json::Value::Null => Vec::new(),
+            one => vec![one.clone()],
+        };
+        super::gatherings::check_brought_count(attached.len())?;
+        let mut brought = Vec::new();
+        for item in attached {
+            let p: ReceivedNote = serde_json::from_value(item)
+                .map_err(|e| ServiceError::invalid("object.attachment", e.to_string()))?;
+            check_own_note(actor, &p)?;
+            match p.into_proposal(new_id(), actor.id.clone(), time::now(), self.links) {
+                Ok(p) => brought.push(p),
+                Err(NotAProposal::Ignored) => {}
+                Err(NotAProposal::Invalid(m)) => {
+                    return Err(ServiceError::invalid("object.attachment", m))
+                }
+            }
+        }
+        let actor = actor.clone();
+        once(self, activity_id, move |conn| {
+            let g = gatherings::by_id(conn, &gathering_id)?
+                .ok_or_else(|| ServiceError::NotFound("no gathering with that id".into()))?;
+            let now = time::now();
+            if g.is_past(now) {
+                return Err(ServiceError::Conflict("this gathering is over".into()));
+            }
+            if g.draft.contributions_until.is_some_and(|until| until < now) {
+                return Err(ServiceError::Conflict(
+                    "contributions to this gathering are closed".into(),
+                ));
+            }
+            if gatherings::remote_participant(conn, &g.id, &actor.id)?.is_none() {
+                return Err(ServiceError::Forbidden(
+                    "only actors registered for this gathering contribute to it".into(),
+                ));
+            }
+            let mut ids = Vec::new();
+            for p in &brought {
+                if remote_proposals::save_if_followed(conn, p)? == Saved::OtherOwner {
+                    return Err(ServiceError::Forbidden(
+                        "an attached proposal belongs to another actor".into(),
+                    ));
+                }
+                if let Some(stored) = remote_proposals::by_ap_id(conn, &p.ap_id)? {
+                    ids.push(stored.id);
+                }
+            }
+            let about = sanitize_html(&content);
+            gatherings::contribute_remote(conn, &g.id, &actor.id, &about, &ids, now)?;
+            Ok((Received::Applied, 0))
         })
         .await
     }

@@ -9,18 +9,19 @@ use super::notifications::notify;
 use super::paging::{self, Cursor, Page};
 use super::{new_id, ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::coop::Coop;
+use crate::domain::gathering::RemoteParticipant;
 use crate::domain::gathering::{
     self as rules, Gathering, GatheringInput, Participant, Round, Synergy, SynergyState,
 };
 use crate::domain::introduction::{Introduction, IntroductionState, Party};
 use crate::domain::notification::NotificationKind;
 use crate::domain::proposal::{Proposal, ProposalKind, ProposalStatus};
-use crate::domain::remote::RemoteActor;
+use crate::domain::remote::{RemoteActor, RemoteProposal};
 use crate::domain::urls::Urls;
 use crate::domain::{limits, time, validate};
 use crate::infra::matching::score::Reason;
 use crate::infra::store::{
-    coops, gatherings, introductions, proposals, remote_actors, AnyConnection,
+    coops, gatherings, introductions, proposals, remote_actors, remote_proposals, AnyConnection,
 };
 use crate::infra::wire::calendar::{self, CalendarEvent};
 
@@ -69,8 +70,11 @@ pub struct ParticipantEntry {
     pub coop: CoopRef,
     pub delegate: String,
     pub joined_at: chrono::NaiveDateTime,
-    /// What the coop is about, as it contributed it (empty until then).
+    /// What the coop is about, as it contributed it (empty until then):
+    /// Markdown for a coop of this node, plain text for a remote one …
     pub about: String,
+    /// … and as safe HTML for pages.
+    pub about_html: String,
     /// The needs and the offers it brings, still open, in its order.
     pub needs: Vec<Brought>,
     pub offers: Vec<Brought>,
@@ -239,6 +243,7 @@ fn entry(conn: &mut AnyConnection, urls: &Urls, g: Gathering) -> ServiceResult<G
                 offers: of_kind(&p, ProposalKind::Offer),
                 delegate: p.delegate,
                 joined_at: p.joined_at,
+                about_html: crate::domain::text::markdown_to_safe_html(&p.about),
                 about: p.about,
                 contributed_at: p.contributed_at,
             })
@@ -264,7 +269,8 @@ fn entry(conn: &mut AnyConnection, urls: &Urls, g: Gathering) -> ServiceResult<G
     })
 }
 
-/// The actors of other servers registered for a gathering, as entries.
+/// The actors of other servers registered for a gathering, as entries,
+/// with what they contributed.
 fn remote_entries(conn: &mut AnyConnection, id: &str) -> ServiceResult<Vec<ParticipantEntry>> {
     let joined = gatherings::remote_participants(conn, id)?;
     let ids: Vec<String> = joined.iter().map(|p| p.actor_id.clone()).collect();
@@ -272,17 +278,39 @@ fn remote_entries(conn: &mut AnyConnection, id: &str) -> ServiceResult<Vec<Parti
         .into_iter()
         .map(|a| (a.id.clone(), a))
         .collect();
-    Ok(joined
+    let brought_ids: Vec<String> = joined.iter().flat_map(|p| p.proposals.clone()).collect();
+    let brought: HashMap<String, RemoteProposal> = remote_proposals::by_ids(conn, &brought_ids)?
         .into_iter()
+        .map(|p| (p.id.clone(), p))
+        .collect();
+    let of_kind = |p: &RemoteParticipant, kind: ProposalKind| -> Vec<Brought> {
+        p.proposals
+            .iter()
+            .filter_map(|id| brought.get(id))
+            .filter(|b| b.actor_id == p.actor_id && b.kind == kind)
+            .map(|b| Brought {
+                id: b.id.clone(),
+                title: b.title.clone(),
+                url: b.url.clone().unwrap_or_else(|| b.ap_id.clone()),
+            })
+            .collect()
+    };
+    Ok(joined
+        .iter()
         .filter_map(|p| {
             Some(ParticipantEntry {
                 coop: CoopRef::of_remote(actors.get(&p.actor_id)?),
-                delegate: p.delegate,
+                delegate: p.delegate.clone(),
                 joined_at: p.joined_at,
-                about: String::new(),
-                needs: Vec::new(),
-                offers: Vec::new(),
-                contributed_at: None,
+                // One line of text, for API readers; pages show the HTML.
+                about: crate::domain::text::html_to_text(&p.about_html)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                about_html: p.about_html.clone(),
+                needs: of_kind(p, ProposalKind::Need),
+                offers: of_kind(p, ProposalKind::Offer),
+                contributed_at: p.contributed_at,
             })
         })
         .collect())
@@ -314,6 +342,60 @@ fn roles(conn: &mut AnyConnection, field: &str, handles: &[String]) -> ServiceRe
         }
     }
     Ok(ids)
+}
+
+/// A contribution brings at most [`rules::CONTRIBUTED_PROPOSALS_MAX`]
+/// needs and offers.
+pub(super) fn check_brought_count(n: usize) -> ServiceResult<()> {
+    if n > rules::CONTRIBUTED_PROPOSALS_MAX {
+        return Err(ServiceError::invalid(
+            "proposals",
+            format!(
+                "bring at most {} needs and offers",
+                rules::CONTRIBUTED_PROPOSALS_MAX
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The proposals `wanted` names, each an open need or offer of the coop,
+/// once each, in the order given; or which one is not.
+pub(super) fn own_open_proposals(
+    conn: &mut AnyConnection,
+    coop_id: &str,
+    wanted: &[String],
+) -> ServiceResult<Vec<Proposal>> {
+    let mut own: Vec<Proposal> = Vec::new();
+    for id in wanted {
+        let found = proposals::by_id(conn, id)?
+            .filter(|p| p.coop_id == coop_id && p.status == ProposalStatus::Open)
+            .ok_or_else(|| {
+                ServiceError::invalid(
+                    "proposals",
+                    format!("{id} is not an open need or offer of your coop"),
+                )
+            })?;
+        if !own.iter().any(|p| p.id == found.id) {
+            own.push(found);
+        }
+    }
+    Ok(own)
+}
+
+/// What a coop says it is about in a contribution: as given, or its
+/// profile's.
+pub(super) fn about_or_profile(
+    conn: &mut AnyConnection,
+    coop_id: &str,
+    about: Option<String>,
+) -> ServiceResult<String> {
+    Ok(match about {
+        Some(a) => a,
+        None => coops::by_id(conn, coop_id)?
+            .map(|c| c.profile.about)
+            .unwrap_or_default(),
+    })
 }
 
 fn open_for_change(g: &Gathering) -> ServiceResult<()> {
@@ -598,15 +680,7 @@ impl Services {
         let about = about
             .map(|a| validate::text("about", &a, limits::ABOUT_MAX))
             .transpose()?;
-        if brought.len() > rules::CONTRIBUTED_PROPOSALS_MAX {
-            return Err(ServiceError::invalid(
-                "proposals",
-                format!(
-                    "bring at most {} needs and offers",
-                    rules::CONTRIBUTED_PROPOSALS_MAX
-                ),
-            ));
-        }
+        check_brought_count(brought.len())?;
         self.change_gathering(viewer, id, move |conn, coop_id, g| {
             let now = time::now();
             open_for_change(g)?;
@@ -620,26 +694,11 @@ impl Services {
                     "only coops registered for this gathering contribute to it".into(),
                 ));
             }
-            let mut ids: Vec<String> = Vec::new();
-            for wanted in &brought {
-                let own = proposals::by_id(conn, wanted)?
-                    .filter(|p| p.coop_id == coop_id && p.status == ProposalStatus::Open);
-                if own.is_none() {
-                    return Err(ServiceError::invalid(
-                        "proposals",
-                        format!("{wanted} is not an open need or offer of your coop"),
-                    ));
-                }
-                if !ids.contains(wanted) {
-                    ids.push(wanted.clone());
-                }
-            }
-            let about = match about {
-                Some(a) => a,
-                None => coops::by_id(conn, &coop_id)?
-                    .map(|c| c.profile.about)
-                    .unwrap_or_default(),
-            };
+            let ids: Vec<String> = own_open_proposals(conn, &coop_id, &brought)?
+                .into_iter()
+                .map(|p| p.id)
+                .collect();
+            let about = about_or_profile(conn, &coop_id, about)?;
             gatherings::contribute(conn, &g.id, &coop_id, &about, &ids, now)?;
             Ok(0)
         })
@@ -672,7 +731,9 @@ impl Services {
         }
         let mut needs = HashMap::new();
         let mut offers = HashMap::new();
-        for p in &e.participants {
+        // Participants of other servers are not paired yet: their
+        // proposals are not keyed as this node's in the index.
+        for p in e.participants.iter().filter(|p| !p.coop.remote) {
             for b in &p.needs {
                 needs.insert(b.id.clone(), (b.clone(), p.coop.clone()));
             }
@@ -790,6 +851,7 @@ impl Services {
         publish: bool,
     ) -> ServiceResult<GatheringEntry> {
         let notes = validate::text("notes", notes, limits::DESCRIPTION_MAX)?;
+        let urls = self.urls.clone();
         self.change_gathering(viewer, id, move |conn, coop_id, g| {
             if g.note_taker.as_deref() != Some(coop_id.as_str()) {
                 return Err(ServiceError::Forbidden(
@@ -797,13 +859,18 @@ impl Services {
                 ));
             }
             let now = time::now();
+            let was_published = g.notes_published_at.is_some();
             gatherings::set_notes(conn, &g.id, &notes, publish, now)?;
             g.notes = notes;
             g.updated_at = now;
-            if publish {
-                g.notes_published_at = Some(now);
+            if !publish {
+                return Ok(0);
             }
-            Ok(0)
+            g.notes_published_at = Some(now);
+            // The conclusions reach the participants of other servers.
+            let conclusions = entry(conn, &urls, g.clone())?;
+            let kind = if was_published { "Update" } else { "Create" };
+            super::gathering_events::send_notes(conn, &urls, &conclusions, kind)
         })
         .await
     }

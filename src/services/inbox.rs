@@ -20,7 +20,8 @@ use crate::infra::store::follows::{followers, following};
 use crate::infra::store::nodes;
 use crate::infra::store::remote_proposals::Saved;
 use crate::infra::store::{
-    coops, received, remote_actors, remote_posts, remote_proposals, AnyConnection,
+    coops, received, remote_actors, remote_gatherings, remote_posts, remote_proposals,
+    AnyConnection,
 };
 use crate::infra::wire::activity::FollowObject;
 use crate::infra::wire::received_post::NotKept;
@@ -400,7 +401,7 @@ fn answer_to_node_follow(
 }
 
 /// The object must be the actor's own, on its own host.
-fn check_own_note(actor: &RemoteActor, note: &ReceivedNote) -> ServiceResult<()> {
+pub(super) fn check_own_note(actor: &RemoteActor, note: &ReceivedNote) -> ServiceResult<()> {
     let actor_url = Url::parse(&actor.ap_id)
         .map_err(|_| ServiceError::Internal("stored actor id is not a URL".into()))?;
     if !same_origin(&note.id, &actor_url) {
@@ -422,6 +423,9 @@ fn save_note(
     links: LinkRule,
 ) -> ServiceResult<Received> {
     if note.purpose.is_none() {
+        if let Some(done) = save_gathering_notes(conn, &actor_id, &note)? {
+            return Ok(done);
+        }
         return save_post(conn, actor_id, note, links);
     }
     let proposal = match note.into_proposal(new_id(), actor_id, time::now(), links) {
@@ -438,6 +442,34 @@ fn save_note(
         }
         Saved::OtherOwner => return Err(forbidden("the object belongs to another actor")),
     })
+}
+
+/// The conclusions of another server's gathering our coops joined: a Note
+/// in reply to its Event, from its organiser. `None` when the Note is not
+/// in reply to such a gathering.
+fn save_gathering_notes(
+    conn: &mut AnyConnection,
+    actor_id: &str,
+    note: &ReceivedNote,
+) -> ServiceResult<Option<Received>> {
+    let Some(event) = note.in_reply_to.as_str() else {
+        return Ok(None);
+    };
+    let Some(g) = remote_gatherings::by_ap_id(conn, event)? else {
+        return Ok(None);
+    };
+    if g.organiser_actor_id != actor_id {
+        return Err(forbidden(
+            "only a gathering's organiser publishes its notes",
+        ));
+    }
+    let content = note.content.as_deref().unwrap_or("");
+    if content.len() > crate::domain::limits::REMOTE_CONTENT_MAX {
+        return Err(ServiceError::invalid("object.content", "is too long"));
+    }
+    let html = crate::domain::text::sanitize_html(content);
+    remote_gatherings::set_notes(conn, &g.id, &html, time::now())?;
+    Ok(Some(Received::Applied))
 }
 
 /// A post that is not a proposal, kept if a coop here follows its author.

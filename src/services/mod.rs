@@ -27,6 +27,7 @@ pub mod pictures;
 pub mod policy;
 pub mod proposals;
 pub mod remote;
+pub mod remote_gatherings;
 pub mod sessions;
 pub mod settings;
 pub mod statuses;

@@ -6,6 +6,7 @@
 
 use super::{ServiceError, ServiceResult, Services};
 use crate::domain::remote::RemoteActor;
+use crate::infra::wire::received_event::ReceivedEvent;
 use crate::infra::wire::received_proposal::ReceivedNote;
 
 /// Why another server gave no usable answer. Each message names the URL or
@@ -64,6 +65,11 @@ pub enum RemoteObject {
         note: Box<ReceivedNote>,
         author: RemoteActor,
     },
+    /// An `Event` (a gathering) with its organiser (checked and stored).
+    Event {
+        event: Box<ReceivedEvent>,
+        organiser: RemoteActor,
+    },
 }
 
 /// Looks up `handle@domain` over WebFinger and fetches, checks and stores
@@ -77,7 +83,7 @@ pub trait Resolver: Send + Sync {
 }
 
 /// One log line per failed lookup, saying what the API says.
-fn logged(what: &str, failure: RemoteFailure) -> ServiceError {
+pub(super) fn logged(what: &str, failure: RemoteFailure) -> ServiceError {
     tracing::info!(lookup = what, error = %failure, code = failure.code(), "remote lookup failed");
     ServiceError::Remote(failure)
 }
@@ -94,7 +100,7 @@ fn ip_literal(domain: &str) -> bool {
     bare(domain) || domain.rsplit_once(':').is_some_and(|(host, _)| bare(host))
 }
 
-fn named_host(field: &str, domain: &str) -> ServiceResult<()> {
+pub(super) fn named_host(field: &str, domain: &str) -> ServiceResult<()> {
     if ip_literal(domain) {
         return Err(ServiceError::invalid(
             field,
@@ -111,7 +117,7 @@ const ACCOUNT_MAX: usize = 300;
 
 impl Services {
     /// 403 when the federation policy refuses `domain`: nothing is fetched.
-    fn refused(&self, domain: &str) -> ServiceResult<()> {
+    pub(super) fn refused(&self, domain: &str) -> ServiceResult<()> {
         let domain = domain.to_ascii_lowercase();
         match self.policy.check(&domain) {
             Ok(_) => Ok(()),

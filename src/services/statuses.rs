@@ -479,6 +479,11 @@ impl Services {
                     None => Found::Account(Someone::Actor(Box::new(author))),
                 }))
             }
+            // A gathering is joined from the gatherings page; search finds
+            // its organiser.
+            RemoteObject::Event { organiser, .. } => {
+                Ok(Some(Found::Account(Someone::Actor(Box::new(organiser)))))
+            }
         }
     }
 

@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use crate::common::remote::Remote;
 use crate::common::{assert_error, TestServer};
 use crate::inbox::{follow_of, send_as, wait_received};
+use crate::web_client::Browser;
 
 fn plan() -> Value {
     let day = (Utc::now() + Duration::days(10)).format("%Y-%m-%d");
@@ -251,4 +252,379 @@ async fn a_gathering_is_an_event_that_remote_actors_join_and_leave() {
     .await;
     assert_eq!(reject["actor"], "https://coops.test/actors/fiqus");
     assert_eq!(participants(&s, &id).await.len(), 1);
+}
+
+/// A contribution from the stand-in's `name`: a Note in reply to the Event
+/// carrying `attached` as its needs and offers.
+fn contribution(remote: &Remote, name: &str, n: &str, event: &str, attached: Vec<Value>) -> Value {
+    json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/activities/c{n}", remote.base()),
+        "type": "Create",
+        "actor": remote.actor(name),
+        "object": {
+            "id": format!("{}/contributions/{n}", remote.base()),
+            "type": "Note",
+            "attributedTo": remote.actor(name),
+            "inReplyTo": event,
+            "content": "<p>We host <b>Nextcloud</b>.</p><script>x()</script>",
+            "attachment": attached,
+        }
+    })
+}
+
+fn need_of(remote: &Remote, name: &str, n: u32, title: &str) -> Value {
+    json!({
+        "id": format!("{}/proposals/{n}", remote.base()),
+        "type": "Note",
+        "attributedTo": remote.actor(name),
+        "name": title,
+        "content": format!("<p>{title}</p>"),
+        "purpose": "request",
+        "publishes": {"type": "Intent", "action": "deliverService",
+                      "resourceQuantity": {"hasUnit": "one", "hasNumericalValue": "1"}}
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn remote_participants_contribute_and_receive_the_published_notes() {
+    let s = TestServer::start().await;
+    let fiqus = s.coop("fiqus").await;
+    let remote = Remote::start(&["ana", "bea"]).await;
+    let (st, g) = s.post("/gatherings", &fiqus, plan()).await;
+    assert_eq!(st, StatusCode::CREATED, "{g}");
+    let id = g["id"].as_str().expect("id").to_string();
+    let url = format!("https://coops.test/gatherings/{id}");
+    let need = need_of(&remote, "ana", 1, "Two developers");
+
+    // Refused, nothing kept: a contribution from an actor that is not
+    // registered.
+    let c = contribution(&remote, "ana", "0", &url, vec![need.clone()]);
+    let (st, b) = send_as(&s, &remote, "ana", "/inbox", &c).await;
+    assert_error(st, &b, StatusCode::FORBIDDEN, "forbidden");
+
+    let (st, _) = send_as(
+        &s,
+        &remote,
+        "ana",
+        "/inbox",
+        &join(&remote, "ana", "j1", &url, None),
+    )
+    .await;
+    assert_eq!(st, StatusCode::ACCEPTED);
+    // Refused: a need attributed to someone else, too many needs.
+    let mut theirs = need_of(&remote, "bea", 2, "Not hers");
+    theirs["attributedTo"] = json!(remote.actor("bea"));
+    let c = contribution(&remote, "ana", "1", &url, vec![theirs]);
+    let (st, b) = send_as(&s, &remote, "ana", "/inbox", &c).await;
+    assert_error(st, &b, StatusCode::FORBIDDEN, "forbidden");
+    let many: Vec<Value> = (10..31)
+        .map(|n| need_of(&remote, "ana", n, "Many"))
+        .collect();
+    let c = contribution(&remote, "ana", "2", &url, many);
+    let (st, b) = send_as(&s, &remote, "ana", "/inbox", &c).await;
+    assert_error(
+        st,
+        &b,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert!(participants(&s, &id).await[0]["contributed_at"].is_null());
+
+    // Her contribution: shown in the rounds, its HTML made safe.
+    let c = contribution(&remote, "ana", "3", &url, vec![need]);
+    let (st, b) = send_as(&s, &remote, "ana", "/inbox", &c).await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
+    let listed = participants(&s, &id).await;
+    assert_eq!(listed[0]["about_html"], "<p>We host <b>Nextcloud</b>.</p>");
+    assert!(listed[0]["about"]
+        .as_str()
+        .unwrap()
+        .starts_with("We host Nextcloud"));
+    assert_eq!(listed[0]["needs"][0]["title"], "Two developers");
+    assert_eq!(
+        listed[0]["needs"][0]["url"],
+        format!("{}/proposals/1", remote.base())
+    );
+    let (_, _, html) = as_browser(&s, &format!("/gatherings/{id}")).await;
+    assert!(html.contains("<b>Nextcloud</b>") && !html.contains("<script>x()"));
+    assert!(html.contains("Two developers"));
+
+    // The note-taker publishes the notes: they reach her.
+    let (st, b) = s
+        .call(
+            reqwest::Method::PUT,
+            &format!("/gatherings/{id}/notes"),
+            Some(&fiqus),
+            Some(json!({"notes": "We agreed to **meet again**.", "publish": true})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{b}");
+    let (_, notes) = wait_received(&remote, "the notes", |(_, a)| {
+        a["type"] == "Create" && a["object"]["inReplyTo"] == url.as_str()
+    })
+    .await;
+    assert_eq!(notes["actor"], "https://coops.test/actors/fiqus");
+    let content = notes["object"]["content"].as_str().unwrap();
+    assert!(content.contains("<strong>meet again</strong>"), "{content}");
+    assert!(
+        content.contains("Attendance: ANA (ANA)"),
+        "attendance: {content}"
+    );
+    assert_eq!(notes["object"]["cc"], json!([remote.actor("ana")]));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_coop_joins_a_gathering_of_another_server_and_only_its_organiser_answers() {
+    let s = TestServer::start().await;
+    let tierra = s.coop("tierra").await;
+    let remote = Remote::start(&["ana", "bea"]).await;
+    let day = (Utc::now() + Duration::days(10)).format("%Y-%m-%d");
+    let event = remote.object_url(1);
+    remote.serve_object(
+        1,
+        json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": event, "type": "Event", "name": "Asamblea",
+            "content": "<p>Hola</p>",
+            "startTime": format!("{day}T15:00:00-03:00"),
+            "endTime": format!("{day}T16:00:00-03:00"),
+            "timezone": "America/Argentina/Buenos_Aires",
+            "attributedTo": remote.actor("ana"),
+        }),
+    );
+    // Refused: not a URL; a gathering of this node; not an Event.
+    for (url, code) in [
+        ("nope", StatusCode::UNPROCESSABLE_ENTITY),
+        (
+            "https://coops.test/gatherings/x",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            remote.actor("ana").as_str(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        let (st, b) = s
+            .post(
+                "/remote-gatherings",
+                &tierra,
+                json!({"url": url, "delegate": "Ana"}),
+            )
+            .await;
+        assert_eq!(st, code, "{url}: {b}");
+    }
+    let (st, b) = s
+        .post(
+            "/remote-gatherings",
+            &tierra,
+            json!({"url": event, "delegate": ""}),
+        )
+        .await;
+    assert_error(
+        st,
+        &b,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    let (_, list) = s.get("/remote-gatherings", Some(&tierra)).await;
+    assert_eq!(list, json!([]));
+
+    let (st, joined) = s
+        .post(
+            "/remote-gatherings",
+            &tierra,
+            json!({"url": event, "delegate": "Ana"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{joined}");
+    assert_eq!(joined["state"], "pending");
+    let rid = joined["id"].as_str().unwrap().to_string();
+    let (_, sent) = wait_received(&remote, "our Join", |(_, a)| a["type"] == "Join").await;
+    assert_eq!(sent["actor"], "https://coops.test/actors/tierra");
+    assert_eq!(sent["object"], event.as_str());
+    assert_eq!(sent["delegate"], "Ana");
+    // Contributing waits for the organiser's answer.
+    let (st, b) = s
+        .call(
+            reqwest::Method::PUT,
+            &format!("/remote-gatherings/{rid}/contribution"),
+            Some(&tierra),
+            Some(json!({"proposals": []})),
+        )
+        .await;
+    assert_error(st, &b, StatusCode::CONFLICT, "conflict");
+
+    // Only the organiser answers the Join, and publishes notes.
+    let answer = |who: &str, n: &str| {
+        json!({"id": format!("{}/activities/{n}", remote.base()), "type": "Accept",
+               "actor": remote.actor(who), "object": sent.clone()})
+    };
+    let (st, b) = send_as(&s, &remote, "bea", "/inbox", &answer("bea", "a1")).await;
+    assert_error(st, &b, StatusCode::FORBIDDEN, "forbidden");
+    let notes = |who: &str, n: &str| {
+        json!({"id": format!("{}/activities/{n}", remote.base()), "type": "Create",
+               "actor": remote.actor(who),
+               "object": {"id": format!("{}/notes/{n}", remote.base()), "type": "Note",
+                          "attributedTo": remote.actor(who), "inReplyTo": event,
+                          "content": "<p>Notes</p><script>x()</script>"}})
+    };
+    let (st, b) = send_as(&s, &remote, "bea", "/inbox", &notes("bea", "n1")).await;
+    assert_error(st, &b, StatusCode::FORBIDDEN, "forbidden");
+    let (_, j) = s
+        .get(&format!("/remote-gatherings/{rid}"), Some(&tierra))
+        .await;
+    assert_eq!(j["state"], "pending");
+    assert_eq!(j["notes_html"], Value::Null);
+
+    let (st, _) = send_as(&s, &remote, "ana", "/inbox", &answer("ana", "a2")).await;
+    assert_eq!(st, StatusCode::ACCEPTED);
+    let (st, _) = send_as(&s, &remote, "ana", "/inbox", &notes("ana", "n2")).await;
+    assert_eq!(st, StatusCode::ACCEPTED);
+    let (_, j) = s
+        .get(&format!("/remote-gatherings/{rid}"), Some(&tierra))
+        .await;
+    assert_eq!(j["state"], "accepted");
+    assert_eq!(j["notes_html"], "<p>Notes</p>");
+    assert_eq!(j["time_zone"], "America/Argentina/Buenos_Aires");
+
+    // Contributing sends a Create, then an Update, of the contribution.
+    let (st, need) = s
+        .post(
+            "/proposals",
+            &tierra,
+            json!({"kind": "need", "category": "technical", "title": "Hosting"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{need}");
+    for kind in ["Create", "Update"] {
+        let (st, b) = s
+            .call(
+                reqwest::Method::PUT,
+                &format!("/remote-gatherings/{rid}/contribution"),
+                Some(&tierra),
+                Some(json!({"about": "A coop", "proposals": [need["id"]]})),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{b}");
+        let (_, c) = wait_received(&remote, "the contribution", |(_, a)| {
+            a["type"] == kind && a["object"]["inReplyTo"] == event.as_str()
+        })
+        .await;
+        assert_eq!(c["object"]["attachment"][0]["name"], "Hosting");
+        assert_eq!(c["object"]["attachment"][0]["purpose"], "request");
+        assert_eq!(c["to"], json!([remote.actor("ana")]));
+    }
+
+    // Leaving sends a Leave and forgets the registration.
+    let (st, _) = s
+        .post(
+            &format!("/remote-gatherings/{rid}/leave"),
+            &tierra,
+            json!({}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    let (_, leave) = wait_received(&remote, "our Leave", |(_, a)| a["type"] == "Leave").await;
+    assert_eq!(leave["object"], event.as_str());
+    let (st, _) = s
+        .get(&format!("/remote-gatherings/{rid}"), Some(&tierra))
+        .await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_member_joins_a_gathering_elsewhere_and_contributes_through_the_pages() {
+    let s = TestServer::start().await;
+    s.coop("tierra").await;
+    let remote = Remote::start(&["ana"]).await;
+    let day = (Utc::now() + Duration::days(10)).format("%Y-%m-%d");
+    let event = remote.object_url(1);
+    remote.serve_object(
+        1,
+        json!({
+            "id": event, "type": "Event", "name": "Asamblea <b>federada</b>",
+            "content": "<p>Orden del día</p>",
+            "startTime": format!("{day}T15:00:00+01:00"),
+            "endTime": format!("{day}T16:00:00+01:00"),
+            "timezone": "Europe/Madrid",
+            "attachment": [{"type": "Link", "href": "https://meet.example/a"}],
+            "attributedTo": remote.actor("ana"),
+        }),
+    );
+    let mut b = Browser::new(&s);
+    let csrf = b.sign_in("tierra@coops.test").await;
+    let page = b.get("/workspace/remote-gatherings").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("name=\"url\""));
+
+    // Not a gathering: the form again, with the error beside the field.
+    let refused = b
+        .post(
+            "/workspace/remote-gatherings",
+            &[("url", "not a url"), ("delegate", "Ana"), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("id=\"url-error\""),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("value=\"Ana\""),
+        "keeps what was typed"
+    );
+
+    let joined = b
+        .post(
+            "/workspace/remote-gatherings",
+            &[("url", &event), ("delegate", "Ana"), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(joined.status, StatusCode::SEE_OTHER, "{}", joined.body);
+    let path = joined.location.clone();
+    let waiting = b.get(&path).await;
+    assert!(
+        waiting.body.contains("Waiting for the organiser"),
+        "{}",
+        waiting.body
+    );
+    assert!(
+        waiting.body.contains("Asamblea &#60;b&#62;federada"),
+        "{}",
+        waiting.body
+    );
+    assert!(waiting.body.contains("Europe/Madrid"));
+    assert!(waiting.body.contains("https://meet.example/a"));
+    assert!(!waiting.body.contains("name=\"about\""));
+
+    // Accepted: the contribution form; what is sent reaches the organiser.
+    let (_, join) = wait_received(&remote, "our Join", |(_, a)| a["type"] == "Join").await;
+    let accept = json!({"id": format!("{}/activities/a1", remote.base()), "type": "Accept",
+                        "actor": remote.actor("ana"), "object": join});
+    let (st, _) = send_as(&s, &remote, "ana", "/inbox", &accept).await;
+    assert_eq!(st, StatusCode::ACCEPTED);
+    let open = b.get(&path).await;
+    assert!(open.body.contains("name=\"about\""), "{}", open.body);
+    let sent = b
+        .post(
+            &format!("{path}/contribution"),
+            &[("about", "Somos una cooperativa"), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let (_, c) = wait_received(&remote, "the contribution", |(_, a)| a["type"] == "Create").await;
+    assert!(c["object"]["content"]
+        .as_str()
+        .unwrap()
+        .contains("Somos una cooperativa"));
+    let es = b.get(&format!("{path}?lang=es")).await;
+    assert!(es.body.contains("Aceptada"), "Spanish page");
+
+    let left = b.post(&format!("{path}/leave"), &[("csrf", &csrf)]).await;
+    assert_eq!(left.status, StatusCode::SEE_OTHER);
+    let list = b.get("/workspace/remote-gatherings").await;
+    // In Spanish: the language chosen above is remembered.
+    assert!(list.body.contains("no se inscribió"), "{}", list.body);
 }

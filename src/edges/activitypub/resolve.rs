@@ -9,6 +9,7 @@ use super::Federation;
 use crate::domain::remote::RemoteActor;
 use crate::domain::urls::same_origin;
 use crate::infra::wire::activity::object_type;
+use crate::infra::wire::received_event::ReceivedEvent;
 use crate::infra::wire::received_proposal::{attributed_to, ReceivedNote};
 use crate::infra::wire::remote_actor::ACTOR_TYPES;
 use crate::services::remote::{RemoteFailure, RemoteObject, Resolver};
@@ -57,6 +58,24 @@ impl Resolver for WebFinger {
                 .await
                 .map(|known| RemoteObject::Actor(known.actor))
                 .map_err(|e| actor_failure(url, e, "at that URL"));
+        }
+        if object_type(&doc) == Some("Event") {
+            let event: ReceivedEvent = serde_json::from_value(doc)
+                .map_err(|e| RemoteFailure::Invalid(format!("{url} is not a usable Event: {e}")))?;
+            let organiser = event
+                .organiser()
+                .filter(|a| same_origin(a, url) && same_origin(&event.id, url))
+                .ok_or_else(|| {
+                    RemoteFailure::Invalid(format!("{url} is not an Event of an actor of its host"))
+                })?;
+            let organiser = read_actor(&organiser, &data)
+                .await
+                .map_err(|e| actor_failure(&organiser, e, &format!("that organises {url}")))?
+                .actor;
+            return Ok(RemoteObject::Event {
+                event: Box::new(event),
+                organiser,
+            });
         }
         let note: ReceivedNote = serde_json::from_value(doc)
             .map_err(|e| RemoteFailure::Invalid(format!("{url} is not a post: {e}")))?;

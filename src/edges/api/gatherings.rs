@@ -97,8 +97,11 @@ pub struct ParticipantView {
     /// Who speaks for the coop.
     pub delegate: String,
     pub joined_at: DateTime<Utc>,
-    /// First round: what the coop is about (empty until it contributes).
+    /// First round: what the coop is about (empty until it contributes):
+    /// Markdown for a coop of this node, its words for a remote one …
     pub about: String,
+    /// … and as safe HTML, for either.
+    pub about_html: String,
     /// Second round: the needs it brings, still open.
     pub needs: Vec<BroughtView>,
     /// Third round: the offers it brings, still open.
@@ -274,6 +277,7 @@ impl From<GatheringEntry> for GatheringView {
                     delegate: p.delegate,
                     joined_at: utc(p.joined_at),
                     about: p.about,
+                    about_html: p.about_html,
                     needs: p.needs.into_iter().map(Into::into).collect(),
                     offers: p.offers.into_iter().map(Into::into).collect(),
                     contributed_at: p.contributed_at.map(utc),

@@ -14,6 +14,7 @@ mod matches;
 pub mod openapi;
 mod patch;
 mod proposals;
+mod remote_gatherings;
 pub mod views;
 
 use axum::http::StatusCode;
@@ -80,6 +81,19 @@ pub fn router() -> Router<AppState> {
         )
         .route("/gatherings/{id}", get(gatherings::get))
         .route("/gatherings/{id}/join", post(gatherings::join))
+        .route(
+            "/remote-gatherings",
+            get(remote_gatherings::list).post(remote_gatherings::join),
+        )
+        .route("/remote-gatherings/{id}", get(remote_gatherings::get))
+        .route(
+            "/remote-gatherings/{id}/contribution",
+            axum::routing::put(remote_gatherings::contribute),
+        )
+        .route(
+            "/remote-gatherings/{id}/leave",
+            post(remote_gatherings::leave),
+        )
         .route("/gatherings/{id}/leave", post(gatherings::leave))
         .route("/gatherings/{id}/board", get(gatherings::board))
         .route("/gatherings/{id}/synergies", post(gatherings::decide))

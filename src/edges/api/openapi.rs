@@ -7,7 +7,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     admin, auth, coop, coops, directory, follows, gatherings, health, introductions, matches,
-    proposals,
+    proposals, remote_gatherings,
 };
 
 struct BearerAuth;
@@ -43,6 +43,8 @@ impl Modify for BearerAuth {
         gatherings::leave, gatherings::registration, gatherings::contribute,
         gatherings::board, gatherings::decide, gatherings::write_notes, gatherings::read_notes,
         gatherings::live,
+        remote_gatherings::join, remote_gatherings::list, remote_gatherings::get,
+        remote_gatherings::contribute, remote_gatherings::leave,
         admin::nodes::list_nodes, admin::nodes::follow_node, admin::nodes::unfollow_node,
         admin::nodes::approve_node, admin::nodes::remove_follower_node,
         admin::policy::get_policy, admin::policy::put_policy,

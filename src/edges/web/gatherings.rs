@@ -237,7 +237,7 @@ impl GatheringFacts {
                         href: p.coop.url.clone(),
                         address: p.coop.remote.then(|| p.coop.handle.clone()),
                         delegate: p.delegate.clone(),
-                        about_html: crate::domain::text::markdown_to_safe_html(&p.about),
+                        about_html: p.about_html.clone(),
                         needs: links(&p.needs),
                         offers: links(&p.offers),
                     }
@@ -369,10 +369,7 @@ pub async fn live(
         let elapsed = (crate::domain::time::now() - l.since).num_seconds().max(0);
         let left = (seconds - elapsed).max(0);
         let (about_html, brought) = match (current, l.round) {
-            (Some(p), crate::domain::gathering::Round::About) => (
-                crate::domain::text::markdown_to_safe_html(&p.about),
-                Vec::new(),
-            ),
+            (Some(p), crate::domain::gathering::Round::About) => (p.about_html.clone(), Vec::new()),
             (Some(p), round) => {
                 let list = if round == crate::domain::gathering::Round::Needs {
                     &p.needs

@@ -391,18 +391,49 @@ struct RemoteParticipantRow {
     join_ap_id: String,
     delegate: String,
     joined_at: NaiveDateTime,
+    about_html: String,
+    proposals: String,
+    contributed_at: Option<NaiveDateTime>,
 }
 
-impl From<RemoteParticipantRow> for RemoteParticipant {
-    fn from(r: RemoteParticipantRow) -> Self {
-        RemoteParticipant {
-            gathering_id: r.gathering_id,
-            actor_id: r.actor_id,
-            join_ap_id: r.join_ap_id,
-            delegate: r.delegate,
-            joined_at: r.joined_at,
-        }
+impl RemoteParticipantRow {
+    fn into_domain(self) -> StoreResult<RemoteParticipant> {
+        let row = format!("{}/{}", self.gathering_id, self.actor_id);
+        Ok(RemoteParticipant {
+            proposals: from_text(
+                "gathering_remote_participants.proposals",
+                &row,
+                &self.proposals,
+            )?,
+            gathering_id: self.gathering_id,
+            actor_id: self.actor_id,
+            join_ap_id: self.join_ap_id,
+            delegate: self.delegate,
+            joined_at: self.joined_at,
+            about_html: self.about_html,
+            contributed_at: self.contributed_at,
+        })
     }
+}
+
+/// Records a remote participant's contribution; false when it is not
+/// registered.
+pub fn contribute_remote(
+    conn: &mut AnyConnection,
+    gathering_id: &str,
+    actor_id: &str,
+    about_html: &str,
+    proposals: &[String],
+    at: NaiveDateTime,
+) -> StoreResult<bool> {
+    let n = diesel::update(gathering_remote_participants::table.find((gathering_id, actor_id)))
+        .set((
+            gathering_remote_participants::about_html.eq(about_html),
+            gathering_remote_participants::proposals.eq(to_text(&proposals)),
+            gathering_remote_participants::contributed_at.eq(Some(at)),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
 }
 
 pub fn add_remote_participant(conn: &mut AnyConnection, p: &RemoteParticipant) -> StoreResult<()> {
@@ -413,6 +444,9 @@ pub fn add_remote_participant(conn: &mut AnyConnection, p: &RemoteParticipant) -
             join_ap_id: p.join_ap_id.clone(),
             delegate: p.delegate.clone(),
             joined_at: p.joined_at,
+            about_html: p.about_html.clone(),
+            proposals: to_text(&p.proposals),
+            contributed_at: p.contributed_at,
         })
         .execute(conn)?;
     Ok(())
@@ -423,12 +457,13 @@ pub fn remote_participant(
     gathering_id: &str,
     actor_id: &str,
 ) -> StoreResult<Option<RemoteParticipant>> {
-    Ok(gathering_remote_participants::table
+    gathering_remote_participants::table
         .find((gathering_id, actor_id))
         .select(RemoteParticipantRow::as_select())
         .get_result(conn)
         .optional()?
-        .map(RemoteParticipant::from))
+        .map(RemoteParticipantRow::into_domain)
+        .transpose()
 }
 
 /// The registration made by the `Join` with this id, if it stands.
@@ -436,12 +471,13 @@ pub fn remote_participant_by_join(
     conn: &mut AnyConnection,
     join_ap_id: &str,
 ) -> StoreResult<Option<RemoteParticipant>> {
-    Ok(gathering_remote_participants::table
+    gathering_remote_participants::table
         .filter(gathering_remote_participants::join_ap_id.eq(join_ap_id))
         .select(RemoteParticipantRow::as_select())
         .first(conn)
         .optional()?
-        .map(RemoteParticipant::from))
+        .map(RemoteParticipantRow::into_domain)
+        .transpose()
 }
 
 /// False when the actor was not registered.
@@ -460,7 +496,7 @@ pub fn remote_participants(
     conn: &mut AnyConnection,
     gathering_id: &str,
 ) -> StoreResult<Vec<RemoteParticipant>> {
-    Ok(gathering_remote_participants::table
+    gathering_remote_participants::table
         .filter(gathering_remote_participants::gathering_id.eq(gathering_id))
         .order((
             gathering_remote_participants::joined_at.asc(),
@@ -469,8 +505,8 @@ pub fn remote_participants(
         .select(RemoteParticipantRow::as_select())
         .load(conn)?
         .into_iter()
-        .map(RemoteParticipant::from)
-        .collect())
+        .map(RemoteParticipantRow::into_domain)
+        .collect()
 }
 
 #[derive(Queryable, Selectable, Insertable)]

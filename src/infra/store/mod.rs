@@ -35,6 +35,7 @@ pub mod policy;
 pub mod proposals;
 pub mod received;
 pub mod remote_actors;
+pub mod remote_gatherings;
 pub mod remote_posts;
 pub mod remote_proposals;
 pub mod schema;

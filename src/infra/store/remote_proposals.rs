@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::corrupt;
 use super::fixed_sql::fixed_sql;
 use super::json::{from_text, to_text};
-use super::schema::{following, remote_actors, remote_proposals};
+use super::schema::{following, gathering_remote_participants, remote_actors, remote_proposals};
 use super::{remote_actors as actors, AnyConnection, StoreResult};
 use crate::domain::proposal::{Category, ProposalKind, Quantity};
 use crate::domain::remote::{Reciprocal, RemoteActor, RemoteProposal};
@@ -141,8 +141,8 @@ pub enum Saved {
     OtherOwner,
 }
 
-/// Stores `p` if a local coop follows its actor or this node follows the
-/// actor's node, replacing the stored copy unless that belongs to another
+/// Stores `p` if a local coop follows its actor, this node follows the
+/// actor's node, or the actor takes part in one of our gatherings, replacing the stored copy unless that belongs to another
 /// actor. One statement on the common path: the inbox runs this for every
 /// received proposal.
 pub fn save_if_followed(conn: &mut AnyConnection, p: &RemoteProposal) -> StoreResult<Saved> {
@@ -158,6 +158,7 @@ pub fn save_if_followed(conn: &mut AnyConnection, p: &RemoteProposal) -> StoreRe
          WHERE EXISTS (SELECT 1 FROM following WHERE following.actor_id = $3) \
          OR EXISTS (SELECT 1 FROM remote_actors JOIN node_follows ON node_follows.domain = remote_actors.host \
                     WHERE remote_actors.id = $3 AND node_follows.accepted) \
+         OR EXISTS (SELECT 1 FROM gathering_remote_participants WHERE gathering_remote_participants.actor_id = $3) \
          ON CONFLICT (ap_id) DO UPDATE SET kind = excluded.kind, category = excluded.category, \
          title = excluded.title, content_html = excluded.content_html, tags = excluded.tags, \
          quantity_value = excluded.quantity_value, quantity_unit = excluded.quantity_unit, \
@@ -196,6 +197,7 @@ pub fn save_if_followed(conn: &mut AnyConnection, p: &RemoteProposal) -> StoreRe
 }
 
 /// Forgets the proposals of actors on `host` that no local coop follows
+/// and that take part in none of our gatherings
 /// (after this node stops following that node, or blocks it).
 pub fn forget_unfollowed_of_host(conn: &mut AnyConnection, host: &str) -> StoreResult<usize> {
     Ok(diesel::delete(
@@ -207,8 +209,12 @@ pub fn forget_unfollowed_of_host(conn: &mut AnyConnection, host: &str) -> StoreR
                         .select(remote_actors::id),
                 ),
             )
+            .filter(remote_proposals::actor_id.ne_all(following::table.select(following::actor_id)))
             .filter(
-                remote_proposals::actor_id.ne_all(following::table.select(following::actor_id)),
+                remote_proposals::actor_id.ne_all(
+                    gathering_remote_participants::table
+                        .select(gathering_remote_participants::actor_id),
+                ),
             ),
     )
     .execute(conn)?)

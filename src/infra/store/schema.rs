@@ -423,6 +423,41 @@ diesel::table! {
         join_ap_id -> Text,
         delegate -> Text,
         joined_at -> Timestamp,
+        about_html -> Text,
+        proposals -> Text,
+        contributed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    remote_gatherings (id) {
+        id -> Text,
+        ap_id -> Text,
+        organiser_actor_id -> Text,
+        title -> Text,
+        content_html -> Text,
+        url -> Nullable<Text>,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        time_zone -> Nullable<Text>,
+        call_url -> Nullable<Text>,
+        notes_html -> Nullable<Text>,
+        notes_at -> Nullable<Timestamp>,
+        fetched_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    remote_gathering_joins (remote_gathering_id, coop_id) {
+        remote_gathering_id -> Text,
+        coop_id -> Text,
+        join_ap_id -> Text,
+        delegate -> Text,
+        state -> Text,
+        about -> Text,
+        proposals -> Text,
+        contributed_at -> Nullable<Timestamp>,
+        joined_at -> Timestamp,
     }
 }
 
@@ -471,7 +506,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     gatherings,
     gathering_participants,
     gathering_remote_participants,
-    gathering_synergies
+    gathering_synergies,
+    remote_gatherings,
+    remote_gathering_joins
 );
 
 diesel::table! {

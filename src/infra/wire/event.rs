@@ -172,3 +172,99 @@ pub fn answer_join(
 pub fn join_object(id: &Url, actor: &Url, event: &Url) -> Value {
     serde_json::json!({"id": id, "type": "Join", "actor": actor, "object": event})
 }
+
+/// A coop's `Join` of another server's gathering, naming its delegate.
+pub fn join(id: &Url, actor: &Url, event: &Url, organiser: &Url, delegate: &str) -> Value {
+    serde_json::json!({
+        "@context": super::context::event(),
+        "id": id, "type": "Join", "actor": actor, "object": event,
+        "to": [organiser], "delegate": delegate,
+    })
+}
+
+/// A coop's `Leave` of another server's gathering.
+pub fn leave(id: &Url, actor: &Url, event: &Url, organiser: &Url) -> Value {
+    serde_json::json!({
+        "@context": super::context::event(),
+        "id": id, "type": "Leave", "actor": actor, "object": event, "to": [organiser],
+    })
+}
+
+/// A coop's contribution to another server's gathering: a `Note` in reply
+/// to the Event (a comment, to software that shows them) whose `content`
+/// says what the coop is about, and whose `attachment` carries the needs
+/// and offers it brings as full FEP-0837 objects, so the organiser's node
+/// can pair them without fetching each.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContributionNote {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub attributed_to: Url,
+    pub in_reply_to: Url,
+    /// The gathering it belongs to (`as:context`).
+    pub context: Url,
+    pub content: String,
+    pub media_type: &'static str,
+    pub attachment: Vec<super::proposal::ProposalNote>,
+    pub to: Vec<String>,
+    pub published: DateTime<Utc>,
+    pub updated: DateTime<Utc>,
+}
+
+/// `Create` (the first time) or `Update` of a contribution, to the
+/// organiser.
+pub fn contribution(
+    kind: &'static str,
+    id: Url,
+    note: ContributionNote,
+) -> super::activity::OutgoingActivity<ContributionNote> {
+    super::activity::OutgoingActivity {
+        context: super::context::proposal(),
+        id,
+        kind,
+        actor: note.attributed_to.clone(),
+        to: note.to.clone(),
+        cc: Vec::new(),
+        published: Some(note.updated),
+        object: note,
+    }
+}
+
+/// The published conclusions of a gathering: a public `Note` in reply to
+/// the Event, sent to the participants of other servers.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotesNote {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub name: String,
+    pub attributed_to: Url,
+    pub in_reply_to: Url,
+    pub context: Url,
+    pub content: String,
+    pub media_type: &'static str,
+    pub url: Url,
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub published: DateTime<Utc>,
+}
+
+pub fn notes(
+    kind: &'static str,
+    id: Url,
+    note: NotesNote,
+) -> super::activity::OutgoingActivity<NotesNote> {
+    super::activity::OutgoingActivity {
+        context: super::context::event(),
+        id,
+        kind,
+        actor: note.attributed_to.clone(),
+        to: note.to.clone(),
+        cc: note.cc.clone(),
+        published: Some(note.published),
+        object: note,
+    }
+}

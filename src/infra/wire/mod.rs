@@ -15,6 +15,7 @@ pub mod nodeinfo;
 pub mod proposal;
 #[cfg(test)]
 mod proptests;
+pub mod received_event;
 pub mod received_post;
 pub mod received_proposal;
 pub mod remote_actor;

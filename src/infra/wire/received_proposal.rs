@@ -54,6 +54,9 @@ pub struct ReceivedNote {
     pub in_reply_to: Value,
     #[serde(default)]
     pub content_map: Value,
+    /// A gathering contribution's needs and offers (infra/wire/event.rs).
+    #[serde(default)]
+    pub attachment: Value,
 }
 
 /// An Intent's `resourceQuantity`. One the local rules would refuse
@@ -192,7 +195,7 @@ pub(super) fn plain_text(html: &str) -> String {
 }
 
 /// An object's `url`: a string, or a `Link` with an `href`.
-pub(super) fn link_href(url: &Value) -> Option<&str> {
+pub(crate) fn link_href(url: &Value) -> Option<&str> {
     match url {
         Value::String(s) => Some(s.as_str()),
         Value::Object(m) => m.get("href").and_then(Value::as_str),

@@ -34,6 +34,27 @@ fn introduction_answered(services: &Services, a: &IncomingActivity) -> Option<Ur
     services.urls.introduction_of(&offer).map(|_| offer)
 }
 
+/// Whether an `Accept` or `Reject` answers a `Join` one of our coops sent
+/// (embedded, as we and Mobilizon send it, or by id).
+async fn answers_our_join(services: &Services, a: &IncomingActivity) -> Result<bool, InboxError> {
+    if object_type(&a.object) == Some("Join") {
+        return Ok(true);
+    }
+    match &a.object {
+        serde_json::Value::String(_) => match object_id(&a.object) {
+            Some(id) => Ok(services.is_our_join(&id).await?),
+            None => Ok(false),
+        },
+        _ => Ok(false),
+    }
+}
+
+/// The gathering of this node a Note replies to: a contribution to it.
+fn replied_gathering(services: &Services, note: &ReceivedNote) -> Option<Url> {
+    let to = Url::parse(note.in_reply_to.as_str()?).ok()?;
+    services.urls.gathering_of(&to).map(|_| to)
+}
+
 #[async_trait::async_trait]
 impl Activity for Incoming {
     type DataType = Context;
@@ -84,6 +105,11 @@ impl Activity for Incoming {
                 let offer = introduction::read_offer(&a.object, &a.content, &a.contact_point)
                     .map_err(|m| ServiceError::invalid("object", &m))?;
                 services.receive_introduction(&a.id, &actor, offer).await?
+            }
+            "Accept" | "Reject" if answers_our_join(services, &a).await? => {
+                services
+                    .receive_join_answer(&a.id, &actor, &object_url(&a)?, a.kind == "Accept")
+                    .await?
             }
             "Accept" | "Reject" => match introduction_answered(services, &a) {
                 Some(offer) => {
@@ -139,7 +165,14 @@ impl Activity for Incoming {
                 Some(_) => {
                     let note: ReceivedNote = serde_json::from_value(a.object)
                         .map_err(|e| ServiceError::invalid("object", e.to_string()))?;
-                    services.receive_proposal(&a.id, &actor, note).await?
+                    match replied_gathering(services, &note) {
+                        Some(event) => {
+                            services
+                                .receive_contribution(&a.id, &actor, &event, note)
+                                .await?
+                        }
+                        None => services.receive_proposal(&a.id, &actor, note).await?,
+                    }
                 }
                 // A bare URL: we do not fetch objects by reference (yet).
                 None => Received::Ignored("object given by reference".into()),

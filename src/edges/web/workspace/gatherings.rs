@@ -234,6 +234,8 @@ impl GatheringPage {
 /// The contribution form: what the coop is about, and its open needs and
 /// offers to tick.
 pub struct Contribution {
+    /// Where the form posts.
+    pub action: String,
     pub about: String,
     /// Id, kind label, title, ticked.
     pub choices: Vec<(String, String, String, bool)>,
@@ -288,7 +290,7 @@ async fn board(
 
 /// What a form of several values under one name sends (the contribution:
 /// `about`, and `proposals` once per ticked box), as pairs.
-type ContributionForm = Vec<(String, String)>;
+pub(super) type ContributionForm = Vec<(String, String)>;
 
 async fn contribution(
     state: &AppState,
@@ -303,6 +305,40 @@ async fn contribution(
     if e.past {
         return Ok(None);
     }
+    let brought: Vec<String> = mine
+        .needs
+        .iter()
+        .chain(&mine.offers)
+        .map(|b| b.id.clone())
+        .collect();
+    let about = mine.contributed_at.map(|_| mine.about.clone());
+    let action = format!("/workspace/gatherings/{}/contribution", e.gathering.id);
+    contribution_form(
+        state,
+        session,
+        action,
+        typed,
+        brought,
+        about,
+        mine.contributed_at,
+    )
+    .await
+    .map(Some)
+}
+
+/// The contribution form, for a gathering here or on another server: the
+/// coop's open needs and offers, ticked as `typed` (a refused form) or as
+/// last sent (`brought`), and what it is about as typed, as last sent, or
+/// its profile's.
+pub(super) async fn contribution_form(
+    state: &AppState,
+    session: &Session,
+    action: String,
+    typed: Option<&ContributionForm>,
+    brought: Vec<String>,
+    about: Option<String>,
+    saved: Option<chrono::NaiveDateTime>,
+) -> HttpResult<Contribution> {
     let filter = crate::domain::proposal::ProposalFilter {
         status: Some(crate::domain::proposal::ProposalStatus::Open),
         ..Default::default()
@@ -320,23 +356,18 @@ async fn contribution(
         )
         .await?
         .items;
-    let brought: Vec<&str> = match typed {
+    let brought: Vec<String> = match typed {
         Some(form) => form
             .iter()
             .filter(|(k, _)| k == "proposals")
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v.clone())
             .collect(),
-        None => mine
-            .needs
-            .iter()
-            .chain(&mine.offers)
-            .map(|b| b.id.as_str())
-            .collect(),
+        None => brought,
     };
-    let about = match typed {
-        Some(form) => field(form, "about"),
-        None if mine.contributed_at.is_some() => mine.about.clone(),
-        None => {
+    let about = match (typed, about) {
+        (Some(form), _) => field(form, "about"),
+        (None, Some(sent)) => sent,
+        (None, None) => {
             state
                 .services
                 .own_coop(&session.viewer)
@@ -345,21 +376,22 @@ async fn contribution(
                 .about
         }
     };
-    Ok(Some(Contribution {
+    Ok(Contribution {
+        action,
         about,
         choices: own
             .into_iter()
             .map(|(p, _)| {
-                let ticked = brought.contains(&p.id.as_str());
+                let ticked = brought.contains(&p.id);
                 let kind = session.tr.t(&format!("kind-{}", kind_key(p.draft.kind)));
                 (p.id, kind, p.draft.title, ticked)
             })
             .collect(),
-        saved: mine.contributed_at.map(|t| session.tr.date_time(t)),
-    }))
+        saved: saved.map(|t| session.tr.date_time(t)),
+    })
 }
 
-fn field(form: &ContributionForm, name: &str) -> String {
+pub(super) fn field(form: &ContributionForm, name: &str) -> String {
     form.iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.clone())

@@ -1,7 +1,8 @@
 //! A coop's workspace: the pages a signed-in member uses to keep the
 //! coop's profile, publish and close needs and offers, see matches, ask
 //! for and answer introductions, follow coops on other nodes, and read
-//! its notifications, and plan and register for gatherings. Every
+//! its notifications, and plan and register for gatherings (here and on
+//! other servers). Every
 //! page needs a [`Session`](super::session::Session); every form that
 //! changes something is a [`Posted`](super::session::Posted) form.
 
@@ -14,6 +15,7 @@ mod notifications;
 mod overview;
 mod profile;
 mod proposals;
+mod remote_gatherings;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -46,6 +48,22 @@ pub fn router() -> Router<AppState> {
         )
         .route("/workspace/gatherings", post(gatherings::create))
         .route("/workspace/gatherings/new", get(gatherings::new_form))
+        .route(
+            "/workspace/remote-gatherings",
+            get(remote_gatherings::list).post(remote_gatherings::join),
+        )
+        .route(
+            "/workspace/remote-gatherings/{id}",
+            get(remote_gatherings::show),
+        )
+        .route(
+            "/workspace/remote-gatherings/{id}/contribution",
+            post(remote_gatherings::contribute),
+        )
+        .route(
+            "/workspace/remote-gatherings/{id}/leave",
+            post(remote_gatherings::leave),
+        )
         .route("/workspace/gatherings/{id}", get(gatherings::show))
         .route("/workspace/gatherings/{id}/join", post(gatherings::join))
         .route("/workspace/gatherings/{id}/leave", post(gatherings::leave))
