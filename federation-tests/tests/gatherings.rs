@@ -1,9 +1,11 @@
 //! A gathering across two nodes, through their public interfaces only: a
 //! coop on alpha plans it; a coop on beta registers by the gathering's URL
 //! (a `Join` that alpha accepts), contributes asynchronously (what it is
-//! about and a need, which alpha then shows in the rounds), alpha's
-//! note-taker publishes the notes and they reach beta, and beta's coop
-//! withdraws with `Leave`.
+//! about and a need, which alpha then shows in the rounds); the facilitator
+//! on alpha confirms the synergy point between beta's need and an alpha
+//! coop's offer, both coops accept the introduction (each on its node) and
+//! see each other's contacts; alpha's note-taker publishes the notes and
+//! they reach beta; and beta's coop withdraws with `Leave`.
 // Test code: a broken expectation stops the test loudly.
 #![allow(
     clippy::unwrap_used,
@@ -127,6 +129,113 @@ async fn a_coop_on_beta_joins_contributes_to_and_gets_the_notes_of_a_gathering_o
         "Two developers for a month"
     );
 
+    // fiqus brings an offer that answers tierra's need: the facilitator's
+    // board pairs them across the two nodes, and confirming the synergy
+    // point opens an introduction that both coops accept, each on its own
+    // node, and then both see the other's contacts.
+    for (node, token, email) in [
+        (alpha, &fiqus, "hola@fiqus.coop"),
+        (beta, &tierra, "hola@tierra.coop"),
+    ] {
+        let (st, b) = node
+            .patch_as(token, "/coop", json!({"private_contact": {"email": email}}))
+            .await;
+        assert_eq!(st, StatusCode::OK, "{b}");
+    }
+    let (st, offer) = alpha
+        .post_as(
+            &fiqus,
+            "/proposals",
+            json!({"kind": "offer", "category": "technical", "title": "Two developers to hire",
+                   "tags": ["hosting"]}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{offer}");
+    let offer = offer["id"].as_str().unwrap().to_string();
+    let (st, b) = alpha
+        .post_as(
+            &fiqus,
+            &format!("/gatherings/{id}/join"),
+            json!({"delegate": "Bo"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{b}");
+    let (st, b) = alpha
+        .put_as(
+            &fiqus,
+            &format!("/gatherings/{id}/contribution"),
+            json!({"proposals": [offer]}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{b}");
+    let pair = eventually(
+        "the board pairs beta's need with alpha's offer",
+        WAIT,
+        || async {
+            let (st, board) = alpha
+                .get_as(&fiqus, &format!("/gatherings/{id}/board"))
+                .await;
+            if st != StatusCode::OK {
+                return None;
+            }
+            board["items"].as_array().and_then(|items| {
+                items
+                    .iter()
+                    .find(|c| c["offer"]["id"] == offer.as_str())
+                    .cloned()
+            })
+        },
+    )
+    .await;
+    assert_eq!(pair["need"]["title"], "Two developers for a month");
+    assert_eq!(pair["need_coop"]["handle"], beta.account("tierra"));
+    assert_eq!(pair["need_coop"]["remote"], true);
+    let (st, confirmed) = alpha
+        .post_as(
+            &fiqus,
+            &format!("/gatherings/{id}/synergies"),
+            json!({"need": pair["need"]["id"], "offer": offer, "decision": "confirm"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{confirmed}");
+    let intro = confirmed["introduction_id"]
+        .as_str()
+        .expect("introduction")
+        .to_string();
+    let (st, accepted) = alpha
+        .post_as(&fiqus, &format!("/introductions/{intro}/accept"), json!({}))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{accepted}");
+    assert_eq!(
+        accepted["state"], "pending",
+        "the other coop has not accepted yet"
+    );
+    assert_eq!(accepted["contacts"], Value::Null);
+    let asked = eventually("the introduction reaches beta", WAIT, || async {
+        let (_, body) = beta.get_as(&tierra, "/introductions").await;
+        body["items"].as_array().and_then(|i| i.first().cloned())
+    })
+    .await;
+    assert_eq!(asked["coop"]["account"], alpha.account("fiqus"));
+    assert_eq!(asked["proposal"]["id"], need.as_str());
+    let (st, answered) = beta
+        .post_as(
+            &tierra,
+            &format!("/introductions/{}/accept", asked["id"].as_str().unwrap()),
+            json!({}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{answered}");
+    assert_eq!(answered["contacts"]["email"], "hola@fiqus.coop");
+    let seen = eventually("the Accept reaches alpha", WAIT, || async {
+        let (_, body) = alpha
+            .get_as(&fiqus, &format!("/introductions/{intro}"))
+            .await;
+        (body["state"] == "accepted").then_some(body)
+    })
+    .await;
+    assert_eq!(seen["contacts"]["email"], "hola@tierra.coop");
+
     // alpha's note-taker publishes the notes; they reach beta.
     let (st, notes) = alpha
         .put_as(
@@ -161,10 +270,15 @@ async fn a_coop_on_beta_joins_contributes_to_and_gets_the_notes_of_a_gathering_o
         )
         .await;
     assert_eq!(st, StatusCode::NO_CONTENT);
+    let tierra_account = beta.account("tierra");
     eventually("the Leave reaches alpha", WAIT, || async {
-        participants(alpha, &id).await.is_empty().then_some(())
+        let left = participants(alpha, &id).await;
+        left.iter()
+            .all(|p| p["coop"]["handle"] != tierra_account.as_str())
+            .then_some(())
     })
     .await;
+    assert_eq!(participants(alpha, &id).await.len(), 1, "fiqus stays");
     let (st, _) = beta
         .get_as(&tierra, &format!("/remote-gatherings/{rid}"))
         .await;

@@ -84,9 +84,12 @@ pub struct ParticipantEntry {
 /// A need or offer a coop brings to a gathering.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Brought {
+    /// Its id here: a `proposals` id, or a `remote_proposals` id when
+    /// `remote`.
     pub id: String,
     pub title: String,
     pub url: String,
+    pub remote: bool,
 }
 
 /// A gathering with the coops it names, as anyone may see it.
@@ -177,6 +180,20 @@ fn entry(conn: &mut AnyConnection, urls: &Urls, g: Gathering) -> ServiceResult<G
         .flat_map(|s| [s.need_id.clone(), s.offer_id.clone()])
         .collect();
     // Whatever became of them since: the conclusions name them as they were.
+    let paired_remote: HashMap<String, RemoteProposal> = remote_proposals::by_ids(conn, &paired)?
+        .into_iter()
+        .map(|p| (p.id.clone(), p))
+        .collect();
+    let paired_actors: HashMap<String, RemoteActor> = remote_actors::by_ids(
+        conn,
+        &paired_remote
+            .values()
+            .map(|p| p.actor_id.clone())
+            .collect::<Vec<_>>(),
+    )?
+    .into_iter()
+    .map(|a| (a.id.clone(), a))
+    .collect();
     let paired: HashMap<String, Proposal> = proposals::by_ids(conn, &paired)?
         .into_iter()
         .map(|p| (p.id.clone(), p))
@@ -200,6 +217,7 @@ fn entry(conn: &mut AnyConnection, urls: &Urls, g: Gathering) -> ServiceResult<G
                 id: b.id.clone(),
                 title: b.draft.title.clone(),
                 url: urls.proposal(&b.id).to_string(),
+                remote: false,
             })
             .collect()
     };
@@ -213,13 +231,23 @@ fn entry(conn: &mut AnyConnection, urls: &Urls, g: Gathering) -> ServiceResult<G
     let found = coops_by_id(conn, ids)?;
     let named = |id: &String| found.get(id).map(|c| CoopRef::of(c, urls));
     let side = |id: &String| -> Option<(Brought, CoopRef)> {
-        let p = paired.get(id)?;
+        if let Some(p) = paired.get(id) {
+            let brought = Brought {
+                id: p.id.clone(),
+                title: p.draft.title.clone(),
+                url: urls.proposal(&p.id).to_string(),
+                remote: false,
+            };
+            return Some((brought, named(&p.coop_id)?));
+        }
+        let p = paired_remote.get(id)?;
         let brought = Brought {
             id: p.id.clone(),
-            title: p.draft.title.clone(),
-            url: urls.proposal(&p.id).to_string(),
+            title: p.title.clone(),
+            url: p.url.clone().unwrap_or_else(|| p.ap_id.clone()),
+            remote: true,
         };
-        Some((brought, named(&p.coop_id)?))
+        Some((brought, CoopRef::of_remote(paired_actors.get(&p.actor_id)?)))
     };
     let synergy_points = confirmed
         .iter()
@@ -292,6 +320,7 @@ fn remote_entries(conn: &mut AnyConnection, id: &str) -> ServiceResult<Vec<Parti
                 id: b.id.clone(),
                 title: b.title.clone(),
                 url: b.url.clone().unwrap_or_else(|| b.ap_id.clone()),
+                remote: true,
             })
             .collect()
     };
@@ -729,16 +758,15 @@ impl Services {
                 "only the gathering's facilitators see its board".into(),
             ));
         }
+        // Keyed `(local, id)`, as the index knows them.
         let mut needs = HashMap::new();
         let mut offers = HashMap::new();
-        // Participants of other servers are not paired yet: their
-        // proposals are not keyed as this node's in the index.
-        for p in e.participants.iter().filter(|p| !p.coop.remote) {
+        for p in &e.participants {
             for b in &p.needs {
-                needs.insert(b.id.clone(), (b.clone(), p.coop.clone()));
+                needs.insert((!b.remote, b.id.clone()), (b.clone(), p.coop.clone()));
             }
             for b in &p.offers {
-                offers.insert(b.id.clone(), (b.clone(), p.coop.clone()));
+                offers.insert((!b.remote, b.id.clone()), (b.clone(), p.coop.clone()));
             }
         }
         let found = self
@@ -760,7 +788,11 @@ impl Services {
             .filter_map(|f| {
                 let (need, need_coop) = needs.get(&f.need)?.clone();
                 let (offer, offer_coop) = offers.get(&f.offer)?.clone();
-                let decision = decided.get(&(f.need.clone(), f.offer.clone())).cloned();
+                // Two coops of other servers are introduced on theirs.
+                if need_coop.remote && offer_coop.remote {
+                    return None;
+                }
+                let decision = decided.get(&(need.id.clone(), offer.id.clone())).cloned();
                 Some(SynergyCandidate {
                     need,
                     need_coop,
@@ -1009,28 +1041,60 @@ fn open_introduction(
     facilitator: &str,
     now: chrono::NaiveDateTime,
 ) -> ServiceResult<String> {
-    let from = Party::Local(p.need_coop.id.clone());
-    let offer_ap_id = urls.proposal(&p.offer.id).to_string();
-    if let Some(open) = introductions::open_between(conn, &from, &offer_ap_id)? {
-        return Ok(open.id);
-    }
     let by = coops::by_id(conn, facilitator)?
         .map(|c| c.profile.display_name)
         .unwrap_or_default();
+    let message = format!(
+        "A synergy point of the gathering “{}”, confirmed by {by}: the need “{}” and the offer “{}”. Accept to share your contact details with each other.",
+        g.draft.title, p.need.title, p.offer.title
+    );
+    // Between two coops of this node, the need's coop asks about the offer.
+    // With a coop of another server, the coop of this node asks about the
+    // other's need or offer: once it accepts, the other server is asked as
+    // any introduction asks it (services/introductions.rs).
+    let (from, to, about) = match (p.need_coop.remote, p.offer_coop.remote) {
+        (false, false) => (&p.need_coop, &p.offer_coop, &p.offer),
+        (false, true) => (&p.need_coop, &p.offer_coop, &p.offer),
+        (true, false) => (&p.offer_coop, &p.need_coop, &p.need),
+        (true, true) => {
+            return Err(ServiceError::invalid(
+                "offer",
+                "two coops of other servers are introduced on their own servers",
+            ))
+        }
+    };
+    let (to_party, ap_id, local_id, kind) = if to.remote {
+        let rp = remote_proposals::by_id(conn, &about.id)?
+            .ok_or_else(|| ServiceError::Conflict("that need or offer is gone".into()))?;
+        (Party::Remote(to.id.clone()), rp.ap_id, None, rp.kind)
+    } else {
+        let kind = if about.id == p.offer.id {
+            ProposalKind::Offer
+        } else {
+            ProposalKind::Need
+        };
+        (
+            Party::Local(to.id.clone()),
+            urls.proposal(&about.id).to_string(),
+            Some(about.id.clone()),
+            kind,
+        )
+    };
+    let from_party = Party::Local(from.id.clone());
+    if let Some(open) = introductions::open_between(conn, &from_party, &ap_id)? {
+        return Ok(open.id);
+    }
     let id = new_id();
     let intro = Introduction {
         ap_id: urls.introduction(&id).to_string(),
         id,
-        from,
-        to: Party::Local(p.offer_coop.id.clone()),
-        proposal_ap_id: offer_ap_id,
-        proposal_id: Some(p.offer.id.clone()),
-        proposal_kind: ProposalKind::Offer,
-        proposal_title: p.offer.title.clone(),
-        message: format!(
-            "A synergy point of the gathering “{}”, confirmed by {by}: the need “{}” and the offer “{}”. Accept to share your contact details with each other.",
-            g.draft.title, p.need.title, p.offer.title
-        ),
+        from: from_party,
+        to: to_party,
+        proposal_ap_id: ap_id,
+        proposal_id: local_id,
+        proposal_kind: kind,
+        proposal_title: about.title.clone(),
+        message,
         state: IntroductionState::Pending,
         contacts: None,
         created_at: now,
@@ -1040,10 +1104,13 @@ fn open_introduction(
         to_accepted: false,
     };
     introductions::insert(conn, &intro)?;
-    for coop in [&p.need_coop.id, &p.offer_coop.id] {
+    for coop in [&p.need_coop, &p.offer_coop]
+        .into_iter()
+        .filter(|c| !c.remote)
+    {
         notify(
             conn,
-            coop,
+            &coop.id,
             NotificationKind::IntroductionRequest,
             None,
             Some(&intro.id),

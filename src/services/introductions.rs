@@ -261,6 +261,49 @@ fn answer_both_sided(
     Ok(())
 }
 
+/// Queues the `Offer` of an introduction (and the mention that shows it
+/// in Mastodon) from a coop of this node to the remote coop `actor`, about
+/// its proposal `p`, with the asking coop's contact details.
+pub(super) fn send_offer(
+    conn: &mut AnyConnection,
+    urls: &Urls,
+    me: &Coop,
+    intro: &Introduction,
+    contacts: &ContactDetails,
+    actor: &RemoteActor,
+    p: &RemoteProposal,
+) -> ServiceResult<usize> {
+    let proposal = parse(&p.ap_id, "proposal id")?;
+    let asking = Asking {
+        id: parse(&intro.ap_id, "introduction id")?,
+        actor: urls.actor(&me.handle),
+        to: parse(&actor.ap_id, "actor id")?,
+        to_address: format!("@{}", actor.address()),
+        actor_name: &me.profile.display_name,
+        proposal_url: p
+            .url
+            .as_deref()
+            .and_then(|u| Url::parse(u).ok())
+            .unwrap_or_else(|| proposal.clone()),
+        proposal,
+        proposal_kind: p.kind,
+        proposal_title: &p.title,
+        quantity: p.quantity.as_ref(),
+        message: &intro.message,
+        contacts,
+        at: intro.created_at,
+    };
+    let inbox = parse(&actor.inbox, "inbox")?;
+    let mut queued = 0;
+    for activity in [
+        wire::offer(&asking).to_value(),
+        wire::mention(&asking).to_value(),
+    ] {
+        queued += delivery::enqueue(conn, &me.handle, &activity, std::slice::from_ref(&inbox))?;
+    }
+    Ok(queued)
+}
+
 /// What an introduction would be about, shown before asking.
 #[derive(Debug, Clone)]
 pub struct AskAbout {
@@ -358,42 +401,11 @@ impl Services {
                     let kind = NotificationKind::IntroductionRequest;
                     notify(conn, asked, kind, None, Some(&intro.id))?;
                 }
-                let mut queued = 0;
                 // Between two coops of this node nothing needs to travel.
-                if let Some((actor, p)) = &target.remote {
-                    let proposal = parse(&p.ap_id, "proposal id")?;
-                    let asking = Asking {
-                        id: ap_id,
-                        actor: urls.actor(&me.handle),
-                        to: parse(&actor.ap_id, "actor id")?,
-                        to_address: format!("@{}", actor.address()),
-                        actor_name: &me.profile.display_name,
-                        proposal_url: p
-                            .url
-                            .as_deref()
-                            .and_then(|u| Url::parse(u).ok())
-                            .unwrap_or_else(|| proposal.clone()),
-                        proposal,
-                        proposal_kind: p.kind,
-                        proposal_title: &p.title,
-                        quantity: p.quantity.as_ref(),
-                        message: &intro.message,
-                        contacts: &contacts,
-                        at: now,
-                    };
-                    let inbox = parse(&actor.inbox, "inbox")?;
-                    for activity in [
-                        wire::offer(&asking).to_value(),
-                        wire::mention(&asking).to_value(),
-                    ] {
-                        queued += delivery::enqueue(
-                            conn,
-                            &me.handle,
-                            &activity,
-                            std::slice::from_ref(&inbox),
-                        )?;
-                    }
-                }
+                let queued = match &target.remote {
+                    Some((actor, p)) => send_offer(conn, &urls, &me, &intro, &contacts, actor, p)?,
+                    None => 0,
+                };
                 Ok::<_, ServiceError>((entry(conn, &urls, &coop_id, intro)?, queued))
             })
             .await?;
@@ -478,7 +490,24 @@ impl Services {
                 if both_sided {
                     let now = time::now();
                     answer_both_sided(conn, &me, &mut intro, accept, now)?;
-                    return Ok::<_, ServiceError>((entry(conn, &urls, &coop_id, intro)?, 0));
+                    // With a coop of another server, accepting asks it
+                    // over ActivityPub, as any introduction does.
+                    let mut queued = 0;
+                    if let (true, Party::Remote(actor_id)) = (accept, &intro.to) {
+                        let actor = remote_actors::by_id(conn, actor_id)?.ok_or_else(|| {
+                            ServiceError::NotFound("the other coop is gone".into())
+                        })?;
+                        refused(&policy, &actor)?;
+                        let p = remote_proposals::by_ap_id(conn, &intro.proposal_ap_id)?
+                            .ok_or_else(|| {
+                                ServiceError::Conflict(
+                                    "the other coop's need or offer is gone".into(),
+                                )
+                            })?;
+                        let contacts = own_contacts(&me)?;
+                        queued = send_offer(conn, &urls, &me, &intro, &contacts, &actor, &p)?;
+                    }
+                    return Ok::<_, ServiceError>((entry(conn, &urls, &coop_id, intro)?, queued));
                 }
                 let mine = if accept {
                     Some(own_contacts(&me)?)
