@@ -46,6 +46,7 @@ import {
   generateCryptoKeyPair,
   signRequest,
 } from "@fedify/fedify";
+import { Temporal } from "@js-temporal/polyfill";
 import selfsigned from "selfsigned";
 import { Agent, setGlobalDispatcher } from "undici";
 
@@ -117,6 +118,9 @@ const followers = new Map();
 const sentFollows = new Map();
 /** The Joins the peer sent and to whom, by the Event's id. */
 const sentJoins = new Map();
+/** The peer's own gathering, ten days ahead, for an hour and a half. */
+const eventStart = Temporal.Now.instant().add({ hours: 240 }).round({ smallestUnit: "minute" });
+const eventEnd = eventStart.add({ minutes: 90 });
 
 const federation = createFederation({
   kv: new MemoryKvStore(),
@@ -141,6 +145,20 @@ federation
     identifier === IDENTIFIER ? [keyPair] : [],
   );
 
+// A gathering of the peer's, as Fedify's vocabulary writes an Event.
+federation.setObjectDispatcher(Event, "/events/{id}", async (ctx, values) => {
+  if (values.id !== "call") return null;
+  return new Event({
+    id: ctx.getObjectUri(Event, values),
+    name: "Fedify's gathering",
+    content: "<p>Hosted by an independent server.</p>",
+    startTime: eventStart,
+    endTime: eventEnd,
+    attribution: ctx.getActorUri(IDENTIFIER),
+    url: ctx.getObjectUri(Event, values),
+  });
+});
+
 function record(kind) {
   return async (ctx, activity) => {
     const id = activity.id?.href ?? null;
@@ -154,6 +172,7 @@ function record(kind) {
       type: kind,
       id,
       actor: activity.actorId?.href ?? null,
+      object: activity.objectId?.href ?? null,
       objectClass,
       raw: id ? (rawById.get(id) ?? null) : null,
       spec: id ? (specById.get(id) ?? null) : null,
@@ -165,6 +184,21 @@ function record(kind) {
       await ctx.sendActivity(
         { identifier: IDENTIFIER },
         follower,
+        new Accept({
+          id: new URL(`/accepts/${randomUUID()}`, ctx.getActorUri(IDENTIFIER)),
+          actor: ctx.getActorUri(IDENTIFIER),
+          object: activity,
+        }),
+      );
+    }
+    if (kind === "Join") {
+      // Joins of the peer's gathering are accepted, as Mobilizon does for
+      // an event open to all.
+      const joiner = await activity.getActor(ctx);
+      if (joiner == null || joiner.id == null) return;
+      await ctx.sendActivity(
+        { identifier: IDENTIFIER },
+        joiner,
         new Accept({
           id: new URL(`/accepts/${randomUUID()}`, ctx.getActorUri(IDENTIFIER)),
           actor: ctx.getActorUri(IDENTIFIER),
@@ -184,6 +218,8 @@ federation
   .on(Follow, record("Follow"))
   .on(Accept, record("Accept"))
   .on(Reject, record("Reject"))
+  .on(Join, record("Join"))
+  .on(Leave, record("Leave"))
   .on(Create, record("Create"))
   .on(Update, record("Update"))
   .on(Delete, record("Delete"))
@@ -213,6 +249,8 @@ async function control(request, ctx) {
   switch (`${request.method} ${path}`) {
     case "GET /control/received":
       return json(200, { received, followers: [...followers.keys()] });
+    case "GET /control/event":
+      return json(200, { url: ctx.getObjectUri(Event, { id: "call" }).href, start: eventStart.toString() });
     case "POST /control/follow": {
       // WebFinger (acct: over https, through the TLS front), then the actor,
       // fetched signed by the peer (a node in authorized-fetch mode serves

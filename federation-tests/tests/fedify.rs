@@ -459,6 +459,53 @@ async fn gathering(alpha: &Node, tierra: &str, tierra_actor: &str, peer: &Peer) 
     assert_eq!(listed["participants"][0]["coop"]["remote"], true);
 
     peer.control("leave", json!({ "event": event })).await;
+
+    // The other way: the coop joins the peer's gathering, an Event as
+    // Fedify's vocabulary writes it; Fedify reads our Join (with its
+    // delegate) and accepts it; the coop leaves.
+    let theirs: Value = peer
+        .http
+        .get(format!("http://{}/control/event", peer.host))
+        .send()
+        .await
+        .expect("peer control")
+        .json()
+        .await
+        .expect("peer answer");
+    let their_event = theirs["url"].as_str().expect("url").to_string();
+    let (st, joined) = alpha
+        .post_as(
+            tierra,
+            "/remote-gatherings",
+            json!({"url": their_event, "delegate": "Ana"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{joined}");
+    assert_eq!(joined["title"], "Fedify's gathering");
+    assert_eq!(joined["organiser"], peer.account());
+    let rid = joined["id"].as_str().expect("id").to_string();
+    let join = peer
+        .wait_for("Join", |a| a["object"] == their_event.as_str())
+        .await;
+    assert_eq!(join["actor"], tierra_actor);
+    assert_eq!(join["raw"]["delegate"], "Ana");
+    eventually("Fedify's Accept of the Join", WAIT, || async {
+        let (_, j) = alpha
+            .get_as(tierra, &format!("/remote-gatherings/{rid}"))
+            .await;
+        (j["state"] == "accepted").then_some(())
+    })
+    .await;
+    let (st, _) = alpha
+        .post_as(
+            tierra,
+            &format!("/remote-gatherings/{rid}/leave"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    peer.wait_for("Leave", |a| a["object"] == their_event.as_str())
+        .await;
     eventually("the Leave arrives", WAIT, || async {
         let (_, g) = alpha.get(&format!("/gatherings/{id}")).await;
         g["participants"]
