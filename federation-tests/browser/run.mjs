@@ -471,7 +471,7 @@ step("an admin signs in, follows the other node from the desk, sees it accepted;
   await looksRight(page, "the landing page with the map", "desktop");
   for (const size of ["desktop", "phone"]) {
     await page.setViewportSize(WIDTHS[size]);
-    for (const path of ["/admin", "/admin/nodes", "/admin/domains", "/admin/coops", "/admin/settings", "/admin/log", "/account"]) {
+    for (const path of ["/admin", "/admin/nodes", "/admin/domains", "/admin/coops", "/admin/gatherings/new", "/admin/settings", "/admin/log", "/account"]) {
       await page.goto(BASE + path);
       await looksRight(page, `${path} (${size})`, size);
       if (path === "/admin/settings" && size === "desktop") {

@@ -117,3 +117,7 @@ ad-home-posts-days-hint = Posts of followed accounts that are not needs or offer
 ad-settings-apps = Mastodon apps
 ad-password-grant = Allow the password grant
 ad-password-grant-hint = Some older apps sign in by sending the password themselves; without this they must use the sign-in page.
+ad-gatherings = Gatherings
+ad-gathering-plan = Plan a gathering of the node
+ad-gathering-lead = The node organises it: its actor announces it to the nodes following this one and answers registrations from other servers. Name the coops of this node that facilitate it and keep its notes.
+ad-gathering-roles-hint = Handles of coops on this node, separated by commas. Name at least one facilitator; the note-taker is the first facilitator unless you name another coop.

@@ -117,3 +117,7 @@ ad-home-posts-days-hint = Publicaciones de cuentas seguidas que no son necesidad
 ad-settings-apps = Aplicaciones de Mastodon
 ad-password-grant = Permitir la concesión por contraseña
 ad-password-grant-hint = Algunas aplicaciones antiguas inician sesión enviando la contraseña ellas mismas; sin esto deben usar la página de inicio de sesión.
+ad-gatherings = Encuentros
+ad-gathering-plan = Organizar un encuentro del nodo
+ad-gathering-lead = Lo organiza el nodo: su actor lo anuncia a los nodos que siguen a este y responde a las inscripciones de otros servidores. Nombra las cooperativas de este nodo que lo facilitan y toman sus notas.
+ad-gathering-roles-hint = Nombres de usuario de cooperativas de este nodo, separados por comas. Nombra al menos una cooperativa facilitadora; toma las notas la primera, salvo que nombres otra.

@@ -151,6 +151,9 @@ pub struct GatheringPlan {
     pub input: GatheringInput,
     pub facilitators: Vec<String>,
     pub note_taker: Option<String>,
+    /// Organised by the node (a node admin plans it): facilitators must be
+    /// named, and the note-taker is the first of them unless named.
+    pub by_node: bool,
 }
 
 fn not_found() -> ServiceError {
@@ -485,7 +488,19 @@ impl Services {
         viewer: &Viewer,
         plan: GatheringPlan,
     ) -> ServiceResult<GatheringEntry> {
-        let coop_id = viewer.coop_id()?.to_string();
+        // The organising coop; none when the node organises it.
+        let coop_id = if plan.by_node {
+            super::nodes::Admin::of(viewer)?;
+            if plan.facilitators.is_empty() {
+                return Err(ServiceError::invalid(
+                    "facilitators",
+                    "name at least one coop of this node to facilitate it",
+                ));
+            }
+            None
+        } else {
+            Some(viewer.coop_id()?.to_string())
+        };
         let now = time::now();
         let draft = plan.input.validated(now)?;
         if plan.facilitators.len() > rules::FACILITATORS_MAX {
@@ -499,19 +514,21 @@ impl Services {
             .db
             .write(move |conn| {
                 let mut facilitators = roles(conn, "facilitators", &plan.facilitators)?;
+                let first = facilitators.first().cloned();
+                let default_role = coop_id.clone().or(first).unwrap_or_default();
                 if facilitators.is_empty() {
-                    facilitators.push(coop_id.clone());
+                    facilitators.push(default_role.clone());
                 }
                 let note_taker = match plan.note_taker.as_deref().map(str::trim) {
-                    None | Some("") => coop_id.clone(),
+                    None | Some("") => default_role.clone(),
                     Some(handle) => {
                         let named = roles(conn, "note_taker", &[handle.to_string()])?;
-                        named.into_iter().next().unwrap_or_else(|| coop_id.clone())
+                        named.into_iter().next().unwrap_or(default_role.clone())
                     }
                 };
                 let g = Gathering {
                     id: new_id(),
-                    organiser_coop_id: Some(coop_id),
+                    organiser_coop_id: coop_id,
                     draft,
                     facilitators,
                     note_taker: Some(note_taker),

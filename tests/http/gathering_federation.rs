@@ -628,3 +628,81 @@ async fn a_member_joins_a_gathering_elsewhere_and_contributes_through_the_pages(
     // In Spanish: the language chosen above is remembered.
     assert!(list.body.contains("no se inscribió"), "{}", list.body);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_admin_plans_a_gathering_of_the_node_that_the_node_actor_announces_and_answers() {
+    let s = TestServer::start().await;
+    let admin = s.admin().await;
+    let fiqus = s.coop("fiqus").await;
+    s.coop("cotech").await;
+    let remote = Remote::start(&["ana"]).await;
+
+    // Refused, nothing planned: a coop's member, and no facilitator named.
+    let (st, b) = s.post("/admin/gatherings", &fiqus, plan()).await;
+    assert_error(st, &b, StatusCode::FORBIDDEN, "forbidden");
+    let (st, b) = s.post("/admin/gatherings", &admin, plan()).await;
+    assert_error(
+        st,
+        &b,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    let (_, list) = s.get("/gatherings", None).await;
+    assert_eq!(list["items"], json!([]));
+
+    let mut by_node = plan();
+    by_node["facilitators"] = json!(["cotech", "fiqus"]);
+    let (st, g) = s.post("/admin/gatherings", &admin, by_node).await;
+    assert_eq!(st, StatusCode::CREATED, "{g}");
+    assert_eq!(g["organiser"], Value::Null);
+    assert_eq!(g["note_taker"]["handle"], "cotech", "the first facilitator");
+    let id = g["id"].as_str().unwrap().to_string();
+    let url = format!("https://coops.test/gatherings/{id}");
+    let e = event(&s, &id).await;
+    assert_eq!(e["attributedTo"], "https://coops.test/actor");
+    assert_eq!(e["cc"], json!(["https://coops.test/actor/followers"]));
+
+    // A Join is answered by the node's actor.
+    let first = join(&remote, "ana", "j1", &url, Some("Ana"));
+    let (st, b) = send_as(&s, &remote, "ana", "/inbox", &first).await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
+    let (_, accept) = wait_received(&remote, "the node's Accept", |(_, a)| {
+        a["type"] == "Accept" && a["object"]["id"] == first["id"]
+    })
+    .await;
+    assert_eq!(accept["actor"], "https://coops.test/actor");
+
+    // The desk's form: the same fields; a refusal keeps what was typed.
+    let mut b = Browser::new(&s);
+    let csrf = b.sign_in("admin@coops.test").await;
+    let form = b.get("/admin/gatherings/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("action=\"/admin/gatherings\""));
+    let day = (Utc::now() + Duration::days(12))
+        .format("%Y-%m-%d")
+        .to_string();
+    let fields = |facilitators: &'static str| {
+        vec![
+            ("title", "Encuentro del nodo"),
+            ("description", "Tres rondas."),
+            ("date", day.as_str()),
+            ("start", "17:00"),
+            ("end", "18:00"),
+            ("time_zone", "Europe/Madrid"),
+            ("facilitators", facilitators),
+            ("csrf", csrf.as_str()),
+        ]
+    };
+    let refused = b.post("/admin/gatherings", &fields("")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("id=\"facilitators-error\""),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("Encuentro del nodo"));
+    let planned = b.post("/admin/gatherings", &fields("fiqus")).await;
+    assert_eq!(planned.status, StatusCode::SEE_OTHER, "{}", planned.body);
+    let (_, list) = s.get("/gatherings", None).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 2);
+}

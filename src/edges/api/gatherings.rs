@@ -323,6 +323,29 @@ pub async fn create(
     Auth(viewer, _): Auth,
     ApiJson(body): ApiJson<GatheringRequest>,
 ) -> HttpResult<(StatusCode, Json<GatheringView>)> {
+    plan(state, viewer, body, false).await
+}
+
+/// Plan a gathering organised by the node (node admins): name at least one
+/// facilitator; the note-taker defaults to the first facilitator.
+#[utoipa::path(post, path = "/admin/gatherings", tag = "admin", security(("bearer" = [])), request_body = GatheringRequest,
+    responses((status = 201, body = GatheringView), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "Not a node admin"),
+        (status = 422, body = ErrorBody, description = "No facilitator named, or as for a coop's gathering")))]
+pub async fn create_for_node(
+    State(state): State<AppState>,
+    Auth(viewer, _): Auth,
+    ApiJson(body): ApiJson<GatheringRequest>,
+) -> HttpResult<(StatusCode, Json<GatheringView>)> {
+    plan(state, viewer, body, true).await
+}
+
+async fn plan(
+    state: AppState,
+    viewer: crate::services::Viewer,
+    body: GatheringRequest,
+    by_node: bool,
+) -> HttpResult<(StatusCode, Json<GatheringView>)> {
     let plan = GatheringPlan {
         input: GatheringInput {
             title: body.title,
@@ -337,6 +360,7 @@ pub async fn create(
         },
         facilitators: body.facilitators,
         note_taker: body.note_taker,
+        by_node,
     };
     let entry = state.services.plan_gathering(&viewer, plan).await?;
     Ok((StatusCode::CREATED, Json(entry.into())))

@@ -80,6 +80,7 @@ pub fn router() -> Router<AppState> {
             get(gatherings::list).post(gatherings::create),
         )
         .route("/gatherings/{id}", get(gatherings::get))
+        .route("/admin/gatherings", post(gatherings::create_for_node))
         .route("/gatherings/{id}/join", post(gatherings::join))
         .route(
             "/remote-gatherings",

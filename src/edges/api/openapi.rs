@@ -42,7 +42,7 @@ impl Modify for BearerAuth {
         gatherings::create, gatherings::list, gatherings::get, gatherings::join,
         gatherings::leave, gatherings::registration, gatherings::contribute,
         gatherings::board, gatherings::decide, gatherings::write_notes, gatherings::read_notes,
-        gatherings::live,
+        gatherings::live, gatherings::create_for_node,
         remote_gatherings::join, remote_gatherings::list, remote_gatherings::get,
         remote_gatherings::contribute, remote_gatherings::leave,
         admin::nodes::list_nodes, admin::nodes::follow_node, admin::nodes::unfollow_node,

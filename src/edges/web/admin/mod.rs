@@ -9,6 +9,7 @@
 
 mod coops;
 mod domains;
+mod gatherings;
 mod log;
 mod nodes;
 mod overview;
@@ -47,6 +48,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/coops", get(coops::show).post(coops::create))
         .route("/admin/coops/{handle}/delete", post(coops::delete))
+        .route("/admin/gatherings", post(gatherings::create))
+        .route("/admin/gatherings/new", get(gatherings::new_form))
         .route("/admin/log", get(log::show))
         .route("/admin/settings", get(settings::show).post(settings::save))
 }

@@ -22,33 +22,33 @@ use crate::services::ServiceError;
 
 /// The planning form as typed, shown again unchanged when refused.
 #[derive(Deserialize, Clone)]
-pub struct PlanForm {
+pub(crate) struct PlanForm {
     #[serde(default)]
-    title: String,
+    pub(crate) title: String,
     #[serde(default)]
-    description: String,
+    pub(crate) description: String,
     /// `YYYY-MM-DD` and `HH:MM`, as date and time inputs send them.
     #[serde(default)]
-    date: String,
+    pub(crate) date: String,
     #[serde(default)]
-    start: String,
+    pub(crate) start: String,
     #[serde(default)]
-    end: String,
+    pub(crate) end: String,
     #[serde(default)]
-    time_zone: String,
+    pub(crate) time_zone: String,
     #[serde(default)]
-    call_url: String,
+    pub(crate) call_url: String,
     /// Separated by commas or spaces.
     #[serde(default)]
-    languages: String,
+    pub(crate) languages: String,
     /// A checkbox: repeat on the same weekday of each month.
     #[serde(default)]
-    monthly: Option<String>,
+    pub(crate) monthly: Option<String>,
     /// Handles, separated by commas or spaces.
     #[serde(default)]
-    facilitators: String,
+    pub(crate) facilitators: String,
     #[serde(default)]
-    note_taker: String,
+    pub(crate) note_taker: String,
 }
 
 impl Default for PlanForm {
@@ -97,7 +97,7 @@ fn same_weekday_monthly(date: chrono::NaiveDate) -> String {
 
 impl PlanForm {
     /// The form as the API's input: wall-clock times in the chosen zone.
-    fn input(&self) -> Result<GatheringPlan, ServiceError> {
+    pub(crate) fn input(&self, by_node: bool) -> Result<GatheringPlan, ServiceError> {
         let zone = time_zone(&self.time_zone)?;
         let date = self.date.trim();
         let at = |field: &str, time: &str| {
@@ -122,12 +122,13 @@ impl PlanForm {
             },
             facilitators: words(&self.facilitators),
             note_taker: optional(&self.note_taker),
+            by_node,
         })
     }
 }
 
 /// The service names the API's fields; the form has a day and two times.
-fn on_form(e: ServiceError) -> ServiceError {
+pub(crate) fn on_form(e: ServiceError) -> ServiceError {
     match e {
         ServiceError::Invalid(mut v) => {
             v.field = match v.field.as_str() {
@@ -148,22 +149,27 @@ struct PlanPage {
     section: &'static str,
     form: PlanForm,
     error: FormError,
+    action: &'static str,
+    roles_hint: &'static str,
 }
+
+/// The fields of the planning form, for a page's `shown`.
+pub(crate) const PLAN_FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "start",
+    "end",
+    "time_zone",
+    "call_url",
+    "languages",
+    "facilitators",
+    "note_taker",
+];
 
 impl PlanPage {
     fn shown(&self) -> &'static [&'static str] {
-        &[
-            "title",
-            "description",
-            "date",
-            "start",
-            "end",
-            "time_zone",
-            "call_url",
-            "languages",
-            "facilitators",
-            "note_taker",
-        ]
+        PLAN_FIELDS
     }
 }
 
@@ -173,6 +179,8 @@ pub async fn new_form(State(state): State<AppState>, session: Session) -> HttpRe
         section: "gatherings",
         form: PlanForm::default(),
         error: FormError::default(),
+        action: "/workspace/gatherings",
+        roles_hint: "gathering-roles-hint",
     };
     Ok(session.page(StatusCode::OK, &page))
 }
@@ -181,7 +189,7 @@ pub async fn create(
     State(state): State<AppState>,
     Posted { session, form }: Posted<PlanForm>,
 ) -> HttpResult<Response> {
-    let planned = match form.input() {
+    let planned = match form.input(false) {
         Ok(plan) => state.services.plan_gathering(&session.viewer, plan).await,
         Err(e) => Err(e),
     };
@@ -195,6 +203,8 @@ pub async fn create(
                 section: "gatherings",
                 form,
                 error,
+                action: "/workspace/gatherings",
+                roles_hint: "gathering-roles-hint",
             };
             Ok(session.page(status, &page))
         }

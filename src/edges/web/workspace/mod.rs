@@ -8,7 +8,7 @@
 
 mod circles;
 mod follows;
-mod gatherings;
+pub(crate) mod gatherings;
 mod introductions;
 mod matches;
 mod notifications;
