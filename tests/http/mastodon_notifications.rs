@@ -348,3 +348,106 @@ async fn matches_and_introductions_are_mentions_from_the_node_with_a_link() {
     );
     s.stop().await;
 }
+
+/// A gathering's facilitator confirms a synergy point: each coop's
+/// Mastodon app gets a mention from the node saying a facilitator proposes
+/// the introduction, with the link to answer it (not an asking, nor an
+/// answer).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_synergy_point_confirmed_at_a_gathering_is_a_mention_to_both_coops() {
+    let s = TestServer::start().await;
+    let seeker = s.coop("seeker").await;
+    let giver = s.coop("giver").await;
+    let seeker_app = app_token(&s, "seeker", "read").await;
+    let giver_app = app_token(&s, "giver", "read").await;
+    eventually("matching ready", WAIT, || async {
+        let (st, _) = s.get("/matches", Some(&seeker)).await;
+        (st == StatusCode::OK).then_some(())
+    })
+    .await;
+    let mut ids = Vec::new();
+    for (token, kind) in [(&seeker, "need"), (&giver, "offer")] {
+        let (st, p) = s
+            .post(
+                "/proposals",
+                token,
+                json!({"kind": kind, "category": "technical", "title": "Web hosting for servers",
+                       "tags": ["hosting"]}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{p}");
+        ids.push(p["id"].as_str().unwrap().to_string());
+    }
+    let day = (chrono::Utc::now() + chrono::Duration::days(10)).format("%Y-%m-%d");
+    let (st, g) = s
+        .post(
+            "/gatherings",
+            &seeker,
+            json!({"title": "Monthly call", "description": "Rounds",
+                   "starts_at": format!("{day}T15:00:00Z"), "ends_at": format!("{day}T16:00:00Z"),
+                   "time_zone": "UTC"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{g}");
+    let id = g["id"].as_str().unwrap().to_string();
+    for (token, p) in [(&seeker, &ids[0]), (&giver, &ids[1])] {
+        let (st, b) = s
+            .post(
+                &format!("/gatherings/{id}/join"),
+                token,
+                json!({"delegate": "Ana"}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{b}");
+        let (st, b) = s
+            .call(
+                Method::PUT,
+                &format!("/gatherings/{id}/contribution"),
+                Some(token),
+                Some(json!({"proposals": [p]})),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{b}");
+    }
+    eventually("the board pairs them", WAIT, || async {
+        let (_, board) = s
+            .get(&format!("/gatherings/{id}/board"), Some(&seeker))
+            .await;
+        (board["items"].as_array().map_or(0, Vec::len) == 1).then_some(())
+    })
+    .await;
+    let (st, b) = s
+        .post(
+            &format!("/gatherings/{id}/synergies"),
+            &seeker,
+            json!({"need": ids[0], "offer": ids[1], "decision": "confirm"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{b}");
+    let intro = b["introduction_id"].as_str().unwrap().to_string();
+    for (app, other) in [(&seeker_app, "giver"), (&giver_app, "seeker")] {
+        let page = get(&s, "/api/v1/notifications?types[]=mention", app)
+            .await
+            .json();
+        let proposed = page
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| {
+                n["status"]["content"]
+                    .as_str()
+                    .is_some_and(|c| c.contains("facilitator proposes"))
+            })
+            .unwrap_or_else(|| panic!("no proposal notice: {page}"));
+        let content = proposed["status"]["content"].as_str().unwrap();
+        assert!(
+            content.contains(&format!("(@{other}@coops.test)")),
+            "{content}"
+        );
+        assert!(
+            content.contains(&format!("/introductions/{intro}")),
+            "{content}"
+        );
+        assert!(!content.contains("declined"), "{content}");
+    }
+}

@@ -138,7 +138,17 @@ async fn text_of(
             let title = escape_html(&i.proposal_title);
             let kind = kind_words(i.proposal_kind, es);
             let link = anchor(urls.introduction(&i.id).as_str());
+            let proposed = i.gathering_id.is_some() && i.state == IntroductionState::Pending;
             match (entry.direction, i.state, es) {
+                // A gathering's facilitator proposed it: both coops answer.
+                (_, _, false) if proposed => format!(
+                    "<p>A gathering's facilitator proposes introducing your coop to {name} (@{account}): “{}”. Accept or decline it: {link}</p>",
+                    escape_html(&i.message)
+                ),
+                (_, _, true) if proposed => format!(
+                    "<p>Quien facilita un encuentro propone presentar tu cooperativa a {name} (@{account}): «{}». Acéptala o recházala: {link}</p>",
+                    escape_html(&i.message)
+                ),
                 (Direction::Received, _, false) => format!(
                     "<p>{name} (@{account}) asks for an introduction about your {kind} “{title}”: “{}”. Accept or decline it: {link}</p>",
                     escape_html(&i.message)

@@ -366,14 +366,7 @@ pub(super) async fn contribution_form(
         )
         .await?
         .items;
-    let brought: Vec<String> = match typed {
-        Some(form) => form
-            .iter()
-            .filter(|(k, _)| k == "proposals")
-            .map(|(_, v)| v.clone())
-            .collect(),
-        None => brought,
-    };
+    let brought: Vec<String> = typed.map_or(brought, ticked);
     let about = match (typed, about) {
         (Some(form), _) => field(form, "about"),
         (None, Some(sent)) => sent,
@@ -399,6 +392,14 @@ pub(super) async fn contribution_form(
             .collect(),
         saved: saved.map(|t| session.tr.date_time(t)),
     })
+}
+
+/// The proposals a contribution form ticked.
+pub(super) fn ticked(form: &ContributionForm) -> Vec<String> {
+    form.iter()
+        .filter(|(k, _)| k == "proposals")
+        .map(|(_, v)| v.clone())
+        .collect()
 }
 
 pub(super) fn field(form: &ContributionForm, name: &str) -> String {
@@ -561,14 +562,14 @@ pub async fn contribute(
     Path(id): Path<String>,
     Posted { session, form }: Posted<ContributionForm>,
 ) -> HttpResult<Response> {
-    let brought: Vec<String> = form
-        .iter()
-        .filter(|(k, _)| k == "proposals")
-        .map(|(_, v)| v.clone())
-        .collect();
     let done = state
         .services
-        .contribute_to_gathering(&session.viewer, &id, Some(field(&form, "about")), brought)
+        .contribute_to_gathering(
+            &session.viewer,
+            &id,
+            Some(field(&form, "about")),
+            ticked(&form),
+        )
         .await;
     answer(
         &state,

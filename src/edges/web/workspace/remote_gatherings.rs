@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::super::form::{refused, FormError};
 use super::super::session::{Posted, Session};
 use super::super::views::Frame;
-use super::gatherings::{contribution_form, field, Contribution, ContributionForm, Empty};
+use super::gatherings::{contribution_form, field, ticked, Contribution, ContributionForm, Empty};
 use crate::domain::gathering::utc;
 use crate::domain::remote_gathering::JoinState;
 use crate::edges::http::error::HttpResult;
@@ -215,14 +215,14 @@ pub async fn contribute(
     Path(id): Path<String>,
     Posted { session, form }: Posted<ContributionForm>,
 ) -> HttpResult<Response> {
-    let brought: Vec<String> = form
-        .iter()
-        .filter(|(k, _)| k == "proposals")
-        .map(|(_, v)| v.clone())
-        .collect();
     let done = state
         .services
-        .contribute_to_remote_gathering(&session.viewer, &id, Some(field(&form, "about")), brought)
+        .contribute_to_remote_gathering(
+            &session.viewer,
+            &id,
+            Some(field(&form, "about")),
+            ticked(&form),
+        )
         .await;
     match done.map_err(refused) {
         Ok(_) => Ok(Redirect::to(&format!("/workspace/remote-gatherings/{id}")).into_response()),
