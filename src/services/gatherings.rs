@@ -9,9 +9,9 @@ use super::notifications::notify;
 use super::paging::{self, Cursor, Page};
 use super::{new_id, ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::coop::Coop;
-use crate::domain::gathering::RemoteParticipant;
 use crate::domain::gathering::{
-    self as rules, Gathering, GatheringInput, Participant, Round, Synergy, SynergyState,
+    self as rules, Gathering, GatheringInput, Participant, RemoteParticipant, Round, Synergy,
+    SynergyState,
 };
 use crate::domain::introduction::{Introduction, IntroductionState, Party};
 use crate::domain::notification::NotificationKind;

@@ -342,6 +342,7 @@ async fn remote_participants_contribute_and_receive_the_published_notes() {
         .unwrap()
         .starts_with("We host Nextcloud"));
     assert_eq!(listed[0]["needs"][0]["title"], "Two developers");
+    assert_eq!(listed[0]["needs"][0]["remote"], true);
     assert_eq!(
         listed[0]["needs"][0]["url"],
         format!("{}/proposals/1", remote.base())

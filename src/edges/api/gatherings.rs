@@ -79,6 +79,9 @@ pub struct BroughtView {
     pub id: String,
     pub title: String,
     pub url: String,
+    /// Brought by a participant on another server (its id is that of the
+    /// copy received here).
+    pub remote: bool,
 }
 
 impl From<Brought> for BroughtView {
@@ -87,6 +90,7 @@ impl From<Brought> for BroughtView {
             id: b.id,
             title: b.title,
             url: b.url,
+            remote: b.remote,
         }
     }
 }
