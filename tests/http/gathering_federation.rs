@@ -707,3 +707,53 @@ async fn an_admin_plans_a_gathering_of_the_node_that_the_node_actor_announces_an
     let (_, list) = s.get("/gatherings", None).await;
     assert_eq!(list["items"].as_array().unwrap().len(), 2);
 }
+
+/// NUL bytes and other control characters from another server never reach
+/// the database (PostgreSQL refuses them): a delegate falls back to the
+/// actor's name, HTML content is cleaned, a need's name refuses it.
+#[tokio::test(flavor = "multi_thread")]
+async fn control_characters_from_other_servers_are_refused_or_cleaned() {
+    let s = TestServer::start().await;
+    let fiqus = s.coop("fiqus").await;
+    let remote = Remote::start(&["ana"]).await;
+    let (_, g) = s.post("/gatherings", &fiqus, plan()).await;
+    let id = g["id"].as_str().expect("id").to_string();
+    let url = format!("https://coops.test/gatherings/{id}");
+
+    let (st, b) = send_as(
+        &s,
+        &remote,
+        "ana",
+        "/inbox",
+        &join(&remote, "ana", "j1", &url, Some("A\u{0}na")),
+    )
+    .await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
+    let listed = participants(&s, &id).await;
+    assert_eq!(listed[0]["delegate"], "ANA", "the actor's own name");
+
+    let mut bad = need_of(&remote, "ana", 1, "Two");
+    bad["name"] = json!("Tw\u{0}o");
+    let c = contribution(&remote, "ana", "1", &url, vec![bad]);
+    let (st, b) = send_as(&s, &remote, "ana", "/inbox", &c).await;
+    assert_error(
+        st,
+        &b,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+
+    let mut c = contribution(
+        &remote,
+        "ana",
+        "2",
+        &url,
+        vec![need_of(&remote, "ana", 2, "Two")],
+    );
+    c["object"]["content"] = json!("<p>We\u{0} host</p>");
+    let (st, b) = send_as(&s, &remote, "ana", "/inbox", &c).await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
+    let about = participants(&s, &id).await[0]["about_html"].clone();
+    assert!(!about.as_str().unwrap().contains('\u{0}'), "{about}");
+    assert!(about.as_str().unwrap().contains("host"), "{about}");
+}
