@@ -73,7 +73,6 @@ fn event_of(conn: &mut AnyConnection, urls: &Urls, g: &Gathering) -> ServiceResu
     let who = organiser(conn, urls, g)?;
     let facts = EventFacts {
         id: urls.gathering(&g.id),
-        page: urls.gathering(&g.id),
         organiser: who.actor,
         organiser_followers: who.followers,
         participant_count: gatherings::participant_count(conn, &g.id)?,

@@ -198,20 +198,6 @@ pub fn join_by_ap_id(
         .transpose()
 }
 
-/// The coops of this node registered for a gathering (any state).
-pub fn joins_of_gathering(
-    conn: &mut AnyConnection,
-    remote_gathering_id: &str,
-) -> StoreResult<Vec<GatheringJoin>> {
-    remote_gathering_joins::table
-        .filter(remote_gathering_joins::remote_gathering_id.eq(remote_gathering_id))
-        .select(JoinRow::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(JoinRow::into_domain)
-        .collect()
-}
-
 pub fn set_state(
     conn: &mut AnyConnection,
     join_ap_id: &str,

@@ -67,8 +67,8 @@ pub struct GatheringEvent {
 
 /// What the Event says of the gathering beyond its own fields.
 pub struct EventFacts {
+    /// Its id, which is also its page's URL.
     pub id: Url,
-    pub page: Url,
     /// The organising coop's actor, or the node's.
     pub organiser: Url,
     pub organiser_followers: Url,
@@ -99,8 +99,8 @@ impl GatheringEvent {
             start.format("%Y-%m-%d %H:%M"),
             end.format("%H:%M"),
             escape_html(&d.time_zone),
-            escape_html(facts.page.as_str()),
-            escape_html(facts.page.as_str()),
+            escape_html(facts.id.as_str()),
+            escape_html(facts.id.as_str()),
         ));
         let remaining = if facts.open {
             (PARTICIPANTS_MAX - facts.participant_count).max(0)
@@ -109,12 +109,12 @@ impl GatheringEvent {
         };
         GatheringEvent {
             context: Some(super::context::event()),
-            id: facts.id,
+            id: facts.id.clone(),
             kind: "Event",
             name: d.title.clone(),
             content,
             media_type: "text/html",
-            url: facts.page,
+            url: facts.id,
             attributed_to: facts.organiser,
             start_time: start,
             end_time: end,
