@@ -210,6 +210,29 @@ async function main() {
     return !page.items.some((p) => p.title === "Servers for coops");
   });
   await eventually("the delete event", () => events.some((e) => e.event === "delete" && e.payload === offer.id));
+
+  step("the giver plans a gathering; masto reads it as a status, live and in timelines");
+  const later = new Date(Date.now() + 10 * 24 * 3600 * 1000);
+  const at = (hour) => `${later.toISOString().slice(0, 10)}T${hour}:00:00Z`;
+  const planned = await native(ALPHA, env("ALPHA_NATIVE_TOKEN"), "POST", "/gatherings", {
+    title: "Monthly inter-coop call", description: "Three rounds.",
+    starts_at: at("15"), ends_at: at("16"), time_zone: "UTC", languages: ["en"],
+  });
+  await eventually("the gathering's update event", () =>
+    events.some((e) => e.event === "update" && e.payload.id === planned.id));
+  const announced = await alpha.v1.statuses.$select(planned.id).fetch();
+  assert(announced.account.acct === "giver", "announced by the giver");
+  assert(announced.url === planned.url, `its page: ${announced.url}`);
+  assert(announced.content.includes("Monthly inter-coop call"), "its title");
+  const local = await alpha.v1.timelines.public.list({ local: true, limit: 5 });
+  assert(local[0] && local[0].id === planned.id, "newest in the local timeline");
+  let kept = null;
+  try {
+    await alpha.v1.statuses.$select(planned.id).remove();
+  } catch (e) {
+    kept = e;
+  }
+  assert(kept && kept.statusCode === 422 && String(kept.message).includes(planned.url), `delete refused: ${kept}`);
   subscription.unsubscribe();
   streaming.close();
 

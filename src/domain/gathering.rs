@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::coop::language_list;
 use super::limits;
+use super::text::escape_html;
 use super::validate::{self, Checked, ValidationError};
 
 /// The longest a gathering may last: a call, or a day of them.
@@ -86,6 +87,34 @@ impl Gathering {
 
     pub fn is_past(&self, now: NaiveDateTime) -> bool {
         self.draft.ends_at <= now
+    }
+
+    /// A time of it in its own zone, with the offset (as Mobilizon and
+    /// calendars write it).
+    pub fn in_zone(&self, t: NaiveDateTime) -> DateTime<FixedOffset> {
+        utc(t).with_timezone(&self.zone()).fixed_offset()
+    }
+
+    /// What it says as a post: its description, when it happens in its
+    /// zone, and its page (`page`), as HTML. The `Event`'s `content`, and
+    /// the body of its status in Mastodon apps.
+    pub fn announcement_html(&self, page: &str) -> String {
+        let d = &self.draft;
+        let mut html = String::new();
+        for paragraph in d.description.split("\n\n").filter(|p| !p.trim().is_empty()) {
+            html.push_str(&format!(
+                "<p>{}</p>",
+                escape_html(paragraph.trim()).replace('\n', "<br>")
+            ));
+        }
+        html.push_str(&format!(
+            "<p>{} – {} ({})</p><p><a href=\"{page}\">{page}</a></p>",
+            self.in_zone(d.starts_at).format("%Y-%m-%d %H:%M"),
+            self.in_zone(d.ends_at).format("%H:%M"),
+            escape_html(&d.time_zone),
+            page = escape_html(page),
+        ));
+        html
     }
 
     pub fn zone(&self) -> chrono_tz::Tz {

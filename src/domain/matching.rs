@@ -65,6 +65,8 @@ pub enum Changed {
     Actor(String),
     /// A received post that is not a proposal (for the streaming API only).
     RemotePost(String),
+    /// A gathering of this node (for the streaming API only).
+    Gathering(String),
 }
 
 impl Changed {
@@ -77,6 +79,7 @@ impl Changed {
             "coop" => Changed::Coop(id),
             "actor" => Changed::Actor(id),
             "remote_post" => Changed::RemotePost(id),
+            "gathering" => Changed::Gathering(id),
             _ => return None,
         })
     }
@@ -133,6 +136,10 @@ mod tests {
             Changed::parse("actor", "a1".into()),
             Some(Changed::Actor("a1".into()))
         );
-        assert_eq!(Changed::parse("gathering", "g".into()), None);
+        assert_eq!(
+            Changed::parse("gathering", "g".into()),
+            Some(Changed::Gathering("g".into()))
+        );
+        assert_eq!(Changed::parse("meeting", "m".into()), None);
     }
 }

@@ -1,5 +1,6 @@
 //! Needs and offers as posts: what Mastodon apps read as statuses in
-//! timelines, and what they post, edit and delete.
+//! timelines, and what they post, edit and delete; and the gatherings this
+//! node's coops organise, as their announcements.
 
 use std::collections::HashMap;
 
@@ -8,13 +9,15 @@ use super::directory::DirectoryQuery;
 use super::remote::{RemoteFailure, RemoteObject, Resolver};
 use super::{ServiceError, ServiceResult, Services, Viewer};
 use crate::domain::coop::Coop;
+use crate::domain::gathering::Gathering;
 use crate::domain::post_grammar::{self, category_of_tag, kind_of_tag};
 use crate::domain::proposal::{Proposal, ProposalDraft, ProposalPatch, ProposalStatus};
 use crate::domain::remote::{PostVisibility, RemoteActor, RemotePost, RemoteProposal};
 use crate::domain::validate;
 use crate::infra::store::timeline::{self, EntryKind, TimelineEntry, TimelineFilter};
 use crate::infra::store::{
-    coops, proposals, remote_actors, remote_posts, remote_proposals, AnyConnection, StoreError,
+    coops, gatherings, proposals, remote_actors, remote_posts, remote_proposals, AnyConnection,
+    StoreError,
 };
 
 /// A need or offer with its author, as a post.
@@ -33,6 +36,11 @@ pub enum Post {
         post: Box<RemotePost>,
         actor: Box<RemoteActor>,
     },
+    /// A gathering one of this node's coops organises, announced by it.
+    Gathering {
+        gathering: Box<Gathering>,
+        coop: Box<Coop>,
+    },
 }
 
 impl Post {
@@ -41,18 +49,20 @@ impl Post {
             Post::Local { proposal, .. } => &proposal.id,
             Post::Remote { proposal, .. } => &proposal.id,
             Post::Plain { post, .. } => &post.id,
+            Post::Gathering { gathering, .. } => &gathering.id,
         }
     }
 
     /// Who published it, as an account.
     pub fn author(&self) -> Someone {
         match self {
-            Post::Local { coop, .. } => Someone::Coop(coop.clone()),
+            Post::Local { coop, .. } | Post::Gathering { coop, .. } => Someone::Coop(coop.clone()),
             Post::Remote { actor, .. } | Post::Plain { actor, .. } => Someone::Actor(actor.clone()),
         }
     }
 
-    /// The text that posts this proposal again (local ones only).
+    /// The text that posts this proposal again (local ones only; a
+    /// gathering is changed on its page).
     pub fn source(&self) -> Option<String> {
         match self {
             Post::Local { proposal, .. } => {
@@ -65,7 +75,7 @@ impl Post {
                     &d.tags,
                 ))
             }
-            Post::Remote { .. } | Post::Plain { .. } => None,
+            Post::Remote { .. } | Post::Plain { .. } | Post::Gathering { .. } => None,
         }
     }
 }
@@ -91,6 +101,9 @@ pub struct TimelineQuery {
     pub since_id: Option<String>,
     pub min_id: Option<String>,
     pub limit: i64,
+    /// Whether the gatherings this node's coops organise are among the
+    /// posts (in Mastodon apps; the web lists them on their own pages).
+    pub gatherings: bool,
 }
 
 fn not_found(id: &str) -> ServiceError {
@@ -138,7 +151,16 @@ fn load(conn: &mut AnyConnection, entries: Vec<TimelineEntry>) -> Result<Vec<Pos
     let mut plain = keyed(remote_posts::by_ids(conn, &ids(EntryKind::Post))?, |p| {
         &p.id
     });
-    let coop_ids = distinct(local.values().map(|p| &p.coop_id));
+    let mut gathered = keyed(gatherings::by_ids(conn, &ids(EntryKind::Gathering))?, |g| {
+        &g.id
+    });
+    let coop_ids = distinct(
+        local.values().map(|p| &p.coop_id).chain(
+            gathered
+                .values()
+                .filter_map(|g| g.organiser_coop_id.as_ref()),
+        ),
+    );
     let coops_by_id = keyed(coops::by_ids(conn, &coop_ids)?, |c| &c.id);
     let actor_ids = distinct(
         remote
@@ -171,6 +193,13 @@ fn load(conn: &mut AnyConnection, entries: Vec<TimelineEntry>) -> Result<Vec<Pos
                     actor: Box::new(actor),
                 })
             }),
+            EntryKind::Gathering => gathered.remove(&e.id).and_then(|g| {
+                let coop = coops_by_id.get(g.organiser_coop_id.as_ref()?)?.clone();
+                Some(Post::Gathering {
+                    gathering: Box::new(g),
+                    coop: Box::new(coop),
+                })
+            }),
         };
         out.extend(post);
     }
@@ -182,8 +211,8 @@ fn load(conn: &mut AnyConnection, entries: Vec<TimelineEntry>) -> Result<Vec<Pos
 pub const FRONT_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl Services {
-    /// A post by id: open local proposals (closed ones to their own coop)
-    /// and listed remote ones.
+    /// A post by id: open local proposals (closed ones to their own coop),
+    /// gatherings coops organise here, and listed remote proposals.
     pub async fn post(&self, viewer: Option<&Viewer>, id: &str) -> ServiceResult<Post> {
         if uuid::Uuid::try_parse(id).is_err() {
             return Err(not_found(id));
@@ -209,6 +238,9 @@ impl Services {
         let posts = self
             .db
             .read(move |conn| -> Result<_, StoreError> {
+                if gatherings::by_id(conn, &key)?.is_some() {
+                    return load(conn, vec![TimelineEntry::new(key, EntryKind::Gathering)]);
+                }
                 let Some(p) = remote_proposals::by_id(conn, &key)? else {
                     return Ok(Vec::new());
                 };
@@ -316,6 +348,21 @@ impl Services {
                     "this status belongs to another coop".into(),
                 )),
             },
+            Post::Gathering { coop, gathering } => {
+                if coop.id == coop_id {
+                    Err(ServiceError::invalid(
+                        "status",
+                        format!(
+                            "this status announces a gathering: change it on its page, {}",
+                            self.urls.gathering(&gathering.id)
+                        ),
+                    ))
+                } else {
+                    Err(ServiceError::Forbidden(
+                        "this status belongs to another coop".into(),
+                    ))
+                }
+            }
             Post::Remote { .. } | Post::Plain { .. } => Err(ServiceError::Forbidden(
                 "this status belongs to another server".into(),
             )),
@@ -345,6 +392,7 @@ impl Services {
                     since_id: None,
                     min_id: None,
                     limit,
+                    gatherings: false,
                 },
             )
             .await?;
@@ -362,6 +410,7 @@ impl Services {
             since_id: paging_id("since_id", q.since_id)?,
             min_id: paging_id("min_id", q.min_id)?,
             limit: q.limit.clamp(1, 40),
+            gatherings: q.gatherings,
             ..Default::default()
         };
         if let Some(tag) = &q.hashtag {
@@ -498,7 +547,11 @@ impl Services {
         let Ok(parsed) = url::Url::parse(url.trim()) else {
             return Ok(None);
         };
-        if let Some(id) = self.urls.proposal_of(&parsed) {
+        let ours = self
+            .urls
+            .proposal_of(&parsed)
+            .or_else(|| self.urls.gathering_of(&parsed));
+        if let Some(id) = ours {
             return match self.post(None, &id).await {
                 Ok(p) => Ok(Some(Found::Post(Box::new(p)))),
                 Err(ServiceError::NotFound(_)) => Ok(None),

@@ -80,7 +80,7 @@ impl Post {
                 (d.kind, d.category, &d.tags)
             }
             Post::Remote { proposal, .. } => (proposal.kind, proposal.category, &proposal.tags),
-            Post::Plain { .. } => return false,
+            Post::Plain { .. } | Post::Gathering { .. } => return false,
         };
         kind_of_tag(&tag) == Some(kind)
             || category_of_tag(&tag) == Some(category)
@@ -88,11 +88,12 @@ impl Post {
     }
 
     pub fn is_local(&self) -> bool {
-        matches!(self, Post::Local { .. })
+        matches!(self, Post::Local { .. } | Post::Gathering { .. })
     }
 
-    /// Whether it is a need or an offer (public timelines show only those).
-    pub fn is_proposal(&self) -> bool {
+    /// Whether public timelines show it: needs, offers and gatherings, not
+    /// the other posts of followed accounts.
+    pub fn is_public(&self) -> bool {
         !matches!(self, Post::Plain { .. })
     }
 }
@@ -168,7 +169,7 @@ impl Services {
         let mut seen = HashSet::new();
         for changed in fresh.iter().filter_map(|e| e.changed.as_ref()) {
             let (id, found) = match changed {
-                Changed::Proposal(id) | Changed::RemoteProposal(id) => {
+                Changed::Proposal(id) | Changed::RemoteProposal(id) | Changed::Gathering(id) => {
                     if !seen.insert(id.clone()) {
                         continue;
                     }
@@ -196,6 +197,9 @@ impl Services {
                             proposal.updated_at > proposal.published_at
                         }
                         Post::Plain { post, .. } => post.updated_at > post.published_at,
+                        Post::Gathering { gathering, .. } => {
+                            gathering.updated_at > gathering.created_at
+                        }
                     };
                     StreamEvent::Post {
                         post: Box::new(post),

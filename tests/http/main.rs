@@ -29,6 +29,7 @@ mod inbox_headers;
 mod introductions;
 mod mastodon_accounts;
 mod mastodon_admin;
+mod mastodon_gatherings;
 mod mastodon_home_posts;
 mod mastodon_notifications;
 mod mastodon_oauth;

@@ -299,7 +299,7 @@ impl Connection {
     async fn shows(&self, stream: &Stream, post: &Post) -> bool {
         match stream {
             Stream::User => match (post, &self.viewer) {
-                (Post::Local { .. }, Some(_)) => true,
+                (Post::Local { .. } | Post::Gathering { .. }, Some(_)) => true,
                 (Post::Remote { actor, .. } | Post::Plain { actor, .. }, Some(viewer)) => {
                     match viewer.coop_id() {
                         Ok(coop) => self
@@ -314,9 +314,9 @@ impl Connection {
                 (_, None) => false,
             },
             Stream::UserNotification => false,
-            Stream::Public => post.is_proposal(),
+            Stream::Public => post.is_public(),
             Stream::PublicLocal => post.is_local(),
-            Stream::PublicRemote => post.is_proposal() && !post.is_local(),
+            Stream::PublicRemote => post.is_public() && !post.is_local(),
             Stream::Hashtag(tag) => post.has_hashtag(tag),
             Stream::HashtagLocal(tag) => post.is_local() && post.has_hashtag(tag),
         }

@@ -54,6 +54,7 @@ async fn page(
         max_id: p.max_id,
         since_id: p.since_id,
         min_id: p.min_id,
+        gatherings: true,
     };
     let posts = state.services.timeline(viewer, query).await?;
     let statuses = statuses_of(state, &posts).await?;

@@ -461,6 +461,25 @@ impl Status {
         status
     }
 
+    /// A gathering's announcement: its title, then what its `Event` says.
+    fn of_gathering(
+        g: &crate::domain::gathering::Gathering,
+        account: Account,
+        urls: &crate::domain::urls::Urls,
+    ) -> Status {
+        let page = urls.gathering(&g.id).to_string();
+        let created = timestamp(g.created_at);
+        let mut status = Status::blank(g.id.clone(), page.clone(), page.clone(), created, account);
+        status.edited_at = (g.updated_at > g.created_at).then(|| timestamp(g.updated_at));
+        status.content = format!(
+            "<p><strong>{}</strong></p>{}",
+            crate::domain::text::escape_html(&g.draft.title),
+            g.announcement_html(&page)
+        );
+        status.language = g.draft.languages.first().cloned();
+        status
+    }
+
     /// A post with its author's `Account` (built by the caller, who
     /// knows the author's counters).
     pub fn of(
@@ -506,6 +525,7 @@ impl Status {
                     .collect(),
             ),
             Post::Plain { post: p, .. } => return Status::of_plain(p, account),
+            Post::Gathering { gathering: g, .. } => return Status::of_gathering(g, account, urls),
         };
         let mut status = Status::blank(id, uri, url, timestamp(created), account);
         status.edited_at = (updated > created).then(|| timestamp(updated));

@@ -62,6 +62,7 @@ pub async fn show(
                 since_id: None,
                 min_id: None,
                 limit: 40,
+                gatherings: false,
             },
         )
         .await?;

@@ -98,6 +98,7 @@ async fn posts(state: &AppState, source: TimelineSource) -> HttpResult<Vec<Post>
                 since_id: None,
                 min_id: None,
                 limit: ENTRIES,
+                gatherings: false,
             },
         )
         .await?)

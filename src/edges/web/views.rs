@@ -172,7 +172,7 @@ impl Card {
                     .unwrap_or_else(|| proposal.ap_id.clone()),
                 proposal.tags.clone(),
             ),
-            Post::Plain { .. } => return None,
+            Post::Plain { .. } | Post::Gathering { .. } => return None,
         };
         Some(Card {
             href,

@@ -124,6 +124,20 @@ pub fn by_id(conn: &mut AnyConnection, id: &str) -> StoreResult<Option<Gathering
         .transpose()
 }
 
+/// Gatherings by id, in no order; unknown ids are left out.
+pub fn by_ids(conn: &mut AnyConnection, ids: &[String]) -> StoreResult<Vec<Gathering>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    gatherings::table
+        .filter(gatherings::id.eq_any(ids))
+        .select(Row::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Row::into_domain)
+        .collect()
+}
+
 /// Opens or closes registration; false when there is no such gathering.
 pub fn set_registration(
     conn: &mut AnyConnection,

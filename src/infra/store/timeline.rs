@@ -1,6 +1,6 @@
 //! Timelines as Mastodon apps page them: open needs and offers, local and
-//! remote, and in home timelines the other posts of followed accounts,
-//! newest first by id. Ids are UUIDv7 (time-ordered, compared as
+//! remote, the gatherings this node's coops organise, and in home
+//! timelines the other posts of followed accounts, newest first by id. Ids are UUIDv7 (time-ordered, compared as
 //! text), so `max_id`, `since_id` and `min_id` are plain range conditions
 //! on the primary keys (a home timeline's received side: on its feed's),
 //! each side read through its own index and stopping at the page's end,
@@ -17,6 +17,9 @@ use super::{AnyConnection, StoreResult};
 pub struct TimelineFilter {
     /// Include this node's proposals.
     pub local: bool,
+    /// With `local`: include the gatherings this node's coops organise
+    /// (not with a kind, category or tag: they have none).
+    pub gatherings: bool,
     /// Include proposals received from other servers (listed ones only:
     /// followed, and not from a limited domain).
     pub remote: bool,
@@ -49,6 +52,8 @@ pub enum EntryKind {
     Remote,
     /// A received post that is not a proposal.
     Post,
+    /// A gathering one of this node's coops organises.
+    Gathering,
 }
 
 /// An entry of a timeline: its id and kind.
@@ -97,13 +102,15 @@ impl TimelineFilter {
     }
 }
 
+/// One side of a page: the ids `column` walks, as entries of `kind`.
 fn read(
     conn: &mut AnyConnection,
     c: &Conditions,
     from_where: &str,
     column: &str,
     f: &TimelineFilter,
-) -> StoreResult<Vec<String>> {
+    kind: EntryKind,
+) -> StoreResult<Vec<TimelineEntry>> {
     let order = if f.ascending() { "ASC" } else { "DESC" };
     Ok(c.bound(format!(
         "SELECT {column} AS id {from_where}{} ORDER BY {column} {order} LIMIT {}",
@@ -111,7 +118,7 @@ fn read(
     ))
     .load::<IdRow>(conn)?
     .into_iter()
-    .map(|r| r.id)
+    .map(|r| TimelineEntry::new(r.id, kind))
     .collect())
 }
 
@@ -194,17 +201,29 @@ pub fn entries(conn: &mut AnyConnection, f: &TimelineFilter) -> StoreResult<Vec<
             );
         }
         f.range(&mut c, "p.id");
-        let ids = read(
+        out.extend(read(
             conn,
             &c,
             "FROM proposals p WHERE p.status = 'open'",
             "p.id",
             f,
-        )?;
-        out.extend(
-            ids.into_iter()
-                .map(|id| TimelineEntry::new(id, EntryKind::Local)),
-        );
+            EntryKind::Local,
+        )?);
+    }
+    let filtered = f.kind.is_some() || f.category.is_some() || f.tag.is_some();
+    if f.local && f.gatherings && !filtered {
+        // Those the node organises have no account to be posted by.
+        let mut c = Conditions::new(conn);
+        c.eq("g.organiser_coop_id", &f.coop_id);
+        f.range(&mut c, "g.id");
+        out.extend(read(
+            conn,
+            &c,
+            "FROM gatherings g WHERE g.organiser_coop_id IS NOT NULL",
+            "g.id",
+            f,
+            EntryKind::Gathering,
+        )?);
     }
     if let (true, Some(coop)) = (f.remote, &f.followed_by) {
         out.extend(home_feed(conn, f, coop)?);
@@ -243,11 +262,7 @@ pub fn entries(conn: &mut AnyConnection, f: &TimelineFilter) -> StoreResult<Vec<
                 "rp.id",
             )
         };
-        let ids = read(conn, &c, &from, column, f)?;
-        out.extend(
-            ids.into_iter()
-                .map(|id| TimelineEntry::new(id, EntryKind::Remote)),
-        );
+        out.extend(read(conn, &c, &from, column, f, EntryKind::Remote)?);
     }
     if f.ascending() {
         out.sort_by(|a, b| a.id.cmp(&b.id));

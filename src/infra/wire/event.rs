@@ -12,7 +12,6 @@ use url::Url;
 
 use super::PUBLIC;
 use crate::domain::gathering::{utc, Gathering, PARTICIPANTS_MAX};
-use crate::domain::text::escape_html;
 
 /// The call link, as an attachment.
 #[derive(Debug, Clone, Serialize)]
@@ -77,31 +76,10 @@ pub struct EventFacts {
     pub open: bool,
 }
 
-/// A time in the gathering's zone, as Mobilizon writes it (with offset).
-fn in_zone(g: &Gathering, t: NaiveDateTime) -> DateTime<FixedOffset> {
-    utc(t).with_timezone(&g.zone()).fixed_offset()
-}
-
 impl GatheringEvent {
     pub fn of(g: &Gathering, facts: EventFacts) -> GatheringEvent {
         let d = &g.draft;
-        let start = in_zone(g, d.starts_at);
-        let end = in_zone(g, d.ends_at);
-        let mut content = String::new();
-        for paragraph in d.description.split("\n\n").filter(|p| !p.trim().is_empty()) {
-            content.push_str(&format!(
-                "<p>{}</p>",
-                escape_html(paragraph.trim()).replace('\n', "<br>")
-            ));
-        }
-        content.push_str(&format!(
-            "<p>{} – {} ({})</p><p><a href=\"{}\">{}</a></p>",
-            start.format("%Y-%m-%d %H:%M"),
-            end.format("%H:%M"),
-            escape_html(&d.time_zone),
-            escape_html(facts.id.as_str()),
-            escape_html(facts.id.as_str()),
-        ));
+        let content = g.announcement_html(facts.id.as_str());
         let remaining = if facts.open {
             (PARTICIPANTS_MAX - facts.participant_count).max(0)
         } else {
@@ -116,8 +94,8 @@ impl GatheringEvent {
             media_type: "text/html",
             url: facts.id,
             attributed_to: facts.organiser,
-            start_time: start,
-            end_time: end,
+            start_time: g.in_zone(d.starts_at),
+            end_time: g.in_zone(d.ends_at),
             timezone: d.time_zone.clone(),
             is_online: true,
             attachment: d

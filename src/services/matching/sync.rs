@@ -101,7 +101,7 @@ impl Wanted {
                 Changed::Coop(id) => w.coops.push(id.clone()),
                 Changed::Actor(id) => w.actors.push(id.clone()),
                 // Posts that are not proposals never match.
-                Changed::RemotePost(_) => {}
+                Changed::RemotePost(_) | Changed::Gathering(_) => {}
             }
         }
         w

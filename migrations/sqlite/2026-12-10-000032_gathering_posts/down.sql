@@ -1,0 +1,4 @@
+DROP TRIGGER match_journal_gatherings_delete;
+DROP TRIGGER match_journal_gatherings_update;
+DROP TRIGGER match_journal_gatherings_insert;
+DROP INDEX gatherings_by_organiser;
