@@ -233,7 +233,8 @@ impl Services {
             Err(ServiceError::NotFound(_)) => {}
             Err(e) => return Err(e),
         }
-        // A remote proposal counts only while it is listed.
+        // A gathering (one a coop organises), or a remote proposal while
+        // it is listed.
         let key = id.to_string();
         let posts = self
             .db
