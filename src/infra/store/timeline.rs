@@ -1,10 +1,10 @@
 //! Timelines as Mastodon apps page them: open needs and offers, local and
 //! remote, the gatherings this node's coops organise, and in home
-//! timelines the other posts of followed accounts, newest first by id. Ids are UUIDv7 (time-ordered, compared as
-//! text), so `max_id`, `since_id` and `min_id` are plain range conditions
-//! on the primary keys (a home timeline's received side: on its feed's),
-//! each side read through its own index and stopping at the page's end,
-//! then merged.
+//! timelines the other posts of followed accounts, newest first by id.
+//! Ids are UUIDv7 (time-ordered, compared as text), so `max_id`,
+//! `since_id` and `min_id` are plain range conditions on the primary keys
+//! (a home timeline's received side: on its feed's), each side read
+//! through its own index and stopping at the page's end, then merged.
 
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
