@@ -373,6 +373,47 @@ async fn remote_participants_contribute_and_receive_the_published_notes() {
         "attendance: {content}"
     );
     assert_eq!(notes["object"]["cc"], json!([remote.actor("ana")]));
+
+    // Once the gathering is over, taking part in it no longer lets her
+    // send needs and offers to keep; what she brought stays with it.
+    s.state
+        .services
+        .db
+        .write(|conn| {
+            use diesel::connection::SimpleConnection;
+            conn.batch_execute(
+                "UPDATE gatherings SET starts_at = '2020-01-01 15:00:00', ends_at = '2020-01-01 16:00:00'",
+            )
+            .map_err(intercoop::infra::store::StoreError::from)
+        })
+        .await
+        .expect("moved to the past");
+    let later = need_of(&remote, "ana", 40, "After the call");
+    let create = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/activities/after", remote.base()),
+        "type": "Create",
+        "actor": remote.actor("ana"),
+        "object": later,
+    });
+    let (st, b) = send_as(&s, &remote, "ana", "/inbox", &create).await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{b}");
+    let kept = |n: u32| {
+        let ap_id = format!("{}/proposals/{n}", remote.base());
+        let db = s.state.services.db.clone();
+        async move {
+            db.read(move |conn| intercoop::infra::store::remote_proposals::by_ap_id(conn, &ap_id))
+                .await
+                .expect("read")
+                .is_some()
+        }
+    };
+    assert!(kept(1).await, "what she brought stays");
+    assert!(!kept(40).await, "nothing new is kept");
+    assert_eq!(
+        participants(&s, &id).await[0]["needs"][0]["title"],
+        "Two developers"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

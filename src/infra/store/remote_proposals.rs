@@ -142,9 +142,11 @@ pub enum Saved {
 }
 
 /// Stores `p` if a local coop follows its actor, this node follows the
-/// actor's node, or the actor takes part in one of our gatherings, replacing the stored copy unless that belongs to another
-/// actor. One statement on the common path: the inbox runs this for every
-/// received proposal.
+/// actor's node, or the actor takes part in one of our gatherings that is
+/// not over (a past one does not let its participants keep sending),
+/// replacing the stored copy unless that belongs to another actor. One
+/// statement on the common path: the inbox runs this for every received
+/// proposal.
 pub fn save_if_followed(conn: &mut AnyConnection, p: &RemoteProposal) -> StoreResult<Saved> {
     use diesel::sql_types::{Bool, Nullable, Text, Timestamp};
     let row = Row::from_domain(p);
@@ -158,7 +160,8 @@ pub fn save_if_followed(conn: &mut AnyConnection, p: &RemoteProposal) -> StoreRe
          WHERE EXISTS (SELECT 1 FROM following WHERE following.actor_id = $3) \
          OR EXISTS (SELECT 1 FROM remote_actors JOIN node_follows ON node_follows.domain = remote_actors.host \
                     WHERE remote_actors.id = $3 AND node_follows.accepted) \
-         OR EXISTS (SELECT 1 FROM gathering_remote_participants WHERE gathering_remote_participants.actor_id = $3) \
+         OR EXISTS (SELECT 1 FROM gathering_remote_participants grp JOIN gatherings g ON g.id = grp.gathering_id \
+                    WHERE grp.actor_id = $3 AND g.ends_at > $16) \
          ON CONFLICT (ap_id) DO UPDATE SET kind = excluded.kind, category = excluded.category, \
          title = excluded.title, content_html = excluded.content_html, tags = excluded.tags, \
          quantity_value = excluded.quantity_value, quantity_unit = excluded.quantity_unit, \
