@@ -312,7 +312,7 @@ step("the member who asked sees the other coop's contacts");
   await giver.context.close();
 }
 
-step("a member plans a monthly gathering (an unknown time zone refused next to its field), registers the coop with its delegate, brings its need to the rounds, publishes the notes and runs the live call; the other node's coop registers for it by its address and contributes, and the facilitator passes the turn from one delegate to the other under a one-minute timer; the gathering's pages in both languages and widths");
+step("a member plans a monthly gathering (an unknown time zone refused next to its field) and reads its times in her own zone, registers the coop with its delegate, brings its need to the rounds, publishes the notes and runs the live call; the other node's coop registers for it by its address and contributes, and the facilitator passes the turn from one delegate to the other under a one-minute timer; the gathering's pages in both languages and widths");
 {
   const planner = await member(BASE, env("EMAIL"), "en", "desktop");
   const { page } = planner;
@@ -376,6 +376,16 @@ step("a member plans a monthly gathering (an unknown time zone refused next to i
   await page.goto(`${BASE}/workspace/gatherings/new`);
   await looksRight(page, "the form to plan a gathering, in Spanish", "phone");
   await page.screenshot({ path: `${shots}/workspace-gathering-new-es-phone.png`, fullPage: true });
+  // Her own time zone, chosen on her account page: the gathering's times
+  // are given in it too (15:00 in Buenos Aires is 13:00 in Bogotá).
+  await page.goto(`${BASE}/account`);
+  await page.fill("#time_zone", "America/Bogota");
+  await page.click("form[action='/account/time-zone'] button[type=submit]");
+  await looksRight(page, "the account page with a time zone saved, in Spanish", "phone");
+  await page.goto(`${BASE}/gatherings/${id}`);
+  if (!(await page.textContent("body")).includes("13:00–14:30 en tu zona horaria (America/Bogota)")) throw new Error("the gathering's time is not given in her zone");
+  await looksRight(page, "a gathering's page in her time zone, in Spanish", "phone");
+  await page.screenshot({ path: `${shots}/gathering-your-zone-es-phone.png`, fullPage: true });
 
   // The other node's coop, in Spanish on a phone, registers for it by its
   // address, is accepted over ActivityPub, and brings what it is about.

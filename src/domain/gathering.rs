@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::coop::language_list;
 use super::limits;
 use super::text::escape_html;
+use super::time::time_zone;
 use super::validate::{self, Checked, ValidationError};
 
 /// The longest a gathering may last: a call, or a day of them.
@@ -302,16 +303,6 @@ fn wall_clock(value: &str) -> Option<NaiveDateTime> {
     NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S"))
         .ok()
-}
-
-/// An IANA time zone name.
-pub fn time_zone(value: &str) -> Checked<chrono_tz::Tz> {
-    value.trim().parse::<chrono_tz::Tz>().map_err(|_| {
-        ValidationError::new(
-            "time_zone",
-            "must be a time zone name such as America/Argentina/Buenos_Aires or Europe/Madrid",
-        )
-    })
 }
 
 /// A wall-clock time in `zone`, as a form gives it (`2027-01-14T15:00`),

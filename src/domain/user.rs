@@ -38,6 +38,9 @@ pub struct User {
     pub created_at: NaiveDateTime,
     /// The language chosen for the pages (`en`, `es`); `None`: the browser's.
     pub language: Option<String>,
+    /// The time zone the person reads times in (IANA name); `None`: not
+    /// chosen.
+    pub time_zone: Option<String>,
 }
 
 /// The languages the pages are written in (an account may choose one).

@@ -94,6 +94,7 @@ impl Services {
             coop_id: Some(coop.id.clone()),
             created_at: now,
             language: None,
+            time_zone: None,
         };
         let (c, u, urls) = (coop.clone(), user.clone(), self.urls.clone());
         let queued = self
@@ -127,6 +128,7 @@ impl Services {
             coop_id: None,
             created_at: time::now(),
             language: None,
+            time_zone: None,
         };
         let u = user.clone();
         self.db

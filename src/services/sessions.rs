@@ -50,6 +50,24 @@ impl Services {
         Ok(())
     }
 
+    /// Sets the time zone the account reads times in (`None`: none).
+    /// The zone as stored, by its IANA name.
+    pub async fn set_account_time_zone(
+        &self,
+        viewer: &Viewer,
+        zone: Option<&str>,
+    ) -> ServiceResult<Option<String>> {
+        let zone = match zone.map(str::trim).filter(|z| !z.is_empty()) {
+            None => None,
+            Some(z) => Some(crate::domain::time::time_zone(z)?.name().to_string()),
+        };
+        let (id, stored) = (viewer.user.id.clone(), zone.clone());
+        self.db
+            .write(move |conn| users::set_time_zone(conn, &id, stored.as_deref()))
+            .await?;
+        Ok(zone)
+    }
+
     /// Changes the password once the current one is given (through the
     /// sign-in throttle, so a stolen session cannot guess it), and signs
     /// out everywhere but `current_token`: other sessions, API tokens and

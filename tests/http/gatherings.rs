@@ -1071,3 +1071,132 @@ async fn facilitators_run_the_live_call_turn_by_turn_and_every_page_follows() {
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_person_sees_a_gatherings_times_in_the_time_zone_of_their_account() {
+    let s = TestServer::start().await;
+    let fiqus = s.coop("fiqus").await;
+    let day = day_ahead();
+    let mut once = plan(&day);
+    once["recurrence"] = Value::Null;
+    once["facilitators"] = json!([]);
+    once["note_taker"] = Value::Null;
+    let (st, g) = s.post("/gatherings", &fiqus, once).await;
+    assert_eq!(st, StatusCode::CREATED, "{g}");
+    let page = format!("/gatherings/{}", g["id"].as_str().expect("id"));
+    // 15:00–16:30 in Buenos Aires is 13:00–14:30 in Bogotá (neither has
+    // daylight saving).
+    let bogota = "13:00–14:30 in your time zone (America/Bogota)";
+
+    let mut b = Browser::new(&s);
+    let csrf = b.sign_in("fiqus@coops.test").await;
+    assert!(!b.get(&page).await.body.contains("in your time zone"));
+
+    // Refused, nothing saved: what was typed is kept, the error beside it.
+    for bad in ["Mars/Olympus", "Europe/Madrid\u{0}"] {
+        let refused = b
+            .post("/account/time-zone", &[("csrf", &csrf), ("time_zone", bad)])
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            refused.body.contains("id=\"time_zone-error\""),
+            "{}",
+            refused.body
+        );
+    }
+    assert!(!b.cookies.contains_key("tz"));
+    let forged = b
+        .post("/account/time-zone", &[("time_zone", "America/Bogota")])
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let account = b.get("/account").await;
+    assert!(
+        account
+            .body
+            .contains("id=\"time_zone\" name=\"time_zone\" type=\"text\" value=\"\""),
+        "{}",
+        account.body
+    );
+
+    // Saved: the public page, the list and the workspace say it, in the
+    // page's language.
+    let saved = b
+        .post(
+            "/account/time-zone",
+            &[("csrf", &csrf), ("time_zone", " America/Bogota ")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(
+        b.cookies.get("tz").map(String::as_str),
+        Some("America/Bogota")
+    );
+    for path in [
+        page.clone(),
+        "/gatherings".into(),
+        format!("/workspace{page}"),
+    ] {
+        let shown = b.get(&path).await;
+        assert_eq!(shown.status, StatusCode::OK, "{path}");
+        assert!(shown.body.contains(bogota), "{path}: {}", shown.body);
+    }
+    let es = b.get(&format!("{page}?lang=es")).await;
+    assert!(
+        es.body
+            .contains("13:00–14:30 en tu zona horaria (America/Bogota)"),
+        "{}",
+        es.body
+    );
+    // Another browser gets it when it signs in; none without an account's.
+    let mut other = Browser::new(&s);
+    assert!(!other.get(&page).await.body.contains("in your time zone"));
+    other.sign_in("fiqus@coops.test").await;
+    assert!(other.get(&page).await.body.contains(bogota));
+
+    // Through the API: set, refused (nothing changes), cleared.
+    let (st, body) = s
+        .call(
+            Method::PUT,
+            "/auth/time-zone",
+            Some(&fiqus),
+            Some(json!({"time_zone": "Asia/Tokyo"})),
+        )
+        .await;
+    assert_eq!(
+        (st, &body),
+        (StatusCode::OK, &json!({"time_zone": "Asia/Tokyo"}))
+    );
+    let (st, body) = s
+        .call(
+            Method::PUT,
+            "/auth/time-zone",
+            Some(&fiqus),
+            Some(json!({"time_zone": "Nowhere"})),
+        )
+        .await;
+    assert_error(
+        st,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    let mut third = Browser::new(&s);
+    third.sign_in("fiqus@coops.test").await;
+    assert!(third
+        .get(&page)
+        .await
+        .body
+        .contains("in your time zone (Asia/Tokyo)"));
+    let (st, body) = s
+        .call(
+            Method::PUT,
+            "/auth/time-zone",
+            Some(&fiqus),
+            Some(json!({"time_zone": null})),
+        )
+        .await;
+    assert_eq!((st, &body), (StatusCode::OK, &json!({"time_zone": null})));
+    let mut fourth = Browser::new(&s);
+    fourth.sign_in("fiqus@coops.test").await;
+    assert!(!fourth.get(&page).await.body.contains("in your time zone"));
+}

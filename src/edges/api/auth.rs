@@ -219,3 +219,32 @@ pub async fn set_language(
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimeZoneChange {
+    /// An IANA name (`Europe/Madrid`), or null for none.
+    pub time_zone: Option<String>,
+}
+
+/// The time zone the account reads times in.
+#[derive(Serialize, ToSchema)]
+pub struct TimeZoneSet {
+    pub time_zone: Option<String>,
+}
+
+/// Set the time zone the account's pages give gatherings' times in, beside
+/// the gathering's own zone and UTC.
+#[utoipa::path(put, path = "/auth/time-zone", tag = "auth", security(("bearer" = [])), request_body = TimeZoneChange,
+    responses((status = 200, body = TimeZoneSet), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_time_zone(
+    State(state): State<AppState>,
+    Auth(viewer, _): Auth,
+    ApiJson(body): ApiJson<TimeZoneChange>,
+) -> HttpResult<Json<TimeZoneSet>> {
+    let time_zone = state
+        .services
+        .set_account_time_zone(&viewer, body.time_zone.as_deref())
+        .await?;
+    Ok(Json(TimeZoneSet { time_zone }))
+}

@@ -35,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .route("/auth/sessions", get(auth::sessions))
         .route("/auth/password", axum::routing::put(auth::change_password))
         .route("/auth/language", axum::routing::put(auth::set_language))
+        .route("/auth/time-zone", axum::routing::put(auth::set_time_zone))
         .route(
             "/auth/sessions/{id}",
             axum::routing::delete(auth::revoke_session),

@@ -28,7 +28,7 @@ impl Modify for BearerAuth {
     servers((url = "/api/intercoop/v1")),
     paths(
         auth::login, auth::logout, auth::sessions, auth::revoke_session,
-        auth::change_password, auth::set_language,
+        auth::change_password, auth::set_language, auth::set_time_zone,
         coop::get_own, coop::patch_own,
         coops::get_public,
         proposals::create, proposals::list, proposals::get, proposals::update, proposals::delete,

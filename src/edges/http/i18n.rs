@@ -76,6 +76,8 @@ fn group(n: i64, lang: Lang) -> String {
 pub struct Tr {
     pub lang: Lang,
     id: LanguageIdentifier,
+    /// The time zone the reader reads times in, when known.
+    pub zone: Option<chrono_tz::Tz>,
 }
 
 impl Tr {
@@ -84,7 +86,17 @@ impl Tr {
             .code()
             .parse()
             .unwrap_or_else(|_| LanguageIdentifier::default());
-        Tr { lang, id }
+        Tr {
+            lang,
+            id,
+            zone: None,
+        }
+    }
+
+    /// The same texts, for a reader in `zone` (when known).
+    pub fn with_zone(mut self, zone: Option<chrono_tz::Tz>) -> Tr {
+        self.zone = zone;
+        self
     }
 
     /// The text of `key`.

@@ -20,7 +20,8 @@ use crate::edges::http::page::{html, Policy};
 use crate::edges::http::state::AppState;
 use crate::services::gatherings::{Brought, GatheringEntry, GatheringSummary};
 
-/// When a gathering happens, as a page says it: in its own zone, and in UTC.
+/// When a gathering happens, as a page says it: in its own zone, in UTC,
+/// and in the reader's zone when that is known and another.
 pub struct When {
     /// "14 January 2027, 15:00–16:30"
     pub local: String,
@@ -31,25 +32,33 @@ pub struct When {
     pub machine: String,
     /// The next starts of a recurring gathering, in its zone.
     pub next: Vec<String>,
+    /// "19:00–20:30 in your time zone (Europe/Madrid)".
+    pub yours: Option<String>,
 }
 
 impl When {
     pub fn of(g: &Gathering, tr: &Tr) -> When {
         let zone = g.zone();
-        let local = |t: NaiveDateTime| utc(t).with_timezone(&zone).naive_local();
-        let (start, end) = (local(g.draft.starts_at), local(g.draft.ends_at));
-        let end_text = if end.date() == start.date() {
-            end.format("%H:%M").to_string()
-        } else {
-            tr.wall_clock(end)
+        // From start to end as read in `zone`: the end's day only when it
+        // is another.
+        let span = |zone: chrono_tz::Tz| {
+            let local = |t: NaiveDateTime| utc(t).with_timezone(&zone).naive_local();
+            let (start, end) = (local(g.draft.starts_at), local(g.draft.ends_at));
+            let end_text = if end.date() == start.date() {
+                end.format("%H:%M").to_string()
+            } else {
+                tr.wall_clock(end)
+            };
+            (start, format!("{}–{end_text}", tr.wall_clock(start)))
         };
+        let (start, local_text) = span(zone);
         let utc_text = if g.draft.starts_at.date() == start.date() {
             g.draft.starts_at.format("%H:%M UTC").to_string()
         } else {
             tr.date_time(g.draft.starts_at)
         };
         When {
-            local: format!("{}–{end_text}", tr.wall_clock(start)),
+            local: local_text,
             zone: g.draft.time_zone.clone(),
             utc: utc_text,
             machine: utc(g.draft.starts_at).to_rfc3339(),
@@ -59,6 +68,12 @@ impl When {
                 .skip(1)
                 .map(|d| tr.wall_clock(d.naive_local()))
                 .collect(),
+            yours: tr.zone.filter(|z| *z != zone).map(|z| {
+                tr.args(
+                    "gathering-your-time",
+                    &[("time", &span(z).1), ("zone", z.name())],
+                )
+            }),
         }
     }
 }

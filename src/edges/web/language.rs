@@ -24,6 +24,7 @@ pub fn choose(param: &LangParam, headers: &HeaderMap) -> Tr {
         .clone()
         .or_else(|| cookies::read(headers, COOKIE));
     Tr::new(Lang::negotiate(chosen.as_deref(), headers))
+        .with_zone(super::time_zone::of_browser(headers))
 }
 
 /// Whether this browser picked a language with the switch.

@@ -24,6 +24,7 @@ mod problem;
 mod proposal;
 mod session;
 mod sign_in;
+mod time_zone;
 mod views;
 mod workspace;
 

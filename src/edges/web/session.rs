@@ -118,8 +118,17 @@ impl FromRequestParts<AppState> for Session {
                     (None, Some(own)) if !chose_language(&parts.headers) => {
                         Tr::new(Lang::negotiate(Some(own), &parts.headers))
                     }
-                    _ => tr,
-                },
+                    _ => tr.clone(),
+                }
+                // The account's zone, else this browser's.
+                .with_zone(
+                    viewer
+                        .user
+                        .time_zone
+                        .as_deref()
+                        .and_then(|z| z.parse().ok())
+                        .or(tr.zone),
+                ),
                 viewer,
                 csrf: csrf_of(&token),
                 token,

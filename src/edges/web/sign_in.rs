@@ -182,6 +182,10 @@ pub async fn submit(
                 secure,
             );
             cookies::set(&mut response, FORM_COOKIE, "", 0, secure);
+            // Public pages give times in the account's zone too.
+            if let Some(zone) = session.user.time_zone.as_deref() {
+                super::time_zone::remember(&mut response, Some(zone));
+            }
             Ok(response)
         }
         Err(ServiceError::Unauthorized(_)) => {

@@ -47,6 +47,7 @@ diesel::table! {
         coop_id -> Nullable<Text>,
         created_at -> Timestamp,
         language -> Nullable<Text>,
+        time_zone -> Nullable<Text>,
     }
 }
 

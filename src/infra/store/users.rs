@@ -18,6 +18,7 @@ struct UserRow {
     coop_id: Option<String>,
     created_at: NaiveDateTime,
     language: Option<String>,
+    time_zone: Option<String>,
 }
 
 impl UserRow {
@@ -32,6 +33,7 @@ impl UserRow {
                 coop_id: self.coop_id,
                 created_at: self.created_at,
                 language: self.language,
+                time_zone: self.time_zone,
             },
             self.password_hash,
         ))
@@ -48,6 +50,7 @@ pub fn insert(conn: &mut AnyConnection, user: &User, password_hash: &str) -> Sto
             coop_id: user.coop_id.clone(),
             created_at: user.created_at,
             language: user.language.clone(),
+            time_zone: user.time_zone.clone(),
         })
         .execute(conn)?;
     Ok(())
@@ -86,6 +89,13 @@ pub fn email_taken(conn: &mut AnyConnection, email: &str) -> StoreResult<bool> {
 pub fn set_language(conn: &mut AnyConnection, id: &str, language: Option<&str>) -> StoreResult<()> {
     diesel::update(users::table.find(id))
         .set(users::language.eq(language))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_time_zone(conn: &mut AnyConnection, id: &str, zone: Option<&str>) -> StoreResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::time_zone.eq(zone))
         .execute(conn)?;
     Ok(())
 }

@@ -14,6 +14,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/account", get(overview::show))
         .route("/account/language", post(overview::set_language))
+        .route("/account/time-zone", post(overview::set_time_zone))
         .route("/account/password", post(overview::change_password))
         .route("/account/sessions", get(sessions::show))
         .route("/account/sessions/{id}/revoke", post(sessions::revoke))

@@ -1,6 +1,7 @@
-//! `/account`: the language the account's pages are shown in (applied at
-//! once and at every sign-in), and changing the password, which signs the
-//! account out everywhere but this browser.
+//! `/account`: the language the account's pages are shown in and the time
+//! zone it reads times in (applied at once and at every sign-in), and
+//! changing the password, which signs the account out everywhere but this
+//! browser.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -26,6 +27,8 @@ struct AccountPage {
     email: String,
     /// The language saved with the account; empty: the browser's.
     language: String,
+    /// The time zone saved with the account, or the one typed when refused.
+    time_zone: String,
     error: FormError,
     /// What was just done (`language`, `password`), to say so.
     done: Option<String>,
@@ -37,6 +40,7 @@ impl AccountPage {
     fn shown(&self) -> &'static [&'static str] {
         &[
             "language",
+            "time_zone",
             "current_password",
             "new_password",
             "confirm_password",
@@ -52,13 +56,17 @@ pub struct ShowParams {
 }
 
 fn page(state: &AppState, session: &Session, error: FormError, params: ShowParams) -> AccountPage {
+    let time_zone = session.viewer.user.time_zone.clone().unwrap_or_default();
     AccountPage {
+        time_zone,
         frame: Frame::signed_in(state, session, "/account"),
         section: "account",
         email: session.viewer.user.email.clone(),
         language: session.viewer.user.language.clone().unwrap_or_default(),
         error,
-        done: params.done.filter(|d| d == "language" || d == "password"),
+        done: params
+            .done
+            .filter(|d| ["language", "time-zone", "password"].contains(&d.as_str())),
         ended: params.ended.max(0),
     }
 }
@@ -106,6 +114,38 @@ pub async fn set_language(
         }
         Err(Ok((status, error))) => {
             let view = page(&state, &session, error, ShowParams::default());
+            Ok(session.page(status, &view))
+        }
+        Err(Err(e)) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TimeZoneForm {
+    #[serde(default)]
+    time_zone: String,
+}
+
+pub async fn set_time_zone(
+    State(state): State<AppState>,
+    Posted { session, form }: Posted<TimeZoneForm>,
+) -> HttpResult<Response> {
+    let typed = Some(form.time_zone.as_str());
+    match state
+        .services
+        .set_account_time_zone(&session.viewer, typed)
+        .await
+        .map_err(refused)
+    {
+        Ok(zone) => {
+            let mut response = Redirect::to("/account?done=time-zone").into_response();
+            // In force at once in this browser, public pages included.
+            super::super::time_zone::remember(&mut response, zone.as_deref());
+            Ok(response)
+        }
+        Err(Ok((status, error))) => {
+            let mut view = page(&state, &session, error, ShowParams::default());
+            view.time_zone = form.time_zone;
             Ok(session.page(status, &view))
         }
         Err(Err(e)) => Err(e),
