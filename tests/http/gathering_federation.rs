@@ -639,6 +639,25 @@ async fn a_member_joins_a_gathering_elsewhere_and_contributes_through_the_pages(
     );
     assert!(waiting.body.contains("Europe/Madrid"));
     assert!(waiting.body.contains("https://meet.example/a"));
+    assert!(!waiting.body.contains("in your time zone"));
+    // In the member's own zone too, once chosen (14:00 UTC in Bogotá).
+    let chosen = b
+        .post(
+            "/account/time-zone",
+            &[("time_zone", "America/Bogota"), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(chosen.status, StatusCode::SEE_OTHER, "{}", chosen.body);
+    for listed in [path.as_str(), "/workspace/remote-gatherings"] {
+        let shown = b.get(listed).await;
+        assert!(
+            shown
+                .body
+                .contains("09:00–10:00 in your time zone (America/Bogota)"),
+            "{listed}: {}",
+            shown.body
+        );
+    }
     assert!(!waiting.body.contains("name=\"about\""));
 
     // Accepted: the contribution form; what is sent reaches the organiser.

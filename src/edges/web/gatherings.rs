@@ -36,22 +36,44 @@ pub struct When {
     pub yours: Option<String>,
 }
 
+/// From `starts_at` to `ends_at` (UTC) as read in `zone`: the start, and
+/// "14 January 2027, 15:00–16:30" (the end's day only when it is another).
+pub fn span(
+    tr: &Tr,
+    starts_at: NaiveDateTime,
+    ends_at: NaiveDateTime,
+    zone: chrono_tz::Tz,
+) -> (NaiveDateTime, String) {
+    let local = |t: NaiveDateTime| utc(t).with_timezone(&zone).naive_local();
+    let (start, end) = (local(starts_at), local(ends_at));
+    let end_text = if end.date() == start.date() {
+        end.format("%H:%M").to_string()
+    } else {
+        tr.wall_clock(end)
+    };
+    (start, format!("{}–{end_text}", tr.wall_clock(start)))
+}
+
+/// The span in the reader's zone, when that is known and not `shown`
+/// already: "19:00–20:30 in your time zone (Europe/Madrid)".
+pub fn in_readers_zone(
+    tr: &Tr,
+    starts_at: NaiveDateTime,
+    ends_at: NaiveDateTime,
+    shown: Option<chrono_tz::Tz>,
+) -> Option<String> {
+    let zone = tr.zone.filter(|z| Some(*z) != shown)?;
+    let (_, text) = span(tr, starts_at, ends_at, zone);
+    Some(tr.args(
+        "gathering-your-time",
+        &[("time", &text), ("zone", zone.name())],
+    ))
+}
+
 impl When {
     pub fn of(g: &Gathering, tr: &Tr) -> When {
         let zone = g.zone();
-        // From start to end as read in `zone`: the end's day only when it
-        // is another.
-        let span = |zone: chrono_tz::Tz| {
-            let local = |t: NaiveDateTime| utc(t).with_timezone(&zone).naive_local();
-            let (start, end) = (local(g.draft.starts_at), local(g.draft.ends_at));
-            let end_text = if end.date() == start.date() {
-                end.format("%H:%M").to_string()
-            } else {
-                tr.wall_clock(end)
-            };
-            (start, format!("{}–{end_text}", tr.wall_clock(start)))
-        };
-        let (start, local_text) = span(zone);
+        let (start, local_text) = span(tr, g.draft.starts_at, g.draft.ends_at, zone);
         let utc_text = if g.draft.starts_at.date() == start.date() {
             g.draft.starts_at.format("%H:%M UTC").to_string()
         } else {
@@ -68,12 +90,7 @@ impl When {
                 .skip(1)
                 .map(|d| tr.wall_clock(d.naive_local()))
                 .collect(),
-            yours: tr.zone.filter(|z| *z != zone).map(|z| {
-                tr.args(
-                    "gathering-your-time",
-                    &[("time", &span(z).1), ("zone", z.name())],
-                )
-            }),
+            yours: in_readers_zone(tr, g.draft.starts_at, g.draft.ends_at, Some(zone)),
         }
     }
 }

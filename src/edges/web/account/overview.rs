@@ -30,7 +30,7 @@ struct AccountPage {
     /// The time zone saved with the account, or the one typed when refused.
     time_zone: String,
     error: FormError,
-    /// What was just done (`language`, `password`), to say so.
+    /// What was just done (`language`, `time-zone`, `password`), to say so.
     done: Option<String>,
     /// Sign-ins ended by a password change.
     ended: i64,

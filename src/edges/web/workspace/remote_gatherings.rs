@@ -9,10 +9,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::super::form::{refused, FormError};
+use super::super::gatherings::{in_readers_zone, span};
 use super::super::session::{Posted, Session};
 use super::super::views::Frame;
 use super::gatherings::{contribution_form, field, ticked, Contribution, ContributionForm, Empty};
-use crate::domain::gathering::utc;
 use crate::domain::remote_gathering::JoinState;
 use crate::edges::http::error::HttpResult;
 use crate::edges::http::state::AppState;
@@ -26,6 +26,8 @@ pub struct Elsewhere {
     /// Its start and end in UTC, and in its own zone when it names one.
     pub when_utc: String,
     pub when_local: Option<String>,
+    /// In the reader's own zone, when known and another.
+    pub when_yours: Option<String>,
     pub organiser: String,
     pub page: Option<String>,
     pub call: Option<String>,
@@ -43,20 +45,14 @@ impl Elsewhere {
     fn of(j: &JoinedGathering, session: &Session) -> Elsewhere {
         let g = &j.gathering;
         let tr = &session.tr;
-        let when_local = g
+        let zone = g
             .time_zone
             .as_deref()
-            .and_then(|z| z.parse::<chrono_tz::Tz>().ok())
-            .map(|zone| {
-                let start = utc(g.starts_at).with_timezone(&zone).naive_local();
-                let end = utc(g.ends_at).with_timezone(&zone).naive_local();
-                format!(
-                    "{}–{} ({})",
-                    tr.wall_clock(start),
-                    end.format("%H:%M"),
-                    zone.name()
-                )
-            });
+            .and_then(|z| z.parse::<chrono_tz::Tz>().ok());
+        let when_local = zone.map(|zone| {
+            let (_, text) = span(tr, g.starts_at, g.ends_at, zone);
+            format!("{text} ({})", zone.name())
+        });
         Elsewhere {
             id: g.id.clone(),
             title: g.title.clone(),
@@ -66,6 +62,7 @@ impl Elsewhere {
                 g.ends_at.format("%H:%M")
             ),
             when_local,
+            when_yours: in_readers_zone(tr, g.starts_at, g.ends_at, zone.or(Some(chrono_tz::UTC))),
             organiser: format!("{} (@{})", j.organiser.display_name, j.organiser.address()),
             page: g.url.clone().or_else(|| Some(g.ap_id.clone())),
             call: g.call_url.clone(),
