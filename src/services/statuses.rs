@@ -239,8 +239,12 @@ impl Services {
         let posts = self
             .db
             .read(move |conn| -> Result<_, StoreError> {
-                if gatherings::by_id(conn, &key)?.is_some() {
-                    return load(conn, vec![TimelineEntry::new(key, EntryKind::Gathering)]);
+                let gathering = load(
+                    conn,
+                    vec![TimelineEntry::new(key.clone(), EntryKind::Gathering)],
+                )?;
+                if !gathering.is_empty() {
+                    return Ok(gathering);
                 }
                 let Some(p) = remote_proposals::by_id(conn, &key)? else {
                     return Ok(Vec::new());

@@ -1187,6 +1187,23 @@ async fn a_person_sees_a_gatherings_times_in_the_time_zone_of_their_account() {
         .await
         .body
         .contains("in your time zone (Asia/Tokyo)"));
+    // UTC is on every page already: no second line for it.
+    let (st, _) = s
+        .call(
+            Method::PUT,
+            "/auth/time-zone",
+            Some(&fiqus),
+            Some(json!({"time_zone": "UTC"})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let mut utc_reader = Browser::new(&s);
+    utc_reader.sign_in("fiqus@coops.test").await;
+    assert!(!utc_reader
+        .get(&page)
+        .await
+        .body
+        .contains("in your time zone"));
     let (st, body) = s
         .call(
             Method::PUT,

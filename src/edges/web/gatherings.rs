@@ -54,15 +54,18 @@ pub fn span(
     (start, format!("{}–{end_text}", tr.wall_clock(start)))
 }
 
-/// The span in the reader's zone, when that is known and not `shown`
-/// already: "19:00–20:30 in your time zone (Europe/Madrid)".
+/// The span in the reader's zone, when that is known and not shown
+/// already (`shown`, or UTC, which pages always give):
+/// "19:00–20:30 in your time zone (Europe/Madrid)".
 pub fn in_readers_zone(
     tr: &Tr,
     starts_at: NaiveDateTime,
     ends_at: NaiveDateTime,
     shown: Option<chrono_tz::Tz>,
 ) -> Option<String> {
-    let zone = tr.zone.filter(|z| Some(*z) != shown)?;
+    let zone = tr
+        .zone
+        .filter(|z| Some(*z) != shown && !matches!(z.name(), "UTC" | "Etc/UTC"))?;
     let (_, text) = span(tr, starts_at, ends_at, zone);
     Some(tr.args(
         "gathering-your-time",

@@ -62,7 +62,7 @@ impl Elsewhere {
                 g.ends_at.format("%H:%M")
             ),
             when_local,
-            when_yours: in_readers_zone(tr, g.starts_at, g.ends_at, zone.or(Some(chrono_tz::UTC))),
+            when_yours: in_readers_zone(tr, g.starts_at, g.ends_at, zone),
             organiser: format!("{} (@{})", j.organiser.display_name, j.organiser.address()),
             page: g.url.clone().or_else(|| Some(g.ap_id.clone())),
             call: g.call_url.clone(),
